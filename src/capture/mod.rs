@@ -1,0 +1,81 @@
+//! Frame sources: still images, folders of frames and H.264 video files.
+//!
+//! Every source yields RGB frames with a timestamp, so the tracker and the app never care where
+//! frames come from. The live camera (nokhwa) joins these in the app.
+
+pub mod still;
+pub mod video;
+
+use std::path::{Path, PathBuf};
+
+use image::RgbImage;
+
+/// One frame and when it was seen.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// Pixels, 8-bit sRGB.
+    pub image: RgbImage,
+    /// Seconds since the start of the source.
+    pub time: f64,
+}
+
+/// Why a source could not be opened or read.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The path does not exist.
+    #[error("{path}: no such file or folder")]
+    NotFound { path: PathBuf },
+    /// The file exists but is not an image we can decode.
+    #[error("{path}: not a readable image ({reason})")]
+    BadImage { path: PathBuf, reason: String },
+    /// The folder holds no images.
+    #[error("{path}: folder holds no .png or .jpg images")]
+    EmptyFolder { path: PathBuf },
+    /// Frames in a folder differ in size.
+    #[error("{path}: frame is {got:?} but earlier frames are {expected:?}")]
+    SizeMismatch {
+        path: PathBuf,
+        expected: (u32, u32),
+        got: (u32, u32),
+    },
+    /// The video container or its H.264 stream is unreadable.
+    #[error("{path}: {reason}")]
+    BadVideo { path: PathBuf, reason: String },
+    /// Reading failed at the OS level.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A sequence of frames.
+pub trait FrameSource: Send {
+    /// The next frame, or None at the end.
+    fn next_frame(&mut self) -> Result<Option<Frame>, SourceError>;
+    /// Frame size in pixels.
+    fn size(&self) -> (u32, u32);
+}
+
+/// Opens a path as a source: an .mp4 file, a folder of images, or a single image.
+pub fn open(path: &Path) -> Result<Box<dyn FrameSource>, SourceError> {
+    if !path.exists() {
+        return Err(SourceError::NotFound {
+            path: path.to_path_buf(),
+        });
+    }
+    if path.is_dir() {
+        return Ok(Box::new(still::FolderSource::open(path)?));
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("mp4" | "m4v" | "mov") => Ok(Box::new(video::Mp4Source::open(path)?)),
+        _ => Ok(Box::new(still::ImageSource::open(path)?)),
+    }
+}
+
+/// Frames per second assumed for sources with no timing of their own (folders of images).
+pub const DEFAULT_FPS: f64 = 30.0;

@@ -1,0 +1,5 @@
+//! Face topology shared by tracking and rendering.
+
+pub mod mesh;
+
+pub use mesh::CanonicalMesh;

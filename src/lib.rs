@@ -1,0 +1,12 @@
+//! Vanity: a live virtual makeup mirror.
+//!
+//! Frames come from a camera or file ([`capture`]), faces are tracked with MediaPipe's models
+//! through ONNX Runtime ([`tracking`]), and results are written or drawn ([`output`]).
+//! See ARCHITECTURE.md for how the pieces run together.
+
+pub mod bench;
+pub mod capture;
+pub mod face;
+pub mod output;
+pub mod runtime;
+pub mod tracking;

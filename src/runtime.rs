@@ -1,0 +1,152 @@
+//! ONNX Runtime set-up: finding the shared library and building sessions tuned for small CPUs.
+//!
+//! The `ort` crate is built with `load-dynamic`, so the library is found at run time rather than
+//! downloaded at build time (the download server is unreachable from where Vanity is built).
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use ort::session::Session;
+use ort::session::builder::GraphOptimizationLevel;
+
+/// The ONNX Runtime release Vanity is tested with; `scripts/fetch_onnxruntime.sh` installs it.
+pub const ORT_VERSION: &str = "1.32.0";
+
+/// File name of the shared library inside the onnxruntime wheel (`onnxruntime/capi/`).
+const ORT_LIBRARY: &str = "libonnxruntime.so.1.32.0";
+
+/// Why the runtime or a model could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// No library anywhere we look: tell the user how to get one.
+    #[error(
+        "ONNX Runtime library not found (looked in: {looked}); run scripts/fetch_onnxruntime.sh \
+         or set ORT_DYLIB_PATH to a libonnxruntime.so {ORT_VERSION}"
+    )]
+    LibraryMissing { looked: String },
+    /// A library was found but would not load (wrong version, wrong architecture, corrupt file).
+    #[error("ONNX Runtime library {path}: {reason}")]
+    LibraryBroken { path: PathBuf, reason: String },
+    /// The model file does not exist.
+    #[error("model {path}: file not found (run scripts/prepare_models.sh to regenerate models/)")]
+    ModelMissing { path: PathBuf },
+    /// The model file exists but ONNX Runtime rejected it.
+    #[error("model {path}: {reason}")]
+    ModelBroken { path: PathBuf, reason: String },
+}
+
+/// Thread settings for inference sessions. On two cores the choice matters: see `vanity bench`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionConfig {
+    /// Intra-op threads for one inference.
+    pub intra_threads: usize,
+    /// Let idle intra-op threads spin (lower latency, burns a core).
+    pub spinning: bool,
+}
+
+impl Default for SessionConfig {
+    /// One thread and no spinning: measured fastest per frame on 2 cores (the tracker runs beside
+    /// capture and rendering threads, so a second intra-op thread only competes with them).
+    fn default() -> Self {
+        Self {
+            intra_threads: 1,
+            spinning: false,
+        }
+    }
+}
+
+/// What went wrong the first time, kept so that every later caller gets the same answer.
+#[derive(Debug, Clone)]
+enum InitFailure {
+    Missing(Vec<PathBuf>),
+    Broken(PathBuf, String),
+}
+
+/// The loaded library and its environment; the environment must outlive every session.
+static RUNTIME: OnceLock<Result<(PathBuf, ort::environment::Environment), InitFailure>> =
+    OnceLock::new();
+
+/// Where the library may be, in the order they are tried.
+fn candidates() -> Vec<PathBuf> {
+    if let Some(p) = std::env::var_os("ORT_DYLIB_PATH") {
+        return vec![PathBuf::from(p)];
+    }
+    let mut out = Vec::new();
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        out.push(dir.join(ORT_LIBRARY));
+        out.push(dir.join("libonnxruntime.so"));
+    }
+    out.push(project_dir().join(".ort").join(ORT_LIBRARY));
+    out
+}
+
+/// The project's own folder (for `models/`, `assets/` and `.ort/` when run from a checkout).
+pub fn project_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Loads ONNX Runtime once per process and returns the library's path; later calls repeat the
+/// first outcome, so a missing library is reported the same way wherever it is first needed.
+pub fn init() -> Result<PathBuf, RuntimeError> {
+    loaded().map(|(path, _)| path.clone())
+}
+
+fn loaded() -> Result<&'static (PathBuf, ort::environment::Environment), RuntimeError> {
+    let result = RUNTIME.get_or_init(|| {
+        let looked = candidates();
+        let Some(path) = looked.iter().find(|p| p.is_file()).cloned() else {
+            return Err(InitFailure::Missing(looked));
+        };
+        let env = ort::init_from(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                b.with_name("vanity")
+                    .with_telemetry(false)
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(|reason| InitFailure::Broken(path.clone(), reason))?;
+        tracing::debug!(path = %path.display(), "ONNX Runtime loaded");
+        Ok((path, env))
+    });
+    match result {
+        Ok(runtime) => Ok(runtime),
+        Err(InitFailure::Missing(looked)) => Err(RuntimeError::LibraryMissing {
+            looked: looked
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+        Err(InitFailure::Broken(path, reason)) => Err(RuntimeError::LibraryBroken {
+            path: path.clone(),
+            reason: reason.clone(),
+        }),
+    }
+}
+
+/// Builds a CPU session for `model` with the given thread settings.
+pub fn session(model: &Path, config: SessionConfig) -> Result<Session, RuntimeError> {
+    let (_, env) = loaded()?;
+    if !model.is_file() {
+        return Err(RuntimeError::ModelMissing {
+            path: model.to_path_buf(),
+        });
+    }
+    let configure = || -> Result<Session, ort::Error> {
+        Session::builder(env)?
+            .with_optimization_level(GraphOptimizationLevel::Level3)?
+            .with_intra_threads(config.intra_threads)?
+            .with_inter_threads(1)?
+            .with_intra_op_spinning(config.spinning)?
+            .with_inter_op_spinning(false)?
+            .commit_from_file(model)
+    };
+    configure().map_err(|e| RuntimeError::ModelBroken {
+        path: model.to_path_buf(),
+        reason: e.to_string(),
+    })
+}

@@ -1,0 +1,115 @@
+//! Which landmark model to run, and where the model files live.
+
+use std::path::{Path, PathBuf};
+
+/// The two face-mesh models Vanity ships: a fast one and a precise one with irises.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    /// MediaPipe Face Mesh v1: 468 points from a 192×192 crop.
+    V1,
+    /// MediaPipe Face Landmarker v2: 478 points (with irises) from a 256×256 crop.
+    #[default]
+    V2,
+}
+
+impl ModelKind {
+    /// Name used on the command line and in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::V1 => "v1",
+            ModelKind::V2 => "v2",
+        }
+    }
+
+    /// Side of the square crop the model takes.
+    pub fn input_size(self) -> usize {
+        match self {
+            ModelKind::V1 => 192,
+            ModelKind::V2 => 256,
+        }
+    }
+
+    /// Landmarks the model returns.
+    pub fn landmark_count(self) -> usize {
+        match self {
+            ModelKind::V1 => 468,
+            ModelKind::V2 => 478,
+        }
+    }
+
+    /// Output tensor holding the landmarks (x, y, z in crop pixels).
+    pub(crate) fn landmarks_output(self) -> &'static str {
+        match self {
+            ModelKind::V1 => "conv2d_21",
+            ModelKind::V2 => "Identity",
+        }
+    }
+
+    /// Output tensor holding the face-presence logit.
+    pub(crate) fn presence_output(self) -> &'static str {
+        match self {
+            ModelKind::V1 => "conv2d_31",
+            ModelKind::V2 => "Identity_1",
+        }
+    }
+
+    fn file_name(self) -> &'static str {
+        match self {
+            ModelKind::V1 => "face_landmarks_v1.onnx",
+            ModelKind::V2 => "face_landmarks_v2.onnx",
+        }
+    }
+}
+
+/// Where the model files are: `VANITY_MODELS`, `models/` beside the executable, or the checkout's.
+#[derive(Debug, Clone)]
+pub struct ModelPaths {
+    dir: PathBuf,
+}
+
+impl ModelPaths {
+    /// Uses the given folder.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The folder chosen by environment, executable location or checkout, in that order.
+    pub fn discover() -> Self {
+        if let Some(dir) = std::env::var_os("VANITY_MODELS") {
+            return Self::new(dir);
+        }
+        let beside_exe = std::env::current_exe()
+            .ok()
+            .and_then(|e| e.parent().map(|d| d.join("models")));
+        match beside_exe {
+            Some(dir) if dir.join("face_detector.onnx").is_file() => Self::new(dir),
+            _ => Self::new(crate::runtime::project_dir().join("models")),
+        }
+    }
+
+    /// The face detector (BlazeFace short range).
+    pub fn detector(&self) -> PathBuf {
+        self.dir.join("face_detector.onnx")
+    }
+
+    /// The landmark model of the given kind.
+    pub fn landmarks(&self, kind: ModelKind) -> PathBuf {
+        self.dir.join(kind.file_name())
+    }
+
+    /// The folder itself.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}

@@ -1,0 +1,268 @@
+//! Face tracking across frames: detect when needed, follow faces with their own landmarks.
+//!
+//! As in MediaPipe, a tracked face's next crop comes from its current landmarks, and the detector
+//! only runs to find faces (when none are tracked, or now and then while fewer than `max_faces`
+//! are). Unlike MediaPipe, a face picked up twice is kept once, and output is smoothed.
+
+use std::time::Instant;
+
+use glam::{Vec2, Vec3};
+use image::RgbImage;
+
+use super::TrackingError;
+use super::detector::{Detection, FaceDetector};
+use super::landmarker::{FaceLandmarks, Landmarker, MIN_PRESENCE};
+use super::model::{ModelKind, ModelPaths};
+use super::roi::{EYE_CORNER_LEFT, EYE_CORNER_RIGHT, Roi, bounds};
+use super::smoothing::{LandmarkSmoother, OneEuroParams};
+use crate::runtime::SessionConfig;
+
+/// A new detection that overlaps a tracked face's crop by more than this is the same face.
+const SAME_FACE_IOU: f32 = 0.5;
+
+/// Tracker settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrackerConfig {
+    /// Landmark model.
+    pub model: ModelKind,
+    /// Most faces followed at once.
+    pub max_faces: usize,
+    /// Smooth landmarks over time (tracking mode only).
+    pub smoothing: Option<OneEuroParams>,
+    /// While fewer than `max_faces` are tracked, look for new faces every this many frames.
+    pub detect_interval: u32,
+    /// ONNX Runtime thread settings.
+    pub session: SessionConfig,
+}
+
+impl Default for TrackerConfig {
+    fn default() -> Self {
+        Self {
+            model: ModelKind::default(),
+            max_faces: 4,
+            smoothing: Some(OneEuroParams::default()),
+            detect_interval: 10,
+            session: SessionConfig::default(),
+        }
+    }
+}
+
+/// A face in one frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Face {
+    /// Stable id while the face is tracked.
+    pub id: u64,
+    /// Confidence that this is a face (0–1), from the landmark model.
+    pub score: f32,
+    /// Landmarks in image pixels, MediaPipe's order.
+    pub landmarks: Vec<Vec3>,
+}
+
+impl Face {
+    /// Bounding box of the landmarks as `[x, y, w, h]` in pixels.
+    pub fn bounding_box(&self) -> [f32; 4] {
+        let (lo, hi) = bounds(&self.landmarks);
+        [lo.x, lo.y, hi.x - lo.x, hi.y - lo.y]
+    }
+
+    /// Distance between the outer eye corners, the yardstick for landmark error.
+    pub fn inter_ocular(&self) -> f32 {
+        inter_ocular(&self.landmarks)
+    }
+}
+
+/// Distance between the outer eye corners (landmarks 33 and 263).
+pub fn inter_ocular(points: &[Vec3]) -> f32 {
+    points[EYE_CORNER_LEFT]
+        .truncate()
+        .distance(points[EYE_CORNER_RIGHT].truncate())
+}
+
+/// Time spent in each stage of the last call, for benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageTimes {
+    /// Detector: letterbox, inference and decoding (0 when it did not run).
+    pub detect_ms: f64,
+    /// Landmark crops, inference and mapping back, all faces.
+    pub landmarks_ms: f64,
+    /// Smoothing and bookkeeping.
+    pub smooth_ms: f64,
+}
+
+struct Track {
+    id: u64,
+    roi: Roi,
+    smoother: LandmarkSmoother,
+}
+
+/// The detector and landmark model with the per-face state of tracking mode.
+pub struct Tracker {
+    config: TrackerConfig,
+    detector: FaceDetector,
+    landmarker: Landmarker,
+    tracks: Vec<Track>,
+    frames_since_detect: u32,
+    next_id: u64,
+    times: StageTimes,
+}
+
+impl Tracker {
+    /// Loads both models.
+    pub fn new(paths: &ModelPaths, config: TrackerConfig) -> Result<Self, TrackingError> {
+        let detector = FaceDetector::new(&paths.detector(), config.session)?;
+        let landmarker =
+            Landmarker::new(&paths.landmarks(config.model), config.model, config.session)?;
+        Ok(Self {
+            config,
+            detector,
+            landmarker,
+            tracks: Vec::new(),
+            frames_since_detect: 0,
+            next_id: 0,
+            times: StageTimes::default(),
+        })
+    }
+
+    /// The settings in use.
+    pub fn config(&self) -> &TrackerConfig {
+        &self.config
+    }
+
+    /// Stage times of the last `detect_image` or `track` call.
+    pub fn stage_times(&self) -> StageTimes {
+        self.times
+    }
+
+    /// Forgets all tracked faces (a new video, a cut, a camera switch).
+    pub fn reset(&mut self) {
+        self.tracks.clear();
+        self.frames_since_detect = 0;
+    }
+
+    /// Finds faces in a still image: detector, then landmarks for each face. Keeps no state.
+    pub fn detect_image(&mut self, frame: &RgbImage) -> Result<Vec<Face>, TrackingError> {
+        self.times = StageTimes::default();
+        let rois: Vec<Roi> = self.detect(frame)?.iter().map(Detection::roi).collect();
+        let mut faces = Vec::new();
+        for roi in rois {
+            if let Some(lm) = self.landmarks(frame, &roi)? {
+                let id = faces.len() as u64;
+                faces.push(Face {
+                    id,
+                    score: lm.presence,
+                    landmarks: lm.points,
+                });
+            }
+        }
+        Ok(dedupe(faces, |f| &f.landmarks))
+    }
+
+    /// Tracks faces in the next frame of a sequence seen at `time` seconds.
+    pub fn track(&mut self, frame: &RgbImage, time: f64) -> Result<Vec<Face>, TrackingError> {
+        self.times = StageTimes::default();
+        let mut candidates: Vec<(Option<Track>, Roi)> = self
+            .tracks
+            .drain(..)
+            .map(|t| (t.roi, Some(t)))
+            .map(|(r, t)| (t, r))
+            .collect();
+        let looking = candidates.is_empty()
+            || (candidates.len() < self.config.max_faces
+                && self.frames_since_detect + 1 >= self.config.detect_interval);
+        if looking {
+            self.frames_since_detect = 0;
+            let free = self.config.max_faces - candidates.len();
+            let new: Vec<Roi> = self
+                .detect(frame)?
+                .iter()
+                .map(Detection::roi)
+                .filter(|roi| candidates.iter().all(|(_, r)| r.iou(roi) <= SAME_FACE_IOU))
+                .take(free)
+                .collect();
+            candidates.extend(new.into_iter().map(|r| (None, r)));
+        } else {
+            self.frames_since_detect += 1;
+        }
+
+        let mut found: Vec<(Track, FaceLandmarks)> = Vec::new();
+        for (track, roi) in candidates {
+            let Some(lm) = self.landmarks(frame, &roi)? else {
+                // Lost: look for faces again on the next frame.
+                self.frames_since_detect = self.config.detect_interval;
+                continue;
+            };
+            let track = track.unwrap_or_else(|| {
+                self.next_id += 1;
+                Track {
+                    id: self.next_id,
+                    roi,
+                    smoother: LandmarkSmoother::new(self.config.smoothing.unwrap_or_default()),
+                }
+            });
+            found.push((track, lm));
+        }
+
+        let start = Instant::now();
+        // Oldest tracks first so a duplicate of an established face is the one dropped.
+        found.sort_by_key(|(t, _)| t.id);
+        let found = dedupe(found, |(_, lm)| &lm.points);
+        let mut faces = Vec::with_capacity(found.len());
+        for (mut track, lm) in found {
+            track.roi = Roi::from_landmarks(&lm.points);
+            let landmarks = match self.config.smoothing {
+                Some(_) => {
+                    let (lo, hi) = bounds(&lm.points);
+                    let size = ((hi - lo) * 0.5).element_sum();
+                    track.smoother.apply(&lm.points, time, size)
+                }
+                None => lm.points,
+            };
+            faces.push(Face {
+                id: track.id,
+                score: lm.presence,
+                landmarks,
+            });
+            self.tracks.push(track);
+        }
+        self.times.smooth_ms += start.elapsed().as_secs_f64() * 1e3;
+        Ok(faces)
+    }
+
+    /// Runs the detector, keeping at most `max_faces` faces, best first.
+    fn detect(&mut self, frame: &RgbImage) -> Result<Vec<Detection>, TrackingError> {
+        let start = Instant::now();
+        let mut dets = self.detector.detect(frame)?;
+        dets.truncate(self.config.max_faces);
+        self.times.detect_ms += start.elapsed().as_secs_f64() * 1e3;
+        Ok(dets)
+    }
+
+    /// Landmarks in `roi`, or None when the model says there is no face there.
+    fn landmarks(
+        &mut self,
+        frame: &RgbImage,
+        roi: &Roi,
+    ) -> Result<Option<FaceLandmarks>, TrackingError> {
+        let start = Instant::now();
+        let lm = self.landmarker.run(frame, roi)?;
+        self.times.landmarks_ms += start.elapsed().as_secs_f64() * 1e3;
+        Ok((lm.presence >= MIN_PRESENCE).then_some(lm))
+    }
+}
+
+/// Drops faces whose landmark boxes overlap an earlier face's by more than [`SAME_FACE_IOU`].
+fn dedupe<T>(items: Vec<T>, points: impl Fn(&T) -> &Vec<Vec3>) -> Vec<T> {
+    let mut kept: Vec<T> = Vec::with_capacity(items.len());
+    let mut boxes: Vec<(Vec2, Vec2)> = Vec::new();
+    for item in items {
+        let (lo, hi) = bounds(points(&item));
+        if boxes
+            .iter()
+            .all(|(a, b)| super::roi::box_iou(*a, *b, lo, hi) <= SAME_FACE_IOU)
+        {
+            boxes.push((lo, hi));
+            kept.push(item);
+        }
+    }
+    kept
+}

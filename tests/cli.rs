@@ -1,0 +1,311 @@
+//! The command line as users and scripts see it: output formats and one clear line per bad input.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+use serde_json::Value;
+
+fn vanity(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vanity"))
+        .args(args)
+        .output()
+        .expect("vanity runs")
+}
+
+fn vanity_env(args: &[&str], key: &str, value: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vanity"))
+        .args(args)
+        .env(key, value)
+        .output()
+        .expect("vanity runs")
+}
+
+/// A failed run: non-zero exit, one line on stderr containing every `needle`, no panic.
+fn assert_clear_error(out: &Output, needles: &[&str]) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "expected failure, stderr: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "panic: {err}"
+    );
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {err}");
+    for n in needles {
+        assert!(lines[0].contains(n), "`{n}` missing from: {err}");
+    }
+}
+
+fn read_json(p: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+#[test]
+fn landmarks_writes_json_in_pixels_and_an_overlay() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("a.json");
+    let overlay = dir.path().join("a.png");
+    let img = sample("astronaut.png");
+    let out = vanity(&[
+        "landmarks",
+        img.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "--overlay",
+        overlay.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = read_json(&json);
+    assert_eq!(v["width"], 512);
+    assert_eq!(v["height"], 512);
+    assert_eq!(v["model"], "v2", "v2 is the default model");
+    let faces = v["faces"].as_array().unwrap();
+    assert_eq!(faces.len(), 1);
+    let lm = faces[0]["landmarks"].as_array().unwrap();
+    assert_eq!(lm.len(), 478);
+    assert_eq!(lm[0].as_array().unwrap().len(), 3);
+    let b: Vec<f64> = faces[0]["box"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    // The astronaut's face sits in the upper middle of the picture.
+    assert!(
+        b[0] > 150.0 && b[0] < 250.0 && b[2] > 60.0 && b[2] < 160.0,
+        "box {b:?}"
+    );
+    let s = faces[0]["score"].as_f64().unwrap();
+    assert!(s > 0.5 && s <= 1.0);
+    let o = image::open(&overlay).unwrap();
+    assert_eq!((o.width(), o.height()), (512, 512));
+    // The overlay differs from the input only where the mesh is drawn (around the face).
+    let src = image::open(&img).unwrap().to_rgb8();
+    let o = o.to_rgb8();
+    let changed = src.pixels().zip(o.pixels()).filter(|(a, b)| a != b).count();
+    assert!(
+        changed > 2000 && changed < 40000,
+        "changed pixels: {changed}"
+    );
+}
+
+#[test]
+fn v1_model_gives_468_points() {
+    let out = vanity(&[
+        "landmarks",
+        sample("astronaut.png").to_str().unwrap(),
+        "--model",
+        "v1",
+    ]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["model"], "v1");
+    assert_eq!(v["faces"][0]["landmarks"].as_array().unwrap().len(), 468);
+}
+
+#[test]
+fn image_without_faces_gives_empty_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("grey.png");
+    image::RgbImage::from_pixel(320, 240, image::Rgb([128, 128, 128]))
+        .save(&p)
+        .unwrap();
+    let out = vanity(&["landmarks", p.to_str().unwrap()]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["faces"], Value::Array(vec![]));
+    assert_eq!(v["width"], 320);
+}
+
+#[test]
+fn track_writes_every_frame_with_timings() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("t.json");
+    let out = vanity(&[
+        "track",
+        sample("carphone.mp4").to_str().unwrap(),
+        "--model",
+        "v1",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = read_json(&json);
+    assert_eq!(
+        (v["width"].as_u64(), v["height"].as_u64()),
+        (Some(176), Some(144))
+    );
+    let frames = v["frames"].as_array().unwrap();
+    assert_eq!(frames.len(), 120);
+    for (i, f) in frames.iter().enumerate() {
+        assert_eq!(f["index"], i);
+        assert!(f["track_ms"].as_f64().unwrap() > 0.0);
+        assert_eq!(f["faces"].as_array().unwrap().len(), 1, "frame {i}");
+    }
+}
+
+#[test]
+fn track_reads_folders_and_single_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = dir.path().join("frames");
+    std::fs::create_dir(&frames).unwrap();
+    let img = image::open(sample("astronaut.png")).unwrap();
+    for i in 0..3 {
+        img.save(frames.join(format!("{i:03}.png"))).unwrap();
+    }
+    std::fs::write(frames.join("notes.txt"), "not a frame").unwrap();
+    let json = dir.path().join("t.json");
+    let out = vanity(&[
+        "track",
+        frames.to_str().unwrap(),
+        "--raw",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = read_json(&json);
+    assert_eq!(v["frames"].as_array().unwrap().len(), 3);
+    // Raw tracking of a still image: the same face every frame, within a pixel.
+    let x = |i: usize| {
+        v["frames"][i]["faces"][0]["landmarks"][1][0]
+            .as_f64()
+            .unwrap()
+    };
+    assert!((x(0) - x(2)).abs() < 1.0);
+
+    let out = vanity(&[
+        "track",
+        sample("astronaut.png").to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert_eq!(read_json(&json)["frames"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn missing_file_is_named() {
+    let out = vanity(&["landmarks", "/nonexistent/face.png"]);
+    assert_clear_error(&out, &["/nonexistent/face.png", "no such file"]);
+    let out = vanity(&["track", "/nonexistent/clip.mp4", "--json", "/tmp/x.json"]);
+    assert_clear_error(&out, &["/nonexistent/clip.mp4", "no such file"]);
+}
+
+#[test]
+fn file_that_is_not_an_image_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("fake.png");
+    std::fs::write(&p, b"this is not a png").unwrap();
+    assert_clear_error(
+        &vanity(&["landmarks", p.to_str().unwrap()]),
+        &["fake.png", "not a readable image"],
+    );
+    assert_clear_error(
+        &vanity(&["track", p.to_str().unwrap(), "--json", "/tmp/x.json"]),
+        &["fake.png", "not a readable image"],
+    );
+}
+
+#[test]
+fn corrupt_video_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.mp4");
+    std::fs::write(&garbage, vec![0x5au8; 4096]).unwrap();
+    let json = dir.path().join("t.json");
+    assert_clear_error(
+        &vanity(&[
+            "track",
+            garbage.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]),
+        &["garbage.mp4", "MP4"],
+    );
+
+    // A real file cut in half: the header survives, the samples do not.
+    let bytes = std::fs::read(sample("carphone.mp4")).unwrap();
+    let cut = dir.path().join("cut.mp4");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    assert_clear_error(
+        &vanity(&[
+            "track",
+            cut.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]),
+        &["cut.mp4"],
+    );
+}
+
+#[test]
+fn missing_model_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vanity(&[
+        "--models",
+        dir.path().to_str().unwrap(),
+        "landmarks",
+        sample("astronaut.png").to_str().unwrap(),
+    ]);
+    assert_clear_error(&out, &["face_detector.onnx", "not found"]);
+
+    std::fs::write(dir.path().join("face_detector.onnx"), b"not a model").unwrap();
+    let out = vanity(&[
+        "--models",
+        dir.path().to_str().unwrap(),
+        "landmarks",
+        sample("astronaut.png").to_str().unwrap(),
+    ]);
+    assert_clear_error(&out, &["face_detector.onnx"]);
+}
+
+#[test]
+fn missing_runtime_says_how_to_get_it() {
+    let out = vanity_env(
+        &["landmarks", sample("astronaut.png").to_str().unwrap()],
+        "ORT_DYLIB_PATH",
+        "/nonexistent/libonnxruntime.so",
+    );
+    assert_clear_error(
+        &out,
+        &[
+            "ONNX Runtime library not found",
+            "/nonexistent/libonnxruntime.so",
+            "fetch_onnxruntime.sh",
+        ],
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("libonnxruntime.so");
+    std::fs::write(&fake, b"not a library").unwrap();
+    let out = vanity_env(
+        &["landmarks", sample("astronaut.png").to_str().unwrap()],
+        "ORT_DYLIB_PATH",
+        fake.to_str().unwrap(),
+    );
+    assert_clear_error(&out, &["ONNX Runtime library", "libonnxruntime.so"]);
+}
+
+#[test]
+fn bad_arguments_are_refused() {
+    let out = vanity(&[
+        "landmarks",
+        sample("astronaut.png").to_str().unwrap(),
+        "--max-faces",
+        "0",
+    ]);
+    assert_clear_error(&out, &["--max-faces"]);
+}

@@ -1,0 +1,119 @@
+//! Shared helpers for the integration tests: fixtures made by MediaPipe and face matching.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use glam::{Vec2, Vec3};
+use serde::Deserialize;
+use vanity::tracking::roi::{bounds, box_iou};
+use vanity::tracking::tracker::inter_ocular;
+
+/// Landmark error allowed against MediaPipe, as a fraction of the inter-ocular distance.
+pub const MAX_MEAN_ERROR: f32 = 0.005;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests").join("fixtures").join(name)
+}
+
+pub fn sample(name: &str) -> PathBuf {
+    root().join("assets").join("samples").join(name)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RefFace {
+    pub landmarks: Vec<[f32; 3]>,
+}
+
+impl RefFace {
+    pub fn points(&self) -> Vec<Vec3> {
+        self.landmarks
+            .iter()
+            .map(|p| Vec3::from_array(*p))
+            .collect()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RefImage {
+    pub width: u32,
+    pub height: u32,
+    pub model: String,
+    pub faces: Vec<RefFace>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RefFrame {
+    pub index: usize,
+    pub faces: Vec<RefFace>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RefVideo {
+    pub width: u32,
+    pub height: u32,
+    pub model: String,
+    pub frames: Vec<RefFrame>,
+}
+
+pub fn load<T: serde::de::DeserializeOwned>(path: &Path) -> T {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn iou(a: &[Vec3], b: &[Vec3]) -> f32 {
+    let (a0, a1) = bounds(a);
+    let (b0, b1) = bounds(b);
+    box_iou(a0, a1, b0, b1)
+}
+
+/// Mean 2-D landmark distance divided by the reference's inter-ocular distance.
+pub fn relative_error(ours: &[Vec3], reference: &[Vec3]) -> f32 {
+    assert_eq!(ours.len(), reference.len(), "landmark counts differ");
+    let sum: f32 = ours
+        .iter()
+        .zip(reference)
+        .map(|(o, r)| Vec2::distance(o.truncate(), r.truncate()))
+        .sum();
+    sum / ours.len() as f32 / inter_ocular(reference)
+}
+
+/// Reference faces grouped so that MediaPipe's occasional double track of one face (a fresh
+/// detection beside the tracked face, seen on carphone frame 90) counts as one face.
+pub fn distinct(reference: &[RefFace]) -> Vec<Vec<Vec<Vec3>>> {
+    let mut groups: Vec<Vec<Vec<Vec3>>> = Vec::new();
+    for f in reference {
+        let p = f.points();
+        match groups.iter_mut().find(|g| iou(&g[0], &p) > 0.5) {
+            Some(g) => g.push(p),
+            None => groups.push(vec![p]),
+        }
+    }
+    groups
+}
+
+/// For every reference face, the error of the overlapping face we found; panics when one is missing.
+pub fn match_errors(ours: &[Vec<Vec3>], reference: &[RefFace], what: &str) -> Vec<f32> {
+    distinct(reference)
+        .iter()
+        .map(|group| {
+            let r = &group[0];
+            let best = ours
+                .iter()
+                .max_by(|a, b| iou(a, r).total_cmp(&iou(b, r)))
+                .unwrap_or_else(|| panic!("{what}: MediaPipe found a face we did not"));
+            assert!(
+                iou(best, r) > 0.5,
+                "{what}: MediaPipe found a face we did not (best overlap {})",
+                iou(best, r)
+            );
+            group
+                .iter()
+                .map(|r| relative_error(best, r))
+                .fold(f32::MAX, f32::min)
+        })
+        .collect()
+}
