@@ -208,7 +208,7 @@ impl Tracker {
         let found = dedupe(found, |(_, lm)| &lm.points);
         let mut faces = Vec::with_capacity(found.len());
         for (mut track, lm) in found {
-            track.roi = Roi::from_landmarks(&lm.points);
+            let raw_roi = Roi::from_landmarks(&lm.points);
             let landmarks = match self.config.smoothing {
                 Some(_) => {
                     let (lo, hi) = bounds(&lm.points);
@@ -217,6 +217,7 @@ impl Tracker {
                 }
                 None => lm.points,
             };
+            track.roi = raw_roi;
             faces.push(Face {
                 id: track.id,
                 score: lm.presence,
