@@ -1,34 +1,39 @@
-//! Temporal smoothing of landmarks: a One Euro filter (Casiez et al., CHI 2012) around a
-//! constant-velocity prediction of the whole face.
+//! Temporal smoothing of landmarks, in two parts: where the face is, and what shape it has.
 //!
-//! A still face should stop shaking and a moving face should not lag. Plain One Euro trades one
-//! for the other: its cutoff rises with speed, but it still lags a steadily moving face. Here each
-//! point is filtered around where the face's own motion (the mean velocity of all its points,
-//! which is far less noisy than any single point's) says it should be, so a panning face is
-//! followed without lag while the cutoff stays low. Speeds are measured in face sizes per second,
-//! so one setting fits every face size and resolution. Tuned with `scripts/steadiness.sh`.
+//! A still face should stop shaking, a moving face should not lag, and lips should open and close
+//! with the user. Plain One Euro filtering of every point (Casiez et al., CHI 2012) trades one of
+//! these for another. Here the face's centre (the mean of its points, far less noisy than any one
+//! point) goes through a One Euro filter around a constant-velocity prediction, so a panning face
+//! is followed without lag while the cutoff at rest stays low; each point's offset from the centre
+//! (expression, rotation) goes through a light low-pass that costs about one frame of lag.
+//! Speeds are measured in face sizes per second, so one setting fits every face size and
+//! resolution. Tuned with `scripts/steadiness.sh` and the mouth opening on carphone.mp4.
 
 use glam::Vec3;
 
 /// Filter settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OneEuroParams {
-    /// Cutoff (Hz) at rest: lower removes more jitter from a still face.
+    /// Cutoff (Hz) of the face-centre filter at rest: lower removes more jitter from a still face.
     pub min_cutoff: f32,
-    /// How fast the cutoff rises with speed (per face size per second): higher lags less.
+    /// How fast that cutoff rises with speed (per face size per second): higher lags less.
     pub beta: f32,
     /// Cutoff (Hz) used to smooth the face's velocity estimate.
     pub derivative_cutoff: f32,
+    /// Cutoff (Hz) of the low-pass on each point's offset from the centre (expressions).
+    pub shape_cutoff: f32,
 }
 
 impl Default for OneEuroParams {
     /// Measured by `scripts/steadiness.sh` (720p face, sensor noise σ = 4): still-face wobble
-    /// about 0.4× MediaPipe's raw wobble, panning 4 px/frame followed within about 1.3 px RMS.
+    /// 0.39–0.47× MediaPipe's raw wobble, panning 4 px/frame followed within about 1.3 px RMS,
+    /// mouth opening one frame behind the raw landmarks.
     fn default() -> Self {
         Self {
             min_cutoff: 0.5,
-            beta: 6.0,
-            derivative_cutoff: 1.0,
+            beta: 10.0,
+            derivative_cutoff: 0.7,
+            shape_cutoff: 2.0,
         }
     }
 }
@@ -39,16 +44,22 @@ fn alpha(cutoff: f32, dt: f32) -> f32 {
     1.0 / (1.0 + tau / dt)
 }
 
+fn centroid(points: &[Vec3]) -> Vec3 {
+    points.iter().sum::<Vec3>() / points.len().max(1) as f32
+}
+
 /// Smooths one face's landmarks over time.
 #[derive(Debug, Clone)]
 pub struct LandmarkSmoother {
     params: OneEuroParams,
-    /// Last output.
-    smoothed: Vec<Vec3>,
-    /// Last input.
-    raw: Vec<Vec3>,
-    /// Smoothed mean velocity of the face, pixels per second.
+    /// Smoothed face centre.
+    center: Vec3,
+    /// Last raw face centre.
+    raw_center: Vec3,
+    /// Smoothed velocity of the centre, pixels per second.
     velocity: Vec3,
+    /// Smoothed offsets of each point from the centre.
+    shape: Vec<Vec3>,
     last_time: f64,
 }
 
@@ -57,51 +68,55 @@ impl LandmarkSmoother {
     pub fn new(params: OneEuroParams) -> Self {
         Self {
             params,
-            smoothed: Vec::new(),
-            raw: Vec::new(),
+            center: Vec3::ZERO,
+            raw_center: Vec3::ZERO,
             velocity: Vec3::ZERO,
+            shape: Vec::new(),
             last_time: 0.0,
         }
+    }
+
+    fn output(&self) -> Vec<Vec3> {
+        self.shape.iter().map(|o| self.center + *o).collect()
     }
 
     /// Smooths `points` (pixels) seen at `time` seconds; `face_size` (pixels) sets the speed scale.
     /// The first call, or one with a different point count, passes the points through; a repeated
     /// or earlier timestamp returns the last output.
     pub fn apply(&mut self, points: &[Vec3], time: f64, face_size: f32) -> Vec<Vec3> {
-        if self.smoothed.len() != points.len() {
-            self.smoothed = points.to_vec();
-            self.raw = points.to_vec();
+        let center = centroid(points);
+        if self.shape.len() != points.len() {
+            self.center = center;
+            self.raw_center = center;
             self.velocity = Vec3::ZERO;
+            self.shape = points.iter().map(|p| *p - center).collect();
             self.last_time = time;
             return points.to_vec();
         }
         if time <= self.last_time {
-            return self.smoothed.clone();
+            return self.output();
         }
         let dt = (time - self.last_time) as f32;
         self.last_time = time;
-
-        let moved: Vec3 = points
-            .iter()
-            .zip(&self.raw)
-            .map(|(p, q)| *p - *q)
-            .sum::<Vec3>()
-            / points.len() as f32;
         let p = &self.params;
-        self.velocity += alpha(p.derivative_cutoff, dt) * (moved / dt - self.velocity);
+
+        let moved = (center - self.raw_center) / dt;
+        self.raw_center = center;
+        self.velocity += alpha(p.derivative_cutoff, dt) * (moved - self.velocity);
         let speed = self.velocity.abs() / face_size.max(1.0);
         let gain = Vec3::new(
             alpha(p.min_cutoff + p.beta * speed.x, dt),
             alpha(p.min_cutoff + p.beta * speed.y, dt),
             alpha(p.min_cutoff + p.beta * speed.z, dt),
         );
-        let step = self.velocity * dt;
-        for (y, x) in self.smoothed.iter_mut().zip(points) {
-            let predicted = *y + step;
-            *y = predicted + gain * (*x - predicted);
+        let predicted = self.center + self.velocity * dt;
+        self.center = predicted + gain * (center - predicted);
+
+        let shape_gain = alpha(p.shape_cutoff, dt);
+        for (s, x) in self.shape.iter_mut().zip(points) {
+            *s += shape_gain * (*x - center - *s);
         }
-        self.raw.copy_from_slice(points);
-        self.smoothed.clone()
+        self.output()
     }
 }
 
