@@ -61,6 +61,47 @@ def convert(tflite, onnx_out):
     )
 
 
+def rewrite_prelu(path):
+    """Rewrites every PRelu as x + (1 - slope) * Relu(-x), with the negation and the per-channel
+    scale as 1x1 depthwise convolutions.
+
+    Same function, but ONNX Runtime's CPU kernels keep the whole graph in their blocked (NCHWc)
+    layout: PRelu has no blocked kernel, so each one costs two layout conversions. Measured here
+    (1 thread): v1 4.0 -> 1.4 ms, v2 14.7 -> 6.1 ms per inference; outputs differ by float rounding.
+    """
+    import numpy as np
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(path)
+    graph = model.graph
+    inits = {i.name: i for i in graph.initializer}
+    nodes = []
+    for n in graph.node:
+        if n.op_type != "PRelu":
+            nodes.append(n)
+            continue
+        x, s = n.input
+        y = n.output[0]
+        slope = numpy_helper.to_array(inits[s]).astype(np.float32)
+        c = slope.size
+        assert slope.shape in [(c, 1, 1), (1, c, 1, 1)], f"per-channel slope expected, got {slope.shape}"
+        graph.initializer.extend([
+            numpy_helper.from_array(np.full((c, 1, 1, 1), -1.0, np.float32), name=y + "_negate"),
+            numpy_helper.from_array((1.0 - slope).reshape(c, 1, 1, 1), name=y + "_scale"),
+        ])
+        nodes += [
+            helper.make_node("Conv", [x, y + "_negate"], [y + "_neg"], group=c, kernel_shape=[1, 1]),
+            helper.make_node("Relu", [y + "_neg"], [y + "_negrelu"]),
+            helper.make_node("Conv", [y + "_negrelu", y + "_scale"], [y + "_scaled"], group=c, kernel_shape=[1, 1]),
+            helper.make_node("Add", [x, y + "_scaled"], [y]),
+        ]
+    del graph.node[:]
+    graph.node.extend(nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
 def mesh_json(binarypb, geometry_proto_dir, out_path):
     sys.path.insert(0, geometry_proto_dir)
     # The protos are copied out of the mediapipe wheel; importing them needs only protobuf.
@@ -100,7 +141,9 @@ def describe(models, sources):
         "# Models",
         "",
         "MediaPipe face models converted from TFLite to ONNX with tf2onnx 1.17.0 (tensorflow-cpu 2.21.0,",
-        "`python -m tf2onnx.convert --tflite X --output Y --opset 13`). Regenerate everything here, plus",
+        "`python -m tf2onnx.convert --tflite X --output Y --opset 13`); in the landmark models every PRelu is",
+        "then rewritten as `x + (1 - slope) * Relu(-x)` with 1x1 depthwise convolutions (the same function,",
+        "2-3x faster in ONNX Runtime's blocked CPU layout; see `rewrite_prelu`). Regenerate everything here, plus",
         "`assets/face_mesh.json` and the samples, with `scripts/prepare_models.sh`; this file is written by it.",
         "",
         "Licence: Apache-2.0 (MediaPipe models, Google LLC). Inputs are NHWC float32 RGB.",
@@ -166,6 +209,8 @@ def main():
         convert(det, os.path.join(models, "face_detector.onnx"))
         convert(v1, os.path.join(models, "face_landmarks_v1.onnx"))
         convert(v2, os.path.join(models, "face_landmarks_v2.onnx"))
+        rewrite_prelu(os.path.join(models, "face_landmarks_v1.onnx"))
+        rewrite_prelu(os.path.join(models, "face_landmarks_v2.onnx"))
         mesh_json(os.path.join(tmp, "task", "geometry_pipeline_metadata_landmarks.binarypb"), proto_dir,
                   os.path.join(ROOT, "assets", "face_mesh.json"))
 

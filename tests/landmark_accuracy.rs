@@ -167,16 +167,34 @@ fn smoothing_follows_the_mouth_within_a_frame() {
     let mut raw = tracker(ModelKind::V2, 1, false);
     let mut smooth = tracker(ModelKind::V2, 1, true);
     let (mut open_raw, mut open_smooth) = (Vec::new(), Vec::new());
-    let opening = |f: &[vanity::tracking::Face]| f[0].landmarks[13].truncate().distance(f[0].landmarks[14].truncate());
+    let opening = |f: &[vanity::tracking::Face]| {
+        f[0].landmarks[13]
+            .truncate()
+            .distance(f[0].landmarks[14].truncate())
+    };
     for f in &frames {
         open_raw.push(opening(&raw.track(&f.image, f.time).unwrap()));
         open_smooth.push(opening(&smooth.track(&f.image, f.time).unwrap()));
     }
-    let range = open_raw.iter().cloned().fold(f32::MIN, f32::max) - open_raw.iter().cloned().fold(f32::MAX, f32::min);
-    assert!(range > 8.0, "the clip should open the mouth wide: range {range} px");
+    let range = open_raw.iter().cloned().fold(f32::MIN, f32::max)
+        - open_raw.iter().cloned().fold(f32::MAX, f32::min);
+    assert!(
+        range > 8.0,
+        "the clip should open the mouth wide: range {range} px"
+    );
     let n = open_raw.len() - 8;
-    let by_lag: Vec<f32> = (0..4).map(|lag| correlation(&open_raw[4..4 + n], &open_smooth[4 + lag..4 + lag + n])).collect();
-    let best = (0..4).max_by(|&a, &b| by_lag[a].total_cmp(&by_lag[b])).unwrap();
-    assert!(best <= 1, "mouth opening lags {best} frames (correlation by lag {by_lag:?})");
-    assert!(by_lag[best] > 0.9, "smoothed mouth opening does not follow the raw one: {by_lag:?}");
+    let by_lag: Vec<f32> = (0..4)
+        .map(|lag| correlation(&open_raw[4..4 + n], &open_smooth[4 + lag..4 + lag + n]))
+        .collect();
+    let best = (0..4)
+        .max_by(|&a, &b| by_lag[a].total_cmp(&by_lag[b]))
+        .unwrap();
+    assert!(
+        best <= 1,
+        "mouth opening lags {best} frames (correlation by lag {by_lag:?})"
+    );
+    assert!(
+        by_lag[best] > 0.9,
+        "smoothed mouth opening does not follow the raw one: {by_lag:?}"
+    );
 }

@@ -61,63 +61,80 @@ pub fn crop_to_tensor(
     let step_x = roi.to_image(Vec2::new(1.0 / n as f32, 0.0)) - origin;
     let step_y = roi.to_image(Vec2::new(0.0, 1.0 / n as f32)) - origin;
     let (w, h) = (src.width() as i32, src.height() as i32);
+    let stride = w as usize * 3;
     let pixels = src.as_raw();
+    // Tensor value of every 8-bit result.
     let scale = (range.max - range.min) / 255.0;
+    let lut: [f32; 256] = std::array::from_fn(|v| v as f32 * scale + range.min);
+    let mask = SUBPIXEL_STEPS as i32 - 1;
 
-    // Reads one pixel, or None outside the frame (the caller applies the border rule).
-    let fetch = |x: i32, y: i32| -> Option<[u8; 3]> {
-        let (x, y) = match border {
-            Border::Zero if x < 0 || y < 0 || x >= w || y >= h => return None,
-            Border::Zero => (x, y),
-            Border::Replicate => (x.clamp(0, w - 1), y.clamp(0, h - 1)),
-        };
-        let i = (y as usize * w as usize + x as usize) * 3;
-        Some([pixels[i], pixels[i + 1], pixels[i + 2]])
-    };
-
-    for j in 0..n {
+    // Positions walk along each row in 1/32 px with 16 more fraction bits, in integers.
+    let fixed = |v: f32| (v as f64 * SUBPIXEL_STEPS as f64 * FRACTION as f64).round() as i64;
+    let (dx, dy) = (fixed(step_x.x), fixed(step_x.y));
+    for (j, out_row) in dst.chunks_exact_mut(n * 3).enumerate() {
         let row = origin + step_y * j as f32;
-        for i in 0..n {
-            let p = row + step_x * i as f32;
-            let qx = (p.x * SUBPIXEL_STEPS).round() as i32;
-            let qy = (p.y * SUBPIXEL_STEPS).round() as i32;
-            let (x0, y0) = (
-                qx.div_euclid(SUBPIXEL_STEPS as i32),
-                qy.div_euclid(SUBPIXEL_STEPS as i32),
-            );
-            let fx = qx.rem_euclid(SUBPIXEL_STEPS as i32) as f32 / SUBPIXEL_STEPS;
-            let fy = qy.rem_euclid(SUBPIXEL_STEPS as i32) as f32 / SUBPIXEL_STEPS;
-            let out = &mut dst[(j * n + i) * 3..(j * n + i) * 3 + 3];
-            let inside = x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h;
-            let corners = if inside {
-                let at = |x: i32, y: i32| {
-                    let k = (y as usize * w as usize + x as usize) * 3;
+        let (mut px, mut py) = (fixed(row.x) + FRACTION / 2, fixed(row.y) + FRACTION / 2);
+        for out in out_row.chunks_exact_mut(3) {
+            let (qx, qy) = ((px >> FRACTION_BITS) as i32, (py >> FRACTION_BITS) as i32);
+            px += dx;
+            py += dy;
+            let (x0, y0) = (qx >> SUBPIXEL_BITS, qy >> SUBPIXEL_BITS);
+            // Bilinear weights in 1/1024ths, as OpenCV's fixed-point remap computes them.
+            let (fx, fy) = ((qx & mask) as u32, (qy & mask) as u32);
+            let weights = [
+                (32 - fx) * (32 - fy),
+                fx * (32 - fy),
+                (32 - fx) * fy,
+                fx * fy,
+            ];
+            if x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h {
+                // Fast path: all four neighbours inside the frame.
+                let k = y0 as usize * stride + x0 as usize * 3;
+                let a: &[u8; 6] = pixels[k..k + 6].try_into().expect("6 bytes");
+                let b: &[u8; 6] = pixels[k + stride..k + stride + 6]
+                    .try_into()
+                    .expect("6 bytes");
+                for c in 0..3 {
+                    let v = a[c] as u32 * weights[0]
+                        + a[c + 3] as u32 * weights[1]
+                        + b[c] as u32 * weights[2]
+                        + b[c + 3] as u32 * weights[3];
+                    out[c] = lut[((v + 512) >> 10) as usize];
+                }
+            } else {
+                let fetch = |x: i32, y: i32| -> [u8; 3] {
+                    let (x, y) = match border {
+                        Border::Zero if x < 0 || y < 0 || x >= w || y >= h => return [0; 3],
+                        Border::Zero => (x, y),
+                        Border::Replicate => (x.clamp(0, w - 1), y.clamp(0, h - 1)),
+                    };
+                    let k = y as usize * stride + x as usize * 3;
                     [pixels[k], pixels[k + 1], pixels[k + 2]]
                 };
-                [
-                    at(x0, y0),
-                    at(x0 + 1, y0),
-                    at(x0, y0 + 1),
-                    at(x0 + 1, y0 + 1),
-                ]
-            } else {
-                let z = [0u8; 3];
-                [
-                    fetch(x0, y0).unwrap_or(z),
-                    fetch(x0 + 1, y0).unwrap_or(z),
-                    fetch(x0, y0 + 1).unwrap_or(z),
-                    fetch(x0 + 1, y0 + 1).unwrap_or(z),
-                ]
-            };
-            for c in 0..3 {
-                let top = corners[0][c] as f32 * (1.0 - fx) + corners[1][c] as f32 * fx;
-                let bottom = corners[2][c] as f32 * (1.0 - fx) + corners[3][c] as f32 * fx;
-                let v = (top * (1.0 - fy) + bottom * fy).round();
-                out[c] = v * scale + range.min;
+                let corners = [
+                    fetch(x0, y0),
+                    fetch(x0 + 1, y0),
+                    fetch(x0, y0 + 1),
+                    fetch(x0 + 1, y0 + 1),
+                ];
+                for c in 0..3 {
+                    let v: u32 = corners
+                        .iter()
+                        .zip(weights)
+                        .map(|(p, wt)| p[c] as u32 * wt)
+                        .sum();
+                    out[c] = lut[((v + 512) >> 10) as usize];
+                }
             }
         }
     }
 }
+
+/// log2 of [`SUBPIXEL_STEPS`].
+const SUBPIXEL_BITS: i32 = 5;
+/// Extra fraction bits of the fixed-point positions stepped along a row.
+const FRACTION_BITS: i64 = 16;
+const FRACTION: i64 = 1 << FRACTION_BITS;
 
 #[cfg(test)]
 mod tests {
