@@ -8,6 +8,9 @@ builds that virtual environment. The fixtures are what the Rust tests compare ag
   group_{v1,v2}.json            tests/fixtures/group.png: a 640x600 collage with 4 faces at several
                                 scales and in-plane rotations (made here from the two samples)
   carphone_static_{v1,v2}.json  every 10th frame of assets/samples/carphone.mp4, each as a still image
+  wide_{v1,v2}.json             tests/fixtures/wide.png: a 1280x720 wide shot with 5 small faces that
+                                MediaPipe's detector misses; landmarks are MediaPipe's on each face
+                                before pasting, carried through the paste's scale and rotation
   carphone_track_v1.json        all frames, mp.solutions.face_mesh in tracking mode (static_image_mode=False)
   detections_astronaut.json     mp.solutions.face_detection (short range) boxes and keypoints
 
@@ -94,6 +97,54 @@ def video_frames(path):
     return frames
 
 
+def paste_into(canvas, img, cx, cy, scale, angle_deg, points=None):
+    """Pastes `img` rotated and scaled with its centre at (cx, cy); returns `points` (pixels of img)
+    mapped into the canvas the same way."""
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, scale)
+    out_w, out_h = int(math.ceil(w * scale * 1.5)), int(math.ceil(h * scale * 1.5))
+    m[0, 2] += out_w / 2 - w / 2
+    m[1, 2] += out_h / 2 - h / 2
+    mask = cv2.warpAffine(np.full((h, w), 255, np.uint8), m, (out_w, out_h), flags=cv2.INTER_LINEAR)
+    warped = cv2.warpAffine(img, m, (out_w, out_h), flags=cv2.INTER_LINEAR)
+    x0, y0 = int(cx - out_w / 2), int(cy - out_h / 2)
+    sx, sy = max(0, -x0), max(0, -y0)
+    ex, ey = min(out_w, canvas.shape[1] - x0), min(out_h, canvas.shape[0] - y0)
+    region = canvas[y0 + sy:y0 + ey, x0 + sx:x0 + ex]
+    a = mask[sy:ey, sx:ex, None].astype(np.float32) / 255.0
+    region[:] = (warped[sy:ey, sx:ex] * a + region * (1 - a)).astype(np.uint8)
+    if points is None:
+        return None
+    p = np.asarray(points, np.float64)
+    xy = p[:, :2] @ m[:, :2].T + m[:, 2] + [x0, y0]
+    return np.concatenate([xy, p[:, 2:3] * scale], axis=1)
+
+
+def make_wide(astronaut, carphone_frame, model):
+    """A 1280x720 wide shot with five small faces (0.3-1x, rotated up to 35 degrees): MediaPipe's
+    whole-frame detector finds none of them. The reference landmarks are MediaPipe's own on each
+    face before it was pasted, carried through the same scale and rotation."""
+    canvas = np.full((720, 1280, 3), 118, np.uint8)
+    face = np.ascontiguousarray(astronaut[0:300, 90:360])
+    big = np.ascontiguousarray(cv2.resize(carphone_frame, (352, 288), interpolation=cv2.INTER_CUBIC))
+
+    def landmarks(img):
+        if model == "v1":
+            with v1_mesh(True) as mesh:
+                return v1_faces(mesh, img)[0]["landmarks"]
+        with v2_landmarker(vision.RunningMode.IMAGE) as lm:
+            return v2_faces(lm, img)[0]["landmarks"]
+
+    lf, lc = landmarks(face), landmarks(big)
+    faces = []
+    for img, pts, cx, cy, scale, angle in [(face, lf, 200, 250, 1.0, 0), (face, lf, 560, 230, 0.6, 25),
+                                           (face, lf, 860, 260, 0.45, -35), (face, lf, 1120, 470, 0.3, 10),
+                                           (big, lc, 560, 560, 0.9, -10)]:
+        mapped = paste_into(canvas, img, cx, cy, scale, angle, pts)
+        faces.append({"landmarks": [[round(float(v), 4) for v in p] for p in mapped]})
+    return canvas, {"width": 1280, "height": 720, "model": model, "derived": True, "faces": faces}
+
+
 def make_group(astronaut, carphone_frame):
     """A collage with faces of several sizes and in-plane rotations, on a plain mid-grey background."""
     canvas = np.full((600, 640, 3), 118, np.uint8)
@@ -149,6 +200,10 @@ def main():
         return {"width": w, "height": h, "model": model, "faces": faces}
 
     for model in ["v1", "v2"]:
+        wide, wide_ref = make_wide(astronaut, frames[60], model)
+        cv2.imwrite(os.path.join(FIX, "wide.png"), cv2.cvtColor(wide, cv2.COLOR_RGB2BGR))
+        dump(f"wide_{model}.json", wide_ref)
+        print(f"wide.png: MediaPipe itself finds {len(still(wide, model)['faces'])} face(s)")
         dump(f"astronaut_{model}.json", still(astronaut, model))
         dump(f"group_{model}.json", still(group, model))
         h, w = frames[0].shape[:2]

@@ -198,3 +198,41 @@ fn smoothing_follows_the_mouth_within_a_frame() {
         "smoothed mouth opening does not follow the raw one: {by_lag:?}"
     );
 }
+
+fn check_wide(fixture_name: &str, model: ModelKind) {
+    // MediaPipe finds none of these faces; we must find every one whose eyes are at least 25 px
+    // apart, close to MediaPipe's own landmarks for that face before it was shrunk and turned.
+    let reference: RefImage = load(&fixture(fixture_name));
+    let img = load_rgb(&fixture("wide.png")).expect("image loads");
+    let faces = tracker(model, 6, false)
+        .detect_image(&img)
+        .expect("tracking runs");
+    assert!(
+        faces.len() <= reference.faces.len(),
+        "{fixture_name}: {} faces, more than there are",
+        faces.len()
+    );
+    let big: Vec<RefFace> = reference
+        .faces
+        .into_iter()
+        .filter(|f| vanity::tracking::tracker::inter_ocular(&f.points()) >= 25.0)
+        .collect();
+    assert_eq!(big.len(), 4);
+    for e in match_errors(&points(&faces), &big, fixture_name) {
+        assert!(
+            e <= 0.03,
+            "{fixture_name}: mean error {:.3} % of IOD",
+            e * 100.0
+        );
+    }
+}
+
+#[test]
+fn small_faces_in_a_wide_shot_v1() {
+    check_wide("wide_v1.json", ModelKind::V1);
+}
+
+#[test]
+fn small_faces_in_a_wide_shot_v2() {
+    check_wide("wide_v2.json", ModelKind::V2);
+}

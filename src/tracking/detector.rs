@@ -48,6 +48,46 @@ impl Detection {
     }
 }
 
+/// Tiles are used only when they are at least this many pixels across; smaller frames are
+/// already seen at full detail by the whole-frame pass.
+const MIN_TILE: f32 = 160.0;
+/// A face filling more of a tile than this may be cut by the tile's edge: the whole-frame pass
+/// is the one that finds faces that large.
+const MAX_FACE_IN_TILE: f32 = 0.6;
+
+/// Overlapping squares that cover the frame at a half and a quarter of its longer side (none
+/// smaller than [`MIN_TILE`]), coarse level first: seen through a tile, a face fills more of the detector's
+/// input, so small faces in group photos and wide shots are found. Tiles overlap by half, so
+/// every face up to half a tile fits wholly inside one.
+pub fn tiles(width: u32, height: u32) -> Vec<Roi> {
+    let mut out = Vec::new();
+    let longest = width.max(height) as f32;
+    let mut side = longest / 2.0;
+    while side >= MIN_TILE && side >= longest / 4.0 {
+        let starts = |len: f32| -> Vec<f32> {
+            let count = ((len - side) / (side / 2.0)).ceil().max(0.0) as usize + 1;
+            let step = if count > 1 {
+                (len - side) / (count - 1) as f32
+            } else {
+                0.0
+            };
+            (0..count).map(|i| i as f32 * step).collect()
+        };
+        let (xs, ys) = (starts(width as f32), starts(height as f32));
+        for &y in &ys {
+            for &x in &xs {
+                out.push(Roi {
+                    center: Vec2::new(x, y) + side / 2.0,
+                    size: Vec2::splat(side),
+                    rotation: 0.0,
+                });
+            }
+        }
+        side /= 2.0;
+    }
+    out
+}
+
 /// SSD anchor centres: a 16×16 grid with 2 anchors per cell, then an 8×8 grid with 6.
 fn anchors() -> Vec<Vec2> {
     let mut out = Vec::with_capacity(896);
@@ -92,6 +132,36 @@ impl FaceDetector {
             rotation: 0.0,
         };
         self.detect_in(frame, &letterbox)
+    }
+
+    /// Finds faces in the whole frame, then faces the whole-frame pass missed in `tiles` of it.
+    /// Whole-frame detections win over tile ones, so faces MediaPipe finds keep its exact crops.
+    pub fn detect_tiled(
+        &mut self,
+        frame: &RgbImage,
+        tiles: &[Roi],
+    ) -> Result<Vec<Detection>, TrackingError> {
+        let whole = self.detect(frame)?;
+        let mut extra = Vec::new();
+        for tile in tiles {
+            let limit = tile.size.x * MAX_FACE_IN_TILE;
+            let found = self.detect_in(frame, tile)?;
+            extra.extend(
+                found
+                    .into_iter()
+                    .filter(|d| (d.box_max - d.box_min).max_element() <= limit),
+            );
+        }
+        let overlaps_whole = |d: &Detection| {
+            whole
+                .iter()
+                .any(|k| box_iou(k.box_min, k.box_max, d.box_min, d.box_max) > NMS_IOU)
+        };
+        let extra: Vec<Detection> = suppress(extra)
+            .into_iter()
+            .filter(|d| !overlaps_whole(d))
+            .collect();
+        Ok(whole.into_iter().chain(extra).collect())
     }
 
     /// Finds faces inside an axis-aligned square of the frame (black outside the frame).
@@ -176,6 +246,22 @@ fn weighted_nms(mut dets: Vec<Detection>) -> Vec<Detection> {
     out
 }
 
+/// Keeps the best of overlapping detections from different tiles (plain NMS: the tiles saw the
+/// face at different places, so averaging their boxes would blur it).
+fn suppress(mut dets: Vec<Detection>) -> Vec<Detection> {
+    dets.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut kept: Vec<Detection> = Vec::with_capacity(dets.len());
+    for d in dets {
+        if kept
+            .iter()
+            .all(|k| box_iou(k.box_min, k.box_max, d.box_min, d.box_max) <= NMS_IOU)
+        {
+            kept.push(d);
+        }
+    }
+    kept
+}
+
 /// The logistic function.
 pub(crate) fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
@@ -216,6 +302,29 @@ mod tests {
         let expected = (0.9 * 0.0 + 0.6 * 2.0) / 1.5;
         assert!((out[0].box_min.x - expected).abs() < 1e-6);
         assert_eq!(out[1].box_min.x, 50.0);
+    }
+
+    #[test]
+    fn tiles_cover_large_frames_with_overlap() {
+        assert!(tiles(300, 240).is_empty(), "small frames need no tiles");
+        let all = tiles(1280, 720);
+        // Halves (640 px: 3 × 2), then quarters (320 px: 7 × 4).
+        assert_eq!(all.len(), 3 * 2 + 7 * 4);
+        let t = &all[..6];
+        for roi in t {
+            assert_eq!(roi.size, Vec2::splat(640.0));
+            assert!(roi.center.x - 320.0 >= 0.0 && roi.center.x + 320.0 <= 1280.0);
+            assert!(roi.center.y - 320.0 >= 0.0 && roi.center.y + 320.0 <= 720.0);
+        }
+        // Every point of the frame lies in some tile.
+        for (x, y) in [(0.0, 0.0), (1279.0, 719.0), (640.0, 360.0), (1000.0, 100.0)] {
+            let p = Vec2::new(x, y);
+            assert!(
+                t.iter()
+                    .any(|r| (p - r.center).abs().max_element() <= 320.0),
+                "{p} uncovered"
+            );
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use glam::{Vec2, Vec3};
 use image::RgbImage;
 
 use super::TrackingError;
-use super::detector::{Detection, FaceDetector};
+use super::detector::{Detection, FaceDetector, tiles};
 use super::landmarker::{FaceLandmarks, Landmarker, MIN_PRESENCE};
 use super::model::{ModelKind, ModelPaths};
 use super::roi::{EYE_CORNER_LEFT, EYE_CORNER_RIGHT, Roi, bounds};
@@ -102,6 +102,8 @@ pub struct Tracker {
     landmarker: Landmarker,
     tracks: Vec<Track>,
     frames_since_detect: u32,
+    /// Face searches so far: picks the tile searched next.
+    searches: usize,
     next_id: u64,
     times: StageTimes,
 }
@@ -118,6 +120,7 @@ impl Tracker {
             landmarker,
             tracks: Vec::new(),
             frames_since_detect: 0,
+            searches: 0,
             next_id: 0,
             times: StageTimes::default(),
         })
@@ -139,10 +142,16 @@ impl Tracker {
         self.frames_since_detect = 0;
     }
 
-    /// Finds faces in a still image: detector, then landmarks for each face. Keeps no state.
+    /// Finds faces in a still image: detector (whole frame and tiles, so small faces in group
+    /// photos are found too), then landmarks for each face. Keeps no state.
     pub fn detect_image(&mut self, frame: &RgbImage) -> Result<Vec<Face>, TrackingError> {
         self.times = StageTimes::default();
-        let rois: Vec<Roi> = self.detect(frame)?.iter().map(Detection::roi).collect();
+        let tiles = tiles(frame.width(), frame.height());
+        let rois: Vec<Roi> = self
+            .detect(frame, &tiles)?
+            .iter()
+            .map(Detection::roi)
+            .collect();
         let mut faces = Vec::new();
         for roi in rois {
             if let Some(lm) = self.landmarks(frame, &roi)? {
@@ -172,8 +181,16 @@ impl Tracker {
         if looking {
             self.frames_since_detect = 0;
             let free = self.config.max_faces - candidates.len();
+            // One tile per search, in turn, keeps the cost of looking for small faces low.
+            let tiles = tiles(frame.width(), frame.height());
+            let tile: Vec<Roi> = tiles
+                .get(self.searches % tiles.len().max(1))
+                .copied()
+                .into_iter()
+                .collect();
+            self.searches += 1;
             let new: Vec<Roi> = self
-                .detect(frame)?
+                .detect(frame, &tile)?
                 .iter()
                 .map(Detection::roi)
                 .filter(|roi| candidates.iter().all(|(_, r)| r.iou(roi) <= SAME_FACE_IOU))
@@ -229,10 +246,10 @@ impl Tracker {
         Ok(faces)
     }
 
-    /// Runs the detector, keeping at most `max_faces` faces, best first.
-    fn detect(&mut self, frame: &RgbImage) -> Result<Vec<Detection>, TrackingError> {
+    /// Runs the detector on the whole frame and `tiles`, keeping at most `max_faces` faces, best first.
+    fn detect(&mut self, frame: &RgbImage, tiles: &[Roi]) -> Result<Vec<Detection>, TrackingError> {
         let start = Instant::now();
-        let mut dets = self.detector.detect(frame)?;
+        let mut dets = self.detector.detect_tiled(frame, tiles)?;
         dets.truncate(self.config.max_faces);
         self.times.detect_ms += start.elapsed().as_secs_f64() * 1e3;
         Ok(dets)
