@@ -7,6 +7,8 @@
 pub mod bench;
 pub mod capture;
 pub mod face;
+pub mod looks;
 pub mod output;
+pub mod render;
 pub mod runtime;
 pub mod tracking;

@@ -8,7 +8,9 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use vanity::capture;
 use vanity::face::CanonicalMesh;
+use vanity::looks::Look;
 use vanity::output::{self, FaceJson, FrameJson, ImageJson, TrackJson};
+use vanity::render::{FaceDraw, GpuContext, Renderer};
 use vanity::runtime::SessionConfig;
 use vanity::tracking::{ModelKind, ModelPaths, Tracker, TrackerConfig};
 
@@ -55,6 +57,21 @@ enum Command {
         /// Output JSON.
         #[arg(long)]
         json: PathBuf,
+    },
+    /// Put a look on every face in an image and save the result (headless, no window needed).
+    Apply {
+        /// Input image (PNG or JPEG).
+        image: PathBuf,
+        /// A look file, or the name of a bundled look (see assets/looks/).
+        #[arg(long)]
+        look: String,
+        #[arg(long, value_enum, default_value_t = ModelKind::V2)]
+        model: ModelKind,
+        #[arg(long, default_value_t = 4)]
+        max_faces: usize,
+        /// Output PNG.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Time each tracking stage on a video (tracking mode), for several thread settings.
     Bench {
@@ -127,6 +144,13 @@ fn run(cli: Cli) -> Result<()> {
             max_faces,
             json,
         } => track(&paths, &source, model, raw, max_faces, &json),
+        Command::Apply {
+            image,
+            look,
+            model,
+            max_faces,
+            out,
+        } => apply(&paths, &image, &look, model, max_faces, &out),
         Command::Bench {
             source,
             upscale,
@@ -237,6 +261,42 @@ fn track(
         source.display(),
         out.frames.len(),
         with_faces
+    );
+    Ok(())
+}
+
+fn apply(
+    paths: &ModelPaths,
+    image: &Path,
+    look: &str,
+    model: ModelKind,
+    max_faces: usize,
+    out: &Path,
+) -> Result<()> {
+    let (look, _) = Look::find(look)?;
+    let frame = capture::still::load_rgb(image)?;
+    let mut tracker = tracker(paths, model, max_faces, false)?;
+    let faces = tracker.detect_image(&frame)?;
+    let mut renderer = Renderer::new(GpuContext::headless()?);
+    renderer.set_look(&look);
+    let draws: Vec<FaceDraw> = faces
+        .iter()
+        .map(|f| FaceDraw {
+            landmarks: &f.landmarks,
+            strength: 1.0,
+        })
+        .collect();
+    let result = renderer.render(&frame, &draws)?;
+    image::DynamicImage::ImageRgba8(result)
+        .to_rgb8()
+        .save(out)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!(
+        "{}: look \"{}\" on {} face(s) -> {}",
+        image.display(),
+        look.name,
+        faces.len(),
+        out.display()
     );
     Ok(())
 }

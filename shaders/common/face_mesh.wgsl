@@ -1,0 +1,77 @@
+// The face mesh vertex stage and the resources every layer shares: the camera frame, the
+// region masks in face-UV space, the frame size and per-face statistics.
+
+struct FrameInfo {
+    // Frame size in pixels.
+    size: vec2<f32>,
+    // Seconds since start (animated finishes).
+    time: f32,
+    _pad: f32,
+};
+
+struct FaceInfo {
+    // Mean linear luminance of the lips and of the skin (cheeks, forehead).
+    lip_luma: f32,
+    skin_luma: f32,
+    // Inter-ocular distance in pixels: sets filter radii.
+    iod_px: f32,
+    // 0-1: fades makeup out when a face is lost.
+    strength: f32,
+};
+
+struct Faces {
+    faces: array<FaceInfo, 4>,
+};
+
+// Colours (linear, alpha unused) and numbers of one layer; each layer documents its fields.
+struct LayerParams {
+    color0: vec4<f32>,
+    color1: vec4<f32>,
+    color2: vec4<f32>,
+    params: vec4<f32>,
+    extra: vec4<f32>,
+};
+
+@group(0) @binding(0) var camera_tex: texture_2d<f32>;
+@group(0) @binding(1) var camera_smp: sampler;
+@group(0) @binding(2) var region_tex: texture_2d_array<f32>;
+@group(0) @binding(3) var region_smp: sampler;
+@group(0) @binding(4) var<uniform> frame: FrameInfo;
+@group(0) @binding(5) var<uniform> face_info: Faces;
+@group(1) @binding(0) var<uniform> layer: LayerParams;
+
+struct MeshOut {
+    @builtin(position) clip: vec4<f32>,
+    // Canonical face UV: where on the face this fragment is.
+    @location(0) uv: vec2<f32>,
+    // Position in the camera frame, 0-1.
+    @location(1) screen_uv: vec2<f32>,
+    @location(2) @interpolate(flat) face: u32,
+};
+
+@vertex
+fn vs_main(@location(0) pos: vec2<f32>, @location(1) uv: vec2<f32>, @builtin(instance_index) face: u32) -> MeshOut {
+    var out: MeshOut;
+    let s = pos / frame.size;
+    out.clip = vec4<f32>(s.x * 2.0 - 1.0, 1.0 - s.y * 2.0, 0.0, 1.0);
+    out.uv = uv;
+    out.screen_uv = s;
+    out.face = face;
+    return out;
+}
+
+// The camera pixel under this fragment, linear.
+fn camera_at(screen_uv: vec2<f32>) -> vec3<f32> {
+    return textureSampleLevel(camera_tex, camera_smp, screen_uv, 0.0).rgb;
+}
+
+// Region masks (see face/atlas.rs): mask 0 = lips, foundation, brows, blush;
+// mask 1 = eyeshadow height, eyeshadow coverage, liner distance, liner position;
+// mask 2 = lip-line distance, eye openings.
+fn region(mask: i32, uv: vec2<f32>) -> vec4<f32> {
+    return textureSampleLevel(region_tex, region_smp, uv, mask, 0.0);
+}
+
+fn face_of(i: u32) -> FaceInfo {
+    return face_info.faces[min(i, 3u)];
+}

@@ -1,0 +1,14 @@
+// Brows: tint inside the brow region, keeping each hair's light and shade.
+// layer.color0 = colour, layer.params.x = opacity.
+
+@fragment
+fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
+    let info = face_of(in.face);
+    let alpha = region(0, in.uv).b * layer.params.x * info.strength;
+    if alpha < 0.002 {
+        discard;
+    }
+    let base = camera_at(in.screen_uv);
+    let ratio = clamp(luma(base) / max(info.skin_luma, 1e-4), 0.2, 1.3);
+    return vec4<f32>(min(recolor(layer.color0.rgb, ratio), vec3<f32>(1.0)), alpha);
+}

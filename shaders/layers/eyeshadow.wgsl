@@ -1,0 +1,29 @@
+// Eyeshadow: one to three shades as a gradient from the lash line up towards the brow bone,
+// never on the eye opening. layer.color0..2 = shades (lash line first),
+// layer.params = (opacity, number of shades, -, -).
+
+@fragment
+fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
+    let info = face_of(in.face);
+    let m = region(1, in.uv);
+    let height = m.r;
+    let coverage = m.g * (1.0 - smoothstep(0.5, 0.95, height)) * (1.0 - region(2, in.uv).g);
+    let alpha = coverage * layer.params.x * info.strength;
+    if alpha < 0.002 {
+        discard;
+    }
+    let n = i32(layer.params.y + 0.5);
+    var shade = layer.color0.rgb;
+    if n == 2 {
+        shade = mix(layer.color0.rgb, layer.color1.rgb, smoothstep(0.15, 0.6, height));
+    } else if n >= 3 {
+        shade = mix(
+            mix(layer.color0.rgb, layer.color1.rgb, smoothstep(0.1, 0.35, height)),
+            layer.color2.rgb,
+            smoothstep(0.35, 0.65, height),
+        );
+    }
+    let base = camera_at(in.screen_uv);
+    let ratio = clamp(luma(base) / max(info.skin_luma, 1e-4), 0.3, 1.6);
+    return vec4<f32>(min(recolor(shade, ratio), vec3<f32>(1.0)), alpha);
+}

@@ -1,0 +1,303 @@
+//! Region masks in face-UV space, baked once from the canonical mesh's UVs.
+//!
+//! Every layer finds "where am I" by sampling these with the interpolated UV of the face mesh, so
+//! regions follow pose and expression for free. Edges are feathered by a few percent of the
+//! inter-ocular distance, so no polygon border is ever visible.
+
+use glam::Vec2;
+
+use super::mesh::CanonicalMesh;
+use super::regions::*;
+
+/// Side of each mask texture in texels.
+pub const ATLAS_SIZE: u32 = 512;
+/// Feather width as a fraction of the inter-ocular distance.
+const FEATHER: f32 = 0.04;
+/// Blush spread (Gaussian sigma) as a fraction of the inter-ocular distance.
+const BLUSH_SIGMA: f32 = 0.18;
+/// Liner distances are stored up to this fraction of the inter-ocular distance.
+pub const LINER_RANGE: f32 = 0.12;
+/// Length of the wing past the outer eye corner at `wing = 1`, fraction of the inter-ocular distance.
+const WING_LENGTH: f32 = 0.3;
+/// Lip-liner distances are stored up to this fraction of the inter-ocular distance.
+pub const LIP_LINE_RANGE: f32 = 0.06;
+
+/// Three RGBA8 masks, row-major, `ATLAS_SIZE`² texels each.
+///
+/// - `masks[0]`: r lips, g foundation (face minus eyes, brows, lips), b brows, a blush.
+/// - `masks[1]`: r eyeshadow height (0 lash line → 1 brow), g eyeshadow coverage,
+///   b distance to the lash line and wing (0–[`LINER_RANGE`] IOD), a position along it
+///   (0 inner corner, 0.5 outer corner, 1 tip of the longest wing).
+/// - `masks[2]`: r distance to the outer lip contour (0–[`LIP_LINE_RANGE`] IOD), g eye openings.
+pub struct RegionAtlas {
+    /// The three masks.
+    pub masks: [Vec<[u8; 4]>; 3],
+}
+
+fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
+    let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+fn to_u8(v: f32) -> u8 {
+    (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u8
+}
+
+/// Distance from `p` to segment `a`–`b`, and where along it (0–1) the closest point is.
+fn segment(p: Vec2, a: Vec2, b: Vec2) -> (f32, f32) {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_squared().max(1e-12)).clamp(0.0, 1.0);
+    ((a + ab * t).distance(p), t)
+}
+
+/// A closed polygon with its bounding box, for fast signed distances.
+struct Polygon {
+    points: Vec<Vec2>,
+    lo: Vec2,
+    hi: Vec2,
+}
+
+impl Polygon {
+    fn new(points: Vec<Vec2>) -> Self {
+        let lo = points.iter().fold(Vec2::splat(f32::MAX), |a, p| a.min(*p));
+        let hi = points.iter().fold(Vec2::splat(f32::MIN), |a, p| a.max(*p));
+        Self { points, lo, hi }
+    }
+
+    /// Signed distance: negative inside. Points farther than `reach` outside the box get `reach`.
+    fn signed_distance(&self, p: Vec2, reach: f32) -> f32 {
+        if p.x < self.lo.x - reach
+            || p.y < self.lo.y - reach
+            || p.x > self.hi.x + reach
+            || p.y > self.hi.y + reach
+        {
+            return reach;
+        }
+        let n = self.points.len();
+        let mut d = f32::MAX;
+        let mut inside = false;
+        for i in 0..n {
+            let (a, b) = (self.points[i], self.points[(i + 1) % n]);
+            d = d.min(segment(p, a, b).0);
+            if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x) {
+                inside = !inside;
+            }
+        }
+        if inside { -d } else { d }
+    }
+
+    /// 1 inside, 0 outside, feathered across the edge.
+    fn coverage(&self, p: Vec2, feather: f32) -> f32 {
+        1.0 - smoothstep(-feather, feather, self.signed_distance(p, 2.0 * feather))
+    }
+}
+
+/// Distance to an open polyline and the arc-length position (0–1) of the closest point.
+fn polyline(p: Vec2, points: &[Vec2]) -> (f32, f32) {
+    let lengths: Vec<f32> = points.windows(2).map(|w| w[0].distance(w[1])).collect();
+    let total: f32 = lengths.iter().sum();
+    let (mut best, mut at, mut walked) = (f32::MAX, 0.0, 0.0);
+    for (i, w) in points.windows(2).enumerate() {
+        let (d, t) = segment(p, w[0], w[1]);
+        if d < best {
+            best = d;
+            at = (walked + t * lengths[i]) / total;
+        }
+        walked += lengths[i];
+    }
+    (best, at)
+}
+
+impl RegionAtlas {
+    /// Bakes the masks from the mesh's UVs (about a tenth of a second; do it once).
+    pub fn bake(mesh: &CanonicalMesh) -> Self {
+        let n = ATLAS_SIZE as f32;
+        let uv = |i: u16| Vec2::from_array(mesh.uvs[i as usize]) * n;
+        let loop_of = |idx: &[u16]| Polygon::new(idx.iter().map(|&i| uv(i)).collect());
+        let line_of = |idx: &[u16]| idx.iter().map(|&i| uv(i)).collect::<Vec<_>>();
+        let iod = uv(EYE_OUTER_RIGHT).distance(uv(EYE_OUTER_LEFT));
+        let feather = FEATHER * iod;
+
+        let lips_outer = loop_of(&LIPS_OUTER);
+        let mut inner_line = line_of(&LIPS_INNER);
+        inner_line.push(inner_line[0]);
+        let mut outer_line = line_of(&LIPS_OUTER);
+        outer_line.push(outer_line[0]);
+        let eyes = [loop_of(&RIGHT_EYE), loop_of(&LEFT_EYE)];
+        let brows = [loop_of(&RIGHT_BROW), loop_of(&LEFT_BROW)];
+        let face = loop_of(&FACE_OVAL);
+        let cheeks = CHEEK_APPLES.map(uv);
+
+        // Per eye: the lid (between lash line and brow), the lash line with its wing.
+        struct Eye {
+            lid: Polygon,
+            lash: Vec<Vec2>,
+            brow: Vec<Vec2>,
+            /// Lash line from the inner corner to the outer one, then on along the wing.
+            liner: Vec<Vec2>,
+            /// Arc length of the lash line part, as a fraction of the whole liner path.
+            lash_share: f32,
+        }
+        let eye = |lash_idx: &[u16], brow_idx: &[u16]| {
+            let lash = line_of(lash_idx);
+            let brow = line_of(brow_idx);
+            let mut lid_points = lash.clone();
+            lid_points.extend(brow.iter().rev());
+            let (outer, inner) = (lash[0], lash[lash.len() - 1]);
+            let outward = (outer - inner).normalize();
+            let up = (brow[0] - outer).normalize();
+            let dir = (outward * 0.75 + up * 0.66).normalize();
+            let tip = outer + dir * WING_LENGTH * iod;
+            let mut liner: Vec<Vec2> = lash.iter().rev().copied().collect();
+            liner.push(tip);
+            let lash_len: f32 = lash.windows(2).map(|w| w[0].distance(w[1])).sum();
+            let lash_share = lash_len / (lash_len + outer.distance(tip));
+            Eye {
+                lid: Polygon::new(lid_points),
+                lash,
+                brow,
+                liner,
+                lash_share,
+            }
+        };
+        let eye_data = [
+            eye(&RIGHT_LASH_LINE, &RIGHT_BROW_LOWER),
+            eye(&LEFT_LASH_LINE, &LEFT_BROW_LOWER),
+        ];
+
+        let size = (ATLAS_SIZE * ATLAS_SIZE) as usize;
+        let mut masks = [
+            vec![[0u8; 4]; size],
+            vec![[0u8; 4]; size],
+            vec![[0u8; 4]; size],
+        ];
+        for y in 0..ATLAS_SIZE {
+            for x in 0..ATLAS_SIZE {
+                let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+                let i = (y * ATLAS_SIZE + x) as usize;
+
+                let inner_d = polyline(p, &inner_line).0;
+                let lips = lips_outer.coverage(p, feather) * smoothstep(0.0, feather, inner_d);
+                let eye_cov = eyes
+                    .iter()
+                    .map(|e| e.coverage(p, feather))
+                    .fold(0.0, f32::max);
+                let brow_cov = brows
+                    .iter()
+                    .map(|b| b.coverage(p, feather))
+                    .fold(0.0, f32::max);
+                let lips_zone = 1.0
+                    - smoothstep(
+                        -feather,
+                        2.0 * feather,
+                        lips_outer.signed_distance(p, 4.0 * feather),
+                    );
+                let eye_zone = eyes
+                    .iter()
+                    .map(|e| {
+                        1.0 - smoothstep(0.0, 3.0 * feather, e.signed_distance(p, 6.0 * feather))
+                    })
+                    .fold(0.0, f32::max);
+                let foundation = face.coverage(p, 2.0 * feather)
+                    * (1.0 - lips_zone)
+                    * (1.0 - eye_zone)
+                    * (1.0 - brow_cov);
+                let blush = cheeks
+                    .iter()
+                    .map(|c| {
+                        (-(p.distance_squared(*c)) / (2.0 * (BLUSH_SIGMA * iod).powi(2))).exp()
+                    })
+                    .fold(0.0, f32::max)
+                    * face.coverage(p, 2.0 * feather)
+                    * (1.0 - eye_zone)
+                    * (1.0 - lips_zone);
+                masks[0][i] = [
+                    to_u8(lips),
+                    to_u8(foundation),
+                    to_u8(brow_cov),
+                    to_u8(blush),
+                ];
+
+                // The nearer eye decides the eye channels.
+                let (mut shadow_h, mut shadow_cov, mut liner_d, mut liner_s) =
+                    (1.0, 0.0, f32::MAX, 1.0);
+                for e in &eye_data {
+                    let (d_lash, _) = polyline(p, &e.lash);
+                    let (d_brow, _) = polyline(p, &e.brow);
+                    let cov = e.lid.coverage(p, feather) * (1.0 - eye_cov);
+                    if cov > shadow_cov {
+                        shadow_cov = cov;
+                        shadow_h = d_lash / (d_lash + d_brow).max(1e-6);
+                    }
+                    let (d, s) = polyline(p, &e.liner);
+                    if d < liner_d {
+                        liner_d = d;
+                        // 0 inner corner, 0.5 outer corner, 1 wing tip.
+                        liner_s = if s <= e.lash_share {
+                            0.5 * s / e.lash_share
+                        } else {
+                            0.5 + 0.5 * (s - e.lash_share) / (1.0 - e.lash_share)
+                        };
+                    }
+                }
+                masks[1][i] = [
+                    to_u8(shadow_h),
+                    to_u8(shadow_cov),
+                    to_u8(liner_d / (LINER_RANGE * iod)),
+                    to_u8(liner_s),
+                ];
+
+                let lip_line = polyline(p, &outer_line).0 / (LIP_LINE_RANGE * iod);
+                masks[2][i] = [to_u8(lip_line), to_u8(eye_cov), 0, 0];
+            }
+        }
+        Self { masks }
+    }
+
+    /// Mask value (0–1) of `channel` in `mask` at a UV coordinate, nearest texel (for tests).
+    pub fn sample(&self, mask: usize, channel: usize, uv: [f32; 2]) -> f32 {
+        let n = ATLAS_SIZE as f32;
+        let x = ((uv[0] * n) as u32).min(ATLAS_SIZE - 1);
+        let y = ((uv[1] * n) as u32).min(ATLAS_SIZE - 1);
+        self.masks[mask][(y * ATLAS_SIZE + x) as usize][channel] as f32 / 255.0
+    }
+}
+
+/// Outer eye corners (same as the tracker's inter-ocular landmarks).
+const EYE_OUTER_RIGHT: u16 = 33;
+const EYE_OUTER_LEFT: u16 = 263;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_mark_their_regions() {
+        let mesh = CanonicalMesh::load();
+        let atlas = RegionAtlas::bake(&mesh);
+        let at = |i: u16| mesh.uvs[i as usize];
+        let mid = |a: u16, b: u16| {
+            let (p, q) = (at(a), at(b));
+            [(p[0] + q[0]) / 2.0, (p[1] + q[1]) / 2.0]
+        };
+        // Lips: between outer and inner contour (upper lip centre), not at the mouth opening.
+        assert!(atlas.sample(0, 0, mid(0, 13)) > 0.9, "upper lip");
+        assert!(atlas.sample(0, 0, at(13)) < 0.05, "inner lip edge");
+        assert!(atlas.sample(0, 0, at(NOSE_TIP)) == 0.0, "nose");
+        // Foundation on the cheek and forehead, not on lips, eyes or brows.
+        assert!(atlas.sample(0, 1, at(50)) > 0.9 && atlas.sample(0, 1, at(151)) > 0.9);
+        assert!(atlas.sample(0, 1, mid(0, 13)) < 0.05 && atlas.sample(0, 1, mid(159, 145)) < 0.05);
+        // Brows and blush.
+        assert!(atlas.sample(0, 2, mid(105, 52)) > 0.9);
+        let (cheek, nose) = (atlas.sample(0, 3, at(50)), atlas.sample(0, 3, at(NOSE_TIP)));
+        assert!(
+            cheek > 0.9 && nose < 0.05,
+            "blush cheek {cheek} nose {nose}"
+        );
+        // Eyeshadow on the lid above the lash line, never in the eye opening.
+        assert!(atlas.sample(1, 1, mid(159, 52)) > 0.5, "lid");
+        assert!(atlas.sample(1, 1, mid(159, 145)) < 0.05, "eye opening");
+        // Eye openings marked.
+        assert!(atlas.sample(2, 1, mid(159, 145)) > 0.9);
+    }
+}

@@ -1,0 +1,354 @@
+//! A look: which makeup layers are on and how. A missing section means that layer is off.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::color::Srgb;
+use super::{LookError, toml_error};
+
+/// Lipstick finishes, from flat to sparkling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Finish {
+    /// Flattened highlights, powdery.
+    #[default]
+    Matte,
+    /// Soft sheen: the lip's own light, slightly lifted.
+    Satin,
+    /// Bright specular highlights grown from the lip's own bright spots.
+    Gloss,
+    /// Highlights tinted by the shade, stronger contrast.
+    Metallic,
+    /// Fine sparkles fixed to the lips.
+    Shimmer,
+    /// Low coverage: the lip colour shows through.
+    Sheer,
+}
+
+impl Finish {
+    /// Every finish, in the order the panel and contact sheet show them.
+    pub const ALL: [Finish; 6] = [
+        Finish::Matte,
+        Finish::Satin,
+        Finish::Gloss,
+        Finish::Metallic,
+        Finish::Shimmer,
+        Finish::Sheer,
+    ];
+
+    /// Name as written in looks.
+    pub fn name(self) -> &'static str {
+        match self {
+            Finish::Matte => "matte",
+            Finish::Satin => "satin",
+            Finish::Gloss => "gloss",
+            Finish::Metallic => "metallic",
+            Finish::Shimmer => "shimmer",
+            Finish::Sheer => "sheer",
+        }
+    }
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+/// Lip colour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lipstick {
+    /// Shade.
+    pub color: Srgb,
+    /// Finish.
+    #[serde(default)]
+    pub finish: Finish,
+    /// Coverage, 0–1.
+    #[serde(default = "one")]
+    pub opacity: f32,
+    /// Optional liner along the outer lip contour.
+    #[serde(default)]
+    pub liner: Option<Srgb>,
+}
+
+/// Cheek colour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Blush {
+    /// Shade.
+    pub color: Srgb,
+    /// Strength, 0–1.
+    #[serde(default = "one")]
+    pub opacity: f32,
+}
+
+/// Lid colour: one to three shades from the lash line up towards the brow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eyeshadow {
+    /// Shades, lash line first.
+    pub colors: Vec<Srgb>,
+    /// Strength, 0–1.
+    #[serde(default = "one")]
+    pub opacity: f32,
+}
+
+/// A line along the upper lashes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eyeliner {
+    /// Colour.
+    pub color: Srgb,
+    /// 0 (hairline) to 1 (bold).
+    #[serde(default = "half")]
+    pub thickness: f32,
+    /// 0 (none) to 1 (long flick past the outer corner).
+    #[serde(default)]
+    pub wing: f32,
+    /// Strength, 0–1.
+    #[serde(default = "one")]
+    pub opacity: f32,
+}
+
+fn half() -> f32 {
+    0.5
+}
+
+/// Brow tint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brows {
+    /// Colour.
+    pub color: Srgb,
+    /// Strength, 0–1.
+    #[serde(default = "half")]
+    pub opacity: f32,
+}
+
+/// Skin smoothing plus a coverage tint over the face (not eyes, brows or lips).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Foundation {
+    /// Shade.
+    pub color: Srgb,
+    /// Tint strength, 0–1.
+    #[serde(default = "half")]
+    pub opacity: f32,
+    /// Edge-preserving smoothing, 0–1.
+    #[serde(default = "half")]
+    pub smoothing: f32,
+}
+
+/// A complete look. Layers apply in a makeup artist's order: foundation, blush, eyeshadow,
+/// eyeliner, brows, lipstick.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Look {
+    /// Shown in the panel.
+    pub name: String,
+    /// Optional one-line description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foundation: Option<Foundation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blush: Option<Blush>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eyeshadow: Option<Eyeshadow>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eyeliner: Option<Eyeliner>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brows: Option<Brows>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lipstick: Option<Lipstick>,
+}
+
+/// Numbers that must lie in 0–1, by section.
+const UNIT_KEYS: [&str; 4] = ["opacity", "thickness", "wing", "smoothing"];
+
+impl Look {
+    /// Parses look TOML; `path` names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Look, LookError> {
+        let look: Look = toml::from_str(text).map_err(|e| toml_error(path, text, e))?;
+        check_ranges(text, path)?;
+        if let Some(e) = &look.eyeshadow
+            && !(1..=3).contains(&e.colors.len())
+        {
+            let line = find_line(text, "colors").unwrap_or(1);
+            return Err(LookError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                message: format!("eyeshadow takes 1 to 3 colors, got {}", e.colors.len()),
+            });
+        }
+        Ok(look)
+    }
+
+    /// Reads a look file.
+    pub fn load(path: &Path) -> Result<Look, LookError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LookError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// A look by path, or by the name of a bundled look (`assets/looks/NAME.toml`).
+    pub fn find(name_or_path: &str) -> Result<(Look, PathBuf), LookError> {
+        let as_path = Path::new(name_or_path);
+        if as_path.exists() {
+            return Ok((Self::load(as_path)?, as_path.to_path_buf()));
+        }
+        let dir = looks_dir();
+        let candidate = dir.join(format!("{}.toml", name_or_path.to_ascii_lowercase()));
+        if candidate.is_file() {
+            return Ok((Self::load(&candidate)?, candidate));
+        }
+        let known = bundled_names().join(", ");
+        Err(LookError::UnknownLook {
+            name: name_or_path.to_string(),
+            known,
+        })
+    }
+
+    /// The look as TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("looks always serialise")
+    }
+}
+
+/// Folder of the bundled looks.
+pub fn looks_dir() -> PathBuf {
+    crate::runtime::project_dir().join("assets").join("looks")
+}
+
+/// Names of the bundled looks, sorted.
+pub fn bundled_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(looks_dir())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let p = e.path();
+                    (p.extension()? == "toml").then(|| p.file_stem()?.to_str().map(String::from))?
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Line of the first `key =` in `text`.
+fn find_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key) && l.contains('='))
+        .map(|i| i + 1)
+}
+
+/// Every 0–1 number in every section, checked with its line.
+fn check_ranges(text: &str, path: &Path) -> Result<(), LookError> {
+    let doc: toml::Table = toml::from_str(text).map_err(|e| toml_error(path, text, e))?;
+    for (section, value) in &doc {
+        let Some(table) = value.as_table() else {
+            continue;
+        };
+        for key in UNIT_KEYS {
+            let Some(v) = table.get(key) else { continue };
+            let number = v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+            if !matches!(number, Some(n) if (0.0..=1.0).contains(&n)) {
+                return Err(LookError::Invalid {
+                    path: path.to_path_buf(),
+                    line: section_key_line(text, section, key).unwrap_or(1),
+                    message: format!("[{section}] {key} must be a number from 0 to 1, got {v}"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Line of `key =` inside `[section]`.
+fn section_key_line(text: &str, section: &str, key: &str) -> Option<usize> {
+    let header = format!("[{section}]");
+    let mut inside = false;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            inside = t == header;
+        } else if inside && t.split('=').next().map(str::trim) == Some(key) {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVENING: &str = r##"name = "Evening"
+[lipstick]
+color = "#B0153A"    # sRGB hex
+finish = "matte"     # matte | satin | gloss | metallic | shimmer | sheer
+opacity = 1.0
+[blush]
+color = "#E07A7A"
+opacity = 0.6
+[eyeshadow]
+colors = ["#5B3A6E", "#C8A2C8"]
+opacity = 0.7
+[eyeliner]
+color = "#111111"
+thickness = 0.5
+wing = 0.3
+"##;
+
+    fn err(text: &str) -> String {
+        Look::parse(text, Path::new("look.toml"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn issue_example_parses() {
+        let look = Look::parse(EVENING, Path::new("evening.toml")).unwrap();
+        assert_eq!(look.name, "Evening");
+        let lip = look.lipstick.unwrap();
+        assert_eq!(lip.finish, Finish::Matte);
+        assert_eq!(lip.color.to_string(), "#B0153A");
+        assert_eq!(look.eyeshadow.unwrap().colors.len(), 2);
+        assert!(look.foundation.is_none() && look.brows.is_none());
+    }
+
+    #[test]
+    fn errors_name_file_line_and_problem() {
+        let e = err(&EVENING.replace("\"matte\"", "\"shiny\""));
+        assert!(e.starts_with("look.toml:4:") && e.contains("shiny"), "{e}");
+        let e = err(&EVENING.replace("#E07A7A", "#E07A7"));
+        assert!(e.starts_with("look.toml:7:") && e.contains("#E07A7"), "{e}");
+        let e = err(&EVENING.replace("opacity = 0.7", "opacity = 1.7"));
+        assert!(
+            e.starts_with("look.toml:11:") && e.contains("opacity") && e.contains("0 to 1"),
+            "{e}"
+        );
+        let e = err(&EVENING.replace("wing = 0.3", "wing = 0.3\nsparkle = 2"));
+        assert!(
+            e.starts_with("look.toml:16:") && e.contains("sparkle"),
+            "{e}"
+        );
+        let e = err(&EVENING.replace("colors = [\"#5B3A6E\", \"#C8A2C8\"]", "colors = []"));
+        assert!(
+            e.starts_with("look.toml:10:") && e.contains("1 to 3"),
+            "{e}"
+        );
+        let e = err("name = \"x\"\n[lipstick\ncolor = \"#000000\"\n");
+        assert!(e.starts_with("look.toml:2:"), "{e}");
+    }
+
+    #[test]
+    fn round_trips_through_toml() {
+        let look = Look::parse(EVENING, Path::new("e.toml")).unwrap();
+        let again = Look::parse(&look.to_toml(), Path::new("e2.toml")).unwrap();
+        assert_eq!(look, again);
+    }
+}

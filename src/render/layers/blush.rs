@@ -1,0 +1,21 @@
+//! Blush: a powder-like multiply on the cheek apples (`shaders/layers/blush.wgsl`).
+
+use super::{LayerParams, LayerSpec, MULTIPLY, linear};
+use crate::looks::Look;
+
+/// The blush layer.
+pub const SPEC: LayerSpec = LayerSpec {
+    name: "blush",
+    source: include_str!("../../../shaders/layers/blush.wgsl"),
+    blend: MULTIPLY,
+    params,
+};
+
+fn params(look: &Look) -> Option<LayerParams> {
+    let b = look.blush.as_ref()?;
+    Some(LayerParams {
+        colors: [linear(b.color), [0.0; 4], [0.0; 4]],
+        params: [b.opacity, 0.0, 0.0, 0.0],
+        extra: [0.0; 4],
+    })
+}

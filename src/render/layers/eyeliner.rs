@@ -1,0 +1,21 @@
+//! Eyeliner: along the upper lash line with thickness and wing (`shaders/layers/eyeliner.wgsl`).
+
+use super::{LayerParams, LayerSpec, OVER, linear};
+use crate::looks::Look;
+
+/// The eyeliner layer.
+pub const SPEC: LayerSpec = LayerSpec {
+    name: "eyeliner",
+    source: include_str!("../../../shaders/layers/eyeliner.wgsl"),
+    blend: OVER,
+    params,
+};
+
+fn params(look: &Look) -> Option<LayerParams> {
+    let e = look.eyeliner.as_ref()?;
+    Some(LayerParams {
+        colors: [linear(e.color), [0.0; 4], [0.0; 4]],
+        params: [e.opacity, e.thickness, e.wing, 0.0],
+        extra: [0.0; 4],
+    })
+}

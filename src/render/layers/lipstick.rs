@@ -1,0 +1,34 @@
+//! Lipstick: texture-preserving recolour in six finishes, optional liner (`shaders/layers/lipstick.wgsl`).
+
+use super::{LayerParams, LayerSpec, OVER, linear};
+use crate::looks::{Finish, Look};
+
+/// The lipstick layer.
+pub const SPEC: LayerSpec = LayerSpec {
+    name: "lipstick",
+    source: include_str!("../../../shaders/layers/lipstick.wgsl"),
+    blend: OVER,
+    params,
+};
+
+/// Finish number as the shader reads it.
+fn finish_id(f: Finish) -> f32 {
+    match f {
+        Finish::Matte => 0.0,
+        Finish::Satin => 1.0,
+        Finish::Gloss => 2.0,
+        Finish::Metallic => 3.0,
+        Finish::Shimmer => 4.0,
+        Finish::Sheer => 5.0,
+    }
+}
+
+fn params(look: &Look) -> Option<LayerParams> {
+    let l = look.lipstick.as_ref()?;
+    let liner = l.liner.map(linear).unwrap_or([0.0; 4]);
+    Some(LayerParams {
+        colors: [linear(l.color), liner, [0.0; 4]],
+        params: [l.opacity, finish_id(l.finish), 0.0, 0.0],
+        extra: [0.0; 4],
+    })
+}

@@ -1,0 +1,30 @@
+//! The makeup renderer: the camera frame with makeup layers drawn through each face's mesh.
+//!
+//! Long-lived parts (device, pipelines, region masks, mesh indices) are built once in
+//! [`Renderer::new`]; per frame only the camera texture, vertex positions and a few uniforms are
+//! uploaded (as in rerun's `re_renderer`).
+
+pub mod context;
+pub mod layers;
+pub mod renderer;
+pub mod shaders;
+pub mod stats;
+
+pub use context::GpuContext;
+pub use renderer::{FaceDraw, MAX_FACES, Renderer};
+
+/// Why rendering could not start or finish.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// No GPU adapter (with no GPU, install Mesa's lavapipe: mesa-vulkan-drivers libvulkan1).
+    #[error(
+        "no GPU adapter found ({0}); without a GPU install Mesa's software Vulkan (Debian: mesa-vulkan-drivers libvulkan1)"
+    )]
+    NoAdapter(String),
+    /// The adapter refused to create a device.
+    #[error("the GPU refused to create a device: {0}")]
+    NoDevice(String),
+    /// Reading the result back failed (device lost).
+    #[error("reading the rendered frame back failed: {0}")]
+    Readback(String),
+}

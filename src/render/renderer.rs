@@ -1,0 +1,532 @@
+//! The renderer: pipelines built once, per-frame uploads, headless readback.
+
+use bytemuck::{Pod, Zeroable};
+use glam::Vec3;
+use image::{RgbImage, RgbaImage};
+
+use super::RenderError;
+use super::context::GpuContext;
+use super::layers::{LayerParams, LayerPipeline, ORDER};
+use super::stats;
+use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
+use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
+use crate::face::regions::skin_triangles;
+use crate::looks::Look;
+
+/// Most faces drawn per frame (the size of the per-face uniform array).
+pub const MAX_FACES: usize = 4;
+/// Format of the camera texture and of the output: sampling and blending happen in linear light.
+pub const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct Vertex {
+    pos: [f32; 2],
+    uv: [f32; 2],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable, Default)]
+struct FrameInfo {
+    size: [f32; 2],
+    time: f32,
+    _pad: f32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable, Default)]
+struct FaceInfo {
+    lip_luma: f32,
+    skin_luma: f32,
+    iod_px: f32,
+    strength: f32,
+}
+
+/// One face to draw.
+#[derive(Debug, Clone, Copy)]
+pub struct FaceDraw<'a> {
+    /// Landmarks in frame pixels (at least the 468 mesh points).
+    pub landmarks: &'a [Vec3],
+    /// 0–1: how strongly makeup shows (fades out when tracking loses the face).
+    pub strength: f32,
+}
+
+/// Per-size resources, rebuilt only when the frame size changes.
+struct Sized {
+    size: (u32, u32),
+    camera: wgpu::Texture,
+    target: wgpu::Texture,
+    target_view: wgpu::TextureView,
+    shared: wgpu::BindGroup,
+    readback: wgpu::Buffer,
+    padded_row: u32,
+}
+
+/// Draws makeup over camera frames.
+pub struct Renderer {
+    ctx: GpuContext,
+    shared_layout: wgpu::BindGroupLayout,
+    sampler: wgpu::Sampler,
+    regions_view: wgpu::TextureView,
+    vertices: wgpu::Buffer,
+    indices: wgpu::Buffer,
+    index_count: u32,
+    frame_info: wgpu::Buffer,
+    face_info: wgpu::Buffer,
+    layers: Vec<LayerPipeline>,
+    uvs: Vec<[f32; 2]>,
+    sized: Option<Sized>,
+    staging: Vec<Vertex>,
+    rgba: Vec<u8>,
+}
+
+impl Renderer {
+    /// Builds every pipeline, the region masks and the mesh indices.
+    pub fn new(ctx: GpuContext) -> Self {
+        let device = &ctx.device;
+        let mesh = CanonicalMesh::load();
+        let atlas = RegionAtlas::bake(&mesh);
+
+        let uniform_entry = |binding| wgpu::BindGroupLayoutEntry {
+            binding,
+            visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Uniform,
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        };
+        let texture_entry = |binding, dim| wgpu::BindGroupLayoutEntry {
+            binding,
+            visibility: wgpu::ShaderStages::FRAGMENT,
+            ty: wgpu::BindingType::Texture {
+                sample_type: wgpu::TextureSampleType::Float { filterable: true },
+                view_dimension: dim,
+                multisampled: false,
+            },
+            count: None,
+        };
+        let sampler_entry = |binding| wgpu::BindGroupLayoutEntry {
+            binding,
+            visibility: wgpu::ShaderStages::FRAGMENT,
+            ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
+            count: None,
+        };
+        let shared_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("shared"),
+            entries: &[
+                texture_entry(0, wgpu::TextureViewDimension::D2),
+                sampler_entry(1),
+                texture_entry(2, wgpu::TextureViewDimension::D2Array),
+                sampler_entry(3),
+                uniform_entry(4),
+                uniform_entry(5),
+            ],
+        });
+        let layer_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("layer"),
+            entries: &[uniform_entry(0)],
+        });
+        let sampler = device.create_sampler(&wgpu::SamplerDescriptor {
+            label: Some("linear clamp"),
+            mag_filter: wgpu::FilterMode::Linear,
+            min_filter: wgpu::FilterMode::Linear,
+            ..Default::default()
+        });
+
+        let regions = device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("region masks"),
+            size: wgpu::Extent3d {
+                width: ATLAS_SIZE,
+                height: ATLAS_SIZE,
+                depth_or_array_layers: 3,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: wgpu::TextureFormat::Rgba8Unorm,
+            usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+            view_formats: &[],
+        });
+        for (layer, mask) in atlas.masks.iter().enumerate() {
+            ctx.queue.write_texture(
+                wgpu::TexelCopyTextureInfo {
+                    texture: &regions,
+                    mip_level: 0,
+                    origin: wgpu::Origin3d {
+                        x: 0,
+                        y: 0,
+                        z: layer as u32,
+                    },
+                    aspect: wgpu::TextureAspect::All,
+                },
+                bytemuck::cast_slice(mask),
+                wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(ATLAS_SIZE * 4),
+                    rows_per_image: None,
+                },
+                wgpu::Extent3d {
+                    width: ATLAS_SIZE,
+                    height: ATLAS_SIZE,
+                    depth_or_array_layers: 1,
+                },
+            );
+        }
+        let regions_view = regions.create_view(&wgpu::TextureViewDescriptor {
+            dimension: Some(wgpu::TextureViewDimension::D2Array),
+            ..Default::default()
+        });
+
+        let triangles = skin_triangles(&mesh);
+        let index_data: Vec<u16> = triangles.iter().flatten().copied().collect();
+        let indices = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("mesh indices"),
+            size: (index_data.len() * 2).next_multiple_of(4) as u64,
+            usage: wgpu::BufferUsages::INDEX | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let mut padded = bytemuck::cast_slice::<u16, u8>(&index_data).to_vec();
+        padded.resize(padded.len().next_multiple_of(4), 0);
+        ctx.queue.write_buffer(&indices, 0, &padded);
+        let vertices = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("mesh vertices"),
+            size: (MAX_FACES * VERTEX_COUNT * std::mem::size_of::<Vertex>()) as u64,
+            usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let uniform = |label, size: usize| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size: size as u64,
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            })
+        };
+        let frame_info = uniform("frame info", std::mem::size_of::<FrameInfo>());
+        let face_info = uniform("face info", std::mem::size_of::<FaceInfo>() * MAX_FACES);
+
+        let vertex_layout = wgpu::VertexBufferLayout {
+            array_stride: std::mem::size_of::<Vertex>() as u64,
+            step_mode: wgpu::VertexStepMode::Vertex,
+            attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2],
+        };
+        let layers = ORDER
+            .iter()
+            .map(|spec| {
+                LayerPipeline::new(
+                    device,
+                    spec,
+                    &shared_layout,
+                    &layer_layout,
+                    vertex_layout.clone(),
+                    FORMAT,
+                )
+            })
+            .collect();
+
+        Self {
+            ctx,
+            shared_layout,
+            sampler,
+            regions_view,
+            vertices,
+            indices,
+            index_count: index_data.len() as u32,
+            frame_info,
+            face_info,
+            layers,
+            uvs: mesh.uvs,
+            sized: None,
+            staging: Vec::with_capacity(MAX_FACES * VERTEX_COUNT),
+            rgba: Vec::new(),
+        }
+    }
+
+    /// The GPU context (shared with the window and egui in the app).
+    pub fn context(&self) -> &GpuContext {
+        &self.ctx
+    }
+
+    /// Switches to `look`: uploads each layer's numbers; nothing is rebuilt.
+    pub fn set_look(&mut self, look: &Look) {
+        for layer in &mut self.layers {
+            layer.set_look(&self.ctx.queue, look);
+        }
+    }
+
+    /// Names of the layers the current look turns on, bottom to top.
+    pub fn enabled_layers(&self) -> Vec<&'static str> {
+        self.layers
+            .iter()
+            .filter(|l| l.enabled())
+            .map(|l| l.spec.name)
+            .collect()
+    }
+
+    /// Layer parameters for a look, as uploaded (for tests and tools).
+    pub fn layer_params(look: &Look) -> Vec<(&'static str, Option<LayerParams>)> {
+        ORDER.iter().map(|s| (s.name, (s.params)(look))).collect()
+    }
+
+    fn ensure_size(&mut self, w: u32, h: u32) {
+        if self.sized.as_ref().is_some_and(|s| s.size == (w, h)) {
+            return;
+        }
+        let device = &self.ctx.device;
+        let texture = |label, usage| {
+            device.create_texture(&wgpu::TextureDescriptor {
+                label: Some(label),
+                size: wgpu::Extent3d {
+                    width: w,
+                    height: h,
+                    depth_or_array_layers: 1,
+                },
+                mip_level_count: 1,
+                sample_count: 1,
+                dimension: wgpu::TextureDimension::D2,
+                format: FORMAT,
+                usage,
+                view_formats: &[],
+            })
+        };
+        let camera = texture(
+            "camera frame",
+            wgpu::TextureUsages::TEXTURE_BINDING
+                | wgpu::TextureUsages::COPY_DST
+                | wgpu::TextureUsages::COPY_SRC,
+        );
+        let target = texture(
+            "output",
+            wgpu::TextureUsages::RENDER_ATTACHMENT
+                | wgpu::TextureUsages::COPY_DST
+                | wgpu::TextureUsages::COPY_SRC,
+        );
+        let camera_view = camera.create_view(&Default::default());
+        let target_view = target.create_view(&Default::default());
+        let shared = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("shared"),
+            layout: &self.shared_layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: wgpu::BindingResource::TextureView(&camera_view),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: wgpu::BindingResource::Sampler(&self.sampler),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 2,
+                    resource: wgpu::BindingResource::TextureView(&self.regions_view),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 3,
+                    resource: wgpu::BindingResource::Sampler(&self.sampler),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 4,
+                    resource: self.frame_info.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 5,
+                    resource: self.face_info.as_entire_binding(),
+                },
+            ],
+        });
+        let padded_row = (w * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
+        let readback = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size: (padded_row * h) as u64,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        tracing::debug!(w, h, "renderer resized");
+        self.sized = Some(Sized {
+            size: (w, h),
+            camera,
+            target,
+            target_view,
+            shared,
+            readback,
+            padded_row,
+        });
+    }
+
+    /// Uploads the frame and faces, and records the makeup draws into `encoder`, leaving the
+    /// result in the output texture.
+    fn encode(
+        &mut self,
+        encoder: &mut wgpu::CommandEncoder,
+        frame: &RgbImage,
+        faces: &[FaceDraw<'_>],
+        time: f32,
+    ) {
+        let (w, h) = frame.dimensions();
+        self.ensure_size(w, h);
+        let queue = &self.ctx.queue;
+        let sized = self.sized.as_ref().expect("sized above");
+
+        self.rgba.clear();
+        self.rgba.reserve((w * h * 4) as usize);
+        for p in frame.as_raw().chunks_exact(3) {
+            self.rgba.extend_from_slice(&[p[0], p[1], p[2], 255]);
+        }
+        let extent = wgpu::Extent3d {
+            width: w,
+            height: h,
+            depth_or_array_layers: 1,
+        };
+        queue.write_texture(
+            sized.camera.as_image_copy(),
+            &self.rgba,
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(w * 4),
+                rows_per_image: None,
+            },
+            extent,
+        );
+
+        let faces = &faces[..faces.len().min(MAX_FACES)];
+        self.staging.clear();
+        let mut infos = [FaceInfo::default(); MAX_FACES];
+        for (f, face) in faces.iter().enumerate() {
+            let s = stats::measure(frame, face.landmarks);
+            infos[f] = FaceInfo {
+                lip_luma: s.lip_luma,
+                skin_luma: s.skin_luma,
+                iod_px: s.iod_px,
+                strength: face.strength,
+            };
+            self.staging
+                .extend(
+                    face.landmarks[..VERTEX_COUNT]
+                        .iter()
+                        .zip(&self.uvs)
+                        .map(|(p, uv)| Vertex {
+                            pos: [p.x, p.y],
+                            uv: *uv,
+                        }),
+                );
+        }
+        if !self.staging.is_empty() {
+            queue.write_buffer(&self.vertices, 0, bytemuck::cast_slice(&self.staging));
+        }
+        queue.write_buffer(&self.face_info, 0, bytemuck::cast_slice(&infos));
+        let info = FrameInfo {
+            size: [w as f32, h as f32],
+            time,
+            _pad: 0.0,
+        };
+        queue.write_buffer(&self.frame_info, 0, bytemuck::bytes_of(&info));
+
+        encoder.copy_texture_to_texture(
+            sized.camera.as_image_copy(),
+            sized.target.as_image_copy(),
+            extent,
+        );
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("makeup"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view: &sized.target_view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Load,
+                    store: wgpu::StoreOp::Store,
+                },
+            })],
+            ..Default::default()
+        });
+        if !faces.is_empty() {
+            pass.set_bind_group(0, &sized.shared, &[]);
+            pass.set_vertex_buffer(0, self.vertices.slice(..));
+            pass.set_index_buffer(self.indices.slice(..), wgpu::IndexFormat::Uint16);
+            for layer in &self.layers {
+                layer.draw(
+                    &mut pass,
+                    self.index_count,
+                    faces.len() as u32,
+                    VERTEX_COUNT as u32,
+                );
+            }
+        }
+    }
+
+    /// Renders makeup over `frame` for `faces` and waits for the GPU (no readback): for timing.
+    pub fn render_only(
+        &mut self,
+        frame: &RgbImage,
+        faces: &[FaceDraw<'_>],
+    ) -> Result<(), RenderError> {
+        let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
+        self.encode(&mut encoder, frame, faces, 0.0);
+        let index = self.ctx.queue.submit([encoder.finish()]);
+        self.ctx
+            .device
+            .poll(wgpu::PollType::Wait {
+                submission_index: Some(index),
+                timeout: None,
+            })
+            .map_err(|e| RenderError::Readback(e.to_string()))?;
+        Ok(())
+    }
+
+    /// Renders makeup over `frame` for `faces` and reads the result back (headless use).
+    pub fn render(
+        &mut self,
+        frame: &RgbImage,
+        faces: &[FaceDraw<'_>],
+    ) -> Result<RgbaImage, RenderError> {
+        let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
+        self.encode(&mut encoder, frame, faces, 0.0);
+        let sized = self.sized.as_ref().expect("sized by encode");
+        let (w, h) = sized.size;
+        encoder.copy_texture_to_buffer(
+            sized.target.as_image_copy(),
+            wgpu::TexelCopyBufferInfo {
+                buffer: &sized.readback,
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(sized.padded_row),
+                    rows_per_image: None,
+                },
+            },
+            wgpu::Extent3d {
+                width: w,
+                height: h,
+                depth_or_array_layers: 1,
+            },
+        );
+        let index = self.ctx.queue.submit([encoder.finish()]);
+        let slice = sized.readback.slice(..);
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        slice.map_async(wgpu::MapMode::Read, move |r| {
+            let _ = tx.send(r);
+        });
+        self.ctx
+            .device
+            .poll(wgpu::PollType::Wait {
+                submission_index: Some(index),
+                timeout: None,
+            })
+            .map_err(|e| RenderError::Readback(e.to_string()))?;
+        rx.recv()
+            .map_err(|e| RenderError::Readback(e.to_string()))?
+            .map_err(|e| RenderError::Readback(e.to_string()))?;
+        let mut out = RgbaImage::new(w, h);
+        {
+            let data = slice
+                .get_mapped_range()
+                .map_err(|e| RenderError::Readback(e.to_string()))?;
+            for (row, chunk) in out.chunks_exact_mut((w * 4) as usize).enumerate() {
+                let start = row * sized.padded_row as usize;
+                chunk.copy_from_slice(&data[start..start + (w * 4) as usize]);
+            }
+        }
+        sized.readback.unmap();
+        Ok(out)
+    }
+}

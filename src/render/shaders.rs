@@ -1,0 +1,32 @@
+//! WGSL sources, compiled into the binary. WGSL has no includes, so each layer's module is the
+//! shared files of `shaders/common/` followed by the layer's own file.
+
+/// Shared WGSL, in the order they are prepended.
+pub const COMMON: [(&str, &str); 4] = [
+    (
+        "common/srgb.wgsl",
+        include_str!("../../shaders/common/srgb.wgsl"),
+    ),
+    (
+        "common/blend.wgsl",
+        include_str!("../../shaders/common/blend.wgsl"),
+    ),
+    (
+        "common/noise.wgsl",
+        include_str!("../../shaders/common/noise.wgsl"),
+    ),
+    (
+        "common/face_mesh.wgsl",
+        include_str!("../../shaders/common/face_mesh.wgsl"),
+    ),
+];
+
+/// A layer's complete module: the common files, then the layer's own source.
+pub fn compose(layer_source: &str) -> String {
+    let mut out = String::new();
+    for (name, src) in COMMON {
+        out.push_str(&format!("// ---- {name}\n{src}\n"));
+    }
+    out.push_str(layer_source);
+    out
+}
