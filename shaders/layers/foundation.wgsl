@@ -15,7 +15,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let base_luma = luma(base);
     // Bilateral filter: a ring of taps weighted by how close their brightness is to ours, so
     // pores and blemishes blur but the edges of nose, jaw and lips do not.
-    let radius = info.iod_px * 0.045 * smoothing / frame.size;
+    let radius = info.iod_px * 0.06 * smoothing / frame.size;
     var sum = base;
     var weight = 1.0;
     for (var i = 0; i < TAPS; i = i + 1) {

@@ -23,8 +23,8 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     var color: vec3<f32>;
     switch finish {
         case 0: {
-            // Matte: highlights flattened, shadows kept.
-            let r = select(ratio, 1.0 + (ratio - 1.0) * 0.3, ratio > 1.0);
+            // Matte: specular spots (well above the lip's mean light) flattened, the rest kept.
+            let r = select(ratio, 1.5 + (ratio - 1.5) * 0.3, ratio > 1.5);
             color = recolor(shade, r);
         }
         case 2: {

@@ -11,8 +11,13 @@ use super::regions::*;
 
 /// Side of each mask texture in texels.
 pub const ATLAS_SIZE: u32 = 512;
-/// Feather width as a fraction of the inter-ocular distance.
+/// Feather width as a fraction of the inter-ocular distance (soft regions: foundation, lids).
 const FEATHER: f32 = 0.04;
+/// Feather of the lips, fraction of the inter-ocular distance: lipstick covers up to the lip
+/// line and fades just outside it, as a lipstick edge does.
+const LIP_FEATHER: f32 = 0.015;
+/// Feather of the eye openings, fraction of the inter-ocular distance.
+const EYE_FEATHER: f32 = 0.008;
 /// Blush spread (Gaussian sigma) as a fraction of the inter-ocular distance.
 const BLUSH_SIGMA: f32 = 0.18;
 /// Liner distances are stored up to this fraction of the inter-ocular distance.
@@ -117,6 +122,8 @@ impl RegionAtlas {
         let line_of = |idx: &[u16]| idx.iter().map(|&i| uv(i)).collect::<Vec<_>>();
         let iod = uv(EYE_OUTER_RIGHT).distance(uv(EYE_OUTER_LEFT));
         let feather = FEATHER * iod;
+        let lip_feather = LIP_FEATHER * iod;
+        let eye_feather = EYE_FEATHER * iod;
 
         let lips_outer = loop_of(&LIPS_OUTER);
         let mut inner_line = line_of(&LIPS_INNER);
@@ -177,10 +184,16 @@ impl RegionAtlas {
                 let i = (y * ATLAS_SIZE + x) as usize;
 
                 let inner_d = polyline(p, &inner_line).0;
-                let lips = lips_outer.coverage(p, feather) * smoothstep(0.0, feather, inner_d);
+                // Full up to the outer lip line, fading just outside it and just inside the mouth.
+                let outer_sd = lips_outer.signed_distance(p, 2.0 * lip_feather);
+                let lips = (1.0 - smoothstep(0.0, lip_feather, outer_sd))
+                    * smoothstep(0.0, lip_feather, inner_d);
+                // 1 inside the eye opening, falling to 0 at its contour.
                 let eye_cov = eyes
                     .iter()
-                    .map(|e| e.coverage(p, feather))
+                    .map(|e| {
+                        1.0 - smoothstep(-eye_feather, 0.0, e.signed_distance(p, 2.0 * eye_feather))
+                    })
                     .fold(0.0, f32::max);
                 let brow_cov = brows
                     .iter()
