@@ -138,3 +138,76 @@ pub fn run(
         detector_runs,
     })
 }
+
+/// Render timing for one face count.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenderBenchResult {
+    /// Faces drawn.
+    pub faces: usize,
+    /// Frame size.
+    pub width: u32,
+    /// Frame size.
+    pub height: u32,
+    /// Frames timed.
+    pub frames: usize,
+    /// Upload of frame and faces, all layers drawn, GPU finished.
+    pub render_ms: StageSummary,
+    /// The same plus copying the result back to the CPU (what `vanity apply` pays).
+    pub with_readback_ms: StageSummary,
+}
+
+/// A `width`×`height` frame with `count` copies of `face` laid out in a grid, on grey.
+pub fn tiled_frame(face: &RgbImage, count: usize, width: u32, height: u32) -> RgbImage {
+    let cols = (count as f32).sqrt().ceil() as u32;
+    let rows = (count as u32).div_ceil(cols);
+    let side = (height / rows).min(width / cols);
+    let scaled = image::imageops::resize(face, side, side, FilterType::Triangle);
+    let mut frame = RgbImage::from_pixel(width, height, image::Rgb([110, 110, 110]));
+    let x0 = (width - cols * side) / 2;
+    for i in 0..count as u32 {
+        let (c, r) = (i % cols, i / cols);
+        image::imageops::replace(
+            &mut frame,
+            &scaled,
+            (x0 + c * side) as i64,
+            (r * side) as i64,
+        );
+    }
+    frame
+}
+
+/// Times `renderer` on `frame` with `faces` (landmarks), `frames` times after a warm-up.
+pub fn render_bench(
+    renderer: &mut crate::render::Renderer,
+    frame: &RgbImage,
+    faces: &[Vec<glam::Vec3>],
+    frames: usize,
+) -> Result<RenderBenchResult, crate::render::RenderError> {
+    let draws: Vec<crate::render::FaceDraw> = faces
+        .iter()
+        .map(|l| crate::render::FaceDraw {
+            landmarks: l,
+            strength: 1.0,
+        })
+        .collect();
+    for _ in 0..3 {
+        renderer.render(frame, &draws)?;
+    }
+    let (mut plain, mut readback) = (Vec::new(), Vec::new());
+    for _ in 0..frames {
+        let start = Instant::now();
+        renderer.render_only(frame, &draws)?;
+        plain.push(start.elapsed().as_secs_f64() * 1e3);
+        let start = Instant::now();
+        renderer.render(frame, &draws)?;
+        readback.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok(RenderBenchResult {
+        faces: faces.len(),
+        width: frame.width(),
+        height: frame.height(),
+        frames,
+        render_ms: StageSummary::of(plain),
+        with_readback_ms: StageSummary::of(readback),
+    })
+}

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use vanity::capture;
 use vanity::face::CanonicalMesh;
-use vanity::looks::Look;
+use vanity::looks::{Catalog, Look};
 use vanity::output::{self, FaceJson, FrameJson, ImageJson, TrackJson};
 use vanity::render::{FaceDraw, GpuContext, Renderer};
 use vanity::runtime::SessionConfig;
@@ -73,6 +73,33 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Time the makeup renderer at 1280×720 with one and four faces.
+    BenchRender {
+        /// Face counts to time.
+        #[arg(long, value_delimiter = ',', default_value = "1,4")]
+        faces: Vec<usize>,
+        /// Frames timed per face count.
+        #[arg(long, default_value_t = 30)]
+        frames: usize,
+        /// Look to draw (all layers by default).
+        #[arg(long, default_value = "glam")]
+        look: String,
+        /// Write results as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Render every look, lipstick finish and layer on the sample face into one image.
+    Sheet {
+        /// Face image.
+        #[arg(long, default_value = "assets/samples/astronaut.png")]
+        image: PathBuf,
+        /// Output PNG.
+        #[arg(long, default_value = "docs/contact_sheet.png")]
+        out: PathBuf,
+    },
+    /// Product catalogs.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
     /// Time each tracking stage on a video (tracking mode), for several thread settings.
     Bench {
         /// Video or folder to track.
@@ -97,6 +124,26 @@ enum Command {
         /// Write results as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Convert a CSV export (brand,name,sku,category,shade,finish,undertone) to catalog TOML.
+    Import {
+        /// CSV file.
+        csv: PathBuf,
+        /// Catalog TOML to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Catalog name.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Check a catalog TOML file and list its products.
+    Check {
+        /// Catalog TOML.
+        catalog: PathBuf,
     },
 }
 
@@ -151,6 +198,48 @@ fn run(cli: Cli) -> Result<()> {
             max_faces,
             out,
         } => apply(&paths, &image, &look, model, max_faces, &out),
+        Command::BenchRender {
+            faces,
+            frames,
+            look,
+            json,
+        } => bench_render(&paths, &faces, frames, &look, json.as_deref()),
+        Command::Sheet { image, out } => sheet(&paths, &image, &out),
+        Command::Catalog(CatalogCommand::Import { csv, out, name }) => {
+            let text = std::fs::read_to_string(&csv)
+                .with_context(|| format!("cannot read {}", csv.display()))?;
+            let mut catalog = Catalog::from_csv(&text, &csv)?;
+            catalog.name = name;
+            std::fs::write(&out, catalog.to_toml())
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!(
+                "{}: {} products -> {}",
+                csv.display(),
+                catalog.products.len(),
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Catalog(CatalogCommand::Check { catalog }) => {
+            let c = Catalog::load(&catalog)?;
+            for p in &c.products {
+                println!(
+                    "{:<12} {:<10} {} {} — {} {}",
+                    p.sku,
+                    p.category.name(),
+                    p.shade,
+                    p.brand,
+                    p.name,
+                    p.finish.map(|f| f.name()).unwrap_or("")
+                );
+            }
+            eprintln!(
+                "{}: {} products, valid",
+                catalog.display(),
+                c.products.len()
+            );
+            Ok(())
+        }
         Command::Bench {
             source,
             upscale,
@@ -297,6 +386,97 @@ fn apply(
         look.name,
         faces.len(),
         out.display()
+    );
+    Ok(())
+}
+
+fn bench_render(
+    paths: &ModelPaths,
+    counts: &[usize],
+    frames: usize,
+    look: &str,
+    json: Option<&Path>,
+) -> Result<()> {
+    let (look, _) = Look::find(look)?;
+    let face = capture::still::load_rgb(
+        &vanity::runtime::project_dir().join("assets/samples/astronaut.png"),
+    )?;
+    let mut tracker = tracker(paths, ModelKind::V2, 4, false)?;
+    let mut renderer = Renderer::new(GpuContext::headless()?);
+    renderer.set_look(&look);
+    println!(
+        "renderer on {}, look \"{}\" ({})",
+        renderer.context().describe(),
+        look.name,
+        renderer.enabled_layers().join(", ")
+    );
+    println!(
+        "{:>5} {:>9} {:>12} {:>12} {:>14}",
+        "faces", "size", "render p50", "render mean", "+readback p50"
+    );
+    let mut results = Vec::new();
+    for &n in counts {
+        let frame = vanity::bench::tiled_frame(&face, n, 1280, 720);
+        let faces: Vec<_> = tracker
+            .detect_image(&frame)?
+            .into_iter()
+            .map(|f| f.landmarks)
+            .collect();
+        if faces.len() != n {
+            bail!(
+                "found {} faces in the {n}-face benchmark frame",
+                faces.len()
+            );
+        }
+        let r = vanity::bench::render_bench(&mut renderer, &frame, &faces, frames)?;
+        println!(
+            "{:>5} {:>9} {:>10.2}ms {:>10.2}ms {:>12.2}ms",
+            n,
+            format!("{}x{}", r.width, r.height),
+            r.render_ms.p50,
+            r.render_ms.mean,
+            r.with_readback_ms.p50
+        );
+        results.push(r);
+    }
+    if let Some(p) = json {
+        output::write_json(p, &results).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    Ok(())
+}
+
+fn sheet(paths: &ModelPaths, image: &Path, out: &Path) -> Result<()> {
+    let frame = capture::still::load_rgb(image)?;
+    let faces: Vec<_> = tracker(paths, ModelKind::V2, 1, false)?
+        .detect_image(&frame)?
+        .into_iter()
+        .map(|f| f.landmarks)
+        .collect();
+    if faces.is_empty() {
+        bail!("{}: no face found", image.display());
+    }
+    let looks: Vec<Look> = vanity::looks::look::bundled_names()
+        .iter()
+        .map(|n| Look::find(n).map(|(l, _)| l))
+        .collect::<Result<_, _>>()?;
+    let entries = vanity::render::sheet::entries(&looks);
+    let mut renderer = Renderer::new(GpuContext::headless()?);
+    let sheet = vanity::render::sheet::render(&mut renderer, &frame, &faces, &entries, 6)?;
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    sheet
+        .save(out)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    let captions: Vec<String> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| format!("{}. {c}", i + 1))
+        .collect();
+    println!(
+        "{} tiles, 6 per row, left to right:\n{}",
+        entries.len(),
+        captions.join("\n")
     );
     Ok(())
 }

@@ -183,6 +183,9 @@ impl RegionAtlas {
                 let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
                 let i = (y * ATLAS_SIZE + x) as usize;
 
+                // The mesh ends at the face outline, so face-wide layers must fade to 0 before it.
+                let face_inside =
+                    1.0 - smoothstep(-4.0 * feather, 0.0, face.signed_distance(p, feather));
                 let inner_d = polyline(p, &inner_line).0;
                 // Full up to the outer lip line, fading just outside it and just inside the mouth.
                 let outer_sd = lips_outer.signed_distance(p, 2.0 * lip_feather);
@@ -211,17 +214,15 @@ impl RegionAtlas {
                         1.0 - smoothstep(0.0, 3.0 * feather, e.signed_distance(p, 6.0 * feather))
                     })
                     .fold(0.0, f32::max);
-                let foundation = face.coverage(p, 2.0 * feather)
-                    * (1.0 - lips_zone)
-                    * (1.0 - eye_zone)
-                    * (1.0 - brow_cov);
+                let foundation =
+                    face_inside * (1.0 - lips_zone) * (1.0 - eye_zone) * (1.0 - brow_cov);
                 let blush = cheeks
                     .iter()
                     .map(|c| {
                         (-(p.distance_squared(*c)) / (2.0 * (BLUSH_SIGMA * iod).powi(2))).exp()
                     })
                     .fold(0.0, f32::max)
-                    * face.coverage(p, 2.0 * feather)
+                    * face_inside
                     * (1.0 - eye_zone)
                     * (1.0 - lips_zone);
                 masks[0][i] = [

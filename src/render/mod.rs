@@ -8,6 +8,7 @@ pub mod context;
 pub mod layers;
 pub mod renderer;
 pub mod shaders;
+pub mod sheet;
 pub mod stats;
 
 pub use context::GpuContext;

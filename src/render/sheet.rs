@@ -1,0 +1,136 @@
+//! The contact sheet: every look, finish and layer on one face, for people to look at.
+
+use glam::Vec3;
+use image::{RgbImage, imageops};
+
+use super::{FaceDraw, RenderError, Renderer};
+use crate::looks::look::{Blush, Brows, Eyeliner, Eyeshadow, Foundation, Lipstick};
+use crate::looks::{Finish, Look, Srgb};
+use crate::tracking::roi::bounds;
+
+/// Side of one tile in pixels.
+pub const TILE: u32 = 256;
+
+fn hex(s: &str) -> Srgb {
+    s.parse().expect("literal colour")
+}
+
+/// The tiles of the sheet, in order, with a caption each.
+pub fn entries(bundled: &[Look]) -> Vec<(String, Look)> {
+    let mut out = vec![(
+        "original".to_string(),
+        Look {
+            name: "original".into(),
+            ..Look::default()
+        },
+    )];
+    out.extend(
+        bundled
+            .iter()
+            .map(|l| (format!("look: {}", l.name), l.clone())),
+    );
+    for finish in Finish::ALL {
+        let lipstick = Lipstick {
+            color: hex("#B0153A"),
+            finish,
+            opacity: 1.0,
+            liner: None,
+        };
+        out.push((
+            format!("lipstick: {}", finish.name()),
+            Look {
+                name: finish.name().into(),
+                lipstick: Some(lipstick),
+                ..Look::default()
+            },
+        ));
+    }
+    let only = |name: &str, f: &dyn Fn(&mut Look)| {
+        let mut l = Look {
+            name: name.into(),
+            ..Look::default()
+        };
+        f(&mut l);
+        (format!("layer: {name}"), l)
+    };
+    out.push(only("foundation", &|l| {
+        l.foundation = Some(Foundation {
+            color: hex("#EBC8AE"),
+            opacity: 0.6,
+            smoothing: 1.0,
+        })
+    }));
+    out.push(only("blush", &|l| {
+        l.blush = Some(Blush {
+            color: hex("#E07A7A"),
+            opacity: 0.8,
+        })
+    }));
+    out.push(only("eyeshadow", &|l| {
+        l.eyeshadow = Some(Eyeshadow {
+            colors: vec![hex("#4A3328"), hex("#8C6239"), hex("#D4AF7A")],
+            opacity: 0.9,
+        })
+    }));
+    out.push(only("eyeliner", &|l| {
+        l.eyeliner = Some(Eyeliner {
+            color: hex("#111111"),
+            thickness: 0.7,
+            wing: 0.8,
+            opacity: 1.0,
+        })
+    }));
+    out.push(only("brows", &|l| {
+        l.brows = Some(Brows {
+            color: hex("#3A2A22"),
+            opacity: 0.8,
+        })
+    }));
+    out.push(only("lip liner", &|l| {
+        l.lipstick = Some(Lipstick {
+            color: hex("#C98A7A"),
+            finish: Finish::Satin,
+            opacity: 0.8,
+            liner: Some(hex("#7A2030")),
+        })
+    }));
+    out
+}
+
+/// Renders every entry on `frame` and lays the tiles out, `columns` per row, cropped around the
+/// first face.
+pub fn render(
+    renderer: &mut Renderer,
+    frame: &RgbImage,
+    faces: &[Vec<Vec3>],
+    entries: &[(String, Look)],
+    columns: u32,
+) -> Result<RgbImage, RenderError> {
+    let (lo, hi) = bounds(&faces[0]);
+    let centre = (lo + hi) * 0.5;
+    let side = ((hi - lo).max_element() * 1.5).min(frame.width().min(frame.height()) as f32);
+    let x0 = (centre.x - side / 2.0).clamp(0.0, frame.width() as f32 - side) as u32;
+    let y0 = (centre.y - side / 2.0).clamp(0.0, frame.height() as f32 - side) as u32;
+    let rows = (entries.len() as u32).div_ceil(columns);
+    let mut sheet = RgbImage::from_pixel(columns * TILE, rows * TILE, image::Rgb([32, 32, 32]));
+    let draws: Vec<FaceDraw> = faces
+        .iter()
+        .map(|l| FaceDraw {
+            landmarks: l,
+            strength: 1.0,
+        })
+        .collect();
+    for (i, (_, look)) in entries.iter().enumerate() {
+        renderer.set_look(look);
+        let out = image::DynamicImage::ImageRgba8(renderer.render(frame, &draws)?).to_rgb8();
+        let crop = imageops::crop_imm(&out, x0, y0, side as u32, side as u32).to_image();
+        let tile = imageops::resize(&crop, TILE, TILE, imageops::FilterType::CatmullRom);
+        imageops::replace(
+            &mut sheet,
+            &tile,
+            ((i as u32 % columns) * TILE) as i64,
+            ((i as u32 / columns) * TILE) as i64,
+        );
+    }
+    Ok(sheet)
+}
