@@ -9,6 +9,7 @@ pub mod capture;
 pub mod face;
 pub mod looks;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod runtime;
 pub mod tracking;

@@ -309,3 +309,117 @@ fn bad_arguments_are_refused() {
     ]);
     assert_clear_error(&out, &["--max-faces"]);
 }
+
+#[test]
+fn apply_puts_a_bundled_look_on_the_face_and_nowhere_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("evening.png");
+    let img = sample("astronaut.png");
+    let run = vanity(&[
+        "apply",
+        img.to_str().unwrap(),
+        "--look",
+        "evening",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let (a, b) = (
+        image::open(&img).unwrap().to_rgb8(),
+        image::open(&out).unwrap().to_rgb8(),
+    );
+    assert_eq!(a.dimensions(), b.dimensions());
+    let changed: Vec<(u32, u32)> = a
+        .enumerate_pixels()
+        .filter(|(x, y, p)| b.get_pixel(*x, *y) != *p)
+        .map(|(x, y, _)| (x, y))
+        .collect();
+    assert!(
+        changed.len() > 500,
+        "the look changed only {} pixels",
+        changed.len()
+    );
+    // Everything changed lies on the face (the astronaut's face is inside x 150-320, y 50-230).
+    assert!(
+        changed
+            .iter()
+            .all(|&(x, y)| (150..320).contains(&x) && (50..230).contains(&y)),
+        "pixels changed off the face"
+    );
+}
+
+#[test]
+fn bad_look_files_are_named_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let look = dir.path().join("bad.toml");
+    std::fs::write(
+        &look,
+        "name = \"Bad\"\n[lipstick]\ncolor = \"#B0153A\"\nfinish = \"shiny\"\n",
+    )
+    .unwrap();
+    let img = sample("astronaut.png");
+    let out = dir.path().join("o.png");
+    let run = vanity(&[
+        "apply",
+        img.to_str().unwrap(),
+        "--look",
+        look.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_clear_error(&run, &["bad.toml:4:", "shiny"]);
+    let run = vanity(&[
+        "apply",
+        img.to_str().unwrap(),
+        "--look",
+        "no-such-look",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_clear_error(&run, &["no-such-look", "evening"]);
+    assert!(!out.exists(), "nothing written on error");
+}
+
+#[test]
+fn catalog_import_converts_csv_and_names_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("c.toml");
+    let csv = root().join("assets/catalog.csv");
+    let run = vanity(&[
+        "catalog",
+        "import",
+        csv.to_str().unwrap(),
+        "--out",
+        toml.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let ours = vanity::looks::Catalog::load(&toml).unwrap();
+    let bundled = vanity::looks::Catalog::load(&root().join("assets/catalog.toml")).unwrap();
+    assert_eq!(
+        ours.products, bundled.products,
+        "the CSV and TOML catalogs hold the same products"
+    );
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "brand,name,sku,category,shade,finish,undertone\nA,B,1,lipstick,#12345G,matte,warm\n",
+    )
+    .unwrap();
+    let run = vanity(&[
+        "catalog",
+        "import",
+        bad.to_str().unwrap(),
+        "--out",
+        toml.to_str().unwrap(),
+    ]);
+    assert_clear_error(&run, &["bad.csv:2:", "#12345G"]);
+}

@@ -1,0 +1,219 @@
+//! The capture thread: reads a source at its own pace and hands the newest frame on.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use image::RgbImage;
+
+use super::latest::Latest;
+use crate::capture::{self, FrameSource, SourceError};
+
+/// A frame as captured.
+#[derive(Debug, Clone)]
+pub struct CapturedFrame {
+    /// Pixels.
+    pub image: Arc<RgbImage>,
+    /// Seconds on the source's clock (grows across loops).
+    pub time: f64,
+    /// When it was handed over: the start of capture → present latency.
+    pub captured: Instant,
+    /// Frame number since the thread started.
+    pub index: u64,
+}
+
+/// What the capture thread is doing, for the status line on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaptureStatus {
+    /// Opening the source.
+    Starting,
+    /// Delivering frames.
+    Running,
+    /// The source failed; retrying.
+    Reconnecting(String),
+    /// A file source reached its end (not looping).
+    Ended,
+}
+
+/// Handle to a running capture thread.
+pub struct CaptureThread {
+    /// Newest frame.
+    pub frames: Latest<CapturedFrame>,
+    status: Arc<Mutex<CaptureStatus>>,
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+/// How long to wait before reopening a failed source.
+const RETRY: Duration = Duration::from_millis(500);
+
+impl CaptureThread {
+    /// Plays a file source (image, folder or video), paced at its frame rate, looping if asked.
+    /// The source is opened here first so that a bad path fails now, with its message.
+    pub fn spawn_file(path: &Path, looped: bool) -> Result<Self, SourceError> {
+        let first = capture::open(path)?;
+        let path = path.to_path_buf();
+        Ok(Self::spawn(
+            move || capture::open(&path),
+            Some(first),
+            looped,
+        ))
+    }
+
+    /// Runs `open` (again after failures), delivering frames until stopped.
+    pub fn spawn<F>(open: F, first: Option<Box<dyn FrameSource>>, looped: bool) -> Self
+    where
+        F: Fn() -> Result<Box<dyn FrameSource>, SourceError> + Send + 'static,
+    {
+        let frames = Latest::new();
+        let status = Arc::new(Mutex::new(CaptureStatus::Starting));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (out, st, halt) = (frames.clone(), status.clone(), stop.clone());
+        let handle = std::thread::Builder::new()
+            .name("capture".into())
+            .spawn(move || run(open, first, looped, out, st, halt))
+            .expect("spawning the capture thread");
+        Self {
+            frames,
+            status,
+            stop,
+            handle: Some(handle),
+        }
+    }
+
+    /// The thread's current state.
+    pub fn status(&self) -> CaptureStatus {
+        self.status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Stops the thread and waits for it.
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for CaptureThread {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
+
+fn set(status: &Mutex<CaptureStatus>, s: CaptureStatus) {
+    let mut cur = status.lock().unwrap_or_else(|e| e.into_inner());
+    if *cur != s {
+        match &s {
+            CaptureStatus::Reconnecting(why) => tracing::warn!("capture: {why}; reconnecting"),
+            other => tracing::info!("capture: {other:?}"),
+        }
+        *cur = s;
+    }
+}
+
+fn run<F>(
+    open: F,
+    mut first: Option<Box<dyn FrameSource>>,
+    looped: bool,
+    out: Latest<CapturedFrame>,
+    status: Arc<Mutex<CaptureStatus>>,
+    stop: Arc<AtomicBool>,
+) where
+    F: Fn() -> Result<Box<dyn FrameSource>, SourceError>,
+{
+    let start = Instant::now();
+    let mut index = 0u64;
+    // Source time already played in earlier loops.
+    let mut offset = 0.0f64;
+    while !stop.load(Ordering::Relaxed) {
+        let mut source = match first.take().map(Ok).unwrap_or_else(&open) {
+            Ok(s) => s,
+            Err(e) => {
+                set(&status, CaptureStatus::Reconnecting(e.to_string()));
+                std::thread::sleep(RETRY);
+                continue;
+            }
+        };
+        set(&status, CaptureStatus::Running);
+        let mut last = 0.0;
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
+            match source.next_frame() {
+                Ok(Some(frame)) => {
+                    let time = offset + frame.time;
+                    last = frame.time;
+                    // Pace to the source's clock: a file plays at its own frame rate.
+                    let due = start + Duration::from_secs_f64(time);
+                    if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                        std::thread::sleep(wait);
+                    }
+                    tracing::trace!(index, "frame captured");
+                    out.put(CapturedFrame {
+                        image: Arc::new(frame.image),
+                        time,
+                        captured: Instant::now(),
+                        index,
+                    });
+                    index += 1;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    set(&status, CaptureStatus::Reconnecting(e.to_string()));
+                    std::thread::sleep(RETRY);
+                    break;
+                }
+            }
+        }
+        if !looped
+            && !stop.load(Ordering::Relaxed)
+            && *status.lock().unwrap_or_else(|e| e.into_inner()) == CaptureStatus::Running
+        {
+            set(&status, CaptureStatus::Ended);
+            break;
+        }
+        offset += last + 1.0 / capture::DEFAULT_FPS;
+    }
+    out.close();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plays_a_video_at_its_frame_rate_and_ends() {
+        let path = crate::runtime::project_dir().join("assets/samples/carphone.mp4");
+        let cap = CaptureThread::spawn_file(&path, false).unwrap();
+        let start = Instant::now();
+        let mut seen = Vec::new();
+        while let Some(f) = cap.frames.take_timeout(Duration::from_secs(2)) {
+            seen.push(f.index);
+        }
+        let elapsed = start.elapsed().as_secs_f64();
+        assert_eq!(cap.status(), CaptureStatus::Ended);
+        // 120 frames at 30 fps: about 4 s, never faster than the clip.
+        assert!(elapsed > 3.5, "played in {elapsed:.2} s");
+        assert!(seen.len() > 100, "consumer saw {} frames", seen.len());
+        assert!(seen.windows(2).all(|w| w[0] < w[1]), "frames out of order");
+    }
+
+    #[test]
+    fn bad_paths_fail_before_the_thread_starts() {
+        let e = CaptureThread::spawn_file(Path::new("/nonexistent/clip.mp4"), true)
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("/nonexistent/clip.mp4"));
+    }
+}

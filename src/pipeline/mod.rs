@@ -1,0 +1,14 @@
+//! The live pipeline's threads and hand-offs: capture → tracking → (render, on the UI thread).
+//!
+//! Every hand-off is a [`Latest`] slot that keeps only the newest item: an old camera frame is
+//! latency, so when tracking is slower than the camera, frames are dropped, never queued.
+
+pub mod capture_thread;
+pub mod fader;
+pub mod latest;
+pub mod tracking_thread;
+
+pub use capture_thread::{CaptureStatus, CaptureThread};
+pub use fader::FaceFader;
+pub use latest::Latest;
+pub use tracking_thread::{TrackedFrame, TrackingThread};
