@@ -34,23 +34,12 @@ pub struct StageSummary {
 }
 
 impl StageSummary {
-    fn of(mut v: Vec<f64>) -> Self {
+    /// Summarises samples.
+    pub fn of(mut v: Vec<f64>) -> Self {
         v.sort_by(f64::total_cmp);
-        let pick = |q: f64| {
-            v.get(((v.len() as f64 - 1.0) * q).round() as usize)
-                .copied()
-                .unwrap_or(0.0)
-        };
-        let mean = if v.is_empty() {
-            0.0
-        } else {
-            v.iter().sum::<f64>() / v.len() as f64
-        };
-        Self {
-            mean,
-            p50: pick(0.5),
-            p95: pick(0.95),
-        }
+        let pick = |q: f64| v.get(((v.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+        let mean = if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 };
+        Self { mean, p50: pick(0.5), p95: pick(0.95) }
     }
 }
 
@@ -76,10 +65,7 @@ pub struct BenchResult {
 }
 
 /// Decodes every frame of `source`, upscaled by `upscale` (bilinear), before any timing.
-pub fn load_frames(
-    source: &std::path::Path,
-    upscale: u32,
-) -> Result<Vec<(RgbImage, f64)>, SourceError> {
+pub fn load_frames(source: &std::path::Path, upscale: u32) -> Result<Vec<(RgbImage, f64)>, SourceError> {
     let mut src = capture::open(source)?;
     let mut frames = Vec::new();
     while let Some(f) = src.next_frame()? {
@@ -166,12 +152,7 @@ pub fn tiled_frame(face: &RgbImage, count: usize, width: u32, height: u32) -> Rg
     let x0 = (width - cols * side) / 2;
     for i in 0..count as u32 {
         let (c, r) = (i % cols, i / cols);
-        image::imageops::replace(
-            &mut frame,
-            &scaled,
-            (x0 + c * side) as i64,
-            (r * side) as i64,
-        );
+        image::imageops::replace(&mut frame, &scaled, (x0 + c * side) as i64, (r * side) as i64);
     }
     frame
 }
@@ -183,13 +164,8 @@ pub fn render_bench(
     faces: &[Vec<glam::Vec3>],
     frames: usize,
 ) -> Result<RenderBenchResult, crate::render::RenderError> {
-    let draws: Vec<crate::render::FaceDraw> = faces
-        .iter()
-        .map(|l| crate::render::FaceDraw {
-            landmarks: l,
-            strength: 1.0,
-        })
-        .collect();
+    let draws: Vec<crate::render::FaceDraw> =
+        faces.iter().map(|l| crate::render::FaceDraw { landmarks: l, strength: 1.0 }).collect();
     for _ in 0..3 {
         renderer.render(frame, &draws)?;
     }

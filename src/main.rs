@@ -21,7 +21,44 @@ struct Cli {
     #[arg(long, global = true)]
     models: Option<PathBuf>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    #[command(flatten)]
+    app: AppArgs,
+}
+
+/// The live mirror (when no subcommand is given).
+#[derive(clap::Args)]
+struct AppArgs {
+    /// camera, camera:N, or an image / folder of frames / .mp4 (looped).
+    #[arg(long, default_value = "camera")]
+    source: vanity::app::SourceArg,
+    /// Look to start with: a file or a bundled look name (default: the last one used).
+    #[arg(long)]
+    look: Option<String>,
+    /// Kiosk mode: fullscreen, simplified panel, nothing written to disk; leave with the PIN + Enter.
+    #[arg(long)]
+    kiosk: bool,
+    /// Exit after this many presented frames (automation).
+    #[arg(long)]
+    exit_after: Option<u64>,
+    /// With --exit-after: save the window as shown here.
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+    /// With --exit-after: write fps and latency statistics here (JSON).
+    #[arg(long)]
+    stats: Option<PathBuf>,
+    /// Landmark model for the mirror.
+    #[arg(long, value_enum, default_value_t = ModelKind::V2)]
+    model: ModelKind,
+    /// Camera resolution to ask for.
+    #[arg(long, default_value_t = 1280)]
+    width: u32,
+    /// Camera resolution to ask for.
+    #[arg(long, default_value_t = 720)]
+    height: u32,
+    /// Most faces made up at once.
+    #[arg(long, default_value_t = 4)]
+    max_faces: usize,
 }
 
 #[derive(Subcommand)]
@@ -149,9 +186,7 @@ enum CatalogCommand {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -165,59 +200,45 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let paths = cli
-        .models
-        .map(ModelPaths::new)
-        .unwrap_or_else(ModelPaths::discover);
-    match cli.command {
-        Command::Landmarks {
-            image,
-            model,
-            max_faces,
-            json,
-            overlay,
-        } => landmarks(
-            &paths,
-            &image,
-            model,
-            max_faces,
-            json.as_deref(),
-            overlay.as_deref(),
-        ),
-        Command::Track {
-            source,
-            model,
-            raw,
-            max_faces,
-            json,
-        } => track(&paths, &source, model, raw, max_faces, &json),
-        Command::Apply {
-            image,
-            look,
-            model,
-            max_faces,
-            out,
-        } => apply(&paths, &image, &look, model, max_faces, &out),
-        Command::BenchRender {
-            faces,
-            frames,
-            look,
-            json,
-        } => bench_render(&paths, &faces, frames, &look, json.as_deref()),
+    let paths = cli.models.map(ModelPaths::new).unwrap_or_else(ModelPaths::discover);
+    let Some(command) = cli.command else {
+        let a = cli.app;
+        if a.max_faces == 0 {
+            bail!("--max-faces must be at least 1");
+        }
+        if (a.screenshot.is_some() || a.stats.is_some()) && a.exit_after.is_none() {
+            bail!("--screenshot and --stats need --exit-after N");
+        }
+        return Ok(vanity::app::mirror::run(vanity::app::AppOptions {
+            source: a.source,
+            look: a.look,
+            kiosk: a.kiosk,
+            exit_after: a.exit_after,
+            screenshot: a.screenshot,
+            stats: a.stats,
+            model: a.model,
+            models: paths,
+            width: a.width,
+            height: a.height,
+            max_faces: a.max_faces,
+        })?);
+    };
+    match command {
+        Command::Landmarks { image, model, max_faces, json, overlay } => {
+            landmarks(&paths, &image, model, max_faces, json.as_deref(), overlay.as_deref())
+        }
+        Command::Track { source, model, raw, max_faces, json } => track(&paths, &source, model, raw, max_faces, &json),
+        Command::Apply { image, look, model, max_faces, out } => apply(&paths, &image, &look, model, max_faces, &out),
+        Command::BenchRender { faces, frames, look, json } => {
+            bench_render(&paths, &faces, frames, &look, json.as_deref())
+        }
         Command::Sheet { image, out } => sheet(&paths, &image, &out),
         Command::Catalog(CatalogCommand::Import { csv, out, name }) => {
-            let text = std::fs::read_to_string(&csv)
-                .with_context(|| format!("cannot read {}", csv.display()))?;
+            let text = std::fs::read_to_string(&csv).with_context(|| format!("cannot read {}", csv.display()))?;
             let mut catalog = Catalog::from_csv(&text, &csv)?;
             catalog.name = name;
-            std::fs::write(&out, catalog.to_toml())
-                .with_context(|| format!("cannot write {}", out.display()))?;
-            eprintln!(
-                "{}: {} products -> {}",
-                csv.display(),
-                catalog.products.len(),
-                out.display()
-            );
+            std::fs::write(&out, catalog.to_toml()).with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!("{}: {} products -> {}", csv.display(), catalog.products.len(), out.display());
             Ok(())
         }
         Command::Catalog(CatalogCommand::Check { catalog }) => {
@@ -233,50 +254,20 @@ fn run(cli: Cli) -> Result<()> {
                     p.finish.map(|f| f.name()).unwrap_or("")
                 );
             }
-            eprintln!(
-                "{}: {} products, valid",
-                catalog.display(),
-                c.products.len()
-            );
+            eprintln!("{}: {} products, valid", catalog.display(), c.products.len());
             Ok(())
         }
-        Command::Bench {
-            source,
-            upscale,
-            model,
-            max_faces,
-            rounds,
-            threads,
-            spin,
-            json,
-        } => bench(
-            &paths,
-            &source,
-            upscale,
-            model,
-            max_faces,
-            rounds,
-            &threads,
-            spin,
-            json.as_deref(),
-        ),
+        Command::Bench { source, upscale, model, max_faces, rounds, threads, spin, json } => {
+            bench(&paths, &source, upscale, model, max_faces, rounds, &threads, spin, json.as_deref())
+        }
     }
 }
 
-fn tracker(
-    paths: &ModelPaths,
-    model: ModelKind,
-    max_faces: usize,
-    smoothing: bool,
-) -> Result<Tracker> {
+fn tracker(paths: &ModelPaths, model: ModelKind, max_faces: usize, smoothing: bool) -> Result<Tracker> {
     if max_faces == 0 {
         bail!("--max-faces must be at least 1");
     }
-    let mut config = TrackerConfig {
-        model,
-        max_faces,
-        ..TrackerConfig::default()
-    };
+    let mut config = TrackerConfig { model, max_faces, ..TrackerConfig::default() };
     if !smoothing {
         config.smoothing = None;
     }
@@ -301,9 +292,7 @@ fn landmarks(
         faces: faces.iter().map(FaceJson::from).collect(),
     };
     match json {
-        Some(p) => {
-            output::write_json(p, &out).with_context(|| format!("cannot write {}", p.display()))?
-        }
+        Some(p) => output::write_json(p, &out).with_context(|| format!("cannot write {}", p.display()))?,
         None => println!("{}", serde_json::to_string(&out)?),
     }
     if let Some(p) = overlay {
@@ -315,14 +304,7 @@ fn landmarks(
     Ok(())
 }
 
-fn track(
-    paths: &ModelPaths,
-    source: &Path,
-    model: ModelKind,
-    raw: bool,
-    max_faces: usize,
-    json: &Path,
-) -> Result<()> {
+fn track(paths: &ModelPaths, source: &Path, model: ModelKind, raw: bool, max_faces: usize, json: &Path) -> Result<()> {
     let mut src = capture::open(source)?;
     let (width, height) = src.size();
     let mut tracker = tracker(paths, model, max_faces, !raw)?;
@@ -331,76 +313,35 @@ fn track(
         let start = Instant::now();
         let faces = tracker.track(&frame.image, frame.time)?;
         let track_ms = start.elapsed().as_secs_f64() * 1e3;
-        frames.push(FrameJson {
-            index: frames.len(),
-            track_ms,
-            faces: faces.iter().map(FaceJson::from).collect(),
-        });
+        frames.push(FrameJson { index: frames.len(), track_ms, faces: faces.iter().map(FaceJson::from).collect() });
     }
     let with_faces = frames.iter().filter(|f| !f.faces.is_empty()).count();
-    let out = TrackJson {
-        width,
-        height,
-        model: model.name().into(),
-        frames,
-    };
+    let out = TrackJson { width, height, model: model.name().into(), frames };
     output::write_json(json, &out).with_context(|| format!("cannot write {}", json.display()))?;
-    eprintln!(
-        "{}: {} frames, {} with faces",
-        source.display(),
-        out.frames.len(),
-        with_faces
-    );
+    eprintln!("{}: {} frames, {} with faces", source.display(), out.frames.len(), with_faces);
     Ok(())
 }
 
-fn apply(
-    paths: &ModelPaths,
-    image: &Path,
-    look: &str,
-    model: ModelKind,
-    max_faces: usize,
-    out: &Path,
-) -> Result<()> {
+fn apply(paths: &ModelPaths, image: &Path, look: &str, model: ModelKind, max_faces: usize, out: &Path) -> Result<()> {
     let (look, _) = Look::find(look)?;
     let frame = capture::still::load_rgb(image)?;
     let mut tracker = tracker(paths, model, max_faces, false)?;
     let faces = tracker.detect_image(&frame)?;
     let mut renderer = Renderer::new(GpuContext::headless()?);
     renderer.set_look(&look);
-    let draws: Vec<FaceDraw> = faces
-        .iter()
-        .map(|f| FaceDraw {
-            landmarks: &f.landmarks,
-            strength: 1.0,
-        })
-        .collect();
+    let draws: Vec<FaceDraw> = faces.iter().map(|f| FaceDraw { landmarks: &f.landmarks, strength: 1.0 }).collect();
     let result = renderer.render(&frame, &draws)?;
     image::DynamicImage::ImageRgba8(result)
         .to_rgb8()
         .save(out)
         .with_context(|| format!("cannot write {}", out.display()))?;
-    eprintln!(
-        "{}: look \"{}\" on {} face(s) -> {}",
-        image.display(),
-        look.name,
-        faces.len(),
-        out.display()
-    );
+    eprintln!("{}: look \"{}\" on {} face(s) -> {}", image.display(), look.name, faces.len(), out.display());
     Ok(())
 }
 
-fn bench_render(
-    paths: &ModelPaths,
-    counts: &[usize],
-    frames: usize,
-    look: &str,
-    json: Option<&Path>,
-) -> Result<()> {
+fn bench_render(paths: &ModelPaths, counts: &[usize], frames: usize, look: &str, json: Option<&Path>) -> Result<()> {
     let (look, _) = Look::find(look)?;
-    let face = capture::still::load_rgb(
-        &vanity::runtime::project_dir().join("assets/samples/astronaut.png"),
-    )?;
+    let face = capture::still::load_rgb(&vanity::runtime::project_dir().join("assets/samples/astronaut.png"))?;
     let mut tracker = tracker(paths, ModelKind::V2, 4, false)?;
     let mut renderer = Renderer::new(GpuContext::headless()?);
     renderer.set_look(&look);
@@ -410,23 +351,13 @@ fn bench_render(
         look.name,
         renderer.enabled_layers().join(", ")
     );
-    println!(
-        "{:>5} {:>9} {:>12} {:>12} {:>14}",
-        "faces", "size", "render p50", "render mean", "+readback p50"
-    );
+    println!("{:>5} {:>9} {:>12} {:>12} {:>14}", "faces", "size", "render p50", "render mean", "+readback p50");
     let mut results = Vec::new();
     for &n in counts {
         let frame = vanity::bench::tiled_frame(&face, n, 1280, 720);
-        let faces: Vec<_> = tracker
-            .detect_image(&frame)?
-            .into_iter()
-            .map(|f| f.landmarks)
-            .collect();
+        let faces: Vec<_> = tracker.detect_image(&frame)?.into_iter().map(|f| f.landmarks).collect();
         if faces.len() != n {
-            bail!(
-                "found {} faces in the {n}-face benchmark frame",
-                faces.len()
-            );
+            bail!("found {} faces in the {n}-face benchmark frame", faces.len());
         }
         let r = vanity::bench::render_bench(&mut renderer, &frame, &faces, frames)?;
         println!(
@@ -447,37 +378,22 @@ fn bench_render(
 
 fn sheet(paths: &ModelPaths, image: &Path, out: &Path) -> Result<()> {
     let frame = capture::still::load_rgb(image)?;
-    let faces: Vec<_> = tracker(paths, ModelKind::V2, 1, false)?
-        .detect_image(&frame)?
-        .into_iter()
-        .map(|f| f.landmarks)
-        .collect();
+    let faces: Vec<_> =
+        tracker(paths, ModelKind::V2, 1, false)?.detect_image(&frame)?.into_iter().map(|f| f.landmarks).collect();
     if faces.is_empty() {
         bail!("{}: no face found", image.display());
     }
-    let looks: Vec<Look> = vanity::looks::look::bundled_names()
-        .iter()
-        .map(|n| Look::find(n).map(|(l, _)| l))
-        .collect::<Result<_, _>>()?;
+    let looks: Vec<Look> =
+        vanity::looks::look::bundled_names().iter().map(|n| Look::find(n).map(|(l, _)| l)).collect::<Result<_, _>>()?;
     let entries = vanity::render::sheet::entries(&looks);
     let mut renderer = Renderer::new(GpuContext::headless()?);
     let sheet = vanity::render::sheet::render(&mut renderer, &frame, &faces, &entries, 6)?;
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    sheet
-        .save(out)
-        .with_context(|| format!("cannot write {}", out.display()))?;
-    let captions: Vec<String> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, (c, _))| format!("{}. {c}", i + 1))
-        .collect();
-    println!(
-        "{} tiles, 6 per row, left to right:\n{}",
-        entries.len(),
-        captions.join("\n")
-    );
+    sheet.save(out).with_context(|| format!("cannot write {}", out.display()))?;
+    let captions: Vec<String> = entries.iter().enumerate().map(|(i, (c, _))| format!("{}. {c}", i + 1)).collect();
+    println!("{} tiles, 6 per row, left to right:\n{}", entries.len(), captions.join("\n"));
     Ok(())
 }
 
@@ -494,38 +410,17 @@ fn bench(
     json: Option<&Path>,
 ) -> Result<()> {
     let frames = vanity::bench::load_frames(source, upscale)?;
-    let Some((first, _)) = frames.first() else {
-        bail!("{}: no frames", source.display())
-    };
-    println!(
-        "{} frames of {}x{}, model {}, tracking mode",
-        frames.len(),
-        first.width(),
-        first.height(),
-        model.name()
-    );
+    let Some((first, _)) = frames.first() else { bail!("{}: no frames", source.display()) };
+    println!("{} frames of {}x{}, model {}, tracking mode", frames.len(), first.width(), first.height(), model.name());
     println!(
         "{:>7} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9}",
         "threads", "spin", "detect", "landmarks", "smooth", "total", "total p95", "detector"
     );
     let mut results = Vec::new();
-    let config = TrackerConfig {
-        model,
-        max_faces,
-        ..TrackerConfig::default()
-    };
+    let config = TrackerConfig { model, max_faces, ..TrackerConfig::default() };
     for &t in threads {
         for spinning in if spin { vec![false, true] } else { vec![false] } {
-            let r = vanity::bench::run(
-                &frames,
-                paths,
-                config,
-                SessionConfig {
-                    intra_threads: t,
-                    spinning,
-                },
-                rounds,
-            )?;
+            let r = vanity::bench::run(&frames, paths, config, SessionConfig { intra_threads: t, spinning }, rounds)?;
             println!(
                 "{:>7} {:>5} {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>5}/{}",
                 t,

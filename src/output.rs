@@ -23,11 +23,7 @@ pub struct FaceJson {
 
 impl From<&Face> for FaceJson {
     fn from(f: &Face) -> Self {
-        Self {
-            score: f.score,
-            bbox: f.bounding_box(),
-            landmarks: f.landmarks.iter().map(|p| p.to_array()).collect(),
-        }
+        Self { score: f.score, bbox: f.bounding_box(), landmarks: f.landmarks.iter().map(|p| p.to_array()).collect() }
     }
 }
 
@@ -81,12 +77,7 @@ pub fn overlay(image: &RgbImage, faces: &[Face], mesh: &CanonicalMesh) -> RgbIma
         let p = |i: u16| face.landmarks[i as usize];
         for t in &mesh.triangles {
             for (a, b) in [(t[0], t[1]), (t[1], t[2]), (t[2], t[0])] {
-                line(
-                    &mut out,
-                    p(a).truncate().to_array(),
-                    p(b).truncate().to_array(),
-                    Rgb([60, 200, 255]),
-                );
+                line(&mut out, p(a).truncate().to_array(), p(b).truncate().to_array(), Rgb([60, 200, 255]));
             }
         }
         for q in &face.landmarks {
@@ -113,11 +104,6 @@ fn line(img: &mut RgbImage, a: [f32; 2], b: [f32; 2], c: Rgb<u8>) {
     let steps = (b[0] - a[0]).abs().max((b[1] - a[1]).abs()).ceil().max(1.0) as i64;
     for s in 0..=steps {
         let t = s as f32 / steps as f32;
-        put(
-            img,
-            (a[0] + (b[0] - a[0]) * t).round() as i64,
-            (a[1] + (b[1] - a[1]) * t).round() as i64,
-            c,
-        );
+        put(img, (a[0] + (b[0] - a[0]) * t).round() as i64, (a[1] + (b[1] - a[1]) * t).round() as i64, c);
     }
 }

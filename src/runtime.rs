@@ -48,10 +48,7 @@ impl Default for SessionConfig {
     /// One thread and no spinning: measured fastest per frame on 2 cores (the tracker runs beside
     /// capture and rendering threads, so a second intra-op thread only competes with them).
     fn default() -> Self {
-        Self {
-            intra_threads: 1,
-            spinning: false,
-        }
+        Self { intra_threads: 1, spinning: false }
     }
 }
 
@@ -63,8 +60,7 @@ enum InitFailure {
 }
 
 /// The loaded library and its environment; the environment must outlive every session.
-static RUNTIME: OnceLock<Result<(PathBuf, ort::environment::Environment), InitFailure>> =
-    OnceLock::new();
+static RUNTIME: OnceLock<Result<(PathBuf, ort::environment::Environment), InitFailure>> = OnceLock::new();
 
 /// Where the library may be, in the order they are tried.
 fn candidates() -> Vec<PathBuf> {
@@ -72,10 +68,7 @@ fn candidates() -> Vec<PathBuf> {
         return vec![PathBuf::from(p)];
     }
     let mut out = Vec::new();
-    if let Some(dir) = std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().map(Path::to_path_buf))
-    {
+    if let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
         out.push(dir.join(ORT_LIBRARY));
         out.push(dir.join("libonnxruntime.so"));
     }
@@ -102,12 +95,7 @@ fn loaded() -> Result<&'static (PathBuf, ort::environment::Environment), Runtime
         };
         let env = ort::init_from(&path)
             .map_err(|e| e.to_string())
-            .and_then(|b| {
-                b.with_name("vanity")
-                    .with_telemetry(false)
-                    .build()
-                    .map_err(|e| e.to_string())
-            })
+            .and_then(|b| b.with_name("vanity").with_telemetry(false).build().map_err(|e| e.to_string()))
             .map_err(|reason| InitFailure::Broken(path.clone(), reason))?;
         tracing::debug!(path = %path.display(), "ONNX Runtime loaded");
         Ok((path, env))
@@ -115,16 +103,11 @@ fn loaded() -> Result<&'static (PathBuf, ort::environment::Environment), Runtime
     match result {
         Ok(runtime) => Ok(runtime),
         Err(InitFailure::Missing(looked)) => Err(RuntimeError::LibraryMissing {
-            looked: looked
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            looked: looked.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
         }),
-        Err(InitFailure::Broken(path, reason)) => Err(RuntimeError::LibraryBroken {
-            path: path.clone(),
-            reason: reason.clone(),
-        }),
+        Err(InitFailure::Broken(path, reason)) => {
+            Err(RuntimeError::LibraryBroken { path: path.clone(), reason: reason.clone() })
+        }
     }
 }
 
@@ -132,9 +115,7 @@ fn loaded() -> Result<&'static (PathBuf, ort::environment::Environment), Runtime
 pub fn session(model: &Path, config: SessionConfig) -> Result<Session, RuntimeError> {
     let (_, env) = loaded()?;
     if !model.is_file() {
-        return Err(RuntimeError::ModelMissing {
-            path: model.to_path_buf(),
-        });
+        return Err(RuntimeError::ModelMissing { path: model.to_path_buf() });
     }
     let configure = || -> Result<Session, ort::Error> {
         Session::builder(env)?
@@ -145,8 +126,5 @@ pub fn session(model: &Path, config: SessionConfig) -> Result<Session, RuntimeEr
             .with_inter_op_spinning(false)?
             .commit_from_file(model)
     };
-    configure().map_err(|e| RuntimeError::ModelBroken {
-        path: model.to_path_buf(),
-        reason: e.to_string(),
-    })
+    configure().map_err(|e| RuntimeError::ModelBroken { path: model.to_path_buf(), reason: e.to_string() })
 }

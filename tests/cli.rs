@@ -9,28 +9,18 @@ use common::*;
 use serde_json::Value;
 
 fn vanity(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vanity"))
-        .args(args)
-        .output()
-        .expect("vanity runs")
+    Command::new(env!("CARGO_BIN_EXE_vanity")).args(args).output().expect("vanity runs")
 }
 
 fn vanity_env(args: &[&str], key: &str, value: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vanity"))
-        .args(args)
-        .env(key, value)
-        .output()
-        .expect("vanity runs")
+    Command::new(env!("CARGO_BIN_EXE_vanity")).args(args).env(key, value).output().expect("vanity runs")
 }
 
 /// A failed run: non-zero exit, one line on stderr containing every `needle`, no panic.
 fn assert_clear_error(out: &Output, needles: &[&str]) {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "expected failure, stderr: {err}");
-    assert!(
-        !err.contains("panicked") && !err.contains("backtrace"),
-        "panic: {err}"
-    );
+    assert!(!err.contains("panicked") && !err.contains("backtrace"), "panic: {err}");
     let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "expected one line, got: {err}");
     for n in needles {
@@ -56,11 +46,7 @@ fn landmarks_writes_json_in_pixels_and_an_overlay() {
         "--overlay",
         overlay.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v = read_json(&json);
     assert_eq!(v["width"], 512);
     assert_eq!(v["height"], 512);
@@ -70,17 +56,9 @@ fn landmarks_writes_json_in_pixels_and_an_overlay() {
     let lm = faces[0]["landmarks"].as_array().unwrap();
     assert_eq!(lm.len(), 478);
     assert_eq!(lm[0].as_array().unwrap().len(), 3);
-    let b: Vec<f64> = faces[0]["box"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect();
+    let b: Vec<f64> = faces[0]["box"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
     // The astronaut's face sits in the upper middle of the picture.
-    assert!(
-        b[0] > 150.0 && b[0] < 250.0 && b[2] > 60.0 && b[2] < 160.0,
-        "box {b:?}"
-    );
+    assert!(b[0] > 150.0 && b[0] < 250.0 && b[2] > 60.0 && b[2] < 160.0, "box {b:?}");
     let s = faces[0]["score"].as_f64().unwrap();
     assert!(s > 0.5 && s <= 1.0);
     let o = image::open(&overlay).unwrap();
@@ -89,20 +67,12 @@ fn landmarks_writes_json_in_pixels_and_an_overlay() {
     let src = image::open(&img).unwrap().to_rgb8();
     let o = o.to_rgb8();
     let changed = src.pixels().zip(o.pixels()).filter(|(a, b)| a != b).count();
-    assert!(
-        changed > 2000 && changed < 40000,
-        "changed pixels: {changed}"
-    );
+    assert!(changed > 2000 && changed < 40000, "changed pixels: {changed}");
 }
 
 #[test]
 fn v1_model_gives_468_points() {
-    let out = vanity(&[
-        "landmarks",
-        sample("astronaut.png").to_str().unwrap(),
-        "--model",
-        "v1",
-    ]);
+    let out = vanity(&["landmarks", sample("astronaut.png").to_str().unwrap(), "--model", "v1"]);
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["model"], "v1");
@@ -113,9 +83,7 @@ fn v1_model_gives_468_points() {
 fn image_without_faces_gives_empty_list() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("grey.png");
-    image::RgbImage::from_pixel(320, 240, image::Rgb([128, 128, 128]))
-        .save(&p)
-        .unwrap();
+    image::RgbImage::from_pixel(320, 240, image::Rgb([128, 128, 128])).save(&p).unwrap();
     let out = vanity(&["landmarks", p.to_str().unwrap()]);
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -127,24 +95,11 @@ fn image_without_faces_gives_empty_list() {
 fn track_writes_every_frame_with_timings() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("t.json");
-    let out = vanity(&[
-        "track",
-        sample("carphone.mp4").to_str().unwrap(),
-        "--model",
-        "v1",
-        "--json",
-        json.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out =
+        vanity(&["track", sample("carphone.mp4").to_str().unwrap(), "--model", "v1", "--json", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v = read_json(&json);
-    assert_eq!(
-        (v["width"].as_u64(), v["height"].as_u64()),
-        (Some(176), Some(144))
-    );
+    assert_eq!((v["width"].as_u64(), v["height"].as_u64()), (Some(176), Some(144)));
     let frames = v["frames"].as_array().unwrap();
     assert_eq!(frames.len(), 120);
     for (i, f) in frames.iter().enumerate() {
@@ -165,34 +120,15 @@ fn track_reads_folders_and_single_images() {
     }
     std::fs::write(frames.join("notes.txt"), "not a frame").unwrap();
     let json = dir.path().join("t.json");
-    let out = vanity(&[
-        "track",
-        frames.to_str().unwrap(),
-        "--raw",
-        "--json",
-        json.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = vanity(&["track", frames.to_str().unwrap(), "--raw", "--json", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v = read_json(&json);
     assert_eq!(v["frames"].as_array().unwrap().len(), 3);
     // Raw tracking of a still image: the same face every frame, within a pixel.
-    let x = |i: usize| {
-        v["frames"][i]["faces"][0]["landmarks"][1][0]
-            .as_f64()
-            .unwrap()
-    };
+    let x = |i: usize| v["frames"][i]["faces"][0]["landmarks"][1][0].as_f64().unwrap();
     assert!((x(0) - x(2)).abs() < 1.0);
 
-    let out = vanity(&[
-        "track",
-        sample("astronaut.png").to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]);
+    let out = vanity(&["track", sample("astronaut.png").to_str().unwrap(), "--json", json.to_str().unwrap()]);
     assert!(out.status.success());
     assert_eq!(read_json(&json)["frames"].as_array().unwrap().len(), 1);
 }
@@ -210,10 +146,7 @@ fn file_that_is_not_an_image_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("fake.png");
     std::fs::write(&p, b"this is not a png").unwrap();
-    assert_clear_error(
-        &vanity(&["landmarks", p.to_str().unwrap()]),
-        &["fake.png", "not a readable image"],
-    );
+    assert_clear_error(&vanity(&["landmarks", p.to_str().unwrap()]), &["fake.png", "not a readable image"]);
     assert_clear_error(
         &vanity(&["track", p.to_str().unwrap(), "--json", "/tmp/x.json"]),
         &["fake.png", "not a readable image"],
@@ -227,12 +160,7 @@ fn corrupt_video_is_named() {
     std::fs::write(&garbage, vec![0x5au8; 4096]).unwrap();
     let json = dir.path().join("t.json");
     assert_clear_error(
-        &vanity(&[
-            "track",
-            garbage.to_str().unwrap(),
-            "--json",
-            json.to_str().unwrap(),
-        ]),
+        &vanity(&["track", garbage.to_str().unwrap(), "--json", json.to_str().unwrap()]),
         &["garbage.mp4", "MP4"],
     );
 
@@ -240,35 +168,19 @@ fn corrupt_video_is_named() {
     let bytes = std::fs::read(sample("carphone.mp4")).unwrap();
     let cut = dir.path().join("cut.mp4");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
-    assert_clear_error(
-        &vanity(&[
-            "track",
-            cut.to_str().unwrap(),
-            "--json",
-            json.to_str().unwrap(),
-        ]),
-        &["cut.mp4"],
-    );
+    assert_clear_error(&vanity(&["track", cut.to_str().unwrap(), "--json", json.to_str().unwrap()]), &["cut.mp4"]);
 }
 
 #[test]
 fn missing_model_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let out = vanity(&[
-        "--models",
-        dir.path().to_str().unwrap(),
-        "landmarks",
-        sample("astronaut.png").to_str().unwrap(),
-    ]);
+    let out =
+        vanity(&["--models", dir.path().to_str().unwrap(), "landmarks", sample("astronaut.png").to_str().unwrap()]);
     assert_clear_error(&out, &["face_detector.onnx", "not found"]);
 
     std::fs::write(dir.path().join("face_detector.onnx"), b"not a model").unwrap();
-    let out = vanity(&[
-        "--models",
-        dir.path().to_str().unwrap(),
-        "landmarks",
-        sample("astronaut.png").to_str().unwrap(),
-    ]);
+    let out =
+        vanity(&["--models", dir.path().to_str().unwrap(), "landmarks", sample("astronaut.png").to_str().unwrap()]);
     assert_clear_error(&out, &["face_detector.onnx"]);
 }
 
@@ -281,32 +193,20 @@ fn missing_runtime_says_how_to_get_it() {
     );
     assert_clear_error(
         &out,
-        &[
-            "ONNX Runtime library not found",
-            "/nonexistent/libonnxruntime.so",
-            "fetch_onnxruntime.sh",
-        ],
+        &["ONNX Runtime library not found", "/nonexistent/libonnxruntime.so", "fetch_onnxruntime.sh"],
     );
 
     let dir = tempfile::tempdir().unwrap();
     let fake = dir.path().join("libonnxruntime.so");
     std::fs::write(&fake, b"not a library").unwrap();
-    let out = vanity_env(
-        &["landmarks", sample("astronaut.png").to_str().unwrap()],
-        "ORT_DYLIB_PATH",
-        fake.to_str().unwrap(),
-    );
+    let out =
+        vanity_env(&["landmarks", sample("astronaut.png").to_str().unwrap()], "ORT_DYLIB_PATH", fake.to_str().unwrap());
     assert_clear_error(&out, &["ONNX Runtime library", "libonnxruntime.so"]);
 }
 
 #[test]
 fn bad_arguments_are_refused() {
-    let out = vanity(&[
-        "landmarks",
-        sample("astronaut.png").to_str().unwrap(),
-        "--max-faces",
-        "0",
-    ]);
+    let out = vanity(&["landmarks", sample("astronaut.png").to_str().unwrap(), "--max-faces", "0"]);
     assert_clear_error(&out, &["--max-faces"]);
 }
 
@@ -315,39 +215,16 @@ fn apply_puts_a_bundled_look_on_the_face_and_nowhere_else() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("evening.png");
     let img = sample("astronaut.png");
-    let run = vanity(&[
-        "apply",
-        img.to_str().unwrap(),
-        "--look",
-        "evening",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let (a, b) = (
-        image::open(&img).unwrap().to_rgb8(),
-        image::open(&out).unwrap().to_rgb8(),
-    );
+    let run = vanity(&["apply", img.to_str().unwrap(), "--look", "evening", "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (a, b) = (image::open(&img).unwrap().to_rgb8(), image::open(&out).unwrap().to_rgb8());
     assert_eq!(a.dimensions(), b.dimensions());
-    let changed: Vec<(u32, u32)> = a
-        .enumerate_pixels()
-        .filter(|(x, y, p)| b.get_pixel(*x, *y) != *p)
-        .map(|(x, y, _)| (x, y))
-        .collect();
-    assert!(
-        changed.len() > 500,
-        "the look changed only {} pixels",
-        changed.len()
-    );
+    let changed: Vec<(u32, u32)> =
+        a.enumerate_pixels().filter(|(x, y, p)| b.get_pixel(*x, *y) != *p).map(|(x, y, _)| (x, y)).collect();
+    assert!(changed.len() > 500, "the look changed only {} pixels", changed.len());
     // Everything changed lies on the face (the astronaut's face is inside x 150-320, y 50-230).
     assert!(
-        changed
-            .iter()
-            .all(|&(x, y)| (150..320).contains(&x) && (50..230).contains(&y)),
+        changed.iter().all(|&(x, y)| (150..320).contains(&x) && (50..230).contains(&y)),
         "pixels changed off the face"
     );
 }
@@ -356,30 +233,13 @@ fn apply_puts_a_bundled_look_on_the_face_and_nowhere_else() {
 fn bad_look_files_are_named_with_their_line() {
     let dir = tempfile::tempdir().unwrap();
     let look = dir.path().join("bad.toml");
-    std::fs::write(
-        &look,
-        "name = \"Bad\"\n[lipstick]\ncolor = \"#B0153A\"\nfinish = \"shiny\"\n",
-    )
-    .unwrap();
+    std::fs::write(&look, "name = \"Bad\"\n[lipstick]\ncolor = \"#B0153A\"\nfinish = \"shiny\"\n").unwrap();
     let img = sample("astronaut.png");
     let out = dir.path().join("o.png");
-    let run = vanity(&[
-        "apply",
-        img.to_str().unwrap(),
-        "--look",
-        look.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let run =
+        vanity(&["apply", img.to_str().unwrap(), "--look", look.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_clear_error(&run, &["bad.toml:4:", "shiny"]);
-    let run = vanity(&[
-        "apply",
-        img.to_str().unwrap(),
-        "--look",
-        "no-such-look",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let run = vanity(&["apply", img.to_str().unwrap(), "--look", "no-such-look", "--out", out.to_str().unwrap()]);
     assert_clear_error(&run, &["no-such-look", "evening"]);
     assert!(!out.exists(), "nothing written on error");
 }
@@ -389,37 +249,15 @@ fn catalog_import_converts_csv_and_names_bad_lines() {
     let dir = tempfile::tempdir().unwrap();
     let toml = dir.path().join("c.toml");
     let csv = root().join("assets/catalog.csv");
-    let run = vanity(&[
-        "catalog",
-        "import",
-        csv.to_str().unwrap(),
-        "--out",
-        toml.to_str().unwrap(),
-    ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let run = vanity(&["catalog", "import", csv.to_str().unwrap(), "--out", toml.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let ours = vanity::looks::Catalog::load(&toml).unwrap();
     let bundled = vanity::looks::Catalog::load(&root().join("assets/catalog.toml")).unwrap();
-    assert_eq!(
-        ours.products, bundled.products,
-        "the CSV and TOML catalogs hold the same products"
-    );
+    assert_eq!(ours.products, bundled.products, "the CSV and TOML catalogs hold the same products");
 
     let bad = dir.path().join("bad.csv");
-    std::fs::write(
-        &bad,
-        "brand,name,sku,category,shade,finish,undertone\nA,B,1,lipstick,#12345G,matte,warm\n",
-    )
-    .unwrap();
-    let run = vanity(&[
-        "catalog",
-        "import",
-        bad.to_str().unwrap(),
-        "--out",
-        toml.to_str().unwrap(),
-    ]);
+    std::fs::write(&bad, "brand,name,sku,category,shade,finish,undertone\nA,B,1,lipstick,#12345G,matte,warm\n")
+        .unwrap();
+    let run = vanity(&["catalog", "import", bad.to_str().unwrap(), "--out", toml.to_str().unwrap()]);
     assert_clear_error(&run, &["bad.csv:2:", "#12345G"]);
 }

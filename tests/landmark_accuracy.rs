@@ -9,11 +9,7 @@ use vanity::capture::{self, still::load_rgb};
 use vanity::tracking::{ModelKind, ModelPaths, Tracker, TrackerConfig};
 
 fn tracker(model: ModelKind, max_faces: usize, smoothing: bool) -> Tracker {
-    let mut config = TrackerConfig {
-        model,
-        max_faces,
-        ..TrackerConfig::default()
-    };
+    let mut config = TrackerConfig { model, max_faces, ..TrackerConfig::default() };
     if !smoothing {
         config.smoothing = None;
     }
@@ -31,34 +27,15 @@ fn check_still(image: &str, fixture_name: &str, model: ModelKind) {
         None => sample(image),
     };
     let img = load_rgb(&path).expect("image loads");
-    assert_eq!(
-        (img.width(), img.height()),
-        (reference.width, reference.height)
-    );
-    let faces = tracker(model, 6, false)
-        .detect_image(&img)
-        .expect("tracking runs");
-    assert!(
-        faces
-            .iter()
-            .all(|f| f.landmarks.len() == model.landmark_count())
-    );
+    assert_eq!((img.width(), img.height()), (reference.width, reference.height));
+    let faces = tracker(model, 6, false).detect_image(&img).expect("tracking runs");
+    assert!(faces.iter().all(|f| f.landmarks.len() == model.landmark_count()));
     let errors = match_errors(&points(&faces), &reference.faces, fixture_name);
-    assert!(
-        faces.len() >= errors.len(),
-        "{fixture_name}: fewer faces than MediaPipe"
-    );
+    assert!(faces.len() >= errors.len(), "{fixture_name}: fewer faces than MediaPipe");
     for e in &errors {
-        assert!(
-            *e <= MAX_MEAN_ERROR,
-            "{fixture_name}: mean error {:.3} % of IOD",
-            e * 100.0
-        );
+        assert!(*e <= MAX_MEAN_ERROR, "{fixture_name}: mean error {:.3} % of IOD", e * 100.0);
     }
-    eprintln!(
-        "{fixture_name}: errors (% IOD) {:?}",
-        errors.iter().map(|e| e * 100.0).collect::<Vec<_>>()
-    );
+    eprintln!("{fixture_name}: errors (% IOD) {:?}", errors.iter().map(|e| e * 100.0).collect::<Vec<_>>());
 }
 
 #[test]
@@ -95,16 +72,10 @@ fn check_video_stills(fixture_name: &str, model: ModelKind) {
     let frames = video_frames();
     let mut tracker = tracker(model, 6, false);
     for rf in &reference.frames {
-        let faces = tracker
-            .detect_image(&frames[rf.index].image)
-            .expect("tracking runs");
+        let faces = tracker.detect_image(&frames[rf.index].image).expect("tracking runs");
         let what = format!("{fixture_name} frame {}", rf.index);
         for e in match_errors(&points(&faces), &rf.faces, &what) {
-            assert!(
-                e <= MAX_MEAN_ERROR,
-                "{what}: mean error {:.3} % of IOD",
-                e * 100.0
-            );
+            assert!(e <= MAX_MEAN_ERROR, "{what}: mean error {:.3} % of IOD", e * 100.0);
         }
     }
 }
@@ -127,26 +98,16 @@ fn carphone_tracking_mode_v1_matches_mediapipe_tracking() {
     let mut tracker = tracker(ModelKind::V1, 6, false);
     let mut all = Vec::new();
     for (frame, rf) in frames.iter().zip(&reference.frames) {
-        let faces = tracker
-            .track(&frame.image, frame.time)
-            .expect("tracking runs");
+        let faces = tracker.track(&frame.image, frame.time).expect("tracking runs");
         let what = format!("carphone tracking frame {}", rf.index);
         let errors = match_errors(&points(&faces), &rf.faces, &what);
         for e in &errors {
-            assert!(
-                *e <= MAX_MEAN_ERROR,
-                "{what}: mean error {:.3} % of IOD",
-                e * 100.0
-            );
+            assert!(*e <= MAX_MEAN_ERROR, "{what}: mean error {:.3} % of IOD", e * 100.0);
         }
         all.extend(errors);
     }
     let mean = all.iter().sum::<f32>() / all.len() as f32;
-    eprintln!(
-        "carphone tracking v1: mean error {:.3} % of IOD over {} faces",
-        mean * 100.0,
-        all.len()
-    );
+    eprintln!("carphone tracking v1: mean error {:.3} % of IOD over {} faces", mean * 100.0, all.len());
 }
 
 /// Pearson correlation of two equally long signals.
@@ -167,36 +128,19 @@ fn smoothing_follows_the_mouth_within_a_frame() {
     let mut raw = tracker(ModelKind::V2, 1, false);
     let mut smooth = tracker(ModelKind::V2, 1, true);
     let (mut open_raw, mut open_smooth) = (Vec::new(), Vec::new());
-    let opening = |f: &[vanity::tracking::Face]| {
-        f[0].landmarks[13]
-            .truncate()
-            .distance(f[0].landmarks[14].truncate())
-    };
+    let opening = |f: &[vanity::tracking::Face]| f[0].landmarks[13].truncate().distance(f[0].landmarks[14].truncate());
     for f in &frames {
         open_raw.push(opening(&raw.track(&f.image, f.time).unwrap()));
         open_smooth.push(opening(&smooth.track(&f.image, f.time).unwrap()));
     }
-    let range = open_raw.iter().cloned().fold(f32::MIN, f32::max)
-        - open_raw.iter().cloned().fold(f32::MAX, f32::min);
-    assert!(
-        range > 8.0,
-        "the clip should open the mouth wide: range {range} px"
-    );
+    let range = open_raw.iter().cloned().fold(f32::MIN, f32::max) - open_raw.iter().cloned().fold(f32::MAX, f32::min);
+    assert!(range > 8.0, "the clip should open the mouth wide: range {range} px");
     let n = open_raw.len() - 8;
-    let by_lag: Vec<f32> = (0..4)
-        .map(|lag| correlation(&open_raw[4..4 + n], &open_smooth[4 + lag..4 + lag + n]))
-        .collect();
-    let best = (0..4)
-        .max_by(|&a, &b| by_lag[a].total_cmp(&by_lag[b]))
-        .unwrap();
-    assert!(
-        best <= 1,
-        "mouth opening lags {best} frames (correlation by lag {by_lag:?})"
-    );
-    assert!(
-        by_lag[best] > 0.9,
-        "smoothed mouth opening does not follow the raw one: {by_lag:?}"
-    );
+    let by_lag: Vec<f32> =
+        (0..4).map(|lag| correlation(&open_raw[4..4 + n], &open_smooth[4 + lag..4 + lag + n])).collect();
+    let best = (0..4).max_by(|&a, &b| by_lag[a].total_cmp(&by_lag[b])).unwrap();
+    assert!(best <= 1, "mouth opening lags {best} frames (correlation by lag {by_lag:?})");
+    assert!(by_lag[best] > 0.9, "smoothed mouth opening does not follow the raw one: {by_lag:?}");
 }
 
 fn check_wide(fixture_name: &str, model: ModelKind) {
@@ -204,26 +148,13 @@ fn check_wide(fixture_name: &str, model: ModelKind) {
     // apart, close to MediaPipe's own landmarks for that face before it was shrunk and turned.
     let reference: RefImage = load(&fixture(fixture_name));
     let img = load_rgb(&fixture("wide.png")).expect("image loads");
-    let faces = tracker(model, 6, false)
-        .detect_image(&img)
-        .expect("tracking runs");
-    assert!(
-        faces.len() <= reference.faces.len(),
-        "{fixture_name}: {} faces, more than there are",
-        faces.len()
-    );
-    let big: Vec<RefFace> = reference
-        .faces
-        .into_iter()
-        .filter(|f| vanity::tracking::tracker::inter_ocular(&f.points()) >= 25.0)
-        .collect();
+    let faces = tracker(model, 6, false).detect_image(&img).expect("tracking runs");
+    assert!(faces.len() <= reference.faces.len(), "{fixture_name}: {} faces, more than there are", faces.len());
+    let big: Vec<RefFace> =
+        reference.faces.into_iter().filter(|f| vanity::tracking::tracker::inter_ocular(&f.points()) >= 25.0).collect();
     assert_eq!(big.len(), 4);
     for e in match_errors(&points(&faces), &big, fixture_name) {
-        assert!(
-            e <= 0.03,
-            "{fixture_name}: mean error {:.3} % of IOD",
-            e * 100.0
-        );
+        assert!(e <= 0.03, "{fixture_name}: mean error {:.3} % of IOD", e * 100.0);
     }
 }
 

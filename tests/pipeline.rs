@@ -12,10 +12,7 @@ use vanity::tracking::{ModelKind, ModelPaths, Tracker, TrackerConfig};
 fn frames_flow_from_capture_through_tracking_newest_first() {
     let tracker = Tracker::new(
         &ModelPaths::new(root().join("models")),
-        TrackerConfig {
-            model: ModelKind::V1,
-            ..TrackerConfig::default()
-        },
+        TrackerConfig { model: ModelKind::V1, ..TrackerConfig::default() },
     )
     .unwrap();
     let capture = CaptureThread::spawn_file(&sample("carphone.mp4"), false).unwrap();

@@ -18,23 +18,13 @@ use vanity::tracking::tracker::inter_ocular;
 /// One renderer for all tests: pipelines are built once, as in the app.
 fn renderer() -> &'static Mutex<Renderer> {
     static R: OnceLock<Mutex<Renderer>> = OnceLock::new();
-    R.get_or_init(|| {
-        Mutex::new(Renderer::new(
-            GpuContext::headless().expect("a GPU adapter (lavapipe on CI)"),
-        ))
-    })
+    R.get_or_init(|| Mutex::new(Renderer::new(GpuContext::headless().expect("a GPU adapter (lavapipe on CI)"))))
 }
 
 fn render(frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
     let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
     r.set_look(look);
-    let draws: Vec<FaceDraw> = faces
-        .iter()
-        .map(|l| FaceDraw {
-            landmarks: l,
-            strength: 1.0,
-        })
-        .collect();
+    let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
     let out: RgbaImage = r.render(frame, &draws).expect("renders");
     image::DynamicImage::ImageRgba8(out).to_rgb8()
 }
@@ -53,12 +43,7 @@ fn astronaut() -> (RgbImage, Vec<Vec3>) {
 /// The astronaut ×2 (her lips are only about 35×12 pixels in the original).
 fn astronaut_x2() -> (RgbImage, Vec<Vec3>) {
     let (img, lm) = astronaut();
-    let big = image::imageops::resize(
-        &img,
-        img.width() * 2,
-        img.height() * 2,
-        image::imageops::FilterType::Triangle,
-    );
+    let big = image::imageops::resize(&img, img.width() * 2, img.height() * 2, image::imageops::FilterType::Triangle);
     (big, lm.iter().map(|p| *p * 2.0).collect())
 }
 
@@ -70,12 +55,8 @@ fn open_mouth() -> (RgbImage, Vec<Vec3>) {
         frame = src.next_frame().unwrap();
     }
     let small = frame.unwrap().image;
-    let big = image::imageops::resize(
-        &small,
-        small.width() * 4,
-        small.height() * 4,
-        image::imageops::FilterType::Triangle,
-    );
+    let big =
+        image::imageops::resize(&small, small.width() * 4, small.height() * 4, image::imageops::FilterType::Triangle);
     let r: RefVideo = load(&fixture("carphone_static_v2.json"));
     let f = r.frames.iter().find(|f| f.index == 60).unwrap();
     (big, f.faces[0].points().iter().map(|p| *p * 4.0).collect())
@@ -136,10 +117,7 @@ fn mean_lab(img: &RgbImage, at: &[(u32, u32)]) -> [f32; 3] {
 }
 
 fn lightness_cv(img: &RgbImage, at: &[(u32, u32)]) -> f32 {
-    let l: Vec<f32> = at
-        .iter()
-        .map(|&(x, y)| lab(img.get_pixel(x, y).0)[0])
-        .collect();
+    let l: Vec<f32> = at.iter().map(|&(x, y)| lab(img.get_pixel(x, y).0)[0]).collect();
     let mean = l.iter().sum::<f32>() / l.len() as f32;
     let var = l.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / l.len() as f32;
     var.sqrt() / mean
@@ -187,15 +165,9 @@ fn lip_pixels(img: &RgbImage, lm: &[Vec3]) -> Vec<(u32, u32)> {
 
 /// Pixels well outside the face oval.
 fn outside_face(img: &RgbImage, lms: &[Vec<Vec3>]) -> Vec<(u32, u32)> {
-    let ovals: Vec<(Vec<Vec2>, f32)> = lms
-        .iter()
-        .map(|lm| (contour(lm, &FACE_OVAL), 0.15 * inter_ocular(lm)))
-        .collect();
-    pixels(img, |p| {
-        ovals
-            .iter()
-            .all(|(o, m)| !inside(o, p) && edge_distance(o, p) > *m)
-    })
+    let ovals: Vec<(Vec<Vec2>, f32)> =
+        lms.iter().map(|lm| (contour(lm, &FACE_OVAL), 0.15 * inter_ocular(lm))).collect();
+    pixels(img, |p| ovals.iter().all(|(o, m)| !inside(o, p) && edge_distance(o, p) > *m))
 }
 
 fn lipstick(color: &str, finish: Finish, opacity: f32) -> Look {
@@ -209,11 +181,7 @@ fn lipstick(color: &str, finish: Finish, opacity: f32) -> Look {
 fn opaque_matte_lipstick_takes_the_shade_and_keeps_the_lip_texture() {
     for (img, lm) in [astronaut_x2(), open_mouth()] {
         for shade in ["#B0153A", "#C98A7A", "#6E2B4A"] {
-            let out = render(
-                &img,
-                std::slice::from_ref(&lm),
-                &lipstick(shade, Finish::Matte, 1.0),
-            );
+            let out = render(&img, std::slice::from_ref(&lm), &lipstick(shade, Finish::Matte, 1.0));
             let lips = lip_pixels(&img, &lm);
             assert!(lips.len() > 40, "lip pixels: {}", lips.len());
             let target: Srgb = shade.parse().unwrap();
@@ -227,10 +195,7 @@ fn opaque_matte_lipstick_takes_the_shade_and_keeps_the_lip_texture() {
                 "{shade}: {} lip px, chromatic ΔE00 {de:.2}, lightness CV {after:.3} (original {before:.3})",
                 lips.len()
             );
-            assert!(
-                after >= 0.6 * before,
-                "{shade}: lightness CV {after:.3} vs original {before:.3}"
-            );
+            assert!(after >= 0.6 * before, "{shade}: lightness CV {after:.3} vs original {before:.3}");
             assert!(
                 max_diff(&img, &out, &outside_face(&img, std::slice::from_ref(&lm))) <= 1,
                 "pixels away from the face changed"
@@ -244,9 +209,7 @@ fn teeth_of_an_open_mouth_are_never_painted() {
     let (img, lm) = open_mouth();
     let inner = contour(&lm, &LIPS_INNER);
     let margin = 0.04 * inter_ocular(&lm);
-    let mouth = pixels(&img, |p| {
-        inside(&inner, p) && edge_distance(&inner, p) > margin
-    });
+    let mouth = pixels(&img, |p| inside(&inner, p) && edge_distance(&inner, p) > margin);
     assert!(mouth.len() > 100, "open mouth pixels: {}", mouth.len());
     let everything = look(
         "name = \"all\"\n[foundation]\ncolor = \"#D9A982\"\nopacity = 0.8\nsmoothing = 1.0\n[blush]\ncolor = \"#E07A7A\"\n\
@@ -259,11 +222,8 @@ fn teeth_of_an_open_mouth_are_never_painted() {
 #[test]
 fn blush_reddens_the_cheeks_but_not_the_nose() {
     let (img, lm) = astronaut();
-    let out = render(
-        &img,
-        std::slice::from_ref(&lm),
-        &look("name = \"b\"\n[blush]\ncolor = \"#E07A7A\"\nopacity = 0.6\n"),
-    );
+    let out =
+        render(&img, std::slice::from_ref(&lm), &look("name = \"b\"\n[blush]\ncolor = \"#E07A7A\"\nopacity = 0.6\n"));
     let iod = inter_ocular(&lm);
     let disk = |i: usize, r: f32| pixels(&img, |p| p.distance(lm[i].truncate()) < r * iod);
     let redness = |im: &RgbImage, at: &[(u32, u32)]| mean_lab(im, at)[1];
@@ -293,9 +253,7 @@ fn eyeshadow_changes_the_lid_not_the_eye() {
     let de = ciede2000(mean_lab(&img, &lid), mean_lab(&out, &lid));
     assert!(de > 5.0, "lid colour change ΔE00 {de:.1}");
     let eye = contour(&lm, &RIGHT_EYE);
-    let opening = pixels(&img, |p| {
-        inside(&eye, p) && edge_distance(&eye, p) > 0.015 * iod
-    });
+    let opening = pixels(&img, |p| inside(&eye, p) && edge_distance(&eye, p) > 0.015 * iod);
     assert!(opening.len() > 30, "eye opening pixels: {}", opening.len());
     assert!(max_diff(&img, &out, &opening) <= 1, "eye opening changed");
 }
@@ -304,35 +262,20 @@ fn eyeshadow_changes_the_lid_not_the_eye() {
 fn eyeliner_darkens_the_lash_line_and_the_wing_reaches_past_the_corner() {
     let (img, lm) = astronaut();
     let iod = inter_ocular(&lm);
-    let liner = |wing: f32| {
-        look(&format!(
-            "name = \"l\"\n[eyeliner]\ncolor = \"#111111\"\nthickness = 0.6\nwing = {wing}\n"
-        ))
-    };
+    let liner =
+        |wing: f32| look(&format!("name = \"l\"\n[eyeliner]\ncolor = \"#111111\"\nthickness = 0.6\nwing = {wing}\n"));
     let lash = pixels(&img, |p| p.distance(lm[160].truncate()) < 0.02 * iod);
     // Past the right eye's outer corner (33), away from the eye, up towards the brow tail.
     let corner = lm[33].truncate();
     let outward = (corner - lm[133].truncate()).normalize();
-    let tip = corner
-        + (outward * 0.75 + (lm[46].truncate() - corner).normalize() * 0.66).normalize()
-            * 0.12
-            * iod;
+    let tip = corner + (outward * 0.75 + (lm[46].truncate() - corner).normalize() * 0.66).normalize() * 0.12 * iod;
     let wing_zone = pixels(&img, |p| p.distance(tip) < 0.02 * iod);
     let luma = |im: &RgbImage, at: &[(u32, u32)]| mean_lab(im, at)[0];
     let with_wing = render(&img, std::slice::from_ref(&lm), &liner(1.0));
     let without = render(&img, std::slice::from_ref(&lm), &liner(0.0));
-    assert!(
-        luma(&img, &lash) - luma(&with_wing, &lash) > 10.0,
-        "lash line not darkened"
-    );
-    assert!(
-        luma(&img, &wing_zone) - luma(&with_wing, &wing_zone) > 10.0,
-        "no wing with wing = 1"
-    );
-    assert!(
-        (luma(&img, &wing_zone) - luma(&without, &wing_zone)).abs() < 3.0,
-        "a wing with wing = 0"
-    );
+    assert!(luma(&img, &lash) - luma(&with_wing, &lash) > 10.0, "lash line not darkened");
+    assert!(luma(&img, &wing_zone) - luma(&with_wing, &wing_zone) > 10.0, "no wing with wing = 1");
+    assert!((luma(&img, &wing_zone) - luma(&without, &wing_zone)).abs() < 3.0, "a wing with wing = 0");
 }
 
 #[test]
@@ -347,25 +290,15 @@ fn brows_and_foundation_stay_in_their_regions() {
         ),
     );
     // Brows darker, cheeks changed but smoother, lips and eyes untouched.
-    let brow = pixels(&img, |p| {
-        p.distance((lm[105].truncate() + lm[52].truncate()) * 0.5) < 0.03 * iod
-    });
-    assert!(
-        mean_lab(&img, &brow)[0] - mean_lab(&out, &brow)[0] > 3.0,
-        "brows not tinted"
-    );
+    let brow = pixels(&img, |p| p.distance((lm[105].truncate() + lm[52].truncate()) * 0.5) < 0.03 * iod);
+    assert!(mean_lab(&img, &brow)[0] - mean_lab(&out, &brow)[0] > 3.0, "brows not tinted");
     let cheek = pixels(&img, |p| p.distance(lm[50].truncate()) < 0.12 * iod);
     let (t0, t1) = (texture(&img, &cheek), texture(&out, &cheek));
-    assert!(
-        t1 < 0.8 * t0,
-        "skin not smoothed: fine texture {t0:.2} -> {t1:.2}"
-    );
+    assert!(t1 < 0.8 * t0, "skin not smoothed: fine texture {t0:.2} -> {t1:.2}");
     let lips = lip_pixels(&img, &lm);
     assert!(max_diff(&img, &out, &lips) <= 1, "foundation on the lips");
     let eye = contour(&lm, &RIGHT_EYE);
-    let opening = pixels(&img, |p| {
-        inside(&eye, p) && edge_distance(&eye, p) > 0.015 * iod
-    });
+    let opening = pixels(&img, |p| inside(&eye, p) && edge_distance(&eye, p) > 0.015 * iod);
     assert!(max_diff(&img, &out, &opening) <= 1, "foundation in the eye");
     assert!(max_diff(&img, &out, &outside_face(&img, std::slice::from_ref(&lm))) <= 1);
 }
@@ -384,10 +317,7 @@ fn every_face_gets_the_look() {
     let mut wide = RgbImage::new(img.width() * 2, img.height());
     image::imageops::replace(&mut wide, &img, 0, 0);
     image::imageops::replace(&mut wide, &img, img.width() as i64, 0);
-    let shifted: Vec<Vec3> = lm
-        .iter()
-        .map(|p| *p + Vec3::new(img.width() as f32, 0.0, 0.0))
-        .collect();
+    let shifted: Vec<Vec3> = lm.iter().map(|p| *p + Vec3::new(img.width() as f32, 0.0, 0.0)).collect();
     let faces = vec![lm.clone(), shifted.clone()];
     let out = render(&wide, &faces, &lipstick("#B0153A", Finish::Matte, 1.0));
     for face in &faces {
@@ -403,26 +333,15 @@ fn every_face_gets_the_look() {
 #[test]
 fn finishes_match_their_golden_images() {
     let (img, lm) = astronaut();
-    let (lo, hi) = vanity::tracking::roi::bounds(
-        &contour(&lm, &LIPS_OUTER)
-            .iter()
-            .map(|p| p.extend(0.0))
-            .collect::<Vec<_>>(),
-    );
+    let (lo, hi) =
+        vanity::tracking::roi::bounds(&contour(&lm, &LIPS_OUTER).iter().map(|p| p.extend(0.0)).collect::<Vec<_>>());
     let pad = 12.0;
     let (x0, y0) = ((lo.x - pad) as u32, (lo.y - pad) as u32);
-    let (w, h) = (
-        (hi.x - lo.x + 2.0 * pad) as u32,
-        (hi.y - lo.y + 2.0 * pad) as u32,
-    );
+    let (w, h) = ((hi.x - lo.x + 2.0 * pad) as u32, (hi.y - lo.y + 2.0 * pad) as u32);
     let dir = root().join("tests/golden");
     let update = std::env::var_os("VANITY_UPDATE_GOLDEN").is_some();
     for finish in Finish::ALL {
-        let out = render(
-            &img,
-            std::slice::from_ref(&lm),
-            &lipstick("#B0153A", finish, 1.0),
-        );
+        let out = render(&img, std::slice::from_ref(&lm), &lipstick("#B0153A", finish, 1.0));
         let crop = image::imageops::crop_imm(&out, x0, y0, w, h).to_image();
         let path = dir.join(format!("lipstick_{}.png", finish.name()));
         if update {
@@ -430,44 +349,23 @@ fn finishes_match_their_golden_images() {
             crop.save(&path).unwrap();
             continue;
         }
-        let golden = image::open(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            .to_rgb8();
+        let golden = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8();
         assert_eq!(golden.dimensions(), crop.dimensions(), "{}", path.display());
-        let total: u64 = golden
-            .as_raw()
-            .iter()
-            .zip(crop.as_raw())
-            .map(|(a, b)| a.abs_diff(*b) as u64)
-            .sum();
+        let total: u64 = golden.as_raw().iter().zip(crop.as_raw()).map(|(a, b)| a.abs_diff(*b) as u64).sum();
         let mean = total as f64 / golden.as_raw().len() as f64;
-        assert!(
-            mean <= 1.5,
-            "{}: mean difference {mean:.2} levels",
-            path.display()
-        );
+        assert!(mean <= 1.5, "{}: mean difference {mean:.2} levels", path.display());
     }
     // The finishes differ from one another.
     let crops: Vec<RgbImage> = Finish::ALL
         .iter()
         .map(|f| {
-            let out = render(
-                &img,
-                std::slice::from_ref(&lm),
-                &lipstick("#B0153A", *f, 1.0),
-            );
+            let out = render(&img, std::slice::from_ref(&lm), &lipstick("#B0153A", *f, 1.0));
             image::imageops::crop_imm(&out, x0, y0, w, h).to_image()
         })
         .collect();
     for i in 0..crops.len() {
         for j in i + 1..crops.len() {
-            assert_ne!(
-                crops[i],
-                crops[j],
-                "{:?} and {:?} look the same",
-                Finish::ALL[i],
-                Finish::ALL[j]
-            );
+            assert_ne!(crops[i], crops[j], "{:?} and {:?} look the same", Finish::ALL[i], Finish::ALL[j]);
         }
     }
 }

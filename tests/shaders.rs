@@ -7,14 +7,11 @@ use vanity::render::layers::ORDER;
 use vanity::render::shaders::{COMMON, compose};
 
 fn validate(name: &str, source: &str) {
-    let module = naga::front::wgsl::parse_str(source)
+    let module =
+        naga::front::wgsl::parse_str(source).unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(source)));
+    naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::empty())
+        .validate(&module)
         .unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(source)));
-    naga::valid::Validator::new(
-        naga::valid::ValidationFlags::all(),
-        naga::valid::Capabilities::empty(),
-    )
-    .validate(&module)
-    .unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(source)));
 }
 
 fn wgsl_files(dir: &Path) -> Vec<PathBuf> {
@@ -47,30 +44,11 @@ fn every_shader_file_is_used_and_every_layer_has_module_and_shader() {
     let layer_files = wgsl_files(&root.join("shaders/layers"));
     assert_eq!(layer_files.len(), ORDER.len(), "one WGSL file per layer");
     for spec in &ORDER {
-        let wgsl = root
-            .join("shaders/layers")
-            .join(format!("{}.wgsl", spec.name));
-        let rust = root
-            .join("src/render/layers")
-            .join(format!("{}.rs", spec.name));
-        assert!(
-            wgsl.is_file() && rust.is_file(),
-            "{}: needs {} and {}",
-            spec.name,
-            wgsl.display(),
-            rust.display()
-        );
-        assert_eq!(
-            std::fs::read_to_string(&wgsl).unwrap(),
-            spec.source,
-            "{} is compiled in",
-            wgsl.display()
-        );
+        let wgsl = root.join("shaders/layers").join(format!("{}.wgsl", spec.name));
+        let rust = root.join("src/render/layers").join(format!("{}.rs", spec.name));
+        assert!(wgsl.is_file() && rust.is_file(), "{}: needs {} and {}", spec.name, wgsl.display(), rust.display());
+        assert_eq!(std::fs::read_to_string(&wgsl).unwrap(), spec.source, "{} is compiled in", wgsl.display());
     }
     let common = wgsl_files(&root.join("shaders/common"));
-    assert_eq!(
-        common.len(),
-        COMMON.len(),
-        "every common file is composed into the layers"
-    );
+    assert_eq!(common.len(), COMMON.len(), "every common file is composed into the layers");
 }

@@ -3,6 +3,7 @@
 //! Every source yields RGB frames with a timestamp, so the tracker and the app never care where
 //! frames come from. The live camera (nokhwa) joins these in the app.
 
+pub mod camera;
 pub mod still;
 pub mod video;
 
@@ -33,20 +34,16 @@ pub enum SourceError {
     EmptyFolder { path: PathBuf },
     /// Frames in a folder differ in size.
     #[error("{path}: frame is {got:?} but earlier frames are {expected:?}")]
-    SizeMismatch {
-        path: PathBuf,
-        expected: (u32, u32),
-        got: (u32, u32),
-    },
+    SizeMismatch { path: PathBuf, expected: (u32, u32), got: (u32, u32) },
     /// The video container or its H.264 stream is unreadable.
     #[error("{path}: {reason}")]
     BadVideo { path: PathBuf, reason: String },
+    /// A camera could not be opened or stopped delivering frames.
+    #[error("camera {index}: {reason}")]
+    Camera { index: u32, reason: String },
     /// Reading failed at the OS level.
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 /// A sequence of frames.
@@ -60,17 +57,12 @@ pub trait FrameSource: Send {
 /// Opens a path as a source: an .mp4 file, a folder of images, or a single image.
 pub fn open(path: &Path) -> Result<Box<dyn FrameSource>, SourceError> {
     if !path.exists() {
-        return Err(SourceError::NotFound {
-            path: path.to_path_buf(),
-        });
+        return Err(SourceError::NotFound { path: path.to_path_buf() });
     }
     if path.is_dir() {
         return Ok(Box::new(still::FolderSource::open(path)?));
     }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("mp4" | "m4v" | "mov") => Ok(Box::new(video::Mp4Source::open(path)?)),
         _ => Ok(Box::new(still::ImageSource::open(path)?)),

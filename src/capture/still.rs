@@ -9,20 +9,12 @@ use super::{DEFAULT_FPS, Frame, FrameSource, SourceError};
 /// Decodes one image file to RGB, naming the file in any error.
 pub fn load_rgb(path: &Path) -> Result<RgbImage, SourceError> {
     let bytes = std::fs::read(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => SourceError::NotFound {
-            path: path.to_path_buf(),
-        },
-        _ => SourceError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
+        std::io::ErrorKind::NotFound => SourceError::NotFound { path: path.to_path_buf() },
+        _ => SourceError::Io { path: path.to_path_buf(), source },
     })?;
     image::load_from_memory(&bytes)
         .map(|img| img.to_rgb8())
-        .map_err(|e| SourceError::BadImage {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })
+        .map_err(|e| SourceError::BadImage { path: path.to_path_buf(), reason: e.to_string() })
 }
 
 /// A single image, yielded once.
@@ -35,10 +27,7 @@ impl ImageSource {
     /// Reads and decodes the image now, so a bad file fails at open.
     pub fn open(path: &Path) -> Result<Self, SourceError> {
         let image = load_rgb(path)?;
-        Ok(Self {
-            size: image.dimensions(),
-            image: Some(image),
-        })
+        Ok(Self { size: image.dimensions(), image: Some(image) })
     }
 }
 
@@ -62,34 +51,20 @@ pub struct FolderSource {
 impl FolderSource {
     /// Lists the folder's images and reads the first to learn the frame size.
     pub fn open(dir: &Path) -> Result<Self, SourceError> {
-        let io = |source| SourceError::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
+        let io = |source| SourceError::Io { path: dir.to_path_buf(), source };
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(io)?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                let ext = p
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(str::to_ascii_lowercase);
+                let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
                 matches!(ext.as_deref(), Some("png" | "jpg" | "jpeg"))
             })
             .collect();
         files.sort();
-        let first = files.first().ok_or_else(|| SourceError::EmptyFolder {
-            path: dir.to_path_buf(),
-        })?;
-        let size = image::image_dimensions(first).map_err(|e| SourceError::BadImage {
-            path: first.clone(),
-            reason: e.to_string(),
-        })?;
-        Ok(Self {
-            files,
-            next: 0,
-            size,
-        })
+        let first = files.first().ok_or_else(|| SourceError::EmptyFolder { path: dir.to_path_buf() })?;
+        let size = image::image_dimensions(first)
+            .map_err(|e| SourceError::BadImage { path: first.clone(), reason: e.to_string() })?;
+        Ok(Self { files, next: 0, size })
     }
 }
 
@@ -100,11 +75,7 @@ impl FrameSource for FolderSource {
         };
         let image = load_rgb(path)?;
         if image.dimensions() != self.size {
-            return Err(SourceError::SizeMismatch {
-                path: path.clone(),
-                expected: self.size,
-                got: image.dimensions(),
-            });
+            return Err(SourceError::SizeMismatch { path: path.clone(), expected: self.size, got: image.dimensions() });
         }
         let time = self.next as f64 / DEFAULT_FPS;
         self.next += 1;

@@ -37,21 +37,9 @@ pub struct Mp4Source {
 impl Mp4Source {
     /// Opens the file, finds the H.264 track and primes the decoder with its parameter sets.
     pub fn open(path: &Path) -> Result<Self, SourceError> {
-        let bad = |reason: String| SourceError::BadVideo {
-            path: path.to_path_buf(),
-            reason,
-        };
-        let file = File::open(path).map_err(|source| SourceError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let len = file
-            .metadata()
-            .map_err(|source| SourceError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?
-            .len();
+        let bad = |reason: String| SourceError::BadVideo { path: path.to_path_buf(), reason };
+        let file = File::open(path).map_err(|source| SourceError::Io { path: path.to_path_buf(), source })?;
+        let len = file.metadata().map_err(|source| SourceError::Io { path: path.to_path_buf(), source })?.len();
         let reader = mp4::Mp4Reader::read_header(BufReader::new(file), len)
             .map_err(|e| bad(format!("not a readable MP4 file ({e})")))?;
         let track = reader
@@ -59,22 +47,10 @@ impl Mp4Source {
             .values()
             .find(|t| t.trak.mdia.minf.stbl.stsd.avc1.is_some())
             .ok_or_else(|| bad("no H.264 (avc1) video track".into()))?;
-        let avc1 = track
-            .trak
-            .mdia
-            .minf
-            .stbl
-            .stsd
-            .avc1
-            .as_ref()
-            .expect("checked above");
+        let avc1 = track.trak.mdia.minf.stbl.stsd.avc1.as_ref().expect("checked above");
         let avcc = &avc1.avcc;
         let mut headers = Vec::new();
-        for nal in avcc
-            .sequence_parameter_sets
-            .iter()
-            .chain(avcc.picture_parameter_sets.iter())
-        {
+        for nal in avcc.sequence_parameter_sets.iter().chain(avcc.picture_parameter_sets.iter()) {
             headers.extend_from_slice(&START_CODE);
             headers.extend_from_slice(&nal.bytes);
         }
@@ -90,9 +66,7 @@ impl Mp4Source {
         let config = DecoderConfig::new().flush_after_decode(Flush::NoFlush);
         let mut decoder = Decoder::with_api_config(OpenH264API::from_source(), config)
             .map_err(|e| bad(format!("H.264 decoder failed to start ({e})")))?;
-        decoder
-            .decode(&headers)
-            .map_err(|e| bad(format!("bad H.264 parameter sets ({e})")))?;
+        decoder.decode(&headers).map_err(|e| bad(format!("bad H.264 parameter sets ({e})")))?;
         Ok(Self {
             path: path.to_path_buf(),
             reader,
@@ -116,10 +90,7 @@ impl Mp4Source {
     }
 
     fn bad(&self, reason: String) -> SourceError {
-        SourceError::BadVideo {
-            path: self.path.clone(),
-            reason,
-        }
+        SourceError::BadVideo { path: self.path.clone(), reason }
     }
 
     /// Rewrites length-prefixed NAL units (MP4) as start-code-prefixed ones (Annex B).
@@ -130,9 +101,7 @@ impl Mp4Source {
             if rest.len() < self.nal_length_size {
                 return Err(self.bad(format!("truncated NAL unit in sample {}", self.next_sample)));
             }
-            let len = rest[..self.nal_length_size]
-                .iter()
-                .fold(0usize, |acc, &b| (acc << 8) | b as usize);
+            let len = rest[..self.nal_length_size].iter().fold(0usize, |acc, &b| (acc << 8) | b as usize);
             rest = &rest[self.nal_length_size..];
             if len > rest.len() {
                 return Err(self.bad(format!("NAL unit overruns sample {}", self.next_sample)));
@@ -155,26 +124,20 @@ impl Mp4Source {
                 .ok_or_else(|| self.bad(format!("sample {id} is missing")))?;
             self.rewrite_as_annexb(&sample.bytes)?;
             self.next_sample += 1;
-            let picture = self
-                .decoder
-                .decode(&self.annexb)
-                .map_err(|e| SourceError::BadVideo {
-                    path: self.path.clone(),
-                    reason: format!("corrupt H.264 data in sample {id} ({e})"),
-                })?;
+            let picture = self.decoder.decode(&self.annexb).map_err(|e| SourceError::BadVideo {
+                path: self.path.clone(),
+                reason: format!("corrupt H.264 data in sample {id} ({e})"),
+            })?;
             if let Some(yuv) = picture {
                 self.ready.push_back(to_rgb(&yuv));
             }
         }
         if self.ready.is_empty() && !self.flushed {
             self.flushed = true;
-            let rest = self
-                .decoder
-                .flush_remaining()
-                .map_err(|e| SourceError::BadVideo {
-                    path: self.path.clone(),
-                    reason: format!("corrupt H.264 data at the end ({e})"),
-                })?;
+            let rest = self.decoder.flush_remaining().map_err(|e| SourceError::BadVideo {
+                path: self.path.clone(),
+                reason: format!("corrupt H.264 data at the end ({e})"),
+            })?;
             self.ready.extend(rest.iter().map(to_rgb));
         }
         Ok(())

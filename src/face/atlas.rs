@@ -71,11 +71,7 @@ impl Polygon {
 
     /// Signed distance: negative inside. Points farther than `reach` outside the box get `reach`.
     fn signed_distance(&self, p: Vec2, reach: f32) -> f32 {
-        if p.x < self.lo.x - reach
-            || p.y < self.lo.y - reach
-            || p.x > self.hi.x + reach
-            || p.y > self.hi.y + reach
-        {
+        if p.x < self.lo.x - reach || p.y < self.lo.y - reach || p.x > self.hi.x + reach || p.y > self.hi.y + reach {
             return reach;
         }
         let n = self.points.len();
@@ -159,82 +155,46 @@ impl RegionAtlas {
             liner.push(tip);
             let lash_len: f32 = lash.windows(2).map(|w| w[0].distance(w[1])).sum();
             let lash_share = lash_len / (lash_len + outer.distance(tip));
-            Eye {
-                lid: Polygon::new(lid_points),
-                lash,
-                brow,
-                liner,
-                lash_share,
-            }
+            Eye { lid: Polygon::new(lid_points), lash, brow, liner, lash_share }
         };
-        let eye_data = [
-            eye(&RIGHT_LASH_LINE, &RIGHT_BROW_LOWER),
-            eye(&LEFT_LASH_LINE, &LEFT_BROW_LOWER),
-        ];
+        let eye_data = [eye(&RIGHT_LASH_LINE, &RIGHT_BROW_LOWER), eye(&LEFT_LASH_LINE, &LEFT_BROW_LOWER)];
 
         let size = (ATLAS_SIZE * ATLAS_SIZE) as usize;
-        let mut masks = [
-            vec![[0u8; 4]; size],
-            vec![[0u8; 4]; size],
-            vec![[0u8; 4]; size],
-        ];
+        let mut masks = [vec![[0u8; 4]; size], vec![[0u8; 4]; size], vec![[0u8; 4]; size]];
         for y in 0..ATLAS_SIZE {
             for x in 0..ATLAS_SIZE {
                 let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
                 let i = (y * ATLAS_SIZE + x) as usize;
 
                 // The mesh ends at the face outline, so face-wide layers must fade to 0 before it.
-                let face_inside =
-                    1.0 - smoothstep(-4.0 * feather, 0.0, face.signed_distance(p, feather));
+                let face_inside = 1.0 - smoothstep(-4.0 * feather, 0.0, face.signed_distance(p, feather));
                 let inner_d = polyline(p, &inner_line).0;
                 // Full up to the outer lip line, fading just outside it and just inside the mouth.
                 let outer_sd = lips_outer.signed_distance(p, 2.0 * lip_feather);
-                let lips = (1.0 - smoothstep(0.0, lip_feather, outer_sd))
-                    * smoothstep(0.0, lip_feather, inner_d);
+                let lips = (1.0 - smoothstep(0.0, lip_feather, outer_sd)) * smoothstep(0.0, lip_feather, inner_d);
                 // 1 inside the eye opening, falling to 0 at its contour.
                 let eye_cov = eyes
                     .iter()
-                    .map(|e| {
-                        1.0 - smoothstep(-eye_feather, 0.0, e.signed_distance(p, 2.0 * eye_feather))
-                    })
+                    .map(|e| 1.0 - smoothstep(-eye_feather, 0.0, e.signed_distance(p, 2.0 * eye_feather)))
                     .fold(0.0, f32::max);
-                let brow_cov = brows
-                    .iter()
-                    .map(|b| b.coverage(p, feather))
-                    .fold(0.0, f32::max);
-                let lips_zone = 1.0
-                    - smoothstep(
-                        -feather,
-                        2.0 * feather,
-                        lips_outer.signed_distance(p, 4.0 * feather),
-                    );
+                let brow_cov = brows.iter().map(|b| b.coverage(p, feather)).fold(0.0, f32::max);
+                let lips_zone = 1.0 - smoothstep(-feather, 2.0 * feather, lips_outer.signed_distance(p, 4.0 * feather));
                 let eye_zone = eyes
                     .iter()
-                    .map(|e| {
-                        1.0 - smoothstep(0.0, 3.0 * feather, e.signed_distance(p, 6.0 * feather))
-                    })
+                    .map(|e| 1.0 - smoothstep(0.0, 3.0 * feather, e.signed_distance(p, 6.0 * feather)))
                     .fold(0.0, f32::max);
-                let foundation =
-                    face_inside * (1.0 - lips_zone) * (1.0 - eye_zone) * (1.0 - brow_cov);
+                let foundation = face_inside * (1.0 - lips_zone) * (1.0 - eye_zone) * (1.0 - brow_cov);
                 let blush = cheeks
                     .iter()
-                    .map(|c| {
-                        (-(p.distance_squared(*c)) / (2.0 * (BLUSH_SIGMA * iod).powi(2))).exp()
-                    })
+                    .map(|c| (-(p.distance_squared(*c)) / (2.0 * (BLUSH_SIGMA * iod).powi(2))).exp())
                     .fold(0.0, f32::max)
                     * face_inside
                     * (1.0 - eye_zone)
                     * (1.0 - lips_zone);
-                masks[0][i] = [
-                    to_u8(lips),
-                    to_u8(foundation),
-                    to_u8(brow_cov),
-                    to_u8(blush),
-                ];
+                masks[0][i] = [to_u8(lips), to_u8(foundation), to_u8(brow_cov), to_u8(blush)];
 
                 // The nearer eye decides the eye channels.
-                let (mut shadow_h, mut shadow_cov, mut liner_d, mut liner_s) =
-                    (1.0, 0.0, f32::MAX, 1.0);
+                let (mut shadow_h, mut shadow_cov, mut liner_d, mut liner_s) = (1.0, 0.0, f32::MAX, 1.0);
                 for e in &eye_data {
                     let (d_lash, _) = polyline(p, &e.lash);
                     let (d_brow, _) = polyline(p, &e.brow);
@@ -254,12 +214,8 @@ impl RegionAtlas {
                         };
                     }
                 }
-                masks[1][i] = [
-                    to_u8(shadow_h),
-                    to_u8(shadow_cov),
-                    to_u8(liner_d / (LINER_RANGE * iod)),
-                    to_u8(liner_s),
-                ];
+                masks[1][i] =
+                    [to_u8(shadow_h), to_u8(shadow_cov), to_u8(liner_d / (LINER_RANGE * iod)), to_u8(liner_s)];
 
                 let lip_line = polyline(p, &outer_line).0 / (LIP_LINE_RANGE * iod);
                 masks[2][i] = [to_u8(lip_line), to_u8(eye_cov), 0, 0];
@@ -304,10 +260,7 @@ mod tests {
         // Brows and blush.
         assert!(atlas.sample(0, 2, mid(105, 52)) > 0.9);
         let (cheek, nose) = (atlas.sample(0, 3, at(50)), atlas.sample(0, 3, at(NOSE_TIP)));
-        assert!(
-            cheek > 0.9 && nose < 0.05,
-            "blush cheek {cheek} nose {nose}"
-        );
+        assert!(cheek > 0.9 && nose < 0.05, "blush cheek {cheek} nose {nose}");
         // Eyeshadow on the lid above the lash line, never in the eye opening.
         assert!(atlas.sample(1, 1, mid(159, 52)) > 0.5, "lid");
         assert!(atlas.sample(1, 1, mid(159, 145)) < 0.05, "eye opening");

@@ -40,19 +40,11 @@ mod tests {
         assert_eq!(m.positions.len(), VERTEX_COUNT);
         assert_eq!(m.uvs.len(), VERTEX_COUNT);
         assert_eq!(m.triangles.len(), 898);
-        assert!(
-            m.triangles
-                .iter()
-                .flatten()
-                .all(|&i| (i as usize) < VERTEX_COUNT)
-        );
+        assert!(m.triangles.iter().flatten().all(|&i| (i as usize) < VERTEX_COUNT));
         assert!(m.uvs.iter().flatten().all(|&t| (0.0..=1.0).contains(&t)));
         // Every vertex is used by some triangle.
         let mut used = [false; VERTEX_COUNT];
-        m.triangles
-            .iter()
-            .flatten()
-            .for_each(|&i| used[i as usize] = true);
+        m.triangles.iter().flatten().for_each(|&i| used[i as usize] = true);
         assert!(used.iter().all(|&u| u));
     }
 }

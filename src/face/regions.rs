@@ -5,21 +5,15 @@
 use super::mesh::CanonicalMesh;
 
 /// Outer lip contour, a closed loop from the right mouth corner along the upper lip.
-pub const LIPS_OUTER: [u16; 20] = [
-    61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146,
-];
+pub const LIPS_OUTER: [u16; 20] =
+    [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146];
 /// Inner lip contour (the mouth opening), a closed loop.
-pub const LIPS_INNER: [u16; 20] = [
-    78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95,
-];
+pub const LIPS_INNER: [u16; 20] =
+    [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95];
 /// Right eye opening, a closed loop from the outer corner along the upper lid.
-pub const RIGHT_EYE: [u16; 16] = [
-    33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7,
-];
+pub const RIGHT_EYE: [u16; 16] = [33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7];
 /// Left eye opening, a closed loop from the outer corner along the upper lid.
-pub const LEFT_EYE: [u16; 16] = [
-    263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249,
-];
+pub const LEFT_EYE: [u16; 16] = [263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249];
 /// Upper lash line of the right eye, outer corner to inner corner.
 pub const RIGHT_LASH_LINE: [u16; 9] = [33, 246, 161, 160, 159, 158, 157, 173, 133];
 /// Upper lash line of the left eye, outer corner to inner corner.
@@ -34,8 +28,8 @@ pub const RIGHT_BROW_LOWER: [u16; 5] = [46, 53, 52, 65, 55];
 pub const LEFT_BROW_LOWER: [u16; 5] = [276, 283, 282, 295, 285];
 /// Face outline, a closed loop from the forehead's top centre.
 pub const FACE_OVAL: [u16; 36] = [
-    10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
-    148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+    10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150,
+    136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
 ];
 /// Cheek apples (right, left): where blush is centred.
 pub const CHEEK_APPLES: [u16; 2] = [50, 280];
@@ -67,19 +61,12 @@ pub fn is_opening(mesh: &CanonicalMesh, t: &[u16; 3]) -> bool {
         }
         inside
     };
-    on(&LIPS_INNER)
-        || [&RIGHT_EYE[..], &LEFT_EYE[..]]
-            .iter()
-            .any(|eye| on(eye) && inside(eye))
+    on(&LIPS_INNER) || [&RIGHT_EYE[..], &LEFT_EYE[..]].iter().any(|eye| on(eye) && inside(eye))
 }
 
 /// The mesh's triangles without the mouth and eye openings.
 pub fn skin_triangles(mesh: &CanonicalMesh) -> Vec<[u16; 3]> {
-    mesh.triangles
-        .iter()
-        .filter(|t| !is_opening(mesh, t))
-        .copied()
-        .collect()
+    mesh.triangles.iter().filter(|t| !is_opening(mesh, t)).copied().collect()
 }
 
 #[cfg(test)]
@@ -90,10 +77,7 @@ mod tests {
     fn openings_are_the_known_triangles() {
         let mesh = CanonicalMesh::load();
         let count = |c: &[u16]| {
-            mesh.triangles
-                .iter()
-                .filter(|t| is_opening(&mesh, t) && t.iter().all(|v| c.contains(v)))
-                .count()
+            mesh.triangles.iter().filter(|t| is_opening(&mesh, t) && t.iter().all(|v| c.contains(v))).count()
         };
         assert_eq!(count(&LIPS_INNER), 18, "mouth opening");
         // A 20-corner mouth contour and 16-corner eye contours are filled by n - 2 triangles.

@@ -33,9 +33,7 @@ impl Category {
     ];
 
     fn parse(s: &str) -> Option<Category> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.name() == s.trim().to_ascii_lowercase())
+        Category::ALL.into_iter().find(|c| c.name() == s.trim().to_ascii_lowercase())
     }
 
     /// Name as written in catalogs.
@@ -94,63 +92,34 @@ impl Catalog {
     /// Parses catalog TOML (`[[product]]` tables); `path` names the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Catalog, LookError> {
         let catalog: Catalog = toml::from_str(text).map_err(|e| toml_error(path, text, e))?;
-        let lines: Vec<usize> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.trim() == "[[product]]")
-            .map(|(i, _)| i + 1)
-            .collect();
+        let lines: Vec<usize> =
+            text.lines().enumerate().filter(|(_, l)| l.trim() == "[[product]]").map(|(i, _)| i + 1).collect();
         catalog.check(path, |i| lines.get(i).copied().unwrap_or(1))?;
         Ok(catalog)
     }
 
     /// Reads a catalog file.
     pub fn load(path: &Path) -> Result<Catalog, LookError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LookError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| LookError::Io { path: path.to_path_buf(), source })?;
         Self::parse(&text, path)
     }
 
     /// The bundled catalog.
     pub fn bundled_path() -> PathBuf {
-        crate::runtime::project_dir()
-            .join("assets")
-            .join("catalog.toml")
+        crate::runtime::project_dir().join("assets").join("catalog.toml")
     }
 
     /// Reads CSV with the header `brand,name,sku,category,shade,finish,undertone` (the last two
     /// may be empty), as exported from a spreadsheet.
     pub fn from_csv(text: &str, path: &Path) -> Result<Catalog, LookError> {
-        let invalid = |line: usize, message: String| LookError::Invalid {
-            path: path.to_path_buf(),
-            line,
-            message,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .flexible(false)
-            .from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| invalid(1, e.to_string()))?
-            .clone();
-        const COLUMNS: [&str; 7] = [
-            "brand",
-            "name",
-            "sku",
-            "category",
-            "shade",
-            "finish",
-            "undertone",
-        ];
+        let invalid = |line: usize, message: String| LookError::Invalid { path: path.to_path_buf(), line, message };
+        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
+        let headers = reader.headers().map_err(|e| invalid(1, e.to_string()))?.clone();
+        const COLUMNS: [&str; 7] = ["brand", "name", "sku", "category", "shade", "finish", "undertone"];
         for h in headers.iter() {
             if !COLUMNS.contains(&h) {
-                return Err(invalid(
-                    1,
-                    format!("unknown column `{h}` (expected {})", COLUMNS.join(",")),
-                ));
+                return Err(invalid(1, format!("unknown column `{h}` (expected {})", COLUMNS.join(","))));
             }
         }
         let col = |name: &str| headers.iter().position(|h| h == name);
@@ -168,17 +137,10 @@ impl Catalog {
                 invalid(line, e.to_string())
             })?;
             let line = record.position().map(|p| p.line() as usize).unwrap_or(1);
-            let get = |name: &str| {
-                col(name)
-                    .and_then(|i| record.get(i))
-                    .unwrap_or("")
-                    .to_string()
-            };
+            let get = |name: &str| col(name).and_then(|i| record.get(i)).unwrap_or("").to_string();
             let category = Category::parse(&get("category"))
                 .ok_or_else(|| invalid(line, format!("unknown category `{}`", get("category"))))?;
-            let shade: Srgb = get("shade")
-                .parse()
-                .map_err(|e: super::color::BadHex| invalid(line, e.to_string()))?;
+            let shade: Srgb = get("shade").parse().map_err(|e: super::color::BadHex| invalid(line, e.to_string()))?;
             let finish = match get("finish").as_str() {
                 "" => None,
                 f => Some(
@@ -206,10 +168,7 @@ impl Catalog {
             });
             lines.push(line);
         }
-        let catalog = Catalog {
-            name: String::new(),
-            products,
-        };
+        let catalog = Catalog { name: String::new(), products };
         catalog.check(path, |i| lines[i])?;
         Ok(catalog)
     }
@@ -223,20 +182,12 @@ impl Catalog {
             } else if !skus.insert(p.sku.clone()) {
                 Some(format!("duplicate sku `{}`", p.sku))
             } else if p.finish.is_some() && p.category != Category::Lipstick {
-                Some(format!(
-                    "`{}` is {}: only lipsticks have a finish",
-                    p.sku,
-                    p.category.name()
-                ))
+                Some(format!("`{}` is {}: only lipsticks have a finish", p.sku, p.category.name()))
             } else {
                 None
             };
             if let Some(message) = problem {
-                return Err(LookError::Invalid {
-                    path: path.to_path_buf(),
-                    line: line_of(i),
-                    message,
-                });
+                return Err(LookError::Invalid { path: path.to_path_buf(), line: line_of(i), message });
             }
         }
         Ok(())
@@ -274,40 +225,26 @@ mod tests {
     #[test]
     fn csv_errors_name_the_line() {
         let bad = CSV.replace("#F4A582", "peach");
-        let e = Catalog::from_csv(&bad, Path::new("c.csv"))
-            .unwrap_err()
-            .to_string();
+        let e = Catalog::from_csv(&bad, Path::new("c.csv")).unwrap_err().to_string();
         assert!(e.starts_with("c.csv:3:") && e.contains("peach"), "{e}");
         let bad = CSV.replace("matte", "glittery");
-        let e = Catalog::from_csv(&bad, Path::new("c.csv"))
-            .unwrap_err()
-            .to_string();
+        let e = Catalog::from_csv(&bad, Path::new("c.csv")).unwrap_err().to_string();
         assert!(e.starts_with("c.csv:2:") && e.contains("glittery"), "{e}");
         let bad = CSV.replace("V-B01", "V-L01");
-        let e = Catalog::from_csv(&bad, Path::new("c.csv"))
-            .unwrap_err()
-            .to_string();
+        let e = Catalog::from_csv(&bad, Path::new("c.csv")).unwrap_err().to_string();
         assert!(e.starts_with("c.csv:3:") && e.contains("duplicate"), "{e}");
         let bad = CSV.replace("undertone", "colour");
-        let e = Catalog::from_csv(&bad, Path::new("c.csv"))
-            .unwrap_err()
-            .to_string();
+        let e = Catalog::from_csv(&bad, Path::new("c.csv")).unwrap_err().to_string();
         assert!(e.starts_with("c.csv:1:") && e.contains("colour"), "{e}");
     }
 
     #[test]
     fn toml_errors_name_the_line() {
         let text = "name = \"x\"\n\n[[product]]\nbrand = \"A\"\nname = \"B\"\nsku = \"1\"\ncategory = \"lipstick\"\nshade = \"#12345\"\n";
-        let e = Catalog::parse(text, Path::new("c.toml"))
-            .unwrap_err()
-            .to_string();
+        let e = Catalog::parse(text, Path::new("c.toml")).unwrap_err().to_string();
         assert!(e.starts_with("c.toml:8:") && e.contains("#12345"), "{e}");
-        let text = text
-            .replace("#12345", "#123456")
-            .replace("lipstick", "mascara");
-        let e = Catalog::parse(&text, Path::new("c.toml"))
-            .unwrap_err()
-            .to_string();
+        let text = text.replace("#12345", "#123456").replace("lipstick", "mascara");
+        let e = Catalog::parse(&text, Path::new("c.toml")).unwrap_err().to_string();
         assert!(e.starts_with("c.toml:7:") && e.contains("mascara"), "{e}");
     }
 
@@ -319,10 +256,7 @@ mod tests {
             assert!(c.of(cat).count() >= 2, "{cat:?}");
         }
         for u in [Undertone::Warm, Undertone::Cool, Undertone::Neutral] {
-            assert!(
-                c.products.iter().filter(|p| p.undertone == Some(u)).count() >= 5,
-                "{u:?}"
-            );
+            assert!(c.products.iter().filter(|p| p.undertone == Some(u)).count() >= 5, "{u:?}");
         }
     }
 }

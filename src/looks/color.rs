@@ -62,20 +62,12 @@ impl<'de> serde::Deserialize<'de> for Srgb {
 
 /// sRGB transfer function, decoding.
 pub fn srgb_to_linear(c: f32) -> f32 {
-    if c <= 0.04045 {
-        c / 12.92
-    } else {
-        ((c + 0.055) / 1.055).powf(2.4)
-    }
+    if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
 }
 
 /// sRGB transfer function, encoding.
 pub fn linear_to_srgb(c: f32) -> f32 {
-    if c <= 0.003_130_8 {
-        c * 12.92
-    } else {
-        1.055 * c.powf(1.0 / 2.4) - 0.055
-    }
+    if c <= 0.003_130_8 { c * 12.92 } else { 1.055 * c.powf(1.0 / 2.4) - 0.055 }
 }
 
 /// Linear sRGB to CIE L*a*b* (D65 white).
@@ -85,11 +77,7 @@ pub fn linear_to_lab(rgb: [f32; 3]) -> [f32; 3] {
     let y = 0.212_672_9 * r + 0.715_152_2 * g + 0.072_175 * b;
     let z = (0.019_333_9 * r + 0.119_192 * g + 0.950_304_1 * b) / 1.088_83;
     let f = |t: f32| {
-        if t > 0.008_856 {
-            t.cbrt()
-        } else {
-            7.787 * t + 16.0 / 116.0
-        }
+        if t > 0.008_856 { t.cbrt() } else { 7.787 * t + 16.0 / 116.0 }
     };
     let (fx, fy, fz) = (f(x), f(y), f(z));
     [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
@@ -143,8 +131,7 @@ pub fn ciede2000(lab1: [f32; 3], lab2: [f32; 3]) -> f32 {
     let sc = 1.0 + 0.045 * cmp;
     let sh = 1.0 + 0.015 * cmp * t;
     let rt = -(2.0 * dtheta).to_radians().sin() * rc;
-    let v =
-        (dl / sl).powi(2) + (dc / sc).powi(2) + (dhh / sh).powi(2) + rt * (dc / sc) * (dhh / sh);
+    let v = (dl / sl).powi(2) + (dc / sc).powi(2) + (dhh / sh).powi(2) + rt * (dc / sc) * (dhh / sh);
     v.sqrt() as f32
 }
 
@@ -171,11 +158,7 @@ mod tests {
             ([50.0, 2.5, 0.0], [73.0, 25.0, -18.0], 27.1492),
         ];
         for (a, b, expected) in cases {
-            assert!(
-                (ciede2000(a, b) - expected).abs() < 1e-3,
-                "{a:?} {b:?}: {}",
-                ciede2000(a, b)
-            );
+            assert!((ciede2000(a, b) - expected).abs() < 1e-3, "{a:?} {b:?}: {}", ciede2000(a, b));
         }
     }
 

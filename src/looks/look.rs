@@ -28,14 +28,8 @@ pub enum Finish {
 
 impl Finish {
     /// Every finish, in the order the panel and contact sheet show them.
-    pub const ALL: [Finish; 6] = [
-        Finish::Matte,
-        Finish::Satin,
-        Finish::Gloss,
-        Finish::Metallic,
-        Finish::Shimmer,
-        Finish::Sheer,
-    ];
+    pub const ALL: [Finish; 6] =
+        [Finish::Matte, Finish::Satin, Finish::Gloss, Finish::Metallic, Finish::Shimmer, Finish::Sheer];
 
     /// Name as written in looks.
     pub fn name(self) -> &'static str {
@@ -186,10 +180,8 @@ impl Look {
 
     /// Reads a look file.
     pub fn load(path: &Path) -> Result<Look, LookError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LookError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| LookError::Io { path: path.to_path_buf(), source })?;
         Self::parse(&text, path)
     }
 
@@ -205,10 +197,7 @@ impl Look {
             return Ok((Self::load(&candidate)?, candidate));
         }
         let known = bundled_names().join(", ");
-        Err(LookError::UnknownLook {
-            name: name_or_path.to_string(),
-            known,
-        })
+        Err(LookError::UnknownLook { name: name_or_path.to_string(), known })
     }
 
     /// The look as TOML.
@@ -240,9 +229,7 @@ pub fn bundled_names() -> Vec<String> {
 
 /// Line of the first `key =` in `text`.
 fn find_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| l.trim_start().starts_with(key) && l.contains('='))
-        .map(|i| i + 1)
+    text.lines().position(|l| l.trim_start().starts_with(key) && l.contains('=')).map(|i| i + 1)
 }
 
 /// Every 0–1 number in every section, checked with its line.
@@ -304,9 +291,7 @@ wing = 0.3
 "##;
 
     fn err(text: &str) -> String {
-        Look::parse(text, Path::new("look.toml"))
-            .unwrap_err()
-            .to_string()
+        Look::parse(text, Path::new("look.toml")).unwrap_err().to_string()
     }
 
     #[test]
@@ -327,20 +312,11 @@ wing = 0.3
         let e = err(&EVENING.replace("#E07A7A", "#E07A7"));
         assert!(e.starts_with("look.toml:7:") && e.contains("#E07A7"), "{e}");
         let e = err(&EVENING.replace("opacity = 0.7", "opacity = 1.7"));
-        assert!(
-            e.starts_with("look.toml:11:") && e.contains("opacity") && e.contains("0 to 1"),
-            "{e}"
-        );
+        assert!(e.starts_with("look.toml:11:") && e.contains("opacity") && e.contains("0 to 1"), "{e}");
         let e = err(&EVENING.replace("wing = 0.3", "wing = 0.3\nsparkle = 2"));
-        assert!(
-            e.starts_with("look.toml:16:") && e.contains("sparkle"),
-            "{e}"
-        );
+        assert!(e.starts_with("look.toml:16:") && e.contains("sparkle"), "{e}");
         let e = err(&EVENING.replace("colors = [\"#5B3A6E\", \"#C8A2C8\"]", "colors = []"));
-        assert!(
-            e.starts_with("look.toml:10:") && e.contains("1 to 3"),
-            "{e}"
-        );
+        assert!(e.starts_with("look.toml:10:") && e.contains("1 to 3"), "{e}");
         let e = err("name = \"x\"\n[lipstick\ncolor = \"#000000\"\n");
         assert!(e.starts_with("look.toml:2:"), "{e}");
     }

@@ -18,17 +18,10 @@ use std::path::PathBuf;
 pub enum LookError {
     /// The file could not be read.
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     /// A syntax or value problem at a known line.
     #[error("{path}:{line}: {message}")]
-    Invalid {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
+    Invalid { path: PathBuf, line: usize, message: String },
     /// A name that is neither a file nor a bundled look.
     #[error("no look named `{name}` (bundled looks: {known})")]
     UnknownLook { name: String, known: String },
@@ -36,20 +29,12 @@ pub enum LookError {
 
 /// 1-based line of a byte offset in `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .bytes()
-        .filter(|&b| b == b'\n')
-        .count()
-        + 1
+    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
 /// Turns a TOML parse error into [`LookError::Invalid`] with its line.
 pub(crate) fn toml_error(path: &std::path::Path, text: &str, e: toml::de::Error) -> LookError {
     let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
     let message = e.message().trim().to_string();
-    LookError::Invalid {
-        path: path.to_path_buf(),
-        line,
-        message,
-    }
+    LookError::Invalid { path: path.to_path_buf(), line, message }
 }

@@ -55,11 +55,7 @@ impl CaptureThread {
     pub fn spawn_file(path: &Path, looped: bool) -> Result<Self, SourceError> {
         let first = capture::open(path)?;
         let path = path.to_path_buf();
-        Ok(Self::spawn(
-            move || capture::open(&path),
-            Some(first),
-            looped,
-        ))
+        Ok(Self::spawn(move || capture::open(&path), Some(first), looped))
     }
 
     /// Runs `open` (again after failures), delivering frames until stopped.
@@ -75,20 +71,12 @@ impl CaptureThread {
             .name("capture".into())
             .spawn(move || run(open, first, looped, out, st, halt))
             .expect("spawning the capture thread");
-        Self {
-            frames,
-            status,
-            stop,
-            handle: Some(handle),
-        }
+        Self { frames, status, stop, handle: Some(handle) }
     }
 
     /// The thread's current state.
     pub fn status(&self) -> CaptureStatus {
-        self.status
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.status.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Stops the thread and waits for it.
@@ -160,12 +148,7 @@ fn run<F>(
                         std::thread::sleep(wait);
                     }
                     tracing::trace!(index, "frame captured");
-                    out.put(CapturedFrame {
-                        image: Arc::new(frame.image),
-                        time,
-                        captured: Instant::now(),
-                        index,
-                    });
+                    out.put(CapturedFrame { image: Arc::new(frame.image), time, captured: Instant::now(), index });
                     index += 1;
                 }
                 Ok(None) => break,
@@ -211,9 +194,7 @@ mod tests {
 
     #[test]
     fn bad_paths_fail_before_the_thread_starts() {
-        let e = CaptureThread::spawn_file(Path::new("/nonexistent/clip.mp4"), true)
-            .err()
-            .unwrap();
+        let e = CaptureThread::spawn_file(Path::new("/nonexistent/clip.mp4"), true).err().unwrap();
         assert!(e.to_string().contains("/nonexistent/clip.mp4"));
     }
 }

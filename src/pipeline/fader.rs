@@ -40,16 +40,10 @@ impl FaceFader {
                     e.landmarks.clone_from(&f.landmarks);
                     e.seen = now;
                 }
-                None => self.entries.push(Entry {
-                    id: f.id,
-                    landmarks: f.landmarks.clone(),
-                    since: now,
-                    seen: now,
-                }),
+                None => self.entries.push(Entry { id: f.id, landmarks: f.landmarks.clone(), since: now, seen: now }),
             }
         }
-        self.entries
-            .retain(|e| now.duration_since(e.seen) < FADE_OUT);
+        self.entries.retain(|e| now.duration_since(e.seen) < FADE_OUT);
     }
 
     /// Faces to draw at `now` with their strengths; faded-out faces are gone.
@@ -59,8 +53,7 @@ impl FaceFader {
             .filter_map(|e| {
                 let lost = now.saturating_duration_since(e.seen).as_secs_f32();
                 let out = 1.0 - lost / FADE_OUT.as_secs_f32();
-                let r#in =
-                    now.saturating_duration_since(e.since).as_secs_f32() / FADE_IN.as_secs_f32();
+                let r#in = now.saturating_duration_since(e.since).as_secs_f32() / FADE_IN.as_secs_f32();
                 let s = out.min(r#in.max(0.0)).clamp(0.0, 1.0);
                 (out > 0.0).then_some((e.landmarks.as_slice(), s))
             })
@@ -73,11 +66,7 @@ mod tests {
     use super::*;
 
     fn face(id: u64) -> Face {
-        Face {
-            id,
-            score: 1.0,
-            landmarks: vec![Vec3::ZERO; 468],
-        }
+        Face { id, score: 1.0, landmarks: vec![Vec3::ZERO; 468] }
     }
 
     #[test]

@@ -17,24 +17,13 @@ pub struct Latest<T> {
 
 impl<T> Clone for Latest<T> {
     fn clone(&self) -> Self {
-        Self {
-            inner: self.inner.clone(),
-        }
+        Self { inner: self.inner.clone() }
     }
 }
 
 impl<T> Default for Latest<T> {
     fn default() -> Self {
-        Self {
-            inner: Arc::new((
-                Mutex::new(State {
-                    value: None,
-                    dropped: 0,
-                    closed: false,
-                }),
-                Condvar::new(),
-            )),
-        }
+        Self { inner: Arc::new((Mutex::new(State { value: None, dropped: 0, closed: false }), Condvar::new())) }
     }
 }
 

@@ -58,12 +58,7 @@ impl TrackingThread {
                     match tracker.track(&frame.image, frame.time) {
                         Ok(faces) => {
                             let track_ms = start.elapsed().as_secs_f64() * 1e3;
-                            tracing::trace!(
-                                index = frame.index,
-                                track_ms,
-                                faces = faces.len(),
-                                "tracked"
-                            );
+                            tracing::trace!(index = frame.index, track_ms, faces = faces.len(), "tracked");
                             out.put(TrackedFrame {
                                 image: frame.image,
                                 faces,
@@ -82,12 +77,7 @@ impl TrackingThread {
                 out.close();
             })
             .expect("spawning the tracking thread");
-        Self {
-            results,
-            error,
-            stop,
-            handle: Some(handle),
-        }
+        Self { results, error, stop, handle: Some(handle) }
     }
 
     /// Stops the thread and waits for it.

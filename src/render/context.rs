@@ -32,21 +32,14 @@ impl GpuContext {
     }
 
     /// A device able to present to `surface` (when given), from `instance`.
-    pub fn with_instance(
-        instance: wgpu::Instance,
-        surface: Option<&wgpu::Surface<'_>>,
-    ) -> Result<Self, RenderError> {
-        let adapter =
-            pollster::block_on(
-                instance.request_adapter(&wgpu::RequestAdapterOptions {
-                    power_preference: wgpu::PowerPreference::from_env()
-                        .unwrap_or(wgpu::PowerPreference::HighPerformance),
-                    force_fallback_adapter: false,
-                    compatible_surface: surface,
-                    ..Default::default()
-                }),
-            )
-            .map_err(|e| RenderError::NoAdapter(e.to_string()))?;
+    pub fn with_instance(instance: wgpu::Instance, surface: Option<&wgpu::Surface<'_>>) -> Result<Self, RenderError> {
+        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::from_env().unwrap_or(wgpu::PowerPreference::HighPerformance),
+            force_fallback_adapter: false,
+            compatible_surface: surface,
+            ..Default::default()
+        }))
+        .map_err(|e| RenderError::NoAdapter(e.to_string()))?;
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("vanity"),
             required_features: wgpu::Features::empty(),
@@ -56,12 +49,7 @@ impl GpuContext {
         .map_err(|e| RenderError::NoDevice(e.to_string()))?;
         let info = adapter.get_info();
         tracing::info!(name = %info.name, backend = ?info.backend, "GPU adapter");
-        Ok(Self {
-            instance,
-            adapter,
-            device,
-            queue,
-        })
+        Ok(Self { instance, adapter, device, queue })
     }
 
     /// "name (backend)" of the adapter, for reports.

@@ -55,6 +55,7 @@ pub struct FaceDraw<'a> {
 struct Sized {
     size: (u32, u32),
     camera: wgpu::Texture,
+    camera_view: wgpu::TextureView,
     target: wgpu::Texture,
     target_view: wgpu::TextureView,
     shared: wgpu::BindGroup,
@@ -78,6 +79,8 @@ pub struct Renderer {
     sized: Option<Sized>,
     staging: Vec<Vertex>,
     rgba: Vec<u8>,
+    /// Bumped whenever the frame-sized textures are recreated.
+    generation: u64,
 }
 
 impl Renderer {
@@ -137,11 +140,7 @@ impl Renderer {
 
         let regions = device.create_texture(&wgpu::TextureDescriptor {
             label: Some("region masks"),
-            size: wgpu::Extent3d {
-                width: ATLAS_SIZE,
-                height: ATLAS_SIZE,
-                depth_or_array_layers: 3,
-            },
+            size: wgpu::Extent3d { width: ATLAS_SIZE, height: ATLAS_SIZE, depth_or_array_layers: 3 },
             mip_level_count: 1,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
@@ -154,24 +153,12 @@ impl Renderer {
                 wgpu::TexelCopyTextureInfo {
                     texture: &regions,
                     mip_level: 0,
-                    origin: wgpu::Origin3d {
-                        x: 0,
-                        y: 0,
-                        z: layer as u32,
-                    },
+                    origin: wgpu::Origin3d { x: 0, y: 0, z: layer as u32 },
                     aspect: wgpu::TextureAspect::All,
                 },
                 bytemuck::cast_slice(mask),
-                wgpu::TexelCopyBufferLayout {
-                    offset: 0,
-                    bytes_per_row: Some(ATLAS_SIZE * 4),
-                    rows_per_image: None,
-                },
-                wgpu::Extent3d {
-                    width: ATLAS_SIZE,
-                    height: ATLAS_SIZE,
-                    depth_or_array_layers: 1,
-                },
+                wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(ATLAS_SIZE * 4), rows_per_image: None },
+                wgpu::Extent3d { width: ATLAS_SIZE, height: ATLAS_SIZE, depth_or_array_layers: 1 },
             );
         }
         let regions_view = regions.create_view(&wgpu::TextureViewDescriptor {
@@ -214,16 +201,7 @@ impl Renderer {
         };
         let layers = ORDER
             .iter()
-            .map(|spec| {
-                LayerPipeline::new(
-                    device,
-                    spec,
-                    &shared_layout,
-                    &layer_layout,
-                    vertex_layout.clone(),
-                    FORMAT,
-                )
-            })
+            .map(|spec| LayerPipeline::new(device, spec, &shared_layout, &layer_layout, vertex_layout.clone(), FORMAT))
             .collect();
 
         Self {
@@ -241,6 +219,7 @@ impl Renderer {
             sized: None,
             staging: Vec::with_capacity(MAX_FACES * VERTEX_COUNT),
             rgba: Vec::new(),
+            generation: 0,
         }
     }
 
@@ -258,11 +237,7 @@ impl Renderer {
 
     /// Names of the layers the current look turns on, bottom to top.
     pub fn enabled_layers(&self) -> Vec<&'static str> {
-        self.layers
-            .iter()
-            .filter(|l| l.enabled())
-            .map(|l| l.spec.name)
-            .collect()
+        self.layers.iter().filter(|l| l.enabled()).map(|l| l.spec.name).collect()
     }
 
     /// Layer parameters for a look, as uploaded (for tests and tools).
@@ -278,11 +253,7 @@ impl Renderer {
         let texture = |label, usage| {
             device.create_texture(&wgpu::TextureDescriptor {
                 label: Some(label),
-                size: wgpu::Extent3d {
-                    width: w,
-                    height: h,
-                    depth_or_array_layers: 1,
-                },
+                size: wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
                 mip_level_count: 1,
                 sample_count: 1,
                 dimension: wgpu::TextureDimension::D2,
@@ -293,15 +264,14 @@ impl Renderer {
         };
         let camera = texture(
             "camera frame",
-            wgpu::TextureUsages::TEXTURE_BINDING
-                | wgpu::TextureUsages::COPY_DST
-                | wgpu::TextureUsages::COPY_SRC,
+            wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST | wgpu::TextureUsages::COPY_SRC,
         );
         let target = texture(
             "output",
             wgpu::TextureUsages::RENDER_ATTACHMENT
                 | wgpu::TextureUsages::COPY_DST
-                | wgpu::TextureUsages::COPY_SRC,
+                | wgpu::TextureUsages::COPY_SRC
+                | wgpu::TextureUsages::TEXTURE_BINDING,
         );
         let camera_view = camera.create_view(&Default::default());
         let target_view = target.create_view(&Default::default());
@@ -309,30 +279,12 @@ impl Renderer {
             label: Some("shared"),
             layout: &self.shared_layout,
             entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: wgpu::BindingResource::TextureView(&camera_view),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: wgpu::BindingResource::Sampler(&self.sampler),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: wgpu::BindingResource::TextureView(&self.regions_view),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 3,
-                    resource: wgpu::BindingResource::Sampler(&self.sampler),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 4,
-                    resource: self.frame_info.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 5,
-                    resource: self.face_info.as_entire_binding(),
-                },
+                wgpu::BindGroupEntry { binding: 0, resource: wgpu::BindingResource::TextureView(&camera_view) },
+                wgpu::BindGroupEntry { binding: 1, resource: wgpu::BindingResource::Sampler(&self.sampler) },
+                wgpu::BindGroupEntry { binding: 2, resource: wgpu::BindingResource::TextureView(&self.regions_view) },
+                wgpu::BindGroupEntry { binding: 3, resource: wgpu::BindingResource::Sampler(&self.sampler) },
+                wgpu::BindGroupEntry { binding: 4, resource: self.frame_info.as_entire_binding() },
+                wgpu::BindGroupEntry { binding: 5, resource: self.face_info.as_entire_binding() },
             ],
         });
         let padded_row = (w * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
@@ -343,26 +295,20 @@ impl Renderer {
             mapped_at_creation: false,
         });
         tracing::debug!(w, h, "renderer resized");
-        self.sized = Some(Sized {
-            size: (w, h),
-            camera,
-            target,
-            target_view,
-            shared,
-            readback,
-            padded_row,
-        });
+        self.generation += 1;
+        self.sized =
+            Some(Sized { size: (w, h), camera, camera_view, target, target_view, shared, readback, padded_row });
+    }
+
+    /// The camera frame and the made-up output as textures (for drawing in a window), their size,
+    /// and a generation number that changes when they are recreated (a new frame size).
+    pub fn views(&self) -> Option<(&wgpu::TextureView, &wgpu::TextureView, (u32, u32), u64)> {
+        self.sized.as_ref().map(|s| (&s.camera_view, &s.target_view, s.size, self.generation))
     }
 
     /// Uploads the frame and faces, and records the makeup draws into `encoder`, leaving the
-    /// result in the output texture.
-    fn encode(
-        &mut self,
-        encoder: &mut wgpu::CommandEncoder,
-        frame: &RgbImage,
-        faces: &[FaceDraw<'_>],
-        time: f32,
-    ) {
+    /// result in the output texture (see [`Renderer::views`]).
+    pub fn encode(&mut self, encoder: &mut wgpu::CommandEncoder, frame: &RgbImage, faces: &[FaceDraw<'_>], time: f32) {
         let (w, h) = frame.dimensions();
         self.ensure_size(w, h);
         let queue = &self.ctx.queue;
@@ -373,19 +319,11 @@ impl Renderer {
         for p in frame.as_raw().chunks_exact(3) {
             self.rgba.extend_from_slice(&[p[0], p[1], p[2], 255]);
         }
-        let extent = wgpu::Extent3d {
-            width: w,
-            height: h,
-            depth_or_array_layers: 1,
-        };
+        let extent = wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 };
         queue.write_texture(
             sized.camera.as_image_copy(),
             &self.rgba,
-            wgpu::TexelCopyBufferLayout {
-                offset: 0,
-                bytes_per_row: Some(w * 4),
-                rows_per_image: None,
-            },
+            wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(w * 4), rows_per_image: None },
             extent,
         );
 
@@ -394,49 +332,27 @@ impl Renderer {
         let mut infos = [FaceInfo::default(); MAX_FACES];
         for (f, face) in faces.iter().enumerate() {
             let s = stats::measure(frame, face.landmarks);
-            infos[f] = FaceInfo {
-                lip_luma: s.lip_luma,
-                skin_luma: s.skin_luma,
-                iod_px: s.iod_px,
-                strength: face.strength,
-            };
-            self.staging
-                .extend(
-                    face.landmarks[..VERTEX_COUNT]
-                        .iter()
-                        .zip(&self.uvs)
-                        .map(|(p, uv)| Vertex {
-                            pos: [p.x, p.y],
-                            uv: *uv,
-                        }),
-                );
+            infos[f] =
+                FaceInfo { lip_luma: s.lip_luma, skin_luma: s.skin_luma, iod_px: s.iod_px, strength: face.strength };
+            self.staging.extend(
+                face.landmarks[..VERTEX_COUNT].iter().zip(&self.uvs).map(|(p, uv)| Vertex { pos: [p.x, p.y], uv: *uv }),
+            );
         }
         if !self.staging.is_empty() {
             queue.write_buffer(&self.vertices, 0, bytemuck::cast_slice(&self.staging));
         }
         queue.write_buffer(&self.face_info, 0, bytemuck::cast_slice(&infos));
-        let info = FrameInfo {
-            size: [w as f32, h as f32],
-            time,
-            _pad: 0.0,
-        };
+        let info = FrameInfo { size: [w as f32, h as f32], time, _pad: 0.0 };
         queue.write_buffer(&self.frame_info, 0, bytemuck::bytes_of(&info));
 
-        encoder.copy_texture_to_texture(
-            sized.camera.as_image_copy(),
-            sized.target.as_image_copy(),
-            extent,
-        );
+        encoder.copy_texture_to_texture(sized.camera.as_image_copy(), sized.target.as_image_copy(), extent);
         let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
             label: Some("makeup"),
             color_attachments: &[Some(wgpu::RenderPassColorAttachment {
                 view: &sized.target_view,
                 depth_slice: None,
                 resolve_target: None,
-                ops: wgpu::Operations {
-                    load: wgpu::LoadOp::Load,
-                    store: wgpu::StoreOp::Store,
-                },
+                ops: wgpu::Operations { load: wgpu::LoadOp::Load, store: wgpu::StoreOp::Store },
             })],
             ..Default::default()
         });
@@ -445,41 +361,25 @@ impl Renderer {
             pass.set_vertex_buffer(0, self.vertices.slice(..));
             pass.set_index_buffer(self.indices.slice(..), wgpu::IndexFormat::Uint16);
             for layer in &self.layers {
-                layer.draw(
-                    &mut pass,
-                    self.index_count,
-                    faces.len() as u32,
-                    VERTEX_COUNT as u32,
-                );
+                layer.draw(&mut pass, self.index_count, faces.len() as u32, VERTEX_COUNT as u32);
             }
         }
     }
 
     /// Renders makeup over `frame` for `faces` and waits for the GPU (no readback): for timing.
-    pub fn render_only(
-        &mut self,
-        frame: &RgbImage,
-        faces: &[FaceDraw<'_>],
-    ) -> Result<(), RenderError> {
+    pub fn render_only(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<(), RenderError> {
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
         self.encode(&mut encoder, frame, faces, 0.0);
         let index = self.ctx.queue.submit([encoder.finish()]);
         self.ctx
             .device
-            .poll(wgpu::PollType::Wait {
-                submission_index: Some(index),
-                timeout: None,
-            })
+            .poll(wgpu::PollType::Wait { submission_index: Some(index), timeout: None })
             .map_err(|e| RenderError::Readback(e.to_string()))?;
         Ok(())
     }
 
     /// Renders makeup over `frame` for `faces` and reads the result back (headless use).
-    pub fn render(
-        &mut self,
-        frame: &RgbImage,
-        faces: &[FaceDraw<'_>],
-    ) -> Result<RgbaImage, RenderError> {
+    pub fn render(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<RgbaImage, RenderError> {
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
         self.encode(&mut encoder, frame, faces, 0.0);
         let sized = self.sized.as_ref().expect("sized by encode");
@@ -494,11 +394,7 @@ impl Renderer {
                     rows_per_image: None,
                 },
             },
-            wgpu::Extent3d {
-                width: w,
-                height: h,
-                depth_or_array_layers: 1,
-            },
+            wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
         );
         let index = self.ctx.queue.submit([encoder.finish()]);
         let slice = sized.readback.slice(..);
@@ -508,19 +404,14 @@ impl Renderer {
         });
         self.ctx
             .device
-            .poll(wgpu::PollType::Wait {
-                submission_index: Some(index),
-                timeout: None,
-            })
+            .poll(wgpu::PollType::Wait { submission_index: Some(index), timeout: None })
             .map_err(|e| RenderError::Readback(e.to_string()))?;
         rx.recv()
             .map_err(|e| RenderError::Readback(e.to_string()))?
             .map_err(|e| RenderError::Readback(e.to_string()))?;
         let mut out = RgbaImage::new(w, h);
         {
-            let data = slice
-                .get_mapped_range()
-                .map_err(|e| RenderError::Readback(e.to_string()))?;
+            let data = slice.get_mapped_range().map_err(|e| RenderError::Readback(e.to_string()))?;
             for (row, chunk) in out.chunks_exact_mut((w * 4) as usize).enumerate() {
                 let start = row * sized.padded_row as usize;
                 chunk.copy_from_slice(&data[start..start + (w * 4) as usize]);

@@ -3,22 +3,10 @@
 
 /// Shared WGSL, in the order they are prepended.
 pub const COMMON: [(&str, &str); 4] = [
-    (
-        "common/srgb.wgsl",
-        include_str!("../../shaders/common/srgb.wgsl"),
-    ),
-    (
-        "common/blend.wgsl",
-        include_str!("../../shaders/common/blend.wgsl"),
-    ),
-    (
-        "common/noise.wgsl",
-        include_str!("../../shaders/common/noise.wgsl"),
-    ),
-    (
-        "common/face_mesh.wgsl",
-        include_str!("../../shaders/common/face_mesh.wgsl"),
-    ),
+    ("common/srgb.wgsl", include_str!("../../shaders/common/srgb.wgsl")),
+    ("common/blend.wgsl", include_str!("../../shaders/common/blend.wgsl")),
+    ("common/noise.wgsl", include_str!("../../shaders/common/noise.wgsl")),
+    ("common/face_mesh.wgsl", include_str!("../../shaders/common/face_mesh.wgsl")),
 ];
 
 /// A layer's complete module: the common files, then the layer's own source.

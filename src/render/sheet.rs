@@ -17,82 +17,34 @@ fn hex(s: &str) -> Srgb {
 
 /// The tiles of the sheet, in order, with a caption each.
 pub fn entries(bundled: &[Look]) -> Vec<(String, Look)> {
-    let mut out = vec![(
-        "original".to_string(),
-        Look {
-            name: "original".into(),
-            ..Look::default()
-        },
-    )];
-    out.extend(
-        bundled
-            .iter()
-            .map(|l| (format!("look: {}", l.name), l.clone())),
-    );
+    let mut out = vec![("original".to_string(), Look { name: "original".into(), ..Look::default() })];
+    out.extend(bundled.iter().map(|l| (format!("look: {}", l.name), l.clone())));
     for finish in Finish::ALL {
-        let lipstick = Lipstick {
-            color: hex("#B0153A"),
-            finish,
-            opacity: 1.0,
-            liner: None,
-        };
+        let lipstick = Lipstick { color: hex("#B0153A"), finish, opacity: 1.0, liner: None };
         out.push((
             format!("lipstick: {}", finish.name()),
-            Look {
-                name: finish.name().into(),
-                lipstick: Some(lipstick),
-                ..Look::default()
-            },
+            Look { name: finish.name().into(), lipstick: Some(lipstick), ..Look::default() },
         ));
     }
     let only = |name: &str, f: &dyn Fn(&mut Look)| {
-        let mut l = Look {
-            name: name.into(),
-            ..Look::default()
-        };
+        let mut l = Look { name: name.into(), ..Look::default() };
         f(&mut l);
         (format!("layer: {name}"), l)
     };
     out.push(only("foundation", &|l| {
-        l.foundation = Some(Foundation {
-            color: hex("#EBC8AE"),
-            opacity: 0.6,
-            smoothing: 1.0,
-        })
+        l.foundation = Some(Foundation { color: hex("#EBC8AE"), opacity: 0.6, smoothing: 1.0 })
     }));
-    out.push(only("blush", &|l| {
-        l.blush = Some(Blush {
-            color: hex("#E07A7A"),
-            opacity: 0.8,
-        })
-    }));
+    out.push(only("blush", &|l| l.blush = Some(Blush { color: hex("#E07A7A"), opacity: 0.8 })));
     out.push(only("eyeshadow", &|l| {
-        l.eyeshadow = Some(Eyeshadow {
-            colors: vec![hex("#4A3328"), hex("#8C6239"), hex("#D4AF7A")],
-            opacity: 0.9,
-        })
+        l.eyeshadow = Some(Eyeshadow { colors: vec![hex("#4A3328"), hex("#8C6239"), hex("#D4AF7A")], opacity: 0.9 })
     }));
     out.push(only("eyeliner", &|l| {
-        l.eyeliner = Some(Eyeliner {
-            color: hex("#111111"),
-            thickness: 0.7,
-            wing: 0.8,
-            opacity: 1.0,
-        })
+        l.eyeliner = Some(Eyeliner { color: hex("#111111"), thickness: 0.7, wing: 0.8, opacity: 1.0 })
     }));
-    out.push(only("brows", &|l| {
-        l.brows = Some(Brows {
-            color: hex("#3A2A22"),
-            opacity: 0.8,
-        })
-    }));
+    out.push(only("brows", &|l| l.brows = Some(Brows { color: hex("#3A2A22"), opacity: 0.8 })));
     out.push(only("lip liner", &|l| {
-        l.lipstick = Some(Lipstick {
-            color: hex("#C98A7A"),
-            finish: Finish::Satin,
-            opacity: 0.8,
-            liner: Some(hex("#7A2030")),
-        })
+        l.lipstick =
+            Some(Lipstick { color: hex("#C98A7A"), finish: Finish::Satin, opacity: 0.8, liner: Some(hex("#7A2030")) })
     }));
     out
 }
@@ -113,13 +65,7 @@ pub fn render(
     let y0 = (centre.y - side / 2.0).clamp(0.0, frame.height() as f32 - side) as u32;
     let rows = (entries.len() as u32).div_ceil(columns);
     let mut sheet = RgbImage::from_pixel(columns * TILE, rows * TILE, image::Rgb([32, 32, 32]));
-    let draws: Vec<FaceDraw> = faces
-        .iter()
-        .map(|l| FaceDraw {
-            landmarks: l,
-            strength: 1.0,
-        })
-        .collect();
+    let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
     for (i, (_, look)) in entries.iter().enumerate() {
         renderer.set_look(look);
         let out = image::DynamicImage::ImageRgba8(renderer.render(frame, &draws)?).to_rgb8();

@@ -25,15 +25,8 @@ fn luma_at(frame: &RgbImage, x: f32, y: f32, lut: &[f32; 256]) -> f32 {
     let mut sum = 0.0;
     for dy in -1..=1 {
         for dx in -1..=1 {
-            let p = frame
-                .get_pixel(
-                    (cx + dx).clamp(0, w - 1) as u32,
-                    (cy + dy).clamp(0, h - 1) as u32,
-                )
-                .0;
-            sum += 0.2126 * lut[p[0] as usize]
-                + 0.7152 * lut[p[1] as usize]
-                + 0.0722 * lut[p[2] as usize];
+            let p = frame.get_pixel((cx + dx).clamp(0, w - 1) as u32, (cy + dy).clamp(0, h - 1) as u32).0;
+            sum += 0.2126 * lut[p[0] as usize] + 0.7152 * lut[p[1] as usize] + 0.0722 * lut[p[2] as usize];
         }
     }
     sum / 9.0
@@ -54,19 +47,8 @@ pub fn measure(frame: &RgbImage, landmarks: &[Vec3]) -> FaceStats {
         / LIPS_OUTER.len() as f32;
     let skin: f32 = SKIN_SAMPLES
         .iter()
-        .map(|&i| {
-            luma_at(
-                frame,
-                landmarks[i as usize].x,
-                landmarks[i as usize].y,
-                &lut,
-            )
-        })
+        .map(|&i| luma_at(frame, landmarks[i as usize].x, landmarks[i as usize].y, &lut))
         .sum::<f32>()
         / SKIN_SAMPLES.len() as f32;
-    FaceStats {
-        lip_luma: lip.max(1e-3),
-        skin_luma: skin.max(1e-3),
-        iod_px: inter_ocular(landmarks),
-    }
+    FaceStats { lip_luma: lip.max(1e-3), skin_luma: skin.max(1e-3), iod_px: inter_ocular(landmarks) }
 }

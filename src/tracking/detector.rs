@@ -39,12 +39,7 @@ pub struct Detection {
 impl Detection {
     /// The landmark crop for this face.
     pub fn roi(&self) -> Roi {
-        Roi::face_crop(
-            self.box_min,
-            self.box_max,
-            self.keypoints[0],
-            self.keypoints[1],
-        )
+        Roi::face_crop(self.box_min, self.box_max, self.keypoints[0], self.keypoints[1])
     }
 }
 
@@ -66,21 +61,13 @@ pub fn tiles(width: u32, height: u32) -> Vec<Roi> {
     while side >= MIN_TILE && side >= longest / 4.0 {
         let starts = |len: f32| -> Vec<f32> {
             let count = ((len - side) / (side / 2.0)).ceil().max(0.0) as usize + 1;
-            let step = if count > 1 {
-                (len - side) / (count - 1) as f32
-            } else {
-                0.0
-            };
+            let step = if count > 1 { (len - side) / (count - 1) as f32 } else { 0.0 };
             (0..count).map(|i| i as f32 * step).collect()
         };
         let (xs, ys) = (starts(width as f32), starts(height as f32));
         for &y in &ys {
             for &x in &xs {
-                out.push(Roi {
-                    center: Vec2::new(x, y) + side / 2.0,
-                    size: Vec2::splat(side),
-                    rotation: 0.0,
-                });
+                out.push(Roi { center: Vec2::new(x, y) + side / 2.0, size: Vec2::splat(side), rotation: 0.0 });
             }
         }
         side /= 2.0;
@@ -94,10 +81,7 @@ fn anchors() -> Vec<Vec2> {
     for (grid, per_cell) in [(16usize, 2usize), (8, 6)] {
         for y in 0..grid {
             for x in 0..grid {
-                let c = Vec2::new(
-                    (x as f32 + 0.5) / grid as f32,
-                    (y as f32 + 0.5) / grid as f32,
-                );
+                let c = Vec2::new((x as f32 + 0.5) / grid as f32, (y as f32 + 0.5) / grid as f32);
                 out.extend(std::iter::repeat_n(c, per_cell));
             }
         }
@@ -115,69 +99,36 @@ pub struct FaceDetector {
 impl FaceDetector {
     /// Loads the model.
     pub fn new(model: &std::path::Path, config: SessionConfig) -> Result<Self, TrackingError> {
-        Ok(Self {
-            session: runtime::session(model, config)?,
-            anchors: anchors(),
-            input: vec![0.0; INPUT * INPUT * 3],
-        })
+        Ok(Self { session: runtime::session(model, config)?, anchors: anchors(), input: vec![0.0; INPUT * INPUT * 3] })
     }
 
     /// Finds faces in the whole frame, best first.
     pub fn detect(&mut self, frame: &RgbImage) -> Result<Vec<Detection>, TrackingError> {
         let (w, h) = (frame.width() as f32, frame.height() as f32);
         let side = w.max(h);
-        let letterbox = Roi {
-            center: Vec2::new(w, h) * 0.5,
-            size: Vec2::splat(side),
-            rotation: 0.0,
-        };
+        let letterbox = Roi { center: Vec2::new(w, h) * 0.5, size: Vec2::splat(side), rotation: 0.0 };
         self.detect_in(frame, &letterbox)
     }
 
     /// Finds faces in the whole frame, then faces the whole-frame pass missed in `tiles` of it.
     /// Whole-frame detections win over tile ones, so faces MediaPipe finds keep its exact crops.
-    pub fn detect_tiled(
-        &mut self,
-        frame: &RgbImage,
-        tiles: &[Roi],
-    ) -> Result<Vec<Detection>, TrackingError> {
+    pub fn detect_tiled(&mut self, frame: &RgbImage, tiles: &[Roi]) -> Result<Vec<Detection>, TrackingError> {
         let whole = self.detect(frame)?;
         let mut extra = Vec::new();
         for tile in tiles {
             let limit = tile.size.x * MAX_FACE_IN_TILE;
             let found = self.detect_in(frame, tile)?;
-            extra.extend(
-                found
-                    .into_iter()
-                    .filter(|d| (d.box_max - d.box_min).max_element() <= limit),
-            );
+            extra.extend(found.into_iter().filter(|d| (d.box_max - d.box_min).max_element() <= limit));
         }
-        let overlaps_whole = |d: &Detection| {
-            whole
-                .iter()
-                .any(|k| box_iou(k.box_min, k.box_max, d.box_min, d.box_max) > NMS_IOU)
-        };
-        let extra: Vec<Detection> = suppress(extra)
-            .into_iter()
-            .filter(|d| !overlaps_whole(d))
-            .collect();
+        let overlaps_whole =
+            |d: &Detection| whole.iter().any(|k| box_iou(k.box_min, k.box_max, d.box_min, d.box_max) > NMS_IOU);
+        let extra: Vec<Detection> = suppress(extra).into_iter().filter(|d| !overlaps_whole(d)).collect();
         Ok(whole.into_iter().chain(extra).collect())
     }
 
     /// Finds faces inside an axis-aligned square of the frame (black outside the frame).
-    pub fn detect_in(
-        &mut self,
-        frame: &RgbImage,
-        square: &Roi,
-    ) -> Result<Vec<Detection>, TrackingError> {
-        crop_to_tensor(
-            frame,
-            square,
-            INPUT,
-            Border::Zero,
-            ValueRange::SIGNED,
-            &mut self.input,
-        );
+    pub fn detect_in(&mut self, frame: &RgbImage, square: &Roi) -> Result<Vec<Detection>, TrackingError> {
+        crop_to_tensor(frame, square, INPUT, Border::Zero, ValueRange::SIGNED, &mut self.input);
         let input = TensorRef::from_array_view(([1usize, INPUT, INPUT, 3], self.input.as_slice()))?;
         let outputs = self.session.run(ort::inputs![input])?;
         let (_, boxes) = outputs["regressors"].try_extract_tensor::<f32>()?;
@@ -210,14 +161,8 @@ fn decode(boxes: &[f32], scores: &[f32], anchors: &[Vec2]) -> Vec<Detection> {
             let r = &boxes[i * COORDS..(i + 1) * COORDS];
             let center = Vec2::new(r[0], r[1]) / scale + *anchor;
             let half = Vec2::new(r[2], r[3]) / scale * 0.5;
-            let keypoints =
-                std::array::from_fn(|k| Vec2::new(r[4 + 2 * k], r[5 + 2 * k]) / scale + *anchor);
-            Some(Detection {
-                score,
-                box_min: center - half,
-                box_max: center + half,
-                keypoints,
-            })
+            let keypoints = std::array::from_fn(|k| Vec2::new(r[4 + 2 * k], r[5 + 2 * k]) / scale + *anchor);
+            Some(Detection { score, box_min: center - half, box_max: center + half, keypoints })
         })
         .collect()
 }
@@ -228,13 +173,10 @@ fn weighted_nms(mut dets: Vec<Detection>) -> Vec<Detection> {
     let mut out = Vec::new();
     while !dets.is_empty() {
         let top = dets[0].clone();
-        let (cluster, rest): (Vec<Detection>, Vec<Detection>) = dets
-            .into_iter()
-            .partition(|d| box_iou(top.box_min, top.box_max, d.box_min, d.box_max) > NMS_IOU);
+        let (cluster, rest): (Vec<Detection>, Vec<Detection>) =
+            dets.into_iter().partition(|d| box_iou(top.box_min, top.box_max, d.box_min, d.box_max) > NMS_IOU);
         let total: f32 = cluster.iter().map(|d| d.score).sum();
-        let avg = |f: &dyn Fn(&Detection) -> Vec2| {
-            cluster.iter().map(|d| f(d) * d.score).sum::<Vec2>() / total
-        };
+        let avg = |f: &dyn Fn(&Detection) -> Vec2| cluster.iter().map(|d| f(d) * d.score).sum::<Vec2>() / total;
         out.push(Detection {
             score: top.score,
             box_min: avg(&|d| d.box_min),
@@ -252,10 +194,7 @@ fn suppress(mut dets: Vec<Detection>) -> Vec<Detection> {
     dets.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut kept: Vec<Detection> = Vec::with_capacity(dets.len());
     for d in dets {
-        if kept
-            .iter()
-            .all(|k| box_iou(k.box_min, k.box_max, d.box_min, d.box_max) <= NMS_IOU)
-        {
+        if kept.iter().all(|k| box_iou(k.box_min, k.box_max, d.box_min, d.box_max) <= NMS_IOU) {
             kept.push(d);
         }
     }
@@ -282,21 +221,12 @@ mod tests {
     }
 
     fn det(score: f32, min: f32, max: f32) -> Detection {
-        Detection {
-            score,
-            box_min: Vec2::splat(min),
-            box_max: Vec2::splat(max),
-            keypoints: [Vec2::splat(min); 6],
-        }
+        Detection { score, box_min: Vec2::splat(min), box_max: Vec2::splat(max), keypoints: [Vec2::splat(min); 6] }
     }
 
     #[test]
     fn overlapping_boxes_are_averaged_by_score() {
-        let out = weighted_nms(vec![
-            det(0.6, 2.0, 12.0),
-            det(0.9, 0.0, 10.0),
-            det(0.7, 50.0, 60.0),
-        ]);
+        let out = weighted_nms(vec![det(0.6, 2.0, 12.0), det(0.9, 0.0, 10.0), det(0.7, 50.0, 60.0)]);
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].score, 0.9);
         let expected = (0.9 * 0.0 + 0.6 * 2.0) / 1.5;
@@ -319,11 +249,7 @@ mod tests {
         // Every point of the frame lies in some tile.
         for (x, y) in [(0.0, 0.0), (1279.0, 719.0), (640.0, 360.0), (1000.0, 100.0)] {
             let p = Vec2::new(x, y);
-            assert!(
-                t.iter()
-                    .any(|r| (p - r.center).abs().max_element() <= 320.0),
-                "{p} uncovered"
-            );
+            assert!(t.iter().any(|r| (p - r.center).abs().max_element() <= 320.0), "{p} uncovered");
         }
     }
 

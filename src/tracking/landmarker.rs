@@ -33,17 +33,9 @@ pub struct Landmarker {
 
 impl Landmarker {
     /// Loads the model of the given kind from `path`.
-    pub fn new(
-        path: &std::path::Path,
-        kind: ModelKind,
-        config: SessionConfig,
-    ) -> Result<Self, TrackingError> {
+    pub fn new(path: &std::path::Path, kind: ModelKind, config: SessionConfig) -> Result<Self, TrackingError> {
         let n = kind.input_size();
-        Ok(Self {
-            session: runtime::session(path, config)?,
-            kind,
-            input: vec![0.0; n * n * 3],
-        })
+        Ok(Self { session: runtime::session(path, config)?, kind, input: vec![0.0; n * n * 3] })
     }
 
     /// Which model this is.
@@ -54,24 +46,14 @@ impl Landmarker {
     /// Runs the model on the crop `roi` of `frame`.
     pub fn run(&mut self, frame: &RgbImage, roi: &Roi) -> Result<FaceLandmarks, TrackingError> {
         let n = self.kind.input_size();
-        crop_to_tensor(
-            frame,
-            roi,
-            n,
-            Border::Replicate,
-            ValueRange::UNIT,
-            &mut self.input,
-        );
+        crop_to_tensor(frame, roi, n, Border::Replicate, ValueRange::UNIT, &mut self.input);
         let input = TensorRef::from_array_view(([1usize, n, n, 3], self.input.as_slice()))?;
         let outputs = self.session.run(ort::inputs![input])?;
         let (_, raw) = outputs[self.kind.landmarks_output()].try_extract_tensor::<f32>()?;
         let (_, presence) = outputs[self.kind.presence_output()].try_extract_tensor::<f32>()?;
         let count = self.kind.landmark_count();
         if raw.len() < count * 3 || presence.is_empty() {
-            return Err(TrackingError::UnexpectedOutput {
-                expected: count * 3,
-                got: raw.len(),
-            });
+            return Err(TrackingError::UnexpectedOutput { expected: count * 3, got: raw.len() });
         }
         let side = n as f32;
         let points = raw[..count * 3]
@@ -81,9 +63,6 @@ impl Landmarker {
                 Vec3::new(xy.x, xy.y, p[2] / side * roi.size.x)
             })
             .collect();
-        Ok(FaceLandmarks {
-            points,
-            presence: sigmoid(presence[0]),
-        })
+        Ok(FaceLandmarks { points, presence: sigmoid(presence[0]) })
     }
 }

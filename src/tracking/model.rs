@@ -3,17 +3,7 @@
 use std::path::{Path, PathBuf};
 
 /// The two face-mesh models Vanity ships: a fast one and a precise one with irises.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    clap::ValueEnum,
-    serde::Serialize,
-    serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelKind {
     /// MediaPipe Face Mesh v1: 468 points from a 192×192 crop.
@@ -89,9 +79,7 @@ impl ModelPaths {
         if let Some(dir) = std::env::var_os("VANITY_MODELS") {
             return Self::new(dir);
         }
-        let beside_exe = std::env::current_exe()
-            .ok()
-            .and_then(|e| e.parent().map(|d| d.join("models")));
+        let beside_exe = std::env::current_exe().ok().and_then(|e| e.parent().map(|d| d.join("models")));
         match beside_exe {
             Some(dir) if dir.join("face_detector.onnx").is_file() => Self::new(dir),
             _ => Self::new(crate::runtime::project_dir().join("models")),

@@ -29,22 +29,13 @@ impl Roi {
         let d = to - from;
         let rotation = normalize_radians(-(-d.y).atan2(d.x));
         let side = (box_max - box_min).max_element() * ROI_SCALE;
-        Self {
-            center: (box_min + box_max) * 0.5,
-            size: Vec2::splat(side),
-            rotation,
-        }
+        Self { center: (box_min + box_max) * 0.5, size: Vec2::splat(side), rotation }
     }
 
     /// The next frame's crop from this frame's landmarks (tracking mode).
     pub fn from_landmarks(landmarks: &[Vec3]) -> Self {
         let (lo, hi) = bounds(landmarks);
-        Self::face_crop(
-            lo,
-            hi,
-            landmarks[EYE_CORNER_LEFT].truncate(),
-            landmarks[EYE_CORNER_RIGHT].truncate(),
-        )
+        Self::face_crop(lo, hi, landmarks[EYE_CORNER_LEFT].truncate(), landmarks[EYE_CORNER_RIGHT].truncate())
     }
 
     /// Maps a point given in crop-normalised coordinates (0..1 across the crop) to image pixels.
@@ -68,10 +59,9 @@ impl Roi {
 
 /// Axis-aligned bounds of a set of landmarks (x and y only).
 pub fn bounds(landmarks: &[Vec3]) -> (Vec2, Vec2) {
-    landmarks.iter().fold(
-        (Vec2::splat(f32::MAX), Vec2::splat(f32::MIN)),
-        |(lo, hi), p| (lo.min(p.truncate()), hi.max(p.truncate())),
-    )
+    landmarks.iter().fold((Vec2::splat(f32::MAX), Vec2::splat(f32::MIN)), |(lo, hi), p| {
+        (lo.min(p.truncate()), hi.max(p.truncate()))
+    })
 }
 
 /// Intersection over union of two axis-aligned boxes given by their corners.
@@ -97,12 +87,8 @@ mod tests {
 
     #[test]
     fn level_eyes_give_no_rotation_and_square_crop() {
-        let roi = Roi::face_crop(
-            Vec2::new(10.0, 20.0),
-            Vec2::new(50.0, 100.0),
-            Vec2::new(20.0, 40.0),
-            Vec2::new(40.0, 40.0),
-        );
+        let roi =
+            Roi::face_crop(Vec2::new(10.0, 20.0), Vec2::new(50.0, 100.0), Vec2::new(20.0, 40.0), Vec2::new(40.0, 40.0));
         assert!(roi.rotation.abs() < 1e-6);
         assert_eq!(roi.size, Vec2::splat(120.0));
         assert_eq!(roi.center, Vec2::new(30.0, 60.0));
@@ -111,17 +97,8 @@ mod tests {
     #[test]
     fn tilted_eyes_rotate_the_crop_so_they_become_level() {
         // Right eye lower on screen than the left one: head tilted clockwise.
-        let roi = Roi::face_crop(
-            Vec2::ZERO,
-            Vec2::splat(100.0),
-            Vec2::new(30.0, 40.0),
-            Vec2::new(70.0, 80.0),
-        );
-        assert!(
-            (roi.rotation - std::f32::consts::FRAC_PI_4).abs() < 1e-5,
-            "{}",
-            roi.rotation
-        );
+        let roi = Roi::face_crop(Vec2::ZERO, Vec2::splat(100.0), Vec2::new(30.0, 40.0), Vec2::new(70.0, 80.0));
+        assert!((roi.rotation - std::f32::consts::FRAC_PI_4).abs() < 1e-5, "{}", roi.rotation);
         // The crop's horizontal axis runs along the eye line.
         let a = roi.to_image(Vec2::new(0.25, 0.5));
         let b = roi.to_image(Vec2::new(0.75, 0.5));
@@ -131,16 +108,9 @@ mod tests {
 
     #[test]
     fn iou_of_identical_and_disjoint_boxes() {
-        let a = Roi {
-            center: Vec2::splat(10.0),
-            size: Vec2::splat(4.0),
-            rotation: 0.3,
-        };
+        let a = Roi { center: Vec2::splat(10.0), size: Vec2::splat(4.0), rotation: 0.3 };
         assert!((a.iou(&a) - 1.0).abs() < 1e-6);
-        let b = Roi {
-            center: Vec2::splat(100.0),
-            ..a
-        };
+        let b = Roi { center: Vec2::splat(100.0), ..a };
         assert_eq!(a.iou(&b), 0.0);
     }
 }

@@ -29,12 +29,7 @@ impl Default for OneEuroParams {
     /// 0.39–0.47× MediaPipe's raw wobble, panning 4 px/frame followed within about 1.3 px RMS,
     /// mouth opening one frame behind the raw landmarks.
     fn default() -> Self {
-        Self {
-            min_cutoff: 0.5,
-            beta: 10.0,
-            derivative_cutoff: 0.7,
-            shape_cutoff: 2.0,
-        }
+        Self { min_cutoff: 0.5, beta: 10.0, derivative_cutoff: 0.7, shape_cutoff: 2.0 }
     }
 }
 
@@ -160,11 +155,7 @@ mod tests {
     fn still_jitter_is_damped() {
         let mut s = LandmarkSmoother::new(OneEuroParams::default());
         let raw: Vec<Vec<Vec3>> = (0..90).map(|f| face(0.0, f)).collect();
-        let smooth: Vec<Vec<Vec3>> = raw
-            .iter()
-            .enumerate()
-            .map(|(f, p)| s.apply(p, f as f64 / FPS, 200.0))
-            .collect();
+        let smooth: Vec<Vec<Vec3>> = raw.iter().enumerate().map(|(f, p)| s.apply(p, f as f64 / FPS, 200.0)).collect();
         let (r, w) = (wobble(&raw[10..]), wobble(&smooth[10..]));
         assert!(w < 0.5 * r, "wobble {w} vs raw {r}");
     }
@@ -177,12 +168,7 @@ mod tests {
             let offset = 4.0 * f.saturating_sub(10) as f32;
             let out = s.apply(&face(offset, f), f as f64 / FPS, 200.0);
             let truth = face(offset, usize::MAX / 2);
-            let err = out
-                .iter()
-                .zip(&truth)
-                .map(|(a, b)| (a.x - b.x).abs())
-                .sum::<f32>()
-                / out.len() as f32;
+            let err = out.iter().zip(&truth).map(|(a, b)| (a.x - b.x).abs()).sum::<f32>() / out.len() as f32;
             if f >= 40 {
                 worst = worst.max(err);
             }

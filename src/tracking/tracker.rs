@@ -73,9 +73,7 @@ impl Face {
 
 /// Distance between the outer eye corners (landmarks 33 and 263).
 pub fn inter_ocular(points: &[Vec3]) -> f32 {
-    points[EYE_CORNER_LEFT]
-        .truncate()
-        .distance(points[EYE_CORNER_RIGHT].truncate())
+    points[EYE_CORNER_LEFT].truncate().distance(points[EYE_CORNER_RIGHT].truncate())
 }
 
 /// Time spent in each stage of the last call, for benchmarks.
@@ -112,8 +110,7 @@ impl Tracker {
     /// Loads both models.
     pub fn new(paths: &ModelPaths, config: TrackerConfig) -> Result<Self, TrackingError> {
         let detector = FaceDetector::new(&paths.detector(), config.session)?;
-        let landmarker =
-            Landmarker::new(&paths.landmarks(config.model), config.model, config.session)?;
+        let landmarker = Landmarker::new(&paths.landmarks(config.model), config.model, config.session)?;
         Ok(Self {
             config,
             detector,
@@ -147,20 +144,12 @@ impl Tracker {
     pub fn detect_image(&mut self, frame: &RgbImage) -> Result<Vec<Face>, TrackingError> {
         self.times = StageTimes::default();
         let tiles = tiles(frame.width(), frame.height());
-        let rois: Vec<Roi> = self
-            .detect(frame, &tiles)?
-            .iter()
-            .map(Detection::roi)
-            .collect();
+        let rois: Vec<Roi> = self.detect(frame, &tiles)?.iter().map(Detection::roi).collect();
         let mut faces = Vec::new();
         for roi in rois {
             if let Some(lm) = self.landmarks(frame, &roi)? {
                 let id = faces.len() as u64;
-                faces.push(Face {
-                    id,
-                    score: lm.presence,
-                    landmarks: lm.points,
-                });
+                faces.push(Face { id, score: lm.presence, landmarks: lm.points });
             }
         }
         Ok(dedupe(faces, |f| &f.landmarks))
@@ -169,12 +158,8 @@ impl Tracker {
     /// Tracks faces in the next frame of a sequence seen at `time` seconds.
     pub fn track(&mut self, frame: &RgbImage, time: f64) -> Result<Vec<Face>, TrackingError> {
         self.times = StageTimes::default();
-        let mut candidates: Vec<(Option<Track>, Roi)> = self
-            .tracks
-            .drain(..)
-            .map(|t| (t.roi, Some(t)))
-            .map(|(r, t)| (t, r))
-            .collect();
+        let mut candidates: Vec<(Option<Track>, Roi)> =
+            self.tracks.drain(..).map(|t| (t.roi, Some(t))).map(|(r, t)| (t, r)).collect();
         let looking = candidates.is_empty()
             || (candidates.len() < self.config.max_faces
                 && self.frames_since_detect + 1 >= self.config.detect_interval);
@@ -183,11 +168,7 @@ impl Tracker {
             let free = self.config.max_faces - candidates.len();
             // One tile per search, in turn, keeps the cost of looking for small faces low.
             let tiles = tiles(frame.width(), frame.height());
-            let tile: Vec<Roi> = tiles
-                .get(self.searches % tiles.len().max(1))
-                .copied()
-                .into_iter()
-                .collect();
+            let tile: Vec<Roi> = tiles.get(self.searches % tiles.len().max(1)).copied().into_iter().collect();
             self.searches += 1;
             let new: Vec<Roi> = self
                 .detect(frame, &tile)?
@@ -235,11 +216,7 @@ impl Tracker {
                 None => lm.points,
             };
             track.roi = raw_roi;
-            faces.push(Face {
-                id: track.id,
-                score: lm.presence,
-                landmarks,
-            });
+            faces.push(Face { id: track.id, score: lm.presence, landmarks });
             self.tracks.push(track);
         }
         self.times.smooth_ms += start.elapsed().as_secs_f64() * 1e3;
@@ -256,11 +233,7 @@ impl Tracker {
     }
 
     /// Landmarks in `roi`, or None when the model says there is no face there.
-    fn landmarks(
-        &mut self,
-        frame: &RgbImage,
-        roi: &Roi,
-    ) -> Result<Option<FaceLandmarks>, TrackingError> {
+    fn landmarks(&mut self, frame: &RgbImage, roi: &Roi) -> Result<Option<FaceLandmarks>, TrackingError> {
         let start = Instant::now();
         let lm = self.landmarker.run(frame, roi)?;
         self.times.landmarks_ms += start.elapsed().as_secs_f64() * 1e3;
@@ -274,10 +247,7 @@ fn dedupe<T>(items: Vec<T>, points: impl Fn(&T) -> &Vec<Vec3>) -> Vec<T> {
     let mut boxes: Vec<(Vec2, Vec2)> = Vec::new();
     for item in items {
         let (lo, hi) = bounds(points(&item));
-        if boxes
-            .iter()
-            .all(|(a, b)| super::roi::box_iou(*a, *b, lo, hi) <= SAME_FACE_IOU)
-        {
+        if boxes.iter().all(|(a, b)| super::roi::box_iou(*a, *b, lo, hi) <= SAME_FACE_IOU) {
             boxes.push((lo, hi));
             kept.push(item);
         }

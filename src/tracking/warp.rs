@@ -32,10 +32,7 @@ pub struct ValueRange {
 
 impl ValueRange {
     /// The detector's input range.
-    pub const SIGNED: Self = Self {
-        min: -1.0,
-        max: 1.0,
-    };
+    pub const SIGNED: Self = Self { min: -1.0, max: 1.0 };
     /// The landmark models' input range.
     pub const UNIT: Self = Self { min: 0.0, max: 1.0 };
 }
@@ -44,19 +41,8 @@ impl ValueRange {
 ///
 /// Output pixel (i, j) reads the frame at `roi.to_image((i/n, j/n))`, as OpenCV's warp does for a
 /// rectangle whose corners map to the output's corners.
-pub fn crop_to_tensor(
-    src: &RgbImage,
-    roi: &Roi,
-    n: usize,
-    border: Border,
-    range: ValueRange,
-    dst: &mut [f32],
-) {
-    assert_eq!(
-        dst.len(),
-        n * n * 3,
-        "tensor buffer does not match the crop size"
-    );
+pub fn crop_to_tensor(src: &RgbImage, roi: &Roi, n: usize, border: Border, range: ValueRange, dst: &mut [f32]) {
+    assert_eq!(dst.len(), n * n * 3, "tensor buffer does not match the crop size");
     let origin = roi.to_image(Vec2::ZERO);
     let step_x = roi.to_image(Vec2::new(1.0 / n as f32, 0.0)) - origin;
     let step_y = roi.to_image(Vec2::new(0.0, 1.0 / n as f32)) - origin;
@@ -81,19 +67,12 @@ pub fn crop_to_tensor(
             let (x0, y0) = (qx >> SUBPIXEL_BITS, qy >> SUBPIXEL_BITS);
             // Bilinear weights in 1/1024ths, as OpenCV's fixed-point remap computes them.
             let (fx, fy) = ((qx & mask) as u32, (qy & mask) as u32);
-            let weights = [
-                (32 - fx) * (32 - fy),
-                fx * (32 - fy),
-                (32 - fx) * fy,
-                fx * fy,
-            ];
+            let weights = [(32 - fx) * (32 - fy), fx * (32 - fy), (32 - fx) * fy, fx * fy];
             if x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h {
                 // Fast path: all four neighbours inside the frame.
                 let k = y0 as usize * stride + x0 as usize * 3;
                 let a: &[u8; 6] = pixels[k..k + 6].try_into().expect("6 bytes");
-                let b: &[u8; 6] = pixels[k + stride..k + stride + 6]
-                    .try_into()
-                    .expect("6 bytes");
+                let b: &[u8; 6] = pixels[k + stride..k + stride + 6].try_into().expect("6 bytes");
                 for c in 0..3 {
                     let v = a[c] as u32 * weights[0]
                         + a[c + 3] as u32 * weights[1]
@@ -111,18 +90,9 @@ pub fn crop_to_tensor(
                     let k = y as usize * stride + x as usize * 3;
                     [pixels[k], pixels[k + 1], pixels[k + 2]]
                 };
-                let corners = [
-                    fetch(x0, y0),
-                    fetch(x0 + 1, y0),
-                    fetch(x0, y0 + 1),
-                    fetch(x0 + 1, y0 + 1),
-                ];
+                let corners = [fetch(x0, y0), fetch(x0 + 1, y0), fetch(x0, y0 + 1), fetch(x0 + 1, y0 + 1)];
                 for c in 0..3 {
-                    let v: u32 = corners
-                        .iter()
-                        .zip(weights)
-                        .map(|(p, wt)| p[c] as u32 * wt)
-                        .sum();
+                    let v: u32 = corners.iter().zip(weights).map(|(p, wt)| p[c] as u32 * wt).sum();
                     out[c] = lut[((v + 512) >> 10) as usize];
                 }
             }
@@ -141,19 +111,13 @@ mod tests {
     use super::*;
 
     fn gradient(w: u32, h: u32) -> RgbImage {
-        RgbImage::from_fn(w, h, |x, y| {
-            image::Rgb([(x * 10) as u8, (y * 10) as u8, 200])
-        })
+        RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 10) as u8, (y * 10) as u8, 200]))
     }
 
     #[test]
     fn identity_crop_reproduces_pixels() {
         let img = gradient(8, 8);
-        let roi = Roi {
-            center: Vec2::splat(4.0),
-            size: Vec2::splat(8.0),
-            rotation: 0.0,
-        };
+        let roi = Roi { center: Vec2::splat(4.0), size: Vec2::splat(8.0), rotation: 0.0 };
         let mut t = vec![0.0; 8 * 8 * 3];
         crop_to_tensor(&img, &roi, 8, Border::Zero, ValueRange::UNIT, &mut t);
         for (i, v) in t.iter().enumerate() {
@@ -166,29 +130,18 @@ mod tests {
     fn borders_are_black_or_replicated() {
         let img = RgbImage::from_pixel(4, 4, image::Rgb([255, 255, 255]));
         // A crop twice the frame's size: its corners lie outside the frame.
-        let roi = Roi {
-            center: Vec2::splat(2.0),
-            size: Vec2::splat(8.0),
-            rotation: 0.0,
-        };
+        let roi = Roi { center: Vec2::splat(2.0), size: Vec2::splat(8.0), rotation: 0.0 };
         let mut t = vec![0.0; 8 * 8 * 3];
         crop_to_tensor(&img, &roi, 8, Border::Zero, ValueRange::SIGNED, &mut t);
         assert_eq!(t[0], -1.0, "outside reads black");
         crop_to_tensor(&img, &roi, 8, Border::Replicate, ValueRange::SIGNED, &mut t);
-        assert!(
-            t.iter().all(|&v| v == 1.0),
-            "replicated border keeps the edge colour"
-        );
+        assert!(t.iter().all(|&v| v == 1.0), "replicated border keeps the edge colour");
     }
 
     #[test]
     fn half_turn_flips_the_crop() {
         let img = gradient(8, 8);
-        let roi = Roi {
-            center: Vec2::splat(4.0),
-            size: Vec2::splat(8.0),
-            rotation: std::f32::consts::PI,
-        };
+        let roi = Roi { center: Vec2::splat(4.0), size: Vec2::splat(8.0), rotation: std::f32::consts::PI };
         let mut t = vec![0.0; 8 * 8 * 3];
         crop_to_tensor(&img, &roi, 8, Border::Replicate, ValueRange::UNIT, &mut t);
         // Output (1,1) reads frame (7,7) after a half turn about (4,4).

@@ -30,10 +30,7 @@ pub struct RefFace {
 
 impl RefFace {
     pub fn points(&self) -> Vec<Vec3> {
-        self.landmarks
-            .iter()
-            .map(|p| Vec3::from_array(*p))
-            .collect()
+        self.landmarks.iter().map(|p| Vec3::from_array(*p)).collect()
     }
 }
 
@@ -73,11 +70,7 @@ fn iou(a: &[Vec3], b: &[Vec3]) -> f32 {
 /// Mean 2-D landmark distance divided by the reference's inter-ocular distance.
 pub fn relative_error(ours: &[Vec3], reference: &[Vec3]) -> f32 {
     assert_eq!(ours.len(), reference.len(), "landmark counts differ");
-    let sum: f32 = ours
-        .iter()
-        .zip(reference)
-        .map(|(o, r)| Vec2::distance(o.truncate(), r.truncate()))
-        .sum();
+    let sum: f32 = ours.iter().zip(reference).map(|(o, r)| Vec2::distance(o.truncate(), r.truncate())).sum();
     sum / ours.len() as f32 / inter_ocular(reference)
 }
 
@@ -105,15 +98,8 @@ pub fn match_errors(ours: &[Vec<Vec3>], reference: &[RefFace], what: &str) -> Ve
                 .iter()
                 .max_by(|a, b| iou(a, r).total_cmp(&iou(b, r)))
                 .unwrap_or_else(|| panic!("{what}: MediaPipe found a face we did not"));
-            assert!(
-                iou(best, r) > 0.5,
-                "{what}: MediaPipe found a face we did not (best overlap {})",
-                iou(best, r)
-            );
-            group
-                .iter()
-                .map(|r| relative_error(best, r))
-                .fold(f32::MAX, f32::min)
+            assert!(iou(best, r) > 0.5, "{what}: MediaPipe found a face we did not (best overlap {})", iou(best, r));
+            group.iter().map(|r| relative_error(best, r)).fold(f32::MAX, f32::min)
         })
         .collect()
 }

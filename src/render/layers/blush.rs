@@ -4,12 +4,8 @@ use super::{LayerParams, LayerSpec, MULTIPLY, linear};
 use crate::looks::Look;
 
 /// The blush layer.
-pub const SPEC: LayerSpec = LayerSpec {
-    name: "blush",
-    source: include_str!("../../../shaders/layers/blush.wgsl"),
-    blend: MULTIPLY,
-    params,
-};
+pub const SPEC: LayerSpec =
+    LayerSpec { name: "blush", source: include_str!("../../../shaders/layers/blush.wgsl"), blend: MULTIPLY, params };
 
 fn params(look: &Look) -> Option<LayerParams> {
     let b = look.blush.as_ref()?;

@@ -4,12 +4,8 @@ use super::{LayerParams, LayerSpec, OVER, linear};
 use crate::looks::Look;
 
 /// The brow layer.
-pub const SPEC: LayerSpec = LayerSpec {
-    name: "brows",
-    source: include_str!("../../../shaders/layers/brows.wgsl"),
-    blend: OVER,
-    params,
-};
+pub const SPEC: LayerSpec =
+    LayerSpec { name: "brows", source: include_str!("../../../shaders/layers/brows.wgsl"), blend: OVER, params };
 
 fn params(look: &Look) -> Option<LayerParams> {
     let b = look.brows.as_ref()?;

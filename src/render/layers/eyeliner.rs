@@ -4,12 +4,8 @@ use super::{LayerParams, LayerSpec, OVER, linear};
 use crate::looks::Look;
 
 /// The eyeliner layer.
-pub const SPEC: LayerSpec = LayerSpec {
-    name: "eyeliner",
-    source: include_str!("../../../shaders/layers/eyeliner.wgsl"),
-    blend: OVER,
-    params,
-};
+pub const SPEC: LayerSpec =
+    LayerSpec { name: "eyeliner", source: include_str!("../../../shaders/layers/eyeliner.wgsl"), blend: OVER, params };
 
 fn params(look: &Look) -> Option<LayerParams> {
     let e = look.eyeliner.as_ref()?;

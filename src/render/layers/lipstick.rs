@@ -4,12 +4,8 @@ use super::{LayerParams, LayerSpec, OVER, linear};
 use crate::looks::{Finish, Look};
 
 /// The lipstick layer.
-pub const SPEC: LayerSpec = LayerSpec {
-    name: "lipstick",
-    source: include_str!("../../../shaders/layers/lipstick.wgsl"),
-    blend: OVER,
-    params,
-};
+pub const SPEC: LayerSpec =
+    LayerSpec { name: "lipstick", source: include_str!("../../../shaders/layers/lipstick.wgsl"), blend: OVER, params };
 
 /// Finish number as the shader reads it.
 fn finish_id(f: Finish) -> f32 {

@@ -61,14 +61,8 @@ pub const MULTIPLY: wgpu::BlendState = wgpu::BlendState {
 };
 
 /// Every layer, bottom to top: foundation → blush → eyeshadow → eyeliner → brows → lipstick.
-pub const ORDER: [LayerSpec; 6] = [
-    foundation::SPEC,
-    blush::SPEC,
-    eyeshadow::SPEC,
-    eyeliner::SPEC,
-    brows::SPEC,
-    lipstick::SPEC,
-];
+pub const ORDER: [LayerSpec; 6] =
+    [foundation::SPEC, blush::SPEC, eyeshadow::SPEC, eyeliner::SPEC, brows::SPEC, lipstick::SPEC];
 
 /// A layer's pipeline and uniform buffer, built once.
 pub struct LayerPipeline {
@@ -109,10 +103,7 @@ impl LayerPipeline {
                 compilation_options: Default::default(),
                 buffers: &[Some(vertex_layout)],
             },
-            primitive: wgpu::PrimitiveState {
-                cull_mode: None,
-                ..Default::default()
-            },
+            primitive: wgpu::PrimitiveState { cull_mode: None, ..Default::default() },
             depth_stencil: None,
             multisample: wgpu::MultisampleState::default(),
             fragment: Some(wgpu::FragmentState {
@@ -137,18 +128,9 @@ impl LayerPipeline {
         let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some(spec.name),
             layout: layer_layout,
-            entries: &[wgpu::BindGroupEntry {
-                binding: 0,
-                resource: uniform.as_entire_binding(),
-            }],
+            entries: &[wgpu::BindGroupEntry { binding: 0, resource: uniform.as_entire_binding() }],
         });
-        Self {
-            spec,
-            pipeline,
-            uniform,
-            bind_group,
-            enabled: false,
-        }
+        Self { spec, pipeline, uniform, bind_group, enabled: false }
     }
 
     /// Uploads this layer's numbers for `look` (uniforms only; nothing is rebuilt).
@@ -168,13 +150,7 @@ impl LayerPipeline {
     }
 
     /// Records this layer's draws: the face mesh once per face.
-    pub fn draw(
-        &self,
-        pass: &mut wgpu::RenderPass<'_>,
-        index_count: u32,
-        faces: u32,
-        vertices_per_face: u32,
-    ) {
+    pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>, index_count: u32, faces: u32, vertices_per_face: u32) {
         if !self.enabled {
             return;
         }

@@ -1,0 +1,615 @@
+//! The mirror window: winit event loop on the UI thread, wgpu makeup, egui panel.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, TextureId, Vec2};
+use winit::application::ApplicationHandler;
+use winit::event::{ElementState, WindowEvent};
+use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop};
+use winit::keyboard::{Key, NamedKey};
+use winit::window::{Fullscreen, Window, WindowId};
+
+use super::panel::{self, Action, PanelState, Tab};
+use super::settings::Settings;
+use super::stats::FrameStats;
+use super::{AppError, AppOptions, SourceArg};
+use crate::capture::FrameSource;
+use crate::capture::camera::{self, CameraSource};
+use crate::looks::{Catalog, Look};
+use crate::pipeline::{CaptureStatus, CaptureThread, FaceFader, TrackedFrame, TrackingThread};
+use crate::render::{FaceDraw, GpuContext, Renderer};
+use crate::tracking::{ModelKind, Tracker, TrackerConfig};
+
+/// PIN that leaves kiosk mode (typed, then Enter), unless `VANITY_KIOSK_PIN` sets another.
+const DEFAULT_KIOSK_PIN: &str = "2468";
+/// Seconds without a face before the kiosk shows its attract screen.
+const ATTRACT_AFTER: f32 = 3.0;
+/// Seconds without a face before the kiosk puts its default look back.
+const KIOSK_RESET_AFTER: f32 = 30.0;
+/// Look a kiosk starts with and returns to.
+const KIOSK_LOOK: &str = "natural";
+
+/// Opens the source: a camera (falling back to the bundled sample when there is none), or a file.
+fn open_source(opts: &AppOptions) -> Result<(CaptureThread, Option<String>, Option<u32>), AppError> {
+    match &opts.source {
+        SourceArg::Camera(index) => match CameraSource::open(*index, opts.width, opts.height, 30) {
+            Ok(cam) => {
+                let (index, w, h) = (*index, opts.width, opts.height);
+                let reopen = move || CameraSource::open(index, w, h, 30).map(|c| Box::new(c) as Box<dyn FrameSource>);
+                Ok((CaptureThread::spawn(reopen, Some(Box::new(cam)), true), None, Some(index)))
+            }
+            Err(e) => {
+                let sample = crate::runtime::project_dir().join("assets/samples/carphone.mp4");
+                tracing::warn!("{e}; showing {}", sample.display());
+                let note = format!("No camera found ({e}). Showing the sample video.");
+                Ok((CaptureThread::spawn_file(&sample, true)?, Some(note), None))
+            }
+        },
+        SourceArg::Path(p) => Ok((CaptureThread::spawn_file(p, true)?, None, None)),
+    }
+}
+
+fn tracker(opts: &AppOptions, model: ModelKind) -> Result<Tracker, AppError> {
+    Ok(Tracker::new(&opts.models, TrackerConfig { model, max_faces: opts.max_faces, ..TrackerConfig::default() })?)
+}
+
+/// GPU and window state, created once the event loop is running.
+struct Gfx {
+    window: Arc<Window>,
+    surface: wgpu::Surface<'static>,
+    config: wgpu::SurfaceConfiguration,
+    renderer: Renderer,
+    egui_state: egui_winit::State,
+    egui_renderer: egui_wgpu::Renderer,
+    /// Camera and made-up textures as egui sees them, with the renderer generation they belong to.
+    textures: Option<(TextureId, TextureId, u64)>,
+}
+
+struct Mirror {
+    opts: AppOptions,
+    catalog: Catalog,
+    looks: Vec<Look>,
+    panel: PanelState,
+    uploaded_look: Option<Look>,
+    capture: CaptureThread,
+    tracking: TrackingThread,
+    note: Option<String>,
+    fader: FaceFader,
+    current: Option<TrackedFrame>,
+    last_face: Instant,
+    start: Instant,
+    gfx: Option<Gfx>,
+    egui_ctx: egui::Context,
+    stats: FrameStats,
+    first_present: Option<Instant>,
+    snapshot: Option<PathBuf>,
+    kiosk_typed: String,
+    result: Result<(), AppError>,
+}
+
+impl Mirror {
+    fn init_gfx(&mut self, event_loop: &ActiveEventLoop) -> Result<Gfx, AppError> {
+        let mut attrs = Window::default_attributes()
+            .with_title("Vanity")
+            .with_inner_size(winit::dpi::PhysicalSize::new(self.opts.width, self.opts.height));
+        if self.opts.kiosk {
+            attrs = attrs.with_fullscreen(Some(Fullscreen::Borderless(None)));
+        }
+        let window = Arc::new(event_loop.create_window(attrs).map_err(|e| AppError::Window(e.to_string()))?);
+        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+        desc.backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY);
+        let instance = wgpu::Instance::new(desc);
+        let surface = instance.create_surface(window.clone()).map_err(|e| AppError::Window(e.to_string()))?;
+        let ctx = GpuContext::with_instance(instance, Some(&surface))?;
+        let size = window.inner_size();
+        let caps = surface.get_capabilities(&ctx.adapter);
+        // egui blends in gamma space and wants a plain (non-sRGB) framebuffer; the makeup textures
+        // are sRGB views, so egui samples them as linear and encodes correctly.
+        let format = caps.formats.iter().copied().find(|f| !f.is_srgb()).unwrap_or(caps.formats[0]);
+        let usage = wgpu::TextureUsages::RENDER_ATTACHMENT | (caps.usages & wgpu::TextureUsages::COPY_SRC);
+        let config = wgpu::SurfaceConfiguration {
+            usage,
+            format,
+            width: size.width.max(1),
+            height: size.height.max(1),
+            // Latest frame wins: no waiting on vblank queues (the compositor still syncs).
+            present_mode: wgpu::PresentMode::AutoNoVsync,
+            // Never queue frames: one in flight keeps capture → present latency down.
+            desired_maximum_frame_latency: 1,
+            alpha_mode: caps.alpha_modes[0],
+            view_formats: vec![],
+            color_space: Default::default(),
+        };
+        surface.configure(&ctx.device, &config);
+        let egui_renderer = egui_wgpu::Renderer::new(&ctx.device, format, egui_wgpu::RendererOptions::default());
+        let egui_state = egui_winit::State::new(
+            self.egui_ctx.clone(),
+            egui::ViewportId::ROOT,
+            &window,
+            Some(window.scale_factor() as f32),
+            None,
+            Some(ctx.device.limits().max_texture_dimension_2d as usize),
+        );
+        tracing::info!("window on {}", ctx.describe());
+        Ok(Gfx { window, surface, config, renderer: Renderer::new(ctx), egui_state, egui_renderer, textures: None })
+    }
+
+    fn handle(&mut self, actions: Vec<Action>) {
+        for a in actions {
+            match a {
+                Action::Model(m) => match tracker(&self.opts, m) {
+                    Ok(t) => {
+                        let old = std::mem::replace(
+                            &mut self.tracking,
+                            TrackingThread::spawn(t, self.capture.frames.clone()),
+                        );
+                        old.stop();
+                    }
+                    Err(e) => self.note = Some(format!("Cannot switch model: {e}")),
+                },
+                Action::Camera(i) => match CameraSource::open(i, self.opts.width, self.opts.height, 30) {
+                    Ok(cam) => {
+                        let (w, h) = (self.opts.width, self.opts.height);
+                        let reopen =
+                            move || CameraSource::open(i, w, h, 30).map(|c| Box::new(c) as Box<dyn FrameSource>);
+                        let new = CaptureThread::spawn(reopen, Some(Box::new(cam)), true);
+                        let frames = new.frames.clone();
+                        std::mem::replace(&mut self.capture, new).stop();
+                        if let Ok(t) = tracker(&self.opts, self.panel.model) {
+                            std::mem::replace(&mut self.tracking, TrackingThread::spawn(t, frames)).stop();
+                        }
+                        self.panel.camera = Some(i);
+                        self.note = None;
+                    }
+                    Err(e) => self.note = Some(format!("{e}")),
+                },
+                Action::Snapshot => {
+                    let name = format!("vanity-{}.png", chrono_stamp());
+                    self.snapshot = Some(std::env::current_dir().unwrap_or_default().join(name));
+                }
+            }
+        }
+    }
+
+    fn redraw(&mut self, event_loop: &ActiveEventLoop) {
+        let now = Instant::now();
+        let mut fresh = None;
+        if let Some(r) = self.tracking.results.try_take() {
+            self.fader.update(&r.faces, now);
+            if !r.faces.is_empty() {
+                self.last_face = now;
+            }
+            fresh = Some((r.captured, r.track_ms));
+            self.current = Some(r);
+        }
+        let idle = now.duration_since(self.last_face).as_secs_f32();
+        // An unattended kiosk goes back to its default look when nobody has been in front of it.
+        if self.opts.kiosk
+            && idle > KIOSK_RESET_AFTER
+            && !self.panel.look.name.eq_ignore_ascii_case(KIOSK_LOOK)
+            && let Some(l) = self.looks.iter().find(|l| l.name.eq_ignore_ascii_case(KIOSK_LOOK))
+        {
+            self.panel.look = l.clone();
+        }
+        let Some(gfx) = self.gfx.as_mut() else { return };
+        let render_start = Instant::now();
+        if self.uploaded_look.as_ref() != Some(&self.panel.look) {
+            gfx.renderer.set_look(&self.panel.look);
+            self.uploaded_look = Some(self.panel.look.clone());
+        }
+        let device = gfx.renderer.context().device.clone();
+        let queue = gfx.renderer.context().queue.clone();
+        let mut encoder = device.create_command_encoder(&Default::default());
+        if let Some(cur) = &self.current {
+            let visible = self.fader.visible(now);
+            let draws: Vec<FaceDraw> = visible.iter().map(|(l, s)| FaceDraw { landmarks: l, strength: *s }).collect();
+            gfx.renderer.encode(&mut encoder, &cur.image, &draws, self.start.elapsed().as_secs_f32());
+        }
+        if let Some((camera_view, output_view, _, generation)) = gfx.renderer.views()
+            && gfx.textures.map(|t| t.2) != Some(generation)
+        {
+            if let Some((a, b, _)) = gfx.textures.take() {
+                gfx.egui_renderer.free_texture(&a);
+                gfx.egui_renderer.free_texture(&b);
+            }
+            let a = gfx.egui_renderer.register_native_texture(&device, camera_view, wgpu::FilterMode::Linear);
+            let b = gfx.egui_renderer.register_native_texture(&device, output_view, wgpu::FilterMode::Linear);
+            gfx.textures = Some((a, b, generation));
+        }
+
+        let raw = gfx.egui_state.take_egui_input(&gfx.window);
+        let frame_size = gfx.renderer.views().map(|v| v.2);
+        let status = match self.capture.status() {
+            CaptureStatus::Reconnecting(why) => Some(format!("Camera lost, reconnecting… ({why})")),
+            _ => self.tracking.error.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+        };
+        let overlay = self.panel.show_stats.then(|| overlay_text(&self.stats));
+        let attract = self.opts.kiosk && idle > ATTRACT_AFTER;
+        let (catalog, looks, panel_state, note, textures) =
+            (&self.catalog, &self.looks, &mut self.panel, &self.note, gfx.textures);
+        let mut actions = Vec::new();
+        let full = self.egui_ctx.run_ui(raw, |ui| {
+            // The mirror on the left, the style panel on the right.
+            let all = ui.max_rect();
+            let split_x = all.right() - panel::PANEL_WIDTH;
+            let mirror_rect = Rect::from_min_max(all.min, Pos2::new(split_x, all.bottom()));
+            let panel_rect = Rect::from_min_max(Pos2::new(split_x, all.top()), all.max);
+            ui.scope_builder(egui::UiBuilder::new().max_rect(panel_rect), |ui| {
+                let style = ui.style().clone();
+                egui::Frame::side_top_panel(&style).show(ui, |ui| {
+                    ui.set_min_size(panel_rect.size() - Vec2::splat(16.0));
+                    egui::ScrollArea::vertical().show(ui, |ui| actions = panel::show(ui, panel_state, catalog, looks));
+                });
+            });
+            ui.scope_builder(egui::UiBuilder::new().max_rect(mirror_rect), |ui| {
+                ui.painter().rect_filled(mirror_rect, 0.0, Color32::BLACK);
+                mirror_view(ui, panel_state, textures, frame_size);
+                let painter = ui.painter();
+                let mut y = mirror_rect.top() + 12.0;
+                for msg in [note.as_deref(), status.as_deref(), overlay.as_deref()].into_iter().flatten() {
+                    painter.text(
+                        Pos2::new(mirror_rect.left() + 12.0, y),
+                        Align2::LEFT_TOP,
+                        msg,
+                        FontId::proportional(16.0),
+                        Color32::from_rgb(255, 230, 150),
+                    );
+                    y += 22.0;
+                }
+                if attract {
+                    painter.text(
+                        mirror_rect.center(),
+                        Align2::CENTER_CENTER,
+                        "Step up to the mirror and try a look",
+                        FontId::proportional(36.0),
+                        Color32::WHITE,
+                    );
+                }
+            });
+        });
+        gfx.egui_state.handle_platform_output(&gfx.window, full.platform_output);
+        let prims = self.egui_ctx.tessellate(full.shapes, full.pixels_per_point);
+        for (id, deltas) in &full.textures_delta.set {
+            for delta in deltas {
+                gfx.egui_renderer.update_texture(&device, &queue, *id, delta);
+            }
+        }
+        let screen = egui_wgpu::ScreenDescriptor {
+            size_in_pixels: [gfx.config.width, gfx.config.height],
+            pixels_per_point: full.pixels_per_point,
+        };
+        let extra = gfx.egui_renderer.update_buffers(&device, &queue, &mut encoder, &prims, &screen);
+        let surface_texture = match gfx.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(t) | wgpu::CurrentSurfaceTexture::Suboptimal(t) => t,
+            other => {
+                tracing::debug!(
+                    "surface not ready: {}",
+                    match other {
+                        wgpu::CurrentSurfaceTexture::Timeout => "timeout",
+                        wgpu::CurrentSurfaceTexture::Occluded => "occluded",
+                        _ => "outdated",
+                    }
+                );
+                gfx.surface.configure(&device, &gfx.config);
+                gfx.window.request_redraw();
+                return;
+            }
+        };
+        let view = surface_texture.texture.create_view(&Default::default());
+        {
+            let mut pass = encoder
+                .begin_render_pass(&wgpu::RenderPassDescriptor {
+                    label: Some("window"),
+                    color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                        view: &view,
+                        depth_slice: None,
+                        resolve_target: None,
+                        ops: wgpu::Operations {
+                            load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                            store: wgpu::StoreOp::Store,
+                        },
+                    })],
+                    ..Default::default()
+                })
+                .forget_lifetime();
+            gfx.egui_renderer.render(&mut pass, &prims, &screen);
+        }
+        for id in &full.textures_delta.free {
+            gfx.egui_renderer.free_texture(id);
+        }
+        self.handle(actions);
+        let gfx = self.gfx.as_mut().expect("still there");
+        let last = self.opts.exit_after.is_some_and(|n| self.stats.frames + 1 >= n);
+        let shot = match (&self.snapshot, last, &self.opts.screenshot) {
+            (Some(p), _, _) if !self.opts.kiosk => Some(p.clone()),
+            (_, true, Some(p)) => Some(p.clone()),
+            _ => None,
+        };
+        let readback = shot.as_ref().map(|_| copy_out(&device, &mut encoder, &surface_texture.texture));
+        queue.submit(extra.into_iter().chain([encoder.finish()]));
+        gfx.window.pre_present_notify();
+        queue.present(surface_texture);
+        let presented = Instant::now();
+        self.stats.render_ms.push(presented.duration_since(render_start).as_secs_f64() * 1e3);
+        if let Some((captured, track_ms)) = fresh {
+            self.stats.latency_ms.push(presented.duration_since(captured).as_secs_f64() * 1e3);
+            self.stats.track_ms.push(track_ms);
+        }
+        self.stats.frames += 1;
+        let first = *self.first_present.get_or_insert(presented);
+        self.stats.seconds = presented.duration_since(first).as_secs_f64();
+        if let (Some(path), Some(rb)) = (shot, readback) {
+            let saved = save_readback(&device, rb, gfx.config.format, &path);
+            if let Err(e) = &saved {
+                tracing::error!("{e}");
+            }
+            if self.snapshot.take().is_some() {
+                self.note = Some(match &saved {
+                    Ok(()) => format!("Saved {}", path.display()),
+                    Err(e) => e.to_string(),
+                });
+                if saved.is_ok() {
+                    let side = path.with_extension("look.toml");
+                    let _ = std::fs::write(side, self.panel.look.to_toml());
+                }
+            } else if let Err(e) = saved {
+                self.result = Err(e);
+            }
+        }
+        if last {
+            if let Some(p) = &self.opts.stats
+                && let Err(e) = std::fs::write(p, self.stats.to_json())
+            {
+                self.result = Err(AppError::Output { path: p.clone(), reason: e.to_string() });
+            }
+            event_loop.exit();
+        }
+        gfx.window.request_redraw();
+    }
+}
+
+/// Draws the mirror image (made-up frame, or camera frame left of the before/after line),
+/// aspect-fit, flipped when asked; handles dragging the split line.
+fn mirror_view(
+    ui: &mut egui::Ui,
+    state: &mut PanelState,
+    textures: Option<(TextureId, TextureId, u64)>,
+    size: Option<(u32, u32)>,
+) {
+    let (Some((before, after, _)), Some((w, h))) = (textures, size) else { return };
+    let area = ui.max_rect();
+    let scale = (area.width() / w as f32).min(area.height() / h as f32);
+    let rect = Rect::from_center_size(area.center(), Vec2::new(w as f32, h as f32) * scale);
+    let uv = |x0: f32, x1: f32| {
+        if state.flip {
+            Rect::from_min_max(Pos2::new(1.0 - x0, 0.0), Pos2::new(1.0 - x1, 1.0))
+        } else {
+            Rect::from_min_max(Pos2::new(x0, 0.0), Pos2::new(x1, 1.0))
+        }
+    };
+    let painter = ui.painter();
+    match state.split {
+        Some(split) => {
+            let x = rect.left() + rect.width() * split;
+            painter.image(
+                before,
+                Rect::from_min_max(rect.min, Pos2::new(x, rect.bottom())),
+                uv(0.0, split),
+                Color32::WHITE,
+            );
+            painter.image(
+                after,
+                Rect::from_min_max(Pos2::new(x, rect.top()), rect.max),
+                uv(split, 1.0),
+                Color32::WHITE,
+            );
+            painter.line_segment(
+                [Pos2::new(x, rect.top()), Pos2::new(x, rect.bottom())],
+                Stroke::new(2.0, Color32::WHITE),
+            );
+            let handle = Rect::from_center_size(Pos2::new(x, rect.center().y), Vec2::new(24.0, rect.height()));
+            let resp = ui.interact(handle, ui.scope_id().with("mirror split"), Sense::drag());
+            if resp.dragged()
+                && let Some(p) = resp.interact_pointer_pos()
+            {
+                state.split = Some(((p.x - rect.left()) / rect.width()).clamp(0.0, 1.0));
+            };
+        }
+        None => {
+            painter.image(after, rect, uv(0.0, 1.0), Color32::WHITE);
+        }
+    }
+}
+
+fn overlay_text(s: &FrameStats) -> String {
+    let last = |v: &[f64]| v.last().copied().unwrap_or(0.0);
+    let fps = if s.seconds > 0.0 { s.frames as f64 / s.seconds } else { 0.0 };
+    format!(
+        "{fps:.0} fps · latency {:.0} ms · track {:.1} ms · render {:.1} ms",
+        last(&s.latency_ms),
+        last(&s.track_ms),
+        last(&s.render_ms)
+    )
+}
+
+/// Seconds since the epoch, for snapshot names.
+fn chrono_stamp() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+struct Readback {
+    buffer: wgpu::Buffer,
+    width: u32,
+    height: u32,
+    padded_row: u32,
+}
+
+/// Copies the window's texture to a buffer (the surface is configured with COPY_SRC).
+fn copy_out(device: &wgpu::Device, encoder: &mut wgpu::CommandEncoder, texture: &wgpu::Texture) -> Readback {
+    let (width, height) = (texture.width(), texture.height());
+    let padded_row = (width * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
+    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("screenshot"),
+        size: (padded_row * height) as u64,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    encoder.copy_texture_to_buffer(
+        texture.as_image_copy(),
+        wgpu::TexelCopyBufferInfo {
+            buffer: &buffer,
+            layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(padded_row), rows_per_image: None },
+        },
+        wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
+    );
+    Readback { buffer, width, height, padded_row }
+}
+
+fn save_readback(
+    device: &wgpu::Device,
+    rb: Readback,
+    format: wgpu::TextureFormat,
+    path: &Path,
+) -> Result<(), AppError> {
+    let fail = |reason: String| AppError::Output { path: path.to_path_buf(), reason };
+    let slice = rb.buffer.slice(..);
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    slice.map_async(wgpu::MapMode::Read, move |r| {
+        let _ = tx.send(r);
+    });
+    device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| fail(e.to_string()))?;
+    rx.recv().map_err(|e| fail(e.to_string()))?.map_err(|e| fail(e.to_string()))?;
+    let data = slice.get_mapped_range().map_err(|e| fail(e.to_string()))?;
+    let bgra = matches!(format, wgpu::TextureFormat::Bgra8Unorm | wgpu::TextureFormat::Bgra8UnormSrgb);
+    let mut img = image::RgbImage::new(rb.width, rb.height);
+    for (y, row) in data.chunks_exact(rb.padded_row as usize).enumerate().take(rb.height as usize) {
+        for x in 0..rb.width as usize {
+            let p = &row[x * 4..x * 4 + 4];
+            let rgb = if bgra { [p[2], p[1], p[0]] } else { [p[0], p[1], p[2]] };
+            img.put_pixel(x as u32, y as u32, image::Rgb(rgb));
+        }
+    }
+    img.save(path).map_err(|e| fail(e.to_string()))
+}
+
+impl ApplicationHandler for Mirror {
+    fn resumed(&mut self, event_loop: &ActiveEventLoop) {
+        if self.gfx.is_some() {
+            return;
+        }
+        match self.init_gfx(event_loop) {
+            Ok(g) => {
+                g.window.request_redraw();
+                self.gfx = Some(g);
+            }
+            Err(e) => {
+                self.result = Err(e);
+                event_loop.exit();
+            }
+        }
+    }
+
+    fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+        if let Some(gfx) = self.gfx.as_mut() {
+            let _ = gfx.egui_state.on_window_event(&gfx.window, &event);
+        }
+        match event {
+            WindowEvent::CloseRequested if !self.opts.kiosk => event_loop.exit(),
+            WindowEvent::Resized(size) => {
+                if let Some(gfx) = self.gfx.as_mut() {
+                    gfx.config.width = size.width.max(1);
+                    gfx.config.height = size.height.max(1);
+                    gfx.surface.configure(&gfx.renderer.context().device, &gfx.config);
+                }
+            }
+            WindowEvent::KeyboardInput { event, .. } if self.opts.kiosk && event.state == ElementState::Pressed => {
+                let pin = std::env::var("VANITY_KIOSK_PIN").unwrap_or_else(|_| DEFAULT_KIOSK_PIN.into());
+                match &event.logical_key {
+                    Key::Named(NamedKey::Enter) => {
+                        if self.kiosk_typed == pin {
+                            event_loop.exit();
+                        }
+                        self.kiosk_typed.clear();
+                    }
+                    Key::Character(c) => {
+                        self.kiosk_typed.push_str(c);
+                        if self.kiosk_typed.len() > 16 {
+                            self.kiosk_typed.clear();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            WindowEvent::RedrawRequested => self.redraw(event_loop),
+            _ => {}
+        }
+    }
+}
+
+/// Runs the mirror until the window closes (or `--exit-after` frames).
+pub fn run(opts: AppOptions) -> Result<(), AppError> {
+    let catalog = Catalog::load(&Catalog::bundled_path())?;
+    let looks: Vec<Look> =
+        crate::looks::look::bundled_names().iter().map(|n| Look::find(n).map(|(l, _)| l)).collect::<Result<_, _>>()?;
+    let settings = if opts.kiosk { Settings::default() } else { Settings::load() };
+    let look = match (&opts.look, opts.kiosk) {
+        (Some(name), _) => Look::find(name)?.0,
+        (None, true) => Look::find(KIOSK_LOOK)?.0,
+        (None, false) => match settings.look.clone() {
+            Some(l) => l,
+            None => Look::find(KIOSK_LOOK)?.0,
+        },
+    };
+    let model = if opts.model != ModelKind::default() { opts.model } else { settings.model };
+    let (capture, note, camera) = open_source(&opts)?;
+    let tracking = TrackingThread::spawn(tracker(&opts, model)?, capture.frames.clone());
+    let event_loop = EventLoop::new().map_err(|e| AppError::Window(e.to_string()))?;
+    event_loop.set_control_flow(ControlFlow::Poll);
+    let panel = PanelState {
+        look,
+        tab: Tab::Lips,
+        split: None,
+        flip: settings.flip,
+        show_stats: settings.show_stats,
+        model,
+        camera,
+        cameras: if camera.is_some() { camera::list() } else { Vec::new() },
+        kiosk: opts.kiosk,
+    };
+    let now = Instant::now();
+    let mut app = Mirror {
+        opts,
+        catalog,
+        looks,
+        panel,
+        uploaded_look: None,
+        capture,
+        tracking,
+        note,
+        fader: FaceFader::new(),
+        current: None,
+        last_face: now,
+        start: now,
+        gfx: None,
+        egui_ctx: egui::Context::default(),
+        stats: FrameStats::default(),
+        first_present: None,
+        snapshot: None,
+        kiosk_typed: String::new(),
+        result: Ok(()),
+    };
+    event_loop.run_app(&mut app).map_err(|e| AppError::Window(e.to_string()))?;
+    if !app.opts.kiosk && app.opts.exit_after.is_none() {
+        Settings {
+            look: Some(app.panel.look.clone()),
+            flip: app.panel.flip,
+            show_stats: app.panel.show_stats,
+            model: app.panel.model,
+            camera: app.panel.camera.unwrap_or(settings.camera),
+        }
+        .save();
+    }
+    app.result
+}

@@ -1,0 +1,97 @@
+//! The live mirror: camera (or file) → tracking → makeup → window, with the egui style panel.
+//!
+//! Threads: `capture` (nokhwa or a file, paced) hands the newest frame to `tracking`, which hands
+//! the newest tracked frame to the UI thread; the UI thread renders makeup with wgpu and draws the
+//! panel with egui. Hand-offs keep only the newest item (see `pipeline::Latest`).
+
+pub mod mirror;
+pub mod panel;
+pub mod settings;
+pub mod stats;
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use crate::tracking::{ModelKind, ModelPaths};
+
+/// Where frames come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceArg {
+    /// Camera by index.
+    Camera(u32),
+    /// An image, a folder of frames or an .mp4 file, looped.
+    Path(PathBuf),
+}
+
+impl FromStr for SourceArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.strip_prefix("camera") {
+            Some("") => Ok(SourceArg::Camera(0)),
+            Some(rest) => match rest.strip_prefix(':').and_then(|n| n.parse().ok()) {
+                Some(n) => Ok(SourceArg::Camera(n)),
+                None => Err(format!("`{s}`: expected camera, camera:N or a path")),
+            },
+            None => Ok(SourceArg::Path(PathBuf::from(s))),
+        }
+    }
+}
+
+/// Everything the app is started with.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// Frame source.
+    pub source: SourceArg,
+    /// Look to start with (file or bundled name); otherwise the last one used.
+    pub look: Option<String>,
+    /// Unattended store mode.
+    pub kiosk: bool,
+    /// Exit after this many presented frames (automation).
+    pub exit_after: Option<u64>,
+    /// Save the window as shown when exiting.
+    pub screenshot: Option<PathBuf>,
+    /// Write frame statistics when exiting.
+    pub stats: Option<PathBuf>,
+    /// Landmark model.
+    pub model: ModelKind,
+    /// Model folder.
+    pub models: ModelPaths,
+    /// Requested camera resolution.
+    pub width: u32,
+    /// Requested camera resolution.
+    pub height: u32,
+    /// Most faces made up at once.
+    pub max_faces: usize,
+}
+
+/// Why the app could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Source(#[from] crate::capture::SourceError),
+    #[error(transparent)]
+    Tracking(#[from] crate::tracking::TrackingError),
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+    #[error(transparent)]
+    Look(#[from] crate::looks::LookError),
+    /// No window could be opened (no display).
+    #[error("cannot open a window: {0} (no display? run under a desktop session or xvfb-run)")]
+    Window(String),
+    /// Writing the screenshot or statistics failed.
+    #[error("{path}: {reason}")]
+    Output { path: PathBuf, reason: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_parse() {
+        assert_eq!("camera".parse::<SourceArg>().unwrap(), SourceArg::Camera(0));
+        assert_eq!("camera:2".parse::<SourceArg>().unwrap(), SourceArg::Camera(2));
+        assert!("camera:x".parse::<SourceArg>().is_err());
+        assert_eq!("a.mp4".parse::<SourceArg>().unwrap(), SourceArg::Path("a.mp4".into()));
+    }
+}

@@ -1,0 +1,301 @@
+//! The style panel: categories, product swatches, finish and intensity, looks, tools.
+
+use egui::{Color32, RichText, Sense, Ui, Vec2};
+
+use crate::capture::camera::CameraInfo;
+use crate::looks::catalog::{Category, Product};
+use crate::looks::look::{Blush, Brows, Eyeliner, Eyeshadow, Foundation, Lipstick};
+use crate::looks::{Catalog, Finish, Look, Srgb};
+use crate::tracking::ModelKind;
+
+/// Width of the panel in points.
+pub const PANEL_WIDTH: f32 = 340.0;
+/// Colour chips per row.
+const SWATCHES_PER_ROW: usize = 5;
+
+/// Panel tabs, as a counter groups products.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Lips,
+    Cheeks,
+    Eyes,
+    Brows,
+    Face,
+}
+
+impl Tab {
+    const ALL: [Tab; 5] = [Tab::Lips, Tab::Cheeks, Tab::Eyes, Tab::Brows, Tab::Face];
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Lips => "Lips",
+            Tab::Cheeks => "Cheeks",
+            Tab::Eyes => "Eyes",
+            Tab::Brows => "Brows",
+            Tab::Face => "Face",
+        }
+    }
+    fn categories(self) -> &'static [Category] {
+        match self {
+            Tab::Lips => &[Category::Lipstick],
+            Tab::Cheeks => &[Category::Blush],
+            Tab::Eyes => &[Category::Eyeshadow, Category::Eyeliner],
+            Tab::Brows => &[Category::Brows],
+            Tab::Face => &[Category::Foundation],
+        }
+    }
+}
+
+/// What the panel shows and edits.
+#[derive(Debug, Clone)]
+pub struct PanelState {
+    /// The look on screen (edited in place).
+    pub look: Look,
+    /// Open tab.
+    pub tab: Tab,
+    /// Before/after split position (0–1 of the mirror's width), when on.
+    pub split: Option<f32>,
+    /// Mirror the image.
+    pub flip: bool,
+    /// Show the fps/latency overlay.
+    pub show_stats: bool,
+    /// Landmark model.
+    pub model: ModelKind,
+    /// Camera in use, when the source is a camera.
+    pub camera: Option<u32>,
+    /// Cameras to pick from.
+    pub cameras: Vec<CameraInfo>,
+    /// Simplified panel, no files.
+    pub kiosk: bool,
+}
+
+/// Requests the panel makes of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Use another landmark model.
+    Model(ModelKind),
+    /// Open another camera.
+    Camera(u32),
+    /// Save a snapshot.
+    Snapshot,
+}
+
+fn color32(c: Srgb) -> Color32 {
+    Color32::from_rgb(c.0[0], c.0[1], c.0[2])
+}
+
+/// A clickable colour chip with the product's name under it.
+fn swatch(ui: &mut Ui, p: &Product, selected: bool) -> bool {
+    let mut clicked = false;
+    ui.vertical(|ui| {
+        ui.set_width(60.0);
+        let (rect, resp) = ui.allocate_exact_size(Vec2::new(44.0, 44.0), Sense::click());
+        ui.painter().circle_filled(rect.center(), 20.0, color32(p.shade));
+        if selected {
+            ui.painter().circle_stroke(rect.center(), 22.0, egui::Stroke::new(2.5, ui.visuals().strong_text_color()));
+        }
+        clicked = resp.on_hover_text(format!("{} {} ({})", p.brand, p.name, p.sku)).clicked();
+        ui.label(RichText::new(&p.name).small());
+    });
+    clicked
+}
+
+/// Puts a product on the look.
+pub fn apply_product(look: &mut Look, p: &Product) {
+    match p.category {
+        Category::Lipstick => {
+            let old = look.lipstick.take();
+            look.lipstick = Some(Lipstick {
+                color: p.shade,
+                finish: p.finish.unwrap_or(old.as_ref().map(|l| l.finish).unwrap_or_default()),
+                opacity: old.as_ref().map(|l| l.opacity).unwrap_or(1.0),
+                liner: old.and_then(|l| l.liner),
+            });
+        }
+        Category::Blush => {
+            let opacity = look.blush.as_ref().map(|b| b.opacity).unwrap_or(0.6);
+            look.blush = Some(Blush { color: p.shade, opacity });
+        }
+        Category::Eyeshadow => {
+            let opacity = look.eyeshadow.as_ref().map(|e| e.opacity).unwrap_or(0.7);
+            look.eyeshadow = Some(Eyeshadow { colors: vec![p.shade], opacity });
+        }
+        Category::Eyeliner => {
+            let old = look.eyeliner.take();
+            look.eyeliner = Some(Eyeliner {
+                color: p.shade,
+                thickness: old.as_ref().map(|e| e.thickness).unwrap_or(0.5),
+                wing: old.as_ref().map(|e| e.wing).unwrap_or(0.3),
+                opacity: old.as_ref().map(|e| e.opacity).unwrap_or(1.0),
+            });
+        }
+        Category::Brows => {
+            let opacity = look.brows.as_ref().map(|b| b.opacity).unwrap_or(0.5);
+            look.brows = Some(Brows { color: p.shade, opacity });
+        }
+        Category::Foundation => {
+            let (opacity, smoothing) = look.foundation.as_ref().map(|f| (f.opacity, f.smoothing)).unwrap_or((0.4, 0.5));
+            look.foundation = Some(Foundation { color: p.shade, opacity, smoothing });
+        }
+    }
+}
+
+fn shade_of(look: &Look, c: Category) -> Option<Srgb> {
+    match c {
+        Category::Lipstick => look.lipstick.as_ref().map(|l| l.color),
+        Category::Blush => look.blush.as_ref().map(|l| l.color),
+        Category::Eyeshadow => look.eyeshadow.as_ref().and_then(|l| l.colors.first().copied()),
+        Category::Eyeliner => look.eyeliner.as_ref().map(|l| l.color),
+        Category::Brows => look.brows.as_ref().map(|l| l.color),
+        Category::Foundation => look.foundation.as_ref().map(|l| l.color),
+    }
+}
+
+fn intensity(ui: &mut Ui, label: &str, value: &mut f32) {
+    ui.add(egui::Slider::new(value, 0.0..=1.0).text(label));
+}
+
+/// Finish and intensity controls of one category, plus "remove".
+fn controls(ui: &mut Ui, look: &mut Look, c: Category) {
+    match c {
+        Category::Lipstick => {
+            if let Some(l) = &mut look.lipstick {
+                egui::ComboBox::from_label("Finish").selected_text(l.finish.name()).show_ui(ui, |ui| {
+                    for f in Finish::ALL {
+                        ui.selectable_value(&mut l.finish, f, f.name());
+                    }
+                });
+                intensity(ui, "Intensity", &mut l.opacity);
+                if ui.button("Remove lipstick").clicked() {
+                    look.lipstick = None;
+                }
+            }
+        }
+        Category::Blush => {
+            if let Some(b) = &mut look.blush {
+                intensity(ui, "Intensity", &mut b.opacity);
+                if ui.button("Remove blush").clicked() {
+                    look.blush = None;
+                }
+            }
+        }
+        Category::Eyeshadow => {
+            if let Some(e) = &mut look.eyeshadow {
+                intensity(ui, "Intensity", &mut e.opacity);
+                if ui.button("Remove eyeshadow").clicked() {
+                    look.eyeshadow = None;
+                }
+            }
+        }
+        Category::Eyeliner => {
+            if let Some(e) = &mut look.eyeliner {
+                intensity(ui, "Thickness", &mut e.thickness);
+                intensity(ui, "Wing", &mut e.wing);
+                if ui.button("Remove eyeliner").clicked() {
+                    look.eyeliner = None;
+                }
+            }
+        }
+        Category::Brows => {
+            if let Some(b) = &mut look.brows {
+                intensity(ui, "Intensity", &mut b.opacity);
+                if ui.button("Remove brow tint").clicked() {
+                    look.brows = None;
+                }
+            }
+        }
+        Category::Foundation => {
+            if let Some(f) = &mut look.foundation {
+                intensity(ui, "Coverage", &mut f.opacity);
+                intensity(ui, "Smoothing", &mut f.smoothing);
+                if ui.button("Remove foundation").clicked() {
+                    look.foundation = None;
+                }
+            }
+        }
+    }
+}
+
+/// Draws the panel's contents into `ui` and returns what the app must do.
+pub fn show(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog, looks: &[Look]) -> Vec<Action> {
+    let mut actions = Vec::new();
+    ui.heading("Vanity");
+    ui.label(RichText::new("Looks").strong());
+    ui.horizontal_wrapped(|ui| {
+        for l in looks {
+            if ui.selectable_label(state.look.name == l.name, &l.name).clicked() {
+                state.look = l.clone();
+            }
+        }
+    });
+    if ui.button("Clear all").clicked() {
+        state.look = Look { name: "Custom".into(), ..Look::default() };
+    }
+    ui.separator();
+    ui.horizontal(|ui| {
+        for t in Tab::ALL {
+            ui.selectable_value(&mut state.tab, t, t.label());
+        }
+    });
+    for &c in state.tab.categories() {
+        ui.label(RichText::new(c.name()).strong());
+        let current = shade_of(&state.look, c);
+        egui::Grid::new(c.name()).spacing(Vec2::new(4.0, 6.0)).show(ui, |ui| {
+            for (i, p) in catalog.of(c).enumerate() {
+                if swatch(ui, p, current == Some(p.shade)) {
+                    apply_product(&mut state.look, p);
+                    state.look.name = "Custom".into();
+                }
+                if i % SWATCHES_PER_ROW == SWATCHES_PER_ROW - 1 {
+                    ui.end_row();
+                }
+            }
+        });
+        if !state.kiosk {
+            controls(ui, &mut state.look, c);
+        }
+    }
+    if state.kiosk {
+        return actions;
+    }
+    ui.separator();
+    let mut before_after = state.split.is_some();
+    if ui.checkbox(&mut before_after, "Before / after (drag the line)").changed() {
+        state.split = before_after.then_some(0.5);
+    }
+    ui.checkbox(&mut state.flip, "Mirror image");
+    ui.checkbox(&mut state.show_stats, "Show fps and latency");
+    let mut model = state.model;
+    egui::ComboBox::from_label("Tracking").selected_text(model_label(model)).show_ui(ui, |ui| {
+        ui.selectable_value(&mut model, ModelKind::V1, model_label(ModelKind::V1));
+        ui.selectable_value(&mut model, ModelKind::V2, model_label(ModelKind::V2));
+    });
+    if model != state.model {
+        state.model = model;
+        actions.push(Action::Model(model));
+    }
+    if let Some(current) = state.camera {
+        let mut pick = current;
+        let name = |i: u32| {
+            state.cameras.iter().find(|c| c.index == i).map(|c| c.name.clone()).unwrap_or(format!("Camera {i}"))
+        };
+        egui::ComboBox::from_label("Camera").selected_text(name(current)).show_ui(ui, |ui| {
+            for c in &state.cameras {
+                ui.selectable_value(&mut pick, c.index, &c.name);
+            }
+        });
+        if pick != current {
+            actions.push(Action::Camera(pick));
+        }
+    }
+    if ui.button("Snapshot").clicked() {
+        actions.push(Action::Snapshot);
+    }
+    actions
+}
+
+fn model_label(m: ModelKind) -> &'static str {
+    match m {
+        ModelKind::V1 => "fast (v1)",
+        ModelKind::V2 => "precise (v2)",
+    }
+}

@@ -1,0 +1,242 @@
+//! The live app end to end, in a real window under Xvfb on software Vulkan, plus the panel as
+//! a snapshot rendered headless.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+use glam::{Vec2, Vec3};
+use vanity::face::regions::{LIPS_INNER, LIPS_OUTER};
+use vanity::looks::color::{ciede2000, linear_to_lab, srgb_to_linear};
+use vanity::looks::{Catalog, Look, Srgb};
+use vanity::tracking::{ModelKind, ModelPaths, Tracker, TrackerConfig};
+
+/// Runs the app in a virtual X display (xvfb-run), with settings kept in `config`.
+fn app(args: &[&str], config: &Path) -> Output {
+    let bin = env!("CARGO_BIN_EXE_vanity");
+    Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1600x900x24", bin])
+        .args(args)
+        .env("VANITY_CONFIG_DIR", config)
+        .output()
+        .expect("xvfb-run is installed (Debian: xvfb xauth)")
+}
+
+fn inside(poly: &[Vec2], p: Vec2) -> bool {
+    let mut c = false;
+    for i in 0..poly.len() {
+        let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
+        if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x) {
+            c = !c;
+        }
+    }
+    c
+}
+
+/// Mean colour (Lab) of the lips found by the tracker in `img`.
+fn lip_colour(img: &image::RgbImage, lm: &[Vec3]) -> ([f32; 3], usize) {
+    let outer: Vec<Vec2> = LIPS_OUTER.iter().map(|&i| lm[i as usize].truncate()).collect();
+    let inner: Vec<Vec2> = LIPS_INNER.iter().map(|&i| lm[i as usize].truncate()).collect();
+    let mut sum = [0.0f32; 3];
+    let mut n = 0;
+    for (x, y, p) in img.enumerate_pixels() {
+        let q = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+        if inside(&outer, q) && !inside(&inner, q) {
+            for (s, v) in sum.iter_mut().zip(p.0) {
+                *s += srgb_to_linear(v as f32 / 255.0);
+            }
+            n += 1;
+        }
+    }
+    (linear_to_lab(sum.map(|s| s / n.max(1) as f32)), n)
+}
+
+#[test]
+fn app_runs_on_the_bundled_video_and_shows_the_lipstick() {
+    let dir = tempfile::tempdir().unwrap();
+    let (shot, stats) = (dir.path().join("shot.png"), dir.path().join("stats.json"));
+    let video = sample("carphone.mp4");
+    let out = app(
+        &[
+            "--source",
+            video.to_str().unwrap(),
+            "--look",
+            "classic-red",
+            "--exit-after",
+            "240",
+            "--screenshot",
+            shot.to_str().unwrap(),
+            "--stats",
+            stats.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "app failed: {}", String::from_utf8_lossy(&out.stderr));
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!(s["frames"], 240);
+    assert!(s["fps"].as_f64().unwrap() > 1.0, "{s}");
+    for key in ["latency_ms", "track_ms", "render_ms"] {
+        let (p50, p95) = (s[key]["p50"].as_f64().unwrap(), s[key]["p95"].as_f64().unwrap());
+        assert!(p50 > 0.0 && p95 >= p50, "{key}: {s}");
+    }
+    let img = image::open(&shot).unwrap().to_rgb8();
+    let mut tracker = Tracker::new(
+        &ModelPaths::new(root().join("models")),
+        TrackerConfig { model: ModelKind::V2, smoothing: None, ..TrackerConfig::default() },
+    )
+    .unwrap();
+    let faces = tracker.detect_image(&img).unwrap();
+    assert_eq!(faces.len(), 1, "the mirror shows one face");
+    let (lab, n) = lip_colour(&img, &faces[0].landmarks);
+    assert!(n > 200, "lip pixels: {n}");
+    let shade: Srgb = "#C1121F".parse().unwrap();
+    let mut got = lab;
+    got[0] = shade.to_lab()[0];
+    let de = ciede2000(got, shade.to_lab());
+    assert!(de < 12.0, "lips on screen are not the lipstick: chromatic ΔE00 {de:.1}, Lab {lab:?}");
+}
+
+#[test]
+fn without_a_camera_the_app_says_so_and_shows_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("shot.png");
+    let out = app(&["--source", "camera:7", "--exit-after", "20", "--screenshot", shot.to_str().unwrap()], dir.path());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "app failed: {err}");
+    assert!(err.contains("camera 7") && err.contains("carphone.mp4"), "no fallback message: {err}");
+    assert!(image::open(&shot).is_ok());
+}
+
+#[test]
+fn a_bad_source_is_named_and_nothing_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vanity"))
+        .args(["--source", "/nonexistent/clip.mp4", "--exit-after", "5"])
+        .env("VANITY_CONFIG_DIR", dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.lines().count() == 1 && err.contains("/nonexistent/clip.mp4") && err.contains("no such file"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_vanity")).args(["--source", "camera:x"]).output().unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("camera:x"));
+}
+
+/// The panel rendered headless with egui + egui-wgpu, compared to `tests/golden/panel.png`
+/// (set VANITY_UPDATE_GOLDEN=1 to rewrite it).
+#[test]
+fn panel_matches_its_snapshot() {
+    use vanity::app::panel::{self, PanelState, Tab};
+    let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
+    let looks: Vec<Look> = ["evening", "natural", "glam"].iter().map(|n| Look::find(n).unwrap().0).collect();
+    let mut state = PanelState {
+        look: looks[0].clone(),
+        tab: Tab::Lips,
+        split: None,
+        flip: true,
+        show_stats: false,
+        model: ModelKind::V2,
+        camera: None,
+        cameras: Vec::new(),
+        kiosk: false,
+    };
+    let (w, h) = (panel::PANEL_WIDTH as u32, 720u32);
+    let ctx = egui::Context::default();
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w as f32, h as f32))),
+        ..Default::default()
+    };
+    let gpu = vanity::render::GpuContext::headless().unwrap();
+    let format = wgpu::TextureFormat::Rgba8UnormSrgb;
+    let mut renderer = egui_wgpu::Renderer::new(&gpu.device, format, egui_wgpu::RendererOptions::default());
+    // Two passes: egui lays text out on the first. Texture updates of every pass are applied.
+    let mut full = None;
+    for _ in 0..2 {
+        let out = ctx.run_ui(input(), |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                panel::show(ui, &mut state, &catalog, &looks);
+            });
+        });
+        for (id, deltas) in &out.textures_delta.set {
+            for delta in deltas {
+                renderer.update_texture(&gpu.device, &gpu.queue, *id, delta);
+            }
+        }
+        full = Some(out);
+    }
+    let full = full.unwrap();
+    let prims = ctx.tessellate(full.shapes, 1.0);
+    let screen = egui_wgpu::ScreenDescriptor { size_in_pixels: [w, h], pixels_per_point: 1.0 };
+    let texture = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format,
+        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    });
+    let view = texture.create_view(&Default::default());
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    let extra = renderer.update_buffers(&gpu.device, &gpu.queue, &mut encoder, &prims, &screen);
+    {
+        let mut pass = encoder
+            .begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: None,
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: &view,
+                    depth_slice: None,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                ..Default::default()
+            })
+            .forget_lifetime();
+        renderer.render(&mut pass, &prims, &screen);
+    }
+    let padded = (w * 4).next_multiple_of(256);
+    let buffer = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+        label: None,
+        size: (padded * h) as u64,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    encoder.copy_texture_to_buffer(
+        texture.as_image_copy(),
+        wgpu::TexelCopyBufferInfo {
+            buffer: &buffer,
+            layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(padded), rows_per_image: None },
+        },
+        wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
+    );
+    gpu.queue.submit(extra.into_iter().chain([encoder.finish()]));
+    buffer.slice(..).map_async(wgpu::MapMode::Read, |_| {});
+    gpu.device.poll(wgpu::PollType::wait_indefinitely()).unwrap();
+    let data = buffer.slice(..).get_mapped_range().unwrap();
+    let mut img = image::RgbImage::new(w, h);
+    for y in 0..h {
+        for x in 0..w {
+            let i = (y * padded + x * 4) as usize;
+            img.put_pixel(x, y, image::Rgb([data[i], data[i + 1], data[i + 2]]));
+        }
+    }
+    // The panel is not blank: swatch colours of the catalog's lipsticks are on it.
+    let ruby = image::Rgb([0xB0, 0x15, 0x3A]);
+    assert!(img.pixels().filter(|p| **p == ruby).count() > 100, "no Velvet Ruby swatch on the panel");
+    let path = root().join("tests/golden/panel.png");
+    if std::env::var_os("VANITY_UPDATE_GOLDEN").is_some() {
+        img.save(&path).unwrap();
+        return;
+    }
+    let golden = image::open(&path).unwrap().to_rgb8();
+    assert_eq!(golden.dimensions(), img.dimensions());
+    let total: u64 = golden.as_raw().iter().zip(img.as_raw()).map(|(a, b)| a.abs_diff(*b) as u64).sum();
+    let mean = total as f64 / golden.as_raw().len() as f64;
+    assert!(mean <= 2.0, "panel differs from its snapshot: mean {mean:.2} levels");
+}
