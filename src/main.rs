@@ -38,6 +38,12 @@ struct AppArgs {
     /// Kiosk mode: fullscreen, simplified panel, nothing written to disk; leave with the PIN + Enter.
     #[arg(long)]
     kiosk: bool,
+    /// Kiosk: PIN to type (then Enter) to leave kiosk mode.
+    #[arg(long, default_value = "2468")]
+    kiosk_pin: String,
+    /// Kiosk: seconds with no face before the default look comes back.
+    #[arg(long, default_value_t = 30.0)]
+    kiosk_reset_secs: f32,
     /// Exit after this many presented frames (automation).
     #[arg(long)]
     exit_after: Option<u64>,
@@ -213,6 +219,8 @@ fn run(cli: Cli) -> Result<()> {
             source: a.source,
             look: a.look,
             kiosk: a.kiosk,
+            kiosk_pin: a.kiosk_pin,
+            kiosk_reset_secs: a.kiosk_reset_secs,
             exit_after: a.exit_after,
             screenshot: a.screenshot,
             stats: a.stats,

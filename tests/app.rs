@@ -240,3 +240,24 @@ fn panel_matches_its_snapshot() {
     let mean = total as f64 / golden.as_raw().len() as f64;
     assert!(mean <= 2.0, "panel differs from its snapshot: mean {mean:.2} levels");
 }
+
+#[test]
+fn settings_are_remembered_except_in_kiosk_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = sample("carphone.mp4");
+    let out = app(&["--source", video.to_str().unwrap(), "--look", "glam", "--exit-after", "5"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let saved = std::fs::read_to_string(dir.path().join("settings.toml")).expect("settings saved");
+    assert!(saved.contains("name = \"Glam\""), "{saved}");
+
+    let kiosk = tempfile::tempdir().unwrap();
+    let shot = kiosk.path().join("k.png");
+    let out = app(
+        &["--kiosk", "--source", video.to_str().unwrap(), "--exit-after", "10", "--screenshot", shot.to_str().unwrap()],
+        kiosk.path(),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!kiosk.path().join("settings.toml").exists(), "kiosk mode wrote settings");
+    // Fullscreen on the 1600×900 virtual screen.
+    assert_eq!(image::image_dimensions(&shot).unwrap(), (1600, 900));
+}

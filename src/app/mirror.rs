@@ -22,12 +22,8 @@ use crate::pipeline::{CaptureStatus, CaptureThread, FaceFader, TrackedFrame, Tra
 use crate::render::{FaceDraw, GpuContext, Renderer};
 use crate::tracking::{ModelKind, Tracker, TrackerConfig};
 
-/// PIN that leaves kiosk mode (typed, then Enter), unless `VANITY_KIOSK_PIN` sets another.
-const DEFAULT_KIOSK_PIN: &str = "2468";
 /// Seconds without a face before the kiosk shows its attract screen.
 const ATTRACT_AFTER: f32 = 3.0;
-/// Seconds without a face before the kiosk puts its default look back.
-const KIOSK_RESET_AFTER: f32 = 30.0;
 /// Look a kiosk starts with and returns to.
 const KIOSK_LOOK: &str = "natural";
 
@@ -95,6 +91,11 @@ impl Mirror {
             .with_title("Vanity")
             .with_inner_size(winit::dpi::PhysicalSize::new(self.opts.width, self.opts.height));
         if self.opts.kiosk {
+            // Size the window to the screen too: without a window manager (a bare kiosk X server)
+            // the fullscreen request alone may not resize it.
+            if let Some(m) = event_loop.primary_monitor().or_else(|| event_loop.available_monitors().next()) {
+                attrs = attrs.with_inner_size(m.size()).with_position(m.position());
+            }
             attrs = attrs.with_fullscreen(Some(Fullscreen::Borderless(None)));
         }
         let window = Arc::new(event_loop.create_window(attrs).map_err(|e| AppError::Window(e.to_string()))?);
@@ -187,7 +188,7 @@ impl Mirror {
         let idle = now.duration_since(self.last_face).as_secs_f32();
         // An unattended kiosk goes back to its default look when nobody has been in front of it.
         if self.opts.kiosk
-            && idle > KIOSK_RESET_AFTER
+            && idle > self.opts.kiosk_reset_secs
             && !self.panel.look.name.eq_ignore_ascii_case(KIOSK_LOOK)
             && let Some(l) = self.looks.iter().find(|l| l.name.eq_ignore_ascii_case(KIOSK_LOOK))
         {
@@ -525,10 +526,9 @@ impl ApplicationHandler for Mirror {
                 }
             }
             WindowEvent::KeyboardInput { event, .. } if self.opts.kiosk && event.state == ElementState::Pressed => {
-                let pin = std::env::var("VANITY_KIOSK_PIN").unwrap_or_else(|_| DEFAULT_KIOSK_PIN.into());
                 match &event.logical_key {
                     Key::Named(NamedKey::Enter) => {
-                        if self.kiosk_typed == pin {
+                        if self.kiosk_typed == self.opts.kiosk_pin {
                             event_loop.exit();
                         }
                         self.kiosk_typed.clear();
@@ -601,7 +601,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         result: Ok(()),
     };
     event_loop.run_app(&mut app).map_err(|e| AppError::Window(e.to_string()))?;
-    if !app.opts.kiosk && app.opts.exit_after.is_none() {
+    if !app.opts.kiosk {
         Settings {
             look: Some(app.panel.look.clone()),
             flip: app.panel.flip,

@@ -46,6 +46,10 @@ pub struct AppOptions {
     pub look: Option<String>,
     /// Unattended store mode.
     pub kiosk: bool,
+    /// PIN (typed, then Enter) that leaves kiosk mode.
+    pub kiosk_pin: String,
+    /// Seconds with no face before a kiosk puts its default look back.
+    pub kiosk_reset_secs: f32,
     /// Exit after this many presented frames (automation).
     pub exit_after: Option<u64>,
     /// Save the window as shown when exiting.
