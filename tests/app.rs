@@ -24,17 +24,6 @@ fn app(args: &[&str], config: &Path) -> Output {
         .expect("xvfb-run is installed (Debian: xvfb xauth)")
 }
 
-fn inside(poly: &[Vec2], p: Vec2) -> bool {
-    let mut c = false;
-    for i in 0..poly.len() {
-        let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
-        if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x) {
-            c = !c;
-        }
-    }
-    c
-}
-
 /// Mean colour (Lab) of the lips found by the tracker in `img`.
 fn lip_colour(img: &image::RgbImage, lm: &[Vec3]) -> ([f32; 3], usize) {
     let outer: Vec<Vec2> = LIPS_OUTER.iter().map(|&i| lm[i as usize].truncate()).collect();
@@ -200,32 +189,9 @@ fn panel_matches_its_snapshot() {
             .forget_lifetime();
         renderer.render(&mut pass, &prims, &screen);
     }
-    let padded = (w * 4).next_multiple_of(256);
-    let buffer = gpu.device.create_buffer(&wgpu::BufferDescriptor {
-        label: None,
-        size: (padded * h) as u64,
-        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    });
-    encoder.copy_texture_to_buffer(
-        texture.as_image_copy(),
-        wgpu::TexelCopyBufferInfo {
-            buffer: &buffer,
-            layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(padded), rows_per_image: None },
-        },
-        wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
-    );
+    let readback = vanity::render::readback::Readback::record(&gpu.device, &mut encoder, &texture);
     gpu.queue.submit(extra.into_iter().chain([encoder.finish()]));
-    buffer.slice(..).map_async(wgpu::MapMode::Read, |_| {});
-    gpu.device.poll(wgpu::PollType::wait_indefinitely()).unwrap();
-    let data = buffer.slice(..).get_mapped_range().unwrap();
-    let mut img = image::RgbImage::new(w, h);
-    for y in 0..h {
-        for x in 0..w {
-            let i = (y * padded + x * 4) as usize;
-            img.put_pixel(x, y, image::Rgb([data[i], data[i + 1], data[i + 2]]));
-        }
-    }
+    let img = readback.into_image(&gpu.device).unwrap();
     // The panel is not blank: swatch colours of the catalog's lipsticks are on it.
     let ruby = image::Rgb([0xB0, 0x15, 0x3A]);
     assert!(img.pixels().filter(|p| **p == ruby).count() > 100, "no Velvet Ruby swatch on the panel");

@@ -62,17 +62,6 @@ fn open_mouth() -> (RgbImage, Vec<Vec3>) {
     (big, f.faces[0].points().iter().map(|p| *p * 4.0).collect())
 }
 
-fn inside(poly: &[Vec2], p: Vec2) -> bool {
-    let mut c = false;
-    for i in 0..poly.len() {
-        let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
-        if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x) {
-            c = !c;
-        }
-    }
-    c
-}
-
 fn edge_distance(poly: &[Vec2], p: Vec2) -> f32 {
     (0..poly.len())
         .map(|i| {

@@ -19,6 +19,7 @@ use crate::capture::FrameSource;
 use crate::capture::camera::{self, CameraSource};
 use crate::looks::{Catalog, Look};
 use crate::pipeline::{CaptureStatus, CaptureThread, FaceFader, TrackedFrame, TrackingThread};
+use crate::render::readback::Readback;
 use crate::render::{FaceDraw, GpuContext, Renderer};
 use crate::tracking::{ModelKind, Tracker, TrackerConfig};
 
@@ -328,7 +329,7 @@ impl Mirror {
             (_, true, Some(p)) => Some(p.clone()),
             _ => None,
         };
-        let readback = shot.as_ref().map(|_| copy_out(&device, &mut encoder, &surface_texture.texture));
+        let readback = shot.as_ref().map(|_| Readback::record(&device, &mut encoder, &surface_texture.texture));
         queue.submit(extra.into_iter().chain([encoder.finish()]));
         gfx.window.pre_present_notify();
         queue.present(surface_texture);
@@ -342,7 +343,7 @@ impl Mirror {
         let first = *self.first_present.get_or_insert(presented);
         self.stats.seconds = presented.duration_since(first).as_secs_f64();
         if let (Some(path), Some(rb)) = (shot, readback) {
-            let saved = save_readback(&device, rb, gfx.config.format, &path);
+            let saved = save_readback(&device, rb, &path);
             if let Err(e) = &saved {
                 tracing::error!("{e}");
             }
@@ -440,59 +441,9 @@ fn chrono_stamp() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-struct Readback {
-    buffer: wgpu::Buffer,
-    width: u32,
-    height: u32,
-    padded_row: u32,
-}
-
-/// Copies the window's texture to a buffer (the surface is configured with COPY_SRC).
-fn copy_out(device: &wgpu::Device, encoder: &mut wgpu::CommandEncoder, texture: &wgpu::Texture) -> Readback {
-    let (width, height) = (texture.width(), texture.height());
-    let padded_row = (width * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
-    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("screenshot"),
-        size: (padded_row * height) as u64,
-        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    });
-    encoder.copy_texture_to_buffer(
-        texture.as_image_copy(),
-        wgpu::TexelCopyBufferInfo {
-            buffer: &buffer,
-            layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(padded_row), rows_per_image: None },
-        },
-        wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
-    );
-    Readback { buffer, width, height, padded_row }
-}
-
-fn save_readback(
-    device: &wgpu::Device,
-    rb: Readback,
-    format: wgpu::TextureFormat,
-    path: &Path,
-) -> Result<(), AppError> {
+fn save_readback(device: &wgpu::Device, rb: Readback, path: &Path) -> Result<(), AppError> {
     let fail = |reason: String| AppError::Output { path: path.to_path_buf(), reason };
-    let slice = rb.buffer.slice(..);
-    let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    slice.map_async(wgpu::MapMode::Read, move |r| {
-        let _ = tx.send(r);
-    });
-    device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| fail(e.to_string()))?;
-    rx.recv().map_err(|e| fail(e.to_string()))?.map_err(|e| fail(e.to_string()))?;
-    let data = slice.get_mapped_range().map_err(|e| fail(e.to_string()))?;
-    let bgra = matches!(format, wgpu::TextureFormat::Bgra8Unorm | wgpu::TextureFormat::Bgra8UnormSrgb);
-    let mut img = image::RgbImage::new(rb.width, rb.height);
-    for (y, row) in data.chunks_exact(rb.padded_row as usize).enumerate().take(rb.height as usize) {
-        for x in 0..rb.width as usize {
-            let p = &row[x * 4..x * 4 + 4];
-            let rgb = if bgra { [p[2], p[1], p[0]] } else { [p[0], p[1], p[2]] };
-            img.put_pixel(x as u32, y as u32, image::Rgb(rgb));
-        }
-    }
-    img.save(path).map_err(|e| fail(e.to_string()))
+    rb.into_image(device).map_err(|e| fail(e.to_string()))?.save(path).map_err(|e| fail(e.to_string()))
 }
 
 impl ApplicationHandler for Mirror {

@@ -3,12 +3,12 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use image::RgbImage;
 
 use super::latest::Latest;
+use super::worker::Worker;
 use crate::capture::{self, FrameSource, SourceError};
 
 /// A frame as captured.
@@ -42,8 +42,7 @@ pub struct CaptureThread {
     /// Newest frame.
     pub frames: Latest<CapturedFrame>,
     status: Arc<Mutex<CaptureStatus>>,
-    stop: Arc<AtomicBool>,
-    handle: Option<JoinHandle<()>>,
+    worker: Worker,
 }
 
 /// How long to wait before reopening a failed source.
@@ -65,13 +64,9 @@ impl CaptureThread {
     {
         let frames = Latest::new();
         let status = Arc::new(Mutex::new(CaptureStatus::Starting));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (out, st, halt) = (frames.clone(), status.clone(), stop.clone());
-        let handle = std::thread::Builder::new()
-            .name("capture".into())
-            .spawn(move || run(open, first, looped, out, st, halt))
-            .expect("spawning the capture thread");
-        Self { frames, status, stop, handle: Some(handle) }
+        let (out, st) = (frames.clone(), status.clone());
+        let worker = Worker::spawn("capture", move |stop| run(open, first, looped, out, st, stop));
+        Self { frames, status, worker }
     }
 
     /// The thread's current state.
@@ -81,20 +76,7 @@ impl CaptureThread {
 
     /// Stops the thread and waits for it.
     pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
-    }
-}
-
-impl Drop for CaptureThread {
-    fn drop(&mut self) {
-        self.halt();
+        self.worker.stop();
     }
 }
 

@@ -7,6 +7,7 @@ pub mod capture_thread;
 pub mod fader;
 pub mod latest;
 pub mod tracking_thread;
+pub mod worker;
 
 pub use capture_thread::{CaptureStatus, CaptureThread};
 pub use fader::FaceFader;

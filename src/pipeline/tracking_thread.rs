@@ -1,14 +1,14 @@
 //! The tracking thread: takes the newest captured frame, tracks faces, hands the result on.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use image::RgbImage;
 
 use super::capture_thread::CapturedFrame;
 use super::latest::Latest;
+use super::worker::Worker;
 use crate::tracking::{Face, Tracker};
 
 /// A frame with its faces: the renderer draws exactly the frame the landmarks belong to.
@@ -32,8 +32,7 @@ pub struct TrackingThread {
     pub results: Latest<TrackedFrame>,
     /// The tracker's error, if it stopped on one.
     pub error: Arc<std::sync::Mutex<Option<String>>>,
-    stop: Arc<AtomicBool>,
-    handle: Option<JoinHandle<()>>,
+    worker: Worker,
 }
 
 impl TrackingThread {
@@ -41,60 +40,43 @@ impl TrackingThread {
     /// model is reported before any thread starts).
     pub fn spawn(mut tracker: Tracker, input: Latest<CapturedFrame>) -> Self {
         let results = Latest::new();
-        let stop = Arc::new(AtomicBool::new(false));
         let error = Arc::new(std::sync::Mutex::new(None));
-        let (out, halt, err) = (results.clone(), stop.clone(), error.clone());
-        let handle = std::thread::Builder::new()
-            .name("tracking".into())
-            .spawn(move || {
-                while !halt.load(Ordering::Relaxed) {
-                    let Some(frame) = input.take_timeout(Duration::from_millis(50)) else {
-                        if input.is_closed() {
-                            break;
-                        }
-                        continue;
-                    };
-                    let start = Instant::now();
-                    match tracker.track(&frame.image, frame.time) {
-                        Ok(faces) => {
-                            let track_ms = start.elapsed().as_secs_f64() * 1e3;
-                            tracing::trace!(index = frame.index, track_ms, faces = faces.len(), "tracked");
-                            out.put(TrackedFrame {
-                                image: frame.image,
-                                faces,
-                                captured: frame.captured,
-                                track_ms,
-                                index: frame.index,
-                            });
-                        }
-                        Err(e) => {
-                            tracing::error!("tracking stopped: {e}");
-                            *err.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.to_string());
-                            break;
-                        }
+        let (out, err) = (results.clone(), error.clone());
+        let worker = Worker::spawn("tracking", move |halt| {
+            while !halt.load(Ordering::Relaxed) {
+                let Some(frame) = input.take_timeout(Duration::from_millis(50)) else {
+                    if input.is_closed() {
+                        break;
+                    }
+                    continue;
+                };
+                let start = Instant::now();
+                match tracker.track(&frame.image, frame.time) {
+                    Ok(faces) => {
+                        let track_ms = start.elapsed().as_secs_f64() * 1e3;
+                        tracing::trace!(index = frame.index, track_ms, faces = faces.len(), "tracked");
+                        out.put(TrackedFrame {
+                            image: frame.image,
+                            faces,
+                            captured: frame.captured,
+                            track_ms,
+                            index: frame.index,
+                        });
+                    }
+                    Err(e) => {
+                        tracing::error!("tracking stopped: {e}");
+                        *err.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.to_string());
+                        break;
                     }
                 }
-                out.close();
-            })
-            .expect("spawning the tracking thread");
-        Self { results, error, stop, handle: Some(handle) }
+            }
+            out.close();
+        });
+        Self { results, error, worker }
     }
 
     /// Stops the thread and waits for it.
     pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
-    }
-}
-
-impl Drop for TrackingThread {
-    fn drop(&mut self) {
-        self.halt();
+        self.worker.stop();
     }
 }

@@ -103,3 +103,15 @@ pub fn match_errors(ours: &[Vec<Vec3>], reference: &[RefFace], what: &str) -> Ve
         })
         .collect()
 }
+
+/// Whether `p` lies inside the closed polygon `poly` (even-odd rule).
+pub fn inside(poly: &[Vec2], p: Vec2) -> bool {
+    let mut c = false;
+    for i in 0..poly.len() {
+        let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
+        if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x) {
+            c = !c;
+        }
+    }
+    c
+}
