@@ -526,7 +526,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         show_stats: settings.show_stats,
         model,
         camera,
-        cameras: if camera.is_some() { camera::list() } else { Vec::new() },
+        cameras: if matches!(opts.source, SourceArg::Camera(_)) { camera::list() } else { Vec::new() },
         kiosk: opts.kiosk,
     };
     let now = Instant::now();

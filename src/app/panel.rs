@@ -273,10 +273,12 @@ pub fn show(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog, looks: &[Loo
         state.model = model;
         actions.push(Action::Model(model));
     }
-    if let Some(current) = state.camera {
+    if !state.cameras.is_empty() {
+        // Also offered when the app fell back to the sample video: plugging a camera in later works.
+        let current = state.camera.unwrap_or(u32::MAX);
         let mut pick = current;
         let name = |i: u32| {
-            state.cameras.iter().find(|c| c.index == i).map(|c| c.name.clone()).unwrap_or(format!("Camera {i}"))
+            state.cameras.iter().find(|c| c.index == i).map(|c| c.name.clone()).unwrap_or("Sample video".into())
         };
         egui::ComboBox::from_label("Camera").selected_text(name(current)).show_ui(ui, |ui| {
             for c in &state.cameras {
