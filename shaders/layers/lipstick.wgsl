@@ -29,8 +29,8 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
         }
         case 2: {
             // Gloss: bright highlights grown from the lip's own bright spots.
-            let spec = smoothstep(1.1, 1.7, ratio);
-            color = recolor(shade, ratio) + vec3<f32>(spec * spec * 0.55);
+            let spec = smoothstep(1.3, 2.0, ratio);
+            color = recolor(shade, ratio) + vec3<f32>(spec * spec * 0.5);
         }
         case 3: {
             // Metallic: more contrast, highlights tinted by the shade.
