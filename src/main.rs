@@ -338,11 +338,7 @@ fn apply(paths: &ModelPaths, image: &Path, look: &str, model: ModelKind, max_fac
     let mut renderer = Renderer::new(GpuContext::headless()?);
     renderer.set_look(&look);
     let draws: Vec<FaceDraw> = faces.iter().map(|f| FaceDraw { landmarks: &f.landmarks, strength: 1.0 }).collect();
-    let result = renderer.render(&frame, &draws)?;
-    image::DynamicImage::ImageRgba8(result)
-        .to_rgb8()
-        .save(out)
-        .with_context(|| format!("cannot write {}", out.display()))?;
+    renderer.render(&frame, &draws)?.save(out).with_context(|| format!("cannot write {}", out.display()))?;
     eprintln!("{}: look \"{}\" on {} face(s) -> {}", image.display(), look.name, faces.len(), out.display());
     Ok(())
 }

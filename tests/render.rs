@@ -8,7 +8,7 @@ use std::sync::{Mutex, OnceLock};
 
 use common::*;
 use glam::{Vec2, Vec3};
-use image::{RgbImage, RgbaImage};
+use image::RgbImage;
 use vanity::face::regions::{FACE_OVAL, LIPS_INNER, LIPS_OUTER, RIGHT_EYE};
 use vanity::looks::color::{ciede2000, linear_to_lab, srgb_to_linear};
 use vanity::looks::{Finish, Look, Srgb};
@@ -25,8 +25,7 @@ fn render(frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
     let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
     r.set_look(look);
     let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
-    let out: RgbaImage = r.render(frame, &draws).expect("renders");
-    image::DynamicImage::ImageRgba8(out).to_rgb8()
+    r.render(frame, &draws).expect("renders")
 }
 
 fn look(text: &str) -> Look {

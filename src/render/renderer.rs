@@ -2,11 +2,12 @@
 
 use bytemuck::{Pod, Zeroable};
 use glam::Vec3;
-use image::{RgbImage, RgbaImage};
+use image::RgbImage;
 
 use super::RenderError;
 use super::context::GpuContext;
 use super::layers::{LayerParams, LayerPipeline, ORDER};
+use super::readback::Readback;
 use super::stats;
 use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
@@ -59,8 +60,6 @@ struct Sized {
     target: wgpu::Texture,
     target_view: wgpu::TextureView,
     shared: wgpu::BindGroup,
-    readback: wgpu::Buffer,
-    padded_row: u32,
 }
 
 /// Draws makeup over camera frames.
@@ -287,17 +286,9 @@ impl Renderer {
                 wgpu::BindGroupEntry { binding: 5, resource: self.face_info.as_entire_binding() },
             ],
         });
-        let padded_row = (w * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
-        let readback = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("readback"),
-            size: (padded_row * h) as u64,
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
         tracing::debug!(w, h, "renderer resized");
         self.generation += 1;
-        self.sized =
-            Some(Sized { size: (w, h), camera, camera_view, target, target_view, shared, readback, padded_row });
+        self.sized = Some(Sized { size: (w, h), camera, camera_view, target, target_view, shared });
     }
 
     /// The camera frame and the made-up output as textures (for drawing in a window), their size,
@@ -379,45 +370,12 @@ impl Renderer {
     }
 
     /// Renders makeup over `frame` for `faces` and reads the result back (headless use).
-    pub fn render(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<RgbaImage, RenderError> {
+    pub fn render(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<RgbImage, RenderError> {
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
         self.encode(&mut encoder, frame, faces, 0.0);
-        let sized = self.sized.as_ref().expect("sized by encode");
-        let (w, h) = sized.size;
-        encoder.copy_texture_to_buffer(
-            sized.target.as_image_copy(),
-            wgpu::TexelCopyBufferInfo {
-                buffer: &sized.readback,
-                layout: wgpu::TexelCopyBufferLayout {
-                    offset: 0,
-                    bytes_per_row: Some(sized.padded_row),
-                    rows_per_image: None,
-                },
-            },
-            wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
-        );
-        let index = self.ctx.queue.submit([encoder.finish()]);
-        let slice = sized.readback.slice(..);
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        slice.map_async(wgpu::MapMode::Read, move |r| {
-            let _ = tx.send(r);
-        });
-        self.ctx
-            .device
-            .poll(wgpu::PollType::Wait { submission_index: Some(index), timeout: None })
-            .map_err(|e| RenderError::Readback(e.to_string()))?;
-        rx.recv()
-            .map_err(|e| RenderError::Readback(e.to_string()))?
-            .map_err(|e| RenderError::Readback(e.to_string()))?;
-        let mut out = RgbaImage::new(w, h);
-        {
-            let data = slice.get_mapped_range().map_err(|e| RenderError::Readback(e.to_string()))?;
-            for (row, chunk) in out.chunks_exact_mut((w * 4) as usize).enumerate() {
-                let start = row * sized.padded_row as usize;
-                chunk.copy_from_slice(&data[start..start + (w * 4) as usize]);
-            }
-        }
-        sized.readback.unmap();
-        Ok(out)
+        let target = &self.sized.as_ref().expect("sized by encode").target;
+        let readback = Readback::record(&self.ctx.device, &mut encoder, target);
+        self.ctx.queue.submit([encoder.finish()]);
+        readback.into_image(&self.ctx.device)
     }
 }

@@ -68,7 +68,7 @@ pub fn render(
     let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
     for (i, (_, look)) in entries.iter().enumerate() {
         renderer.set_look(look);
-        let out = image::DynamicImage::ImageRgba8(renderer.render(frame, &draws)?).to_rgb8();
+        let out = renderer.render(frame, &draws)?;
         let crop = imageops::crop_imm(&out, x0, y0, side as u32, side as u32).to_image();
         let tile = imageops::resize(&crop, TILE, TILE, imageops::FilterType::CatmullRom);
         imageops::replace(

@@ -18,6 +18,10 @@ pub struct FaceStats {
     pub iod_px: f32,
 }
 
+/// sRGB byte → linear value, computed once.
+static SRGB_TO_LINEAR: std::sync::LazyLock<[f32; 256]> =
+    std::sync::LazyLock::new(|| std::array::from_fn(|v| srgb_to_linear(v as f32 / 255.0)));
+
 /// Linear luminance of the 3×3 neighbourhood around a point (clamped to the frame).
 fn luma_at(frame: &RgbImage, x: f32, y: f32, lut: &[f32; 256]) -> f32 {
     let (w, h) = (frame.width() as i64, frame.height() as i64);
@@ -35,19 +39,19 @@ fn luma_at(frame: &RgbImage, x: f32, y: f32, lut: &[f32; 256]) -> f32 {
 /// Measures a face: lip luminance midway between the outer and inner lip contours, skin
 /// luminance at cheeks and forehead.
 pub fn measure(frame: &RgbImage, landmarks: &[Vec3]) -> FaceStats {
-    let lut: [f32; 256] = std::array::from_fn(|v| srgb_to_linear(v as f32 / 255.0));
+    let lut = &*SRGB_TO_LINEAR;
     let lip: f32 = LIPS_OUTER
         .iter()
         .zip(LIPS_INNER.iter())
         .map(|(&o, &i)| {
             let p = (landmarks[o as usize] + landmarks[i as usize]) * 0.5;
-            luma_at(frame, p.x, p.y, &lut)
+            luma_at(frame, p.x, p.y, lut)
         })
         .sum::<f32>()
         / LIPS_OUTER.len() as f32;
     let skin: f32 = SKIN_SAMPLES
         .iter()
-        .map(|&i| luma_at(frame, landmarks[i as usize].x, landmarks[i as usize].y, &lut))
+        .map(|&i| luma_at(frame, landmarks[i as usize].x, landmarks[i as usize].y, lut))
         .sum::<f32>()
         / SKIN_SAMPLES.len() as f32;
     FaceStats { lip_luma: lip.max(1e-3), skin_luma: skin.max(1e-3), iod_px: inter_ocular(landmarks) }
