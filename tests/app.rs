@@ -171,24 +171,7 @@ fn panel_matches_its_snapshot() {
     let view = texture.create_view(&Default::default());
     let mut encoder = gpu.device.create_command_encoder(&Default::default());
     let extra = renderer.update_buffers(&gpu.device, &gpu.queue, &mut encoder, &prims, &screen);
-    {
-        let mut pass = encoder
-            .begin_render_pass(&wgpu::RenderPassDescriptor {
-                label: None,
-                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: &view,
-                    depth_slice: None,
-                    resolve_target: None,
-                    ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
-                        store: wgpu::StoreOp::Store,
-                    },
-                })],
-                ..Default::default()
-            })
-            .forget_lifetime();
-        renderer.render(&mut pass, &prims, &screen);
-    }
+    vanity::app::mirror::paint_egui(&mut encoder, &view, &renderer, &prims, &screen);
     let readback = vanity::render::readback::Readback::record(&gpu.device, &mut encoder, &texture);
     gpu.queue.submit(extra.into_iter().chain([encoder.finish()]));
     let img = readback.into_image(&gpu.device).unwrap();

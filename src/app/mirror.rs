@@ -300,24 +300,7 @@ impl Mirror {
             }
         };
         let view = surface_texture.texture.create_view(&Default::default());
-        {
-            let mut pass = encoder
-                .begin_render_pass(&wgpu::RenderPassDescriptor {
-                    label: Some("window"),
-                    color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                        view: &view,
-                        depth_slice: None,
-                        resolve_target: None,
-                        ops: wgpu::Operations {
-                            load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
-                            store: wgpu::StoreOp::Store,
-                        },
-                    })],
-                    ..Default::default()
-                })
-                .forget_lifetime();
-            gfx.egui_renderer.render(&mut pass, &prims, &screen);
-        }
+        paint_egui(&mut encoder, &view, &gfx.egui_renderer, &prims, &screen);
         for id in &full.textures_delta.free {
             gfx.egui_renderer.free_texture(id);
         }
@@ -370,6 +353,29 @@ impl Mirror {
         }
         gfx.window.request_redraw();
     }
+}
+
+/// Clears `view` and paints egui's output into it (the window, or an offscreen snapshot).
+pub fn paint_egui(
+    encoder: &mut wgpu::CommandEncoder,
+    view: &wgpu::TextureView,
+    egui_renderer: &egui_wgpu::Renderer,
+    prims: &[egui::ClippedPrimitive],
+    screen: &egui_wgpu::ScreenDescriptor,
+) {
+    let mut pass = encoder
+        .begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("egui"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations { load: wgpu::LoadOp::Clear(wgpu::Color::BLACK), store: wgpu::StoreOp::Store },
+            })],
+            ..Default::default()
+        })
+        .forget_lifetime();
+    egui_renderer.render(&mut pass, prims, screen);
 }
 
 /// Draws the mirror image (made-up frame, or camera frame left of the before/after line),
