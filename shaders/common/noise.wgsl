@@ -7,18 +7,6 @@ fn hash21(p: vec2<f32>) -> f32 {
     return fract(q.x * q.y);
 }
 
-// Value noise with smooth interpolation.
-fn value_noise(p: vec2<f32>) -> f32 {
-    let i = floor(p);
-    let f = fract(p);
-    let u = f * f * (3.0 - 2.0 * f);
-    let a = hash21(i);
-    let b = hash21(i + vec2<f32>(1.0, 0.0));
-    let c = hash21(i + vec2<f32>(0.0, 1.0));
-    let d = hash21(i + vec2<f32>(1.0, 1.0));
-    return mix(mix(a, b, u.x), mix(c, d, u.x), u.y);
-}
-
 // Sparse sparkles: 1 at a few cells of a `density`-wide grid in UV, 0 elsewhere, soft-edged.
 fn sparkle(uv: vec2<f32>, density: f32, rate: f32) -> f32 {
     let p = uv * density;

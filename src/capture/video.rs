@@ -84,11 +84,6 @@ impl Mp4Source {
         })
     }
 
-    /// Frames per second from the container.
-    pub fn fps(&self) -> f64 {
-        self.fps
-    }
-
     fn bad(&self, reason: String) -> SourceError {
         SourceError::BadVideo { path: self.path.clone(), reason }
     }

@@ -6,7 +6,7 @@ use image::RgbImage;
 
 use super::RenderError;
 use super::context::GpuContext;
-use super::layers::{LayerParams, LayerPipeline, ORDER};
+use super::layers::{LayerPipeline, ORDER};
 use super::readback::Readback;
 use super::stats;
 use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
@@ -237,11 +237,6 @@ impl Renderer {
     /// Names of the layers the current look turns on, bottom to top.
     pub fn enabled_layers(&self) -> Vec<&'static str> {
         self.layers.iter().filter(|l| l.enabled()).map(|l| l.spec.name).collect()
-    }
-
-    /// Layer parameters for a look, as uploaded (for tests and tools).
-    pub fn layer_params(look: &Look) -> Vec<(&'static str, Option<LayerParams>)> {
-        ORDER.iter().map(|s| (s.name, (s.params)(look))).collect()
     }
 
     fn ensure_size(&mut self, w: u32, h: u32) {

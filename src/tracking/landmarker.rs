@@ -38,11 +38,6 @@ impl Landmarker {
         Ok(Self { session: runtime::session(path, config)?, kind, input: vec![0.0; n * n * 3] })
     }
 
-    /// Which model this is.
-    pub fn kind(&self) -> ModelKind {
-        self.kind
-    }
-
     /// Runs the model on the crop `roi` of `frame`.
     pub fn run(&mut self, frame: &RgbImage, roi: &Roi) -> Result<FaceLandmarks, TrackingError> {
         let n = self.kind.input_size();

@@ -1,6 +1,6 @@
 //! Which landmark model to run, and where the model files live.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The two face-mesh models Vanity ships: a fast one and a precise one with irises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
@@ -94,10 +94,5 @@ impl ModelPaths {
     /// The landmark model of the given kind.
     pub fn landmarks(&self, kind: ModelKind) -> PathBuf {
         self.dir.join(kind.file_name())
-    }
-
-    /// The folder itself.
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 }

@@ -123,11 +123,6 @@ impl Tracker {
         })
     }
 
-    /// The settings in use.
-    pub fn config(&self) -> &TrackerConfig {
-        &self.config
-    }
-
     /// Stage times of the last `detect_image` or `track` call.
     pub fn stage_times(&self) -> StageTimes {
         self.times
