@@ -387,8 +387,7 @@ fn sheet(paths: &ModelPaths, image: &Path, out: &Path) -> Result<()> {
     if faces.is_empty() {
         bail!("{}: no face found", image.display());
     }
-    let looks: Vec<Look> =
-        vanity::looks::look::bundled_names().iter().map(|n| Look::find(n).map(|(l, _)| l)).collect::<Result<_, _>>()?;
+    let looks: Vec<Look> = vanity::looks::look::bundled()?;
     let entries = vanity::render::sheet::entries(&looks);
     let mut renderer = Renderer::new(GpuContext::headless()?);
     let sheet = vanity::render::sheet::render(&mut renderer, &frame, &faces, &entries, 6)?;

@@ -508,8 +508,7 @@ impl ApplicationHandler for Mirror {
 /// Runs the mirror until the window closes (or `--exit-after` frames).
 pub fn run(opts: AppOptions) -> Result<(), AppError> {
     let catalog = Catalog::load(&Catalog::bundled_path())?;
-    let looks: Vec<Look> =
-        crate::looks::look::bundled_names().iter().map(|n| Look::find(n).map(|(l, _)| l)).collect::<Result<_, _>>()?;
+    let looks: Vec<Look> = crate::looks::look::bundled()?;
     let settings = if opts.kiosk { Settings::default() } else { Settings::load() };
     let look = match (&opts.look, opts.kiosk) {
         (Some(name), _) => Look::find(name)?.0,

@@ -227,6 +227,12 @@ pub fn bundled_names() -> Vec<String> {
     names
 }
 
+/// Every bundled look, in name order (the panel's and the contact sheet's order).
+pub fn bundled() -> Result<Vec<Look>, LookError> {
+    let dir = looks_dir();
+    bundled_names().iter().map(|n| Look::load(&dir.join(format!("{n}.toml")))).collect()
+}
+
 /// Line of the first `key =` in `text`.
 fn find_line(text: &str, key: &str) -> Option<usize> {
     text.lines().position(|l| l.trim_start().starts_with(key) && l.contains('=')).map(|i| i + 1)
