@@ -75,6 +75,8 @@ struct Mirror {
     note: Option<String>,
     fader: FaceFader,
     current: Option<TrackedFrame>,
+    /// Tracked frames taken so far: names the current one for the renderer's upload cache.
+    frames_taken: u64,
     last_face: Instant,
     start: Instant,
     gfx: Option<Gfx>,
@@ -185,6 +187,7 @@ impl Mirror {
             }
             fresh = Some((r.captured, r.track_ms));
             self.current = Some(r);
+            self.frames_taken += 1;
         }
         let idle = now.duration_since(self.last_face).as_secs_f32();
         // An unattended kiosk goes back to its default look when nobody has been in front of it.
@@ -207,7 +210,8 @@ impl Mirror {
         if let Some(cur) = &self.current {
             let visible = self.fader.visible(now);
             let draws: Vec<FaceDraw> = visible.iter().map(|(l, s)| FaceDraw { landmarks: l, strength: *s }).collect();
-            gfx.renderer.encode(&mut encoder, &cur.image, &draws, self.start.elapsed().as_secs_f32());
+            let time = self.start.elapsed().as_secs_f32();
+            gfx.renderer.encode(&mut encoder, &cur.image, Some(self.frames_taken), &draws, time);
         }
         if let Some((camera_view, output_view, _, generation)) = gfx.renderer.views()
             && gfx.textures.map(|t| t.2) != Some(generation)
@@ -546,6 +550,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         note,
         fader: FaceFader::new(),
         current: None,
+        frames_taken: 0,
         last_face: now,
         start: now,
         gfx: None,

@@ -80,6 +80,8 @@ pub struct Renderer {
     rgba: Vec<u8>,
     /// Bumped whenever the frame-sized textures are recreated.
     generation: u64,
+    /// Id of the frame now in the camera texture, when the caller gave one.
+    uploaded: Option<u64>,
 }
 
 impl Renderer {
@@ -219,6 +221,7 @@ impl Renderer {
             staging: Vec::with_capacity(MAX_FACES * VERTEX_COUNT),
             rgba: Vec::new(),
             generation: 0,
+            uploaded: None,
         }
     }
 
@@ -283,6 +286,7 @@ impl Renderer {
         });
         tracing::debug!(w, h, "renderer resized");
         self.generation += 1;
+        self.uploaded = None;
         self.sized = Some(Sized { size: (w, h), camera, camera_view, target, target_view, shared });
     }
 
@@ -293,25 +297,37 @@ impl Renderer {
     }
 
     /// Uploads the frame and faces, and records the makeup draws into `encoder`, leaving the
-    /// result in the output texture (see [`Renderer::views`]).
-    pub fn encode(&mut self, encoder: &mut wgpu::CommandEncoder, frame: &RgbImage, faces: &[FaceDraw<'_>], time: f32) {
+    /// result in the output texture (see [`Renderer::views`]). `frame_id` names the frame: when it
+    /// is the one already uploaded (the window redraws faster than the camera delivers, or a fade
+    /// is running), its pixels are not converted and uploaded again. `None` always uploads.
+    pub fn encode(
+        &mut self,
+        encoder: &mut wgpu::CommandEncoder,
+        frame: &RgbImage,
+        frame_id: Option<u64>,
+        faces: &[FaceDraw<'_>],
+        time: f32,
+    ) {
         let (w, h) = frame.dimensions();
         self.ensure_size(w, h);
         let queue = &self.ctx.queue;
         let sized = self.sized.as_ref().expect("sized above");
 
-        self.rgba.clear();
-        self.rgba.reserve((w * h * 4) as usize);
-        for p in frame.as_raw().chunks_exact(3) {
-            self.rgba.extend_from_slice(&[p[0], p[1], p[2], 255]);
-        }
         let extent = wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 };
-        queue.write_texture(
-            sized.camera.as_image_copy(),
-            &self.rgba,
-            wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(w * 4), rows_per_image: None },
-            extent,
-        );
+        if frame_id.is_none() || frame_id != self.uploaded {
+            self.rgba.clear();
+            self.rgba.reserve((w * h * 4) as usize);
+            for p in frame.as_raw().chunks_exact(3) {
+                self.rgba.extend_from_slice(&[p[0], p[1], p[2], 255]);
+            }
+            queue.write_texture(
+                sized.camera.as_image_copy(),
+                &self.rgba,
+                wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(w * 4), rows_per_image: None },
+                extent,
+            );
+            self.uploaded = frame_id;
+        }
 
         let faces = &faces[..faces.len().min(MAX_FACES)];
         self.staging.clear();
@@ -355,7 +371,7 @@ impl Renderer {
     /// Renders makeup over `frame` for `faces` and waits for the GPU (no readback): for timing.
     pub fn render_only(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<(), RenderError> {
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
-        self.encode(&mut encoder, frame, faces, 0.0);
+        self.encode(&mut encoder, frame, None, faces, 0.0);
         let index = self.ctx.queue.submit([encoder.finish()]);
         self.ctx
             .device
@@ -367,7 +383,7 @@ impl Renderer {
     /// Renders makeup over `frame` for `faces` and reads the result back (headless use).
     pub fn render(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<RgbImage, RenderError> {
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
-        self.encode(&mut encoder, frame, faces, 0.0);
+        self.encode(&mut encoder, frame, None, faces, 0.0);
         let target = &self.sized.as_ref().expect("sized by encode").target;
         let readback = Readback::record(&self.ctx.device, &mut encoder, target);
         self.ctx.queue.submit([encoder.finish()]);
