@@ -154,64 +154,43 @@ fn intensity(ui: &mut Ui, label: &str, value: &mut f32) {
     ui.add(egui::Slider::new(value, 0.0..=1.0).text(label));
 }
 
+/// A layer's sliders when the look has it on, and a button that takes it off.
+fn layer_controls<T>(ui: &mut Ui, slot: &mut Option<T>, what: &str, sliders: impl FnOnce(&mut Ui, &mut T)) {
+    let Some(layer) = slot.as_mut() else { return };
+    sliders(ui, layer);
+    if ui.button(format!("Remove {what}")).clicked() {
+        *slot = None;
+    }
+}
+
 /// Finish and intensity controls of one category, plus "remove".
 fn controls(ui: &mut Ui, look: &mut Look, c: Category) {
     match c {
-        Category::Lipstick => {
-            if let Some(l) = &mut look.lipstick {
-                egui::ComboBox::from_label("Finish").selected_text(l.finish.name()).show_ui(ui, |ui| {
-                    for f in Finish::ALL {
-                        ui.selectable_value(&mut l.finish, f, f.name());
-                    }
-                });
-                intensity(ui, "Intensity", &mut l.opacity);
-                if ui.button("Remove lipstick").clicked() {
-                    look.lipstick = None;
+        Category::Lipstick => layer_controls(ui, &mut look.lipstick, "lipstick", |ui, l| {
+            egui::ComboBox::from_label("Finish").selected_text(l.finish.name()).show_ui(ui, |ui| {
+                for f in Finish::ALL {
+                    ui.selectable_value(&mut l.finish, f, f.name());
                 }
-            }
-        }
+            });
+            intensity(ui, "Intensity", &mut l.opacity);
+        }),
         Category::Blush => {
-            if let Some(b) = &mut look.blush {
-                intensity(ui, "Intensity", &mut b.opacity);
-                if ui.button("Remove blush").clicked() {
-                    look.blush = None;
-                }
-            }
+            layer_controls(ui, &mut look.blush, "blush", |ui, b| intensity(ui, "Intensity", &mut b.opacity))
         }
         Category::Eyeshadow => {
-            if let Some(e) = &mut look.eyeshadow {
-                intensity(ui, "Intensity", &mut e.opacity);
-                if ui.button("Remove eyeshadow").clicked() {
-                    look.eyeshadow = None;
-                }
-            }
+            layer_controls(ui, &mut look.eyeshadow, "eyeshadow", |ui, e| intensity(ui, "Intensity", &mut e.opacity))
         }
-        Category::Eyeliner => {
-            if let Some(e) = &mut look.eyeliner {
-                intensity(ui, "Thickness", &mut e.thickness);
-                intensity(ui, "Wing", &mut e.wing);
-                if ui.button("Remove eyeliner").clicked() {
-                    look.eyeliner = None;
-                }
-            }
-        }
+        Category::Eyeliner => layer_controls(ui, &mut look.eyeliner, "eyeliner", |ui, e| {
+            intensity(ui, "Thickness", &mut e.thickness);
+            intensity(ui, "Wing", &mut e.wing);
+        }),
         Category::Brows => {
-            if let Some(b) = &mut look.brows {
-                intensity(ui, "Intensity", &mut b.opacity);
-                if ui.button("Remove brow tint").clicked() {
-                    look.brows = None;
-                }
-            }
+            layer_controls(ui, &mut look.brows, "brow tint", |ui, b| intensity(ui, "Intensity", &mut b.opacity))
         }
-        Category::Foundation => {
-            if let Some(f) = &mut look.foundation {
-                intensity(ui, "Coverage", &mut f.opacity);
-                intensity(ui, "Smoothing", &mut f.smoothing);
-                if ui.button("Remove foundation").clicked() {
-                    look.foundation = None;
-                }
-            }
-        }
+        Category::Foundation => layer_controls(ui, &mut look.foundation, "foundation", |ui, f| {
+            intensity(ui, "Coverage", &mut f.opacity);
+            intensity(ui, "Smoothing", &mut f.smoothing);
+        }),
     }
 }
 
