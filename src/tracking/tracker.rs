@@ -153,8 +153,15 @@ impl Tracker {
     /// Tracks faces in the next frame of a sequence seen at `time` seconds.
     pub fn track(&mut self, frame: &RgbImage, time: f64) -> Result<Vec<Face>, TrackingError> {
         self.times = StageTimes::default();
-        let mut candidates: Vec<(Option<Track>, Roi)> =
-            self.tracks.drain(..).map(|t| (t.roi, Some(t))).map(|(r, t)| (t, r)).collect();
+        // Tracked faces first, each with the crop its last landmarks gave; new detections follow.
+        let mut candidates: Vec<(Option<Track>, Roi)> = self
+            .tracks
+            .drain(..)
+            .map(|t| {
+                let roi = t.roi;
+                (Some(t), roi)
+            })
+            .collect();
         let looking = candidates.is_empty()
             || (candidates.len() < self.config.max_faces
                 && self.frames_since_detect + 1 >= self.config.detect_interval);
