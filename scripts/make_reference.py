@@ -97,6 +97,18 @@ def video_frames(path):
     return frames
 
 
+def still(img, model):
+    """MediaPipe on one image as a still (no tracking), in the JSON shape of `vanity landmarks`."""
+    h, w = img.shape[:2]
+    if model == "v1":
+        with v1_mesh(True) as mesh:
+            faces = v1_faces(mesh, img)
+    else:
+        with v2_landmarker(vision.RunningMode.IMAGE) as lm:
+            faces = v2_faces(lm, img)
+    return {"width": w, "height": h, "model": model, "faces": faces}
+
+
 def paste_into(canvas, img, cx, cy, scale, angle_deg, points=None):
     """Pastes `img` rotated and scaled with its centre at (cx, cy); returns `points` (pixels of img)
     mapped into the canvas the same way."""
@@ -128,14 +140,7 @@ def make_wide(astronaut, carphone_frame, model):
     face = np.ascontiguousarray(astronaut[0:300, 90:360])
     big = np.ascontiguousarray(cv2.resize(carphone_frame, (352, 288), interpolation=cv2.INTER_CUBIC))
 
-    def landmarks(img):
-        if model == "v1":
-            with v1_mesh(True) as mesh:
-                return v1_faces(mesh, img)[0]["landmarks"]
-        with v2_landmarker(vision.RunningMode.IMAGE) as lm:
-            return v2_faces(lm, img)[0]["landmarks"]
-
-    lf, lc = landmarks(face), landmarks(big)
+    lf, lc = (still(img, model)["faces"][0]["landmarks"] for img in (face, big))
     faces = []
     for img, pts, cx, cy, scale, angle in [(face, lf, 200, 250, 1.0, 0), (face, lf, 560, 230, 0.6, 25),
                                            (face, lf, 860, 260, 0.45, -35), (face, lf, 1120, 470, 0.3, 10),
@@ -150,26 +155,10 @@ def make_group(astronaut, carphone_frame):
     canvas = np.full((600, 640, 3), 118, np.uint8)
     face = astronaut[0:300, 90:360]  # head and shoulders, 270x300
 
-    def paste(img, cx, cy, scale, angle_deg):
-        h, w = img.shape[:2]
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, scale)
-        out_w, out_h = int(math.ceil(w * scale * 1.5)), int(math.ceil(h * scale * 1.5))
-        m[0, 2] += out_w / 2 - w / 2
-        m[1, 2] += out_h / 2 - h / 2
-        mask = cv2.warpAffine(np.full((h, w), 255, np.uint8), m, (out_w, out_h), flags=cv2.INTER_LINEAR)
-        warped = cv2.warpAffine(img, m, (out_w, out_h), flags=cv2.INTER_LINEAR)
-        x0, y0 = int(cx - out_w / 2), int(cy - out_h / 2)
-        # Clip the pasted rectangle to the canvas.
-        sx, sy = max(0, -x0), max(0, -y0)
-        ex, ey = min(out_w, canvas.shape[1] - x0), min(out_h, canvas.shape[0] - y0)
-        region = canvas[y0 + sy:y0 + ey, x0 + sx:x0 + ex]
-        a = mask[sy:ey, sx:ex, None].astype(np.float32) / 255.0
-        region[:] = (warped[sy:ey, sx:ex] * a + region * (1 - a)).astype(np.uint8)
-
-    paste(face, 150, 170, 0.85, 0)
-    paste(face, 450, 150, 0.7, 25)
-    paste(face, 140, 450, 0.7, -30)
-    paste(cv2.resize(carphone_frame, (352, 288), interpolation=cv2.INTER_CUBIC), 470, 430, 0.75, -10)
+    paste_into(canvas, face, 150, 170, 0.85, 0)
+    paste_into(canvas, face, 450, 150, 0.7, 25)
+    paste_into(canvas, face, 140, 450, 0.7, -30)
+    paste_into(canvas, cv2.resize(carphone_frame, (352, 288), interpolation=cv2.INTER_CUBIC), 470, 430, 0.75, -10)
     return canvas
 
 
@@ -188,16 +177,6 @@ def main():
     print(f"carphone: {len(frames)} frames of {frames[0].shape}")
     group = make_group(astronaut, frames[60])
     cv2.imwrite(os.path.join(FIX, "group.png"), cv2.cvtColor(group, cv2.COLOR_RGB2BGR))
-
-    def still(img, model):
-        h, w = img.shape[:2]
-        if model == "v1":
-            with v1_mesh(True) as mesh:
-                faces = v1_faces(mesh, img)
-        else:
-            with v2_landmarker(vision.RunningMode.IMAGE) as lm:
-                faces = v2_faces(lm, img)
-        return {"width": w, "height": h, "model": model, "faces": faces}
 
     for model in ["v1", "v2"]:
         wide, wide_ref = make_wide(astronaut, frames[60], model)
