@@ -1,8 +1,3 @@
 #!/usr/bin/env bash
-# Builds Vanity and runs scripts/steadiness.py with MediaPipe 0.10.14 (see that file).
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-"$ROOT/scripts/fetch_onnxruntime.sh"
-(cd "$ROOT" && cargo build --release --quiet)
-PY=$("$ROOT/scripts/mediapipe_env.sh")
-"$PY" "$ROOT/scripts/steadiness.py" "$@"
+# Still-face wobble and panning error, Vanity vs MediaPipe (see scripts/steadiness.py).
+exec "$(dirname "$0")/mediapipe_run.sh" steadiness.py "$@"
