@@ -187,3 +187,62 @@ pub fn render_bench(
         with_readback_ms: StageSummary::of(readback),
     })
 }
+
+/// Peak resident memory of this process so far, in bytes (Linux `VmHWM`); `None` where the
+/// platform does not say.
+pub fn peak_resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Peak resident memory after rendering every look `frames` times, and after doing that twice
+/// more: a renderer that holds its memory steady shows (almost) no growth between the two.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemoryGrowth {
+    /// Looks rendered in each pass.
+    pub looks: usize,
+    /// Frames per look in the first pass (N); the second measurement is after 3N.
+    pub frames_per_look: usize,
+    /// Peak resident memory after N frames of every look, MB.
+    pub peak_mb_at_n: f64,
+    /// Peak resident memory after 3N frames of every look, MB.
+    pub peak_mb_at_3n: f64,
+}
+
+impl MemoryGrowth {
+    /// Growth between N and 3N frames, MB.
+    pub fn growth_mb(&self) -> f64 {
+        self.peak_mb_at_3n - self.peak_mb_at_n
+    }
+}
+
+/// Renders each of `looks` for `frames` frames with `render`, then twice more, and reports peak
+/// resident memory after the first pass and after the third (see [`MemoryGrowth`]).
+pub fn memory_growth<L, E>(
+    looks: &[L],
+    frames: usize,
+    mut render: impl FnMut(&L) -> Result<(), E>,
+) -> Result<Option<MemoryGrowth>, E> {
+    let pass = |render: &mut dyn FnMut(&L) -> Result<(), E>| -> Result<(), E> {
+        for look in looks {
+            for _ in 0..frames {
+                render(look)?;
+            }
+        }
+        Ok(())
+    };
+    pass(&mut render)?;
+    let Some(at_n) = peak_resident_bytes() else { return Ok(None) };
+    pass(&mut render)?;
+    pass(&mut render)?;
+    let at_3n = peak_resident_bytes().unwrap_or(at_n);
+    let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
+    Ok(Some(MemoryGrowth {
+        looks: looks.len(),
+        frames_per_look: frames,
+        peak_mb_at_n: mb(at_n),
+        peak_mb_at_3n: mb(at_3n),
+    }))
+}

@@ -13,16 +13,15 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
         discard;
     }
     let n = i32(layer.params.y + 0.5);
-    var shade = layer.color0.rgb;
-    if n == 2 {
-        shade = mix(layer.color0.rgb, layer.color1.rgb, smoothstep(0.15, 0.6, height));
-    } else if n >= 3 {
-        shade = mix(
-            mix(layer.color0.rgb, layer.color1.rgb, smoothstep(0.1, 0.35, height)),
-            layer.color2.rgb,
-            smoothstep(0.35, 0.65, height),
-        );
-    }
+    // Selected, not branched: an if/else here leaks memory on every draw in Mesa's lavapipe
+    // (see docs/lavapipe-leak.md).
+    let two = mix(layer.color0.rgb, layer.color1.rgb, smoothstep(0.15, 0.6, height));
+    let three = mix(
+        mix(layer.color0.rgb, layer.color1.rgb, smoothstep(0.1, 0.35, height)),
+        layer.color2.rgb,
+        smoothstep(0.35, 0.65, height),
+    );
+    let shade = select(select(layer.color0.rgb, three, n >= 3), two, n == 2);
     let base = camera_at(in.screen_uv);
     let ratio = clamp(luma(base) / max(info.skin_luma, 1e-4), 0.3, 1.6);
     return vec4<f32>(min(recolor(shade, ratio), vec3<f32>(1.0)), alpha);
