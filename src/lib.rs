@@ -7,6 +7,7 @@
 pub mod app;
 pub mod bench;
 pub mod capture;
+pub mod data;
 pub mod face;
 pub mod looks;
 pub mod output;

@@ -127,15 +127,19 @@ enum Command {
         /// Look to draw (all layers by default).
         #[arg(long, default_value = "glam")]
         look: String,
+        /// Also check for leaks: every look, finish and layer for N frames (this many), then 2N
+        /// more; prints peak resident memory at N and 3N.
+        #[arg(long)]
+        memory: Option<usize>,
         /// Write results as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
     },
     /// Render every look, lipstick finish and layer on the sample face into one image.
     Sheet {
-        /// Face image.
-        #[arg(long, default_value = "assets/samples/astronaut.png")]
-        image: PathBuf,
+        /// Face image (default: the bundled sample face).
+        #[arg(long)]
+        image: Option<PathBuf>,
         /// Output PNG.
         #[arg(long, default_value = "docs/contact_sheet.png")]
         out: PathBuf,
@@ -143,11 +147,12 @@ enum Command {
     /// Product catalogs.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Where this Vanity finds its data, ONNX Runtime and settings (for support and installs).
+    Info,
     /// Time each tracking stage on a video (tracking mode), for several thread settings.
     Bench {
-        /// Video or folder to track.
-        #[arg(default_value = "assets/samples/carphone.mp4")]
-        source: PathBuf,
+        /// Video or folder to track (default: the bundled sample video).
+        source: Option<PathBuf>,
         /// Upscale frames by this factor first (4 turns carphone's 176×144 into 704×576).
         #[arg(long, default_value_t = 4)]
         upscale: u32,
@@ -192,17 +197,36 @@ enum CatalogCommand {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,winit=error".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_line(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, each cause once: a library error that already quotes its
+/// source (`file: Is a directory (os error 21)`) is not followed by that source again.
+fn error_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -237,10 +261,12 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Track { source, model, raw, max_faces, json } => track(&paths, &source, model, raw, max_faces, &json),
         Command::Apply { image, look, model, max_faces, out } => apply(&paths, &image, &look, model, max_faces, &out),
-        Command::BenchRender { faces, frames, look, json } => {
-            bench_render(&paths, &faces, frames, &look, json.as_deref())
+        Command::BenchRender { faces, frames, look, memory, json } => {
+            bench_render(&paths, &faces, frames, &look, memory, json.as_deref())
         }
-        Command::Sheet { image, out } => sheet(&paths, &image, &out),
+        Command::Sheet { image, out } => {
+            sheet(&paths, &image.unwrap_or_else(|| vanity::data::asset("samples/astronaut.png")), &out)
+        }
         Command::Catalog(CatalogCommand::Import { csv, out, name }) => {
             let text = std::fs::read_to_string(&csv).with_context(|| format!("cannot read {}", csv.display()))?;
             let mut catalog = Catalog::from_csv(&text, &csv)?;
@@ -265,10 +291,29 @@ fn run(cli: Cli) -> Result<()> {
             eprintln!("{}: {} products, valid", catalog.display(), c.products.len());
             Ok(())
         }
+        Command::Info => {
+            info(&paths);
+            Ok(())
+        }
         Command::Bench { source, upscale, model, max_faces, rounds, threads, spin, json } => {
+            let source = source.unwrap_or_else(vanity::data::sample_video);
             bench(&paths, &source, upscale, model, max_faces, rounds, &threads, spin, json.as_deref())
         }
     }
+}
+
+fn info(paths: &ModelPaths) {
+    let user = vanity::data::user_dir();
+    let shown = |p: Option<PathBuf>| p.map(|p| p.display().to_string()).unwrap_or_else(|| "(none)".into());
+    println!("version: {}", env!("CARGO_PKG_VERSION"));
+    println!("data: {}", vanity::data::data_dir().display());
+    println!("models: {}", paths.detector().parent().unwrap_or(Path::new("")).display());
+    match vanity::runtime::init() {
+        Ok(lib) => println!("onnxruntime: {}", lib.display()),
+        Err(e) => println!("onnxruntime: {e}"),
+    }
+    println!("settings: {}", shown(user.as_ref().map(|d| d.join("settings.toml"))));
+    println!("your looks: {}", shown(user.map(|d| d.join("looks"))));
 }
 
 fn tracker(paths: &ModelPaths, model: ModelKind, max_faces: usize, smoothing: bool) -> Result<Tracker> {
@@ -343,9 +388,22 @@ fn apply(paths: &ModelPaths, image: &Path, look: &str, model: ModelKind, max_fac
     Ok(())
 }
 
-fn bench_render(paths: &ModelPaths, counts: &[usize], frames: usize, look: &str, json: Option<&Path>) -> Result<()> {
+fn bench_render(
+    paths: &ModelPaths,
+    counts: &[usize],
+    frames: usize,
+    look: &str,
+    memory: Option<usize>,
+    json: Option<&Path>,
+) -> Result<()> {
+    if let Some(&n) = counts.iter().find(|&&n| n == 0 || n > vanity::render::MAX_FACES) {
+        bail!("--faces {n}: each face count must be 1 to {}", vanity::render::MAX_FACES);
+    }
+    if frames == 0 || memory == Some(0) {
+        bail!("--frames and --memory must be at least 1");
+    }
     let (look, _) = Look::find(look)?;
-    let face = capture::still::load_rgb(&vanity::runtime::project_dir().join("assets/samples/astronaut.png"))?;
+    let face = capture::still::load_rgb(&vanity::data::asset("samples/astronaut.png"))?;
     let mut tracker = tracker(paths, ModelKind::V2, 4, false)?;
     let mut renderer = Renderer::new(GpuContext::headless()?);
     renderer.set_look(&look);
@@ -374,10 +432,45 @@ fn bench_render(paths: &ModelPaths, counts: &[usize], frames: usize, look: &str,
         );
         results.push(r);
     }
+    let memory = match memory {
+        Some(n) => memory_check(&mut renderer, &mut tracker, &face, n)?,
+        None => None,
+    };
     if let Some(p) = json {
-        output::write_json(p, &results).with_context(|| format!("cannot write {}", p.display()))?;
+        let out = serde_json::json!({ "render": results, "memory": memory });
+        output::write_json(p, &out).with_context(|| format!("cannot write {}", p.display()))?;
     }
     Ok(())
+}
+
+/// Renders every look, finish and layer (the contact sheet's tiles) on one face for `frames`
+/// frames, then twice more, and prints peak resident memory after each: a leak shows as growth.
+fn memory_check(
+    renderer: &mut Renderer,
+    tracker: &mut Tracker,
+    face: &image::RgbImage,
+    frames: usize,
+) -> Result<Option<vanity::bench::MemoryGrowth>> {
+    let frame = vanity::bench::tiled_frame(face, 1, 1280, 720);
+    let faces = tracker.detect_image(&frame)?;
+    let draws: Vec<FaceDraw> = faces.iter().map(|f| FaceDraw { landmarks: &f.landmarks, strength: 1.0 }).collect();
+    let entries = vanity::render::sheet::entries(&vanity::looks::look::bundled()?);
+    let growth = vanity::bench::memory_growth(&entries, frames, |(_, look)| {
+        renderer.set_look(look);
+        renderer.render(&frame, &draws).map(|_| ())
+    })?;
+    match &growth {
+        Some(g) => println!(
+            "memory: {} looks x {} frames: peak RSS {:.1} MB at N, {:.1} MB at 3N (growth {:+.1} MB)",
+            g.looks,
+            g.frames_per_look,
+            g.peak_mb_at_n,
+            g.peak_mb_at_3n,
+            g.growth_mb()
+        ),
+        None => println!("memory: this platform does not report peak resident memory"),
+    }
+    Ok(growth)
 }
 
 fn sheet(paths: &ModelPaths, image: &Path, out: &Path) -> Result<()> {

@@ -67,18 +67,7 @@ fn candidates() -> Vec<PathBuf> {
     if let Some(p) = std::env::var_os("ORT_DYLIB_PATH") {
         return vec![PathBuf::from(p)];
     }
-    let mut out = Vec::new();
-    if let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
-        out.push(dir.join(ORT_LIBRARY));
-        out.push(dir.join("libonnxruntime.so"));
-    }
-    out.push(project_dir().join(".ort").join(ORT_LIBRARY));
-    out
-}
-
-/// The project's own folder (for `models/`, `assets/` and `.ort/` when run from a checkout).
-pub fn project_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    crate::data::library_dirs().into_iter().map(|dir| dir.join(ORT_LIBRARY)).collect()
 }
 
 /// Loads ONNX Runtime once per process and returns the library's path; later calls repeat the

@@ -38,7 +38,7 @@ fn open_source(opts: &AppOptions) -> Result<(CaptureThread, Option<String>, Opti
                 Ok((CaptureThread::spawn(reopen, Some(Box::new(cam)), true), None, Some(index)))
             }
             Err(e) => {
-                let sample = crate::runtime::project_dir().join("assets/samples/carphone.mp4");
+                let sample = crate::data::sample_video();
                 tracing::warn!("{e}; showing {}", sample.display());
                 let note = format!("No camera found ({e}). Showing the sample video.");
                 Ok((CaptureThread::spawn_file(&sample, true)?, Some(note), None))

@@ -31,10 +31,7 @@ impl Default for Settings {
 
 /// `settings.toml` in `VANITY_CONFIG_DIR` or the platform config folder (e.g. ~/.config/vanity).
 pub fn path() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("VANITY_CONFIG_DIR") {
-        return Some(PathBuf::from(dir).join("settings.toml"));
-    }
-    directories::ProjectDirs::from("", "", "vanity").map(|d| d.config_dir().join("settings.toml"))
+    crate::data::user_dir().map(|d| d.join("settings.toml"))
 }
 
 impl Settings {

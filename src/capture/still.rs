@@ -2,19 +2,35 @@
 
 use std::path::{Path, PathBuf};
 
-use image::RgbImage;
+use std::io::Cursor;
+
+use image::metadata::Orientation;
+use image::{DynamicImage, GenericImageView, ImageDecoder, ImageReader, RgbImage};
 
 use super::{DEFAULT_FPS, Frame, FrameSource, SourceError};
 
-/// Decodes one image file to RGB, naming the file in any error.
+/// Decodes one image file to RGB, upright (EXIF orientation applied, as phones and viewers show
+/// it), naming the file in any error.
 pub fn load_rgb(path: &Path) -> Result<RgbImage, SourceError> {
+    load_upright(path).map(|img| img.to_rgb8())
+}
+
+/// Decodes one image file with its EXIF orientation applied, keeping its channels (alpha too).
+pub fn load_upright(path: &Path) -> Result<DynamicImage, SourceError> {
     let bytes = std::fs::read(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => SourceError::NotFound { path: path.to_path_buf() },
         _ => SourceError::Io { path: path.to_path_buf(), source },
     })?;
-    image::load_from_memory(&bytes)
-        .map(|img| img.to_rgb8())
-        .map_err(|e| SourceError::BadImage { path: path.to_path_buf(), reason: e.to_string() })
+    let bad = |e: image::ImageError| SourceError::BadImage { path: path.to_path_buf(), reason: e.to_string() };
+    let reader = ImageReader::new(Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|source| SourceError::Io { path: path.to_path_buf(), source })?;
+    let mut decoder = reader.into_decoder().map_err(bad)?;
+    // A damaged EXIF block is no reason to refuse the picture: it is then shown as stored.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(bad)?;
+    img.apply_orientation(orientation);
+    Ok(img)
 }
 
 /// A single image, yielded once.
@@ -62,8 +78,8 @@ impl FolderSource {
             .collect();
         files.sort();
         let first = files.first().ok_or_else(|| SourceError::EmptyFolder { path: dir.to_path_buf() })?;
-        let size = image::image_dimensions(first)
-            .map_err(|e| SourceError::BadImage { path: first.clone(), reason: e.to_string() })?;
+        // Decoded rather than read from the header: EXIF orientation may swap width and height.
+        let size = load_upright(first)?.dimensions();
         Ok(Self { files, next: 0, size })
     }
 }

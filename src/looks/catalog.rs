@@ -107,7 +107,7 @@ impl Catalog {
 
     /// The bundled catalog.
     pub fn bundled_path() -> PathBuf {
-        crate::runtime::project_dir().join("assets").join("catalog.toml")
+        crate::data::asset("catalog.toml")
     }
 
     /// Reads CSV with the header `brand,name,sku,category,shade,finish,undertone` (the last two

@@ -185,16 +185,23 @@ impl Look {
         Self::parse(&text, path)
     }
 
-    /// A look by path, or by the name of a bundled look (`assets/looks/NAME.toml`).
+    /// A look by path, or by name: the user's own (`looks/NAME.toml` in the config folder, see
+    /// [`crate::data::user_dir`]) before a bundled one (`assets/looks/NAME.toml`).
     pub fn find(name_or_path: &str) -> Result<(Look, PathBuf), LookError> {
         let as_path = Path::new(name_or_path);
         if as_path.exists() {
             return Ok((Self::load(as_path)?, as_path.to_path_buf()));
         }
-        let dir = looks_dir();
-        let candidate = dir.join(format!("{}.toml", name_or_path.to_ascii_lowercase()));
-        if candidate.is_file() {
-            return Ok((Self::load(&candidate)?, candidate));
+        if looks_like_a_path(name_or_path) {
+            let source = std::io::Error::new(std::io::ErrorKind::NotFound, "file not found");
+            return Err(LookError::Io { path: as_path.to_path_buf(), source });
+        }
+        let file = format!("{}.toml", name_or_path.to_ascii_lowercase());
+        let user = crate::data::user_dir().map(|d| d.join("looks").join(&file));
+        for candidate in user.into_iter().chain([looks_dir().join(&file)]) {
+            if candidate.is_file() {
+                return Ok((Self::load(&candidate)?, candidate));
+            }
         }
         let known = bundled_names().join(", ");
         Err(LookError::UnknownLook { name: name_or_path.to_string(), known })
@@ -206,9 +213,14 @@ impl Look {
     }
 }
 
+/// Whether a `--look` argument names a file rather than a look (a folder or a `.toml` in it).
+fn looks_like_a_path(arg: &str) -> bool {
+    arg.contains('/') || arg.contains(std::path::MAIN_SEPARATOR) || arg.to_ascii_lowercase().ends_with(".toml")
+}
+
 /// Folder of the bundled looks.
 pub fn looks_dir() -> PathBuf {
-    crate::runtime::project_dir().join("assets").join("looks")
+    crate::data::asset("looks")
 }
 
 /// Names of the bundled looks, sorted.

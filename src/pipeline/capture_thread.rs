@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn plays_a_video_at_its_frame_rate_and_ends() {
-        let path = crate::runtime::project_dir().join("assets/samples/carphone.mp4");
+        let path = crate::data::sample_video();
         let cap = CaptureThread::spawn_file(&path, false).unwrap();
         let start = Instant::now();
         let mut seen = Vec::new();

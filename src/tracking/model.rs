@@ -74,15 +74,11 @@ impl ModelPaths {
         Self { dir: dir.into() }
     }
 
-    /// The folder chosen by environment, executable location or checkout, in that order.
+    /// `VANITY_MODELS` when set, else the data folder's `models/` (see [`crate::data`]).
     pub fn discover() -> Self {
-        if let Some(dir) = std::env::var_os("VANITY_MODELS") {
-            return Self::new(dir);
-        }
-        let beside_exe = std::env::current_exe().ok().and_then(|e| e.parent().map(|d| d.join("models")));
-        match beside_exe {
-            Some(dir) if dir.join("face_detector.onnx").is_file() => Self::new(dir),
-            _ => Self::new(crate::runtime::project_dir().join("models")),
+        match std::env::var_os("VANITY_MODELS") {
+            Some(dir) => Self::new(dir),
+            None => Self::new(crate::data::models_dir()),
         }
     }
 
