@@ -10,6 +10,7 @@ pub mod capture;
 pub mod data;
 pub mod face;
 pub mod looks;
+pub mod outfile;
 pub mod output;
 pub mod pipeline;
 pub mod render;

@@ -9,10 +9,20 @@ use clap::{Parser, Subcommand};
 use vanity::capture;
 use vanity::face::CanonicalMesh;
 use vanity::looks::{Catalog, Look};
+use vanity::outfile::{self, OutputKind, Planned};
 use vanity::output::{self, FaceJson, FrameJson, ImageJson, TrackJson};
 use vanity::render::{FaceDraw, GpuContext, Renderer};
 use vanity::runtime::SessionConfig;
 use vanity::tracking::{ModelKind, ModelPaths, Tracker, TrackerConfig};
+
+/// Prints a line to stdout. A closed pipe (`vanity … | head -1`) or a full disk becomes an error
+/// handled once in `main` (quiet for the pipe, one line for the disk), never a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).context("cannot write to standard output")?
+    }};
+}
 
 #[derive(Parser)]
 #[command(name = "vanity", version, about = "Live virtual makeup mirror")]
@@ -53,9 +63,9 @@ struct AppArgs {
     /// With --exit-after: write fps and latency statistics here (JSON).
     #[arg(long)]
     stats: Option<PathBuf>,
-    /// Landmark model for the mirror.
-    #[arg(long, value_enum, default_value_t = ModelKind::V2)]
-    model: ModelKind,
+    /// Landmark model for the mirror (default: the last one used, else v2).
+    #[arg(long, value_enum)]
+    model: Option<ModelKind>,
     /// Camera resolution to ask for.
     #[arg(long, default_value_t = 1280)]
     width: u32,
@@ -205,11 +215,23 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", error_line(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether the error is only that stdout's reader went away (`| head`): a normal end, as for
+/// other command-line tools.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<vanity::outfile::OutputError>().is_some_and(|o| {
+                matches!(o, vanity::outfile::OutputError::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+            })
+    })
 }
 
 /// The error and its causes on one line, each cause once: a library error that already quotes its
@@ -235,6 +257,26 @@ fn run(cli: Cli) -> Result<()> {
         let a = cli.app;
         if a.max_faces == 0 {
             bail!("--max-faces must be at least 1");
+        }
+        if !(a.kiosk_reset_secs.is_finite() && a.kiosk_reset_secs > 0.0 && a.kiosk_reset_secs <= 86_400.0) {
+            bail!("--kiosk-reset-secs {}: must be a number of seconds from 0 to 86400", a.kiosk_reset_secs);
+        }
+        if a.kiosk_pin.is_empty()
+            || a.kiosk_pin.chars().count() > 16
+            || !a.kiosk_pin.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            bail!("--kiosk-pin: must be 1 to 16 letters or digits (typed on the kiosk's keyboard, then Enter)");
+        }
+        if !(MIN_SIZE.0..=MAX_SIZE.0).contains(&a.width) || !(MIN_SIZE.1..=MAX_SIZE.1).contains(&a.height) {
+            bail!(
+                "--width {} --height {}: the camera and window size must be from {}x{} to {}x{}",
+                a.width,
+                a.height,
+                MIN_SIZE.0,
+                MIN_SIZE.1,
+                MAX_SIZE.0,
+                MAX_SIZE.1
+            );
         }
         if (a.screenshot.is_some() || a.stats.is_some()) && a.exit_after.is_none() {
             bail!("--screenshot and --stats need --exit-after N");
@@ -268,17 +310,18 @@ fn run(cli: Cli) -> Result<()> {
             sheet(&paths, &image.unwrap_or_else(|| vanity::data::asset("samples/astronaut.png")), &out)
         }
         Command::Catalog(CatalogCommand::Import { csv, out, name }) => {
+            outfile::check(&[&csv], &[Planned { path: &out, kind: OutputKind::Text }])?;
             let text = std::fs::read_to_string(&csv).with_context(|| format!("cannot read {}", csv.display()))?;
             let mut catalog = Catalog::from_csv(&text, &csv)?;
             catalog.name = name;
-            std::fs::write(&out, catalog.to_toml()).with_context(|| format!("cannot write {}", out.display()))?;
+            outfile::write_text(&out, &catalog.to_toml())?;
             eprintln!("{}: {} products -> {}", csv.display(), catalog.products.len(), out.display());
             Ok(())
         }
         Command::Catalog(CatalogCommand::Check { catalog }) => {
             let c = Catalog::load(&catalog)?;
             for p in &c.products {
-                println!(
+                out!(
                     "{:<12} {:<10} {} {} — {} {}",
                     p.sku,
                     p.category.name(),
@@ -291,10 +334,7 @@ fn run(cli: Cli) -> Result<()> {
             eprintln!("{}: {} products, valid", catalog.display(), c.products.len());
             Ok(())
         }
-        Command::Info => {
-            info(&paths);
-            Ok(())
-        }
+        Command::Info => info(&paths),
         Command::Bench { source, upscale, model, max_faces, rounds, threads, spin, json } => {
             let source = source.unwrap_or_else(vanity::data::sample_video);
             bench(&paths, &source, upscale, model, max_faces, rounds, &threads, spin, json.as_deref())
@@ -302,19 +342,27 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn info(paths: &ModelPaths) {
+fn info(paths: &ModelPaths) -> Result<()> {
     let user = vanity::data::user_dir();
     let shown = |p: Option<PathBuf>| p.map(|p| p.display().to_string()).unwrap_or_else(|| "(none)".into());
-    println!("version: {}", env!("CARGO_PKG_VERSION"));
-    println!("data: {}", vanity::data::data_dir().display());
-    println!("models: {}", paths.detector().parent().unwrap_or(Path::new("")).display());
+    out!("version: {}", env!("CARGO_PKG_VERSION"));
+    out!("data: {}", vanity::data::data_dir().display());
+    out!("models: {}", paths.detector().parent().unwrap_or(Path::new("")).display());
     match vanity::runtime::init() {
-        Ok(lib) => println!("onnxruntime: {}", lib.display()),
-        Err(e) => println!("onnxruntime: {e}"),
+        Ok(lib) => out!("onnxruntime: {}", lib.display()),
+        Err(e) => out!("onnxruntime: {e}"),
     }
-    println!("settings: {}", shown(user.as_ref().map(|d| d.join("settings.toml"))));
-    println!("your looks: {}", shown(user.map(|d| d.join("looks"))));
+    out!("settings: {}", shown(user.as_ref().map(|d| d.join("settings.toml"))));
+    out!("your looks: {}", shown(user.map(|d| d.join("looks"))));
+    Ok(())
 }
+
+/// Smallest and largest camera/window size the mirror accepts (8K; GPUs allow 8192 texels).
+const MIN_SIZE: (u32, u32) = (160, 120);
+const MAX_SIZE: (u32, u32) = (7680, 4320);
+
+/// Largest upscaled frame `vanity bench` holds (every frame is decoded into memory first).
+const MAX_BENCH_PIXELS: u64 = 8_000_000;
 
 fn tracker(paths: &ModelPaths, model: ModelKind, max_faces: usize, smoothing: bool) -> Result<Tracker> {
     if max_faces == 0 {
@@ -335,6 +383,10 @@ fn landmarks(
     json: Option<&Path>,
     overlay: Option<&Path>,
 ) -> Result<()> {
+    let mut planned = Vec::new();
+    planned.extend(json.map(|path| Planned { path, kind: OutputKind::Json }));
+    planned.extend(overlay.map(|path| Planned { path, kind: OutputKind::Image }));
+    outfile::check(&[image], &planned)?;
     let frame = capture::still::load_rgb(image)?;
     let mut tracker = tracker(paths, model, max_faces, false)?;
     let faces = tracker.detect_image(&frame)?;
@@ -344,20 +396,16 @@ fn landmarks(
         model: model.name().into(),
         faces: faces.iter().map(FaceJson::from).collect(),
     };
-    match json {
-        Some(p) => output::write_json(p, &out).with_context(|| format!("cannot write {}", p.display()))?,
-        None => println!("{}", serde_json::to_string(&out)?),
-    }
+    output::write_json(json.unwrap_or(Path::new("-")), &out)?;
     if let Some(p) = overlay {
-        output::overlay(&frame, &faces, &CanonicalMesh::load())
-            .save(p)
-            .with_context(|| format!("cannot write {}", p.display()))?;
+        outfile::save_image(p, &output::overlay(&frame, &faces, &CanonicalMesh::load()))?;
     }
     eprintln!("{}: {} face(s)", image.display(), faces.len());
     Ok(())
 }
 
 fn track(paths: &ModelPaths, source: &Path, model: ModelKind, raw: bool, max_faces: usize, json: &Path) -> Result<()> {
+    outfile::check(&[source], &[Planned { path: json, kind: OutputKind::Json }])?;
     let mut src = capture::open(source)?;
     let (width, height) = src.size();
     let mut tracker = tracker(paths, model, max_faces, !raw)?;
@@ -370,20 +418,21 @@ fn track(paths: &ModelPaths, source: &Path, model: ModelKind, raw: bool, max_fac
     }
     let with_faces = frames.iter().filter(|f| !f.faces.is_empty()).count();
     let out = TrackJson { width, height, model: model.name().into(), frames };
-    output::write_json(json, &out).with_context(|| format!("cannot write {}", json.display()))?;
+    output::write_json(json, &out)?;
     eprintln!("{}: {} frames, {} with faces", source.display(), out.frames.len(), with_faces);
     Ok(())
 }
 
 fn apply(paths: &ModelPaths, image: &Path, look: &str, model: ModelKind, max_faces: usize, out: &Path) -> Result<()> {
-    let (look, _) = Look::find(look)?;
+    let (look, look_path) = Look::find(look)?;
+    outfile::check(&[image, &look_path], &[Planned { path: out, kind: OutputKind::Image }])?;
     let frame = capture::still::load_rgb(image)?;
     let mut tracker = tracker(paths, model, max_faces, false)?;
     let faces = tracker.detect_image(&frame)?;
     let mut renderer = Renderer::new(GpuContext::headless()?);
     renderer.set_look(&look);
     let draws: Vec<FaceDraw> = faces.iter().map(|f| FaceDraw { landmarks: &f.landmarks, strength: 1.0 }).collect();
-    renderer.render(&frame, &draws)?.save(out).with_context(|| format!("cannot write {}", out.display()))?;
+    outfile::save_image(out, &renderer.render(&frame, &draws)?)?;
     eprintln!("{}: look \"{}\" on {} face(s) -> {}", image.display(), look.name, faces.len(), out.display());
     Ok(())
 }
@@ -402,18 +451,20 @@ fn bench_render(
     if frames == 0 || memory == Some(0) {
         bail!("--frames and --memory must be at least 1");
     }
+    let planned: Vec<_> = json.iter().map(|&path| Planned { path, kind: OutputKind::Json }).collect();
+    outfile::check(&[], &planned)?;
     let (look, _) = Look::find(look)?;
     let face = capture::still::load_rgb(&vanity::data::asset("samples/astronaut.png"))?;
     let mut tracker = tracker(paths, ModelKind::V2, 4, false)?;
     let mut renderer = Renderer::new(GpuContext::headless()?);
     renderer.set_look(&look);
-    println!(
+    out!(
         "renderer on {}, look \"{}\" ({})",
         renderer.context().describe(),
         look.name,
         renderer.enabled_layers().join(", ")
     );
-    println!("{:>5} {:>9} {:>12} {:>12} {:>14}", "faces", "size", "render p50", "render mean", "+readback p50");
+    out!("{:>5} {:>9} {:>12} {:>12} {:>14}", "faces", "size", "render p50", "render mean", "+readback p50");
     let mut results = Vec::new();
     for &n in counts {
         let frame = vanity::bench::tiled_frame(&face, n, 1280, 720);
@@ -422,7 +473,7 @@ fn bench_render(
             bail!("found {} faces in the {n}-face benchmark frame", faces.len());
         }
         let r = vanity::bench::render_bench(&mut renderer, &frame, &faces, frames)?;
-        println!(
+        out!(
             "{:>5} {:>9} {:>10.2}ms {:>10.2}ms {:>12.2}ms",
             n,
             format!("{}x{}", r.width, r.height),
@@ -438,7 +489,7 @@ fn bench_render(
     };
     if let Some(p) = json {
         let out = serde_json::json!({ "render": results, "memory": memory });
-        output::write_json(p, &out).with_context(|| format!("cannot write {}", p.display()))?;
+        output::write_json(p, &out)?;
     }
     Ok(())
 }
@@ -460,7 +511,7 @@ fn memory_check(
         renderer.render(&frame, &draws).map(|_| ())
     })?;
     match &growth {
-        Some(g) => println!(
+        Some(g) => out!(
             "memory: {} looks x {} frames: peak RSS {:.1} MB at N, {:.1} MB at 3N (growth {:+.1} MB)",
             g.looks,
             g.frames_per_look,
@@ -468,12 +519,13 @@ fn memory_check(
             g.peak_mb_at_3n,
             g.growth_mb()
         ),
-        None => println!("memory: this platform does not report peak resident memory"),
+        None => out!("memory: this platform does not report peak resident memory"),
     }
     Ok(growth)
 }
 
 fn sheet(paths: &ModelPaths, image: &Path, out: &Path) -> Result<()> {
+    outfile::check(&[image], &[Planned { path: out, kind: OutputKind::Image }])?;
     let frame = capture::still::load_rgb(image)?;
     let faces: Vec<_> =
         tracker(paths, ModelKind::V2, 1, false)?.detect_image(&frame)?.into_iter().map(|f| f.landmarks).collect();
@@ -487,9 +539,9 @@ fn sheet(paths: &ModelPaths, image: &Path, out: &Path) -> Result<()> {
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    sheet.save(out).with_context(|| format!("cannot write {}", out.display()))?;
+    outfile::save_image(out, &sheet)?;
     let captions: Vec<String> = entries.iter().enumerate().map(|(i, (c, _))| format!("{}. {c}", i + 1)).collect();
-    println!("{} tiles, 6 per row, left to right:\n{}", entries.len(), captions.join("\n"));
+    out!("{} tiles, 6 per row, left to right:\n{}", entries.len(), captions.join("\n"));
     Ok(())
 }
 
@@ -505,19 +557,45 @@ fn bench(
     spin: bool,
     json: Option<&Path>,
 ) -> Result<()> {
+    let planned: Vec<_> = json.iter().map(|&path| Planned { path, kind: OutputKind::Json }).collect();
+    outfile::check(&[source], &planned)?;
+    if rounds < 2 {
+        bail!("--rounds {rounds}: needs at least 2 (the first pass only warms up)");
+    }
+    if max_faces == 0 || threads.contains(&0) {
+        bail!("--max-faces and every --threads value must be at least 1");
+    }
+    let (w, h) = capture::open(source)?.size();
+    let pixels = u64::from(w) * u64::from(h) * u64::from(upscale).pow(2);
+    if upscale == 0 || pixels > MAX_BENCH_PIXELS {
+        bail!(
+            "--upscale {upscale}: frames of {w}x{h} would become {}x{}; the factor must be at least 1 and \
+             the frames at most {} megapixels",
+            u64::from(w) * u64::from(upscale),
+            u64::from(h) * u64::from(upscale),
+            MAX_BENCH_PIXELS / 1_000_000
+        );
+    }
     let frames = vanity::bench::load_frames(source, upscale)?;
     let Some((first, _)) = frames.first() else { bail!("{}: no frames", source.display()) };
-    println!("{} frames of {}x{}, model {}, tracking mode", frames.len(), first.width(), first.height(), model.name());
-    println!(
+    out!("{} frames of {}x{}, model {}, tracking mode", frames.len(), first.width(), first.height(), model.name());
+    out!(
         "{:>7} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9}",
-        "threads", "spin", "detect", "landmarks", "smooth", "total", "total p95", "detector"
+        "threads",
+        "spin",
+        "detect",
+        "landmarks",
+        "smooth",
+        "total",
+        "total p95",
+        "detector"
     );
     let mut results = Vec::new();
     let config = TrackerConfig { model, max_faces, ..TrackerConfig::default() };
     for &t in threads {
         for spinning in if spin { vec![false, true] } else { vec![false] } {
             let r = vanity::bench::run(&frames, paths, config, SessionConfig { intra_threads: t, spinning }, rounds)?;
-            println!(
+            out!(
                 "{:>7} {:>5} {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>5}/{}",
                 t,
                 spinning,
@@ -533,7 +611,7 @@ fn bench(
         }
     }
     if let Some(p) = json {
-        output::write_json(p, &results).with_context(|| format!("cannot write {}", p.display()))?;
+        output::write_json(p, &results)?;
     }
     Ok(())
 }

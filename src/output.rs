@@ -64,10 +64,10 @@ pub struct TrackJson {
     pub frames: Vec<FrameJson>,
 }
 
-/// Writes `value` as JSON to `path`.
-pub fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
-    let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
-    std::fs::write(path, text + "\n")
+/// Writes `value` as JSON to `path` (stdout for `-`), whole or not at all.
+pub fn write_json(path: &Path, value: &impl Serialize) -> Result<(), crate::outfile::OutputError> {
+    let text = serde_json::to_string(value).expect("output types always serialise");
+    crate::outfile::write_text(path, &(text + "\n"))
 }
 
 /// Draws each face's mesh edges and landmarks over a copy of `image`.

@@ -25,7 +25,7 @@ use crate::tracking::{ModelKind, Tracker, TrackerConfig};
 
 /// Seconds without a face before the kiosk shows its attract screen.
 const ATTRACT_AFTER: f32 = 3.0;
-/// Look a kiosk starts with and returns to.
+/// Look a kiosk starts with and returns to when `--look` names none.
 const KIOSK_LOOK: &str = "natural";
 
 /// Opens the source: a camera (falling back to the bundled sample when there is none), or a file.
@@ -85,6 +85,8 @@ struct Mirror {
     first_present: Option<Instant>,
     snapshot: Option<PathBuf>,
     kiosk_typed: String,
+    /// The look the app started with: a kiosk returns to it when nobody is in front.
+    home_look: Look,
     result: Result<(), AppError>,
 }
 
@@ -191,12 +193,8 @@ impl Mirror {
         }
         let idle = now.duration_since(self.last_face).as_secs_f32();
         // An unattended kiosk goes back to its default look when nobody has been in front of it.
-        if self.opts.kiosk
-            && idle > self.opts.kiosk_reset_secs
-            && !self.panel.look.name.eq_ignore_ascii_case(KIOSK_LOOK)
-            && let Some(l) = self.looks.iter().find(|l| l.name.eq_ignore_ascii_case(KIOSK_LOOK))
-        {
-            self.panel.look = l.clone();
+        if self.opts.kiosk && idle > self.opts.kiosk_reset_secs && self.panel.look != self.home_look {
+            self.panel.look = self.home_look.clone();
         }
         let Some(gfx) = self.gfx.as_mut() else { return };
         let render_start = Instant::now();
@@ -522,7 +520,9 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
             None => Look::find(KIOSK_LOOK)?.0,
         },
     };
-    let model = if opts.model != ModelKind::default() { opts.model } else { settings.model };
+    let home_look = look.clone();
+    // An explicit --model wins over the remembered one.
+    let model = opts.model.unwrap_or(settings.model);
     let (capture, note, camera) = open_source(&opts)?;
     let tracking = TrackingThread::spawn(tracker(&opts, model)?, capture.frames.clone());
     let event_loop = EventLoop::new().map_err(|e| AppError::Window(e.to_string()))?;
@@ -559,6 +559,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         first_present: None,
         snapshot: None,
         kiosk_typed: String::new(),
+        home_look,
         result: Ok(()),
     };
     event_loop.run_app(&mut app).map_err(|e| AppError::Window(e.to_string()))?;

@@ -57,7 +57,7 @@ pub struct AppOptions {
     /// Write frame statistics when exiting.
     pub stats: Option<PathBuf>,
     /// Landmark model.
-    pub model: ModelKind,
+    pub model: Option<ModelKind>,
     /// Model folder.
     pub models: ModelPaths,
     /// Requested camera resolution.
