@@ -7,6 +7,8 @@ VERSION=1.32.0
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DEST="$ROOT/.ort"
 LIB="libonnxruntime.so.$VERSION"
+# The x86_64 library's SHA-256 (src/runtime.rs checks the same before loading it).
+SHA256_X86_64=6c1585d1bbf45b0712ea4a21b705c5fcb4ba04ff2e30f1fbf81a49faf658638f
 if [ -f "$DEST/$LIB" ]; then
   exit 0
 fi
@@ -23,12 +25,19 @@ echo "fetching ONNX Runtime $VERSION (onnxruntime wheel) into $DEST" >&2
   --python-version 3.11 --implementation cp -d "$TMP" "onnxruntime==$VERSION"
 WHEEL=$(ls "$TMP"/onnxruntime-"$VERSION"-*.whl)
 mkdir -p "$DEST"
+# Extracted beside its final name and renamed only when whole and checked: an interrupted fetch
+# never leaves a cut-off library (which would crash the loader).
 "$PY" - "$WHEEL" "$DEST" "$LIB" <<'PY'
 import sys, zipfile
 wheel, dest, lib = sys.argv[1:]
 with zipfile.ZipFile(wheel) as z:
     member = next(n for n in z.namelist() if n.endswith("/capi/" + lib))
-    with open(f"{dest}/{lib}", "wb") as f:
+    with open(f"{dest}/{lib}.partial", "wb") as f:
         f.write(z.read(member))
 PY
+if [ "$PLATFORM" = manylinux_2_28_x86_64 ]; then
+  echo "$SHA256_X86_64  $DEST/$LIB.partial" | sha256sum --check --quiet ||
+    { rm -f "$DEST/$LIB.partial"; echo "fetch_onnxruntime: the wheel's library has an unexpected checksum" >&2; exit 1; }
+fi
+mv -f "$DEST/$LIB.partial" "$DEST/$LIB"
 echo "installed $DEST/$LIB" >&2

@@ -126,10 +126,18 @@ pub fn write_text(path: &Path, text: &str) -> Result<(), OutputError> {
     write_atomic(path, |w| w.write_all(text.as_bytes()))
 }
 
-/// Saves an image in the format its extension names, whole or not at all.
-pub fn save_image(path: &Path, image: &image::RgbImage) -> Result<(), OutputError> {
+/// Saves an image in the format its extension names (with its alpha in a PNG; JPEG has none),
+/// whole or not at all.
+pub fn save_image(path: &Path, image: &image::DynamicImage) -> Result<(), OutputError> {
     let format = check_image_format(path)?;
     let mut encoded = std::io::Cursor::new(Vec::new());
+    let opaque;
+    let image = if format == image::ImageFormat::Jpeg && image.color().has_alpha() {
+        opaque = image::DynamicImage::ImageRgb8(image.to_rgb8());
+        &opaque
+    } else {
+        image
+    };
     image
         .write_to(&mut encoded, format)
         .map_err(|e| OutputError::Encode { path: path.to_path_buf(), reason: e.to_string() })?;

@@ -70,6 +70,68 @@ fn candidates() -> Vec<PathBuf> {
     crate::data::library_dirs().into_iter().map(|dir| dir.join(ORT_LIBRARY)).collect()
 }
 
+/// Size and SHA-256 of the library Vanity ships and fetches (the onnxruntime 1.32.0 wheel's,
+/// manylinux x86_64), to tell a damaged copy (an interrupted download or copy) from a good one.
+const KNOWN_LIBRARIES: [KnownLibrary; 1] = [KnownLibrary {
+    file_name: ORT_LIBRARY,
+    arch: "x86_64",
+    size: 34_824_680,
+    sha256: "6c1585d1bbf45b0712ea4a21b705c5fcb4ba04ff2e30f1fbf81a49faf658638f",
+}];
+
+/// A library file whose exact contents are known.
+struct KnownLibrary {
+    file_name: &'static str,
+    arch: &'static str,
+    size: u64,
+    sha256: &'static str,
+}
+
+/// What to do about a damaged library, in the words a user needs.
+const REFETCH: &str = "delete it and run scripts/fetch_onnxruntime.sh, or reinstall Vanity";
+
+/// Checks the library file before it is loaded: a known file must have its size and checksum;
+/// any ELF file must hold all of its section table (a cut-off file does not).
+fn verify_library(path: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let len = bytes.len() as u64;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if let Some(known) = KNOWN_LIBRARIES.iter().find(|k| k.file_name == name && k.arch == std::env::consts::ARCH) {
+        if len != known.size {
+            return Err(format!(
+                "damaged: {len} bytes where ONNX Runtime {ORT_VERSION} has {} (an interrupted download?); {REFETCH}",
+                known.size
+            ));
+        }
+        if sha256_hex(&bytes) != known.sha256 {
+            return Err(format!("damaged: its checksum is not ONNX Runtime {ORT_VERSION}'s; {REFETCH}"));
+        }
+        return Ok(());
+    }
+    match elf_section_table_end(&bytes) {
+        Some(end) if end > len => {
+            Err(format!("damaged: cut off at {len} bytes, its section table ends at {end}; {REFETCH}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Where a 64-bit little-endian ELF file's section header table ends, from its header.
+fn elf_section_table_end(bytes: &[u8]) -> Option<u64> {
+    if bytes.len() < 64 || &bytes[..4] != b"\x7fELF" || bytes[4] != 2 || bytes[5] != 1 {
+        return None;
+    }
+    let u16_at = |o: usize| u16::from_le_bytes([bytes[o], bytes[o + 1]]) as u64;
+    let shoff = u64::from_le_bytes(bytes[0x28..0x30].try_into().ok()?);
+    Some(shoff + u16_at(0x3A) * u16_at(0x3C))
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Loads ONNX Runtime once per process and returns the library's path; later calls repeat the
 /// first outcome, so a missing library is reported the same way wherever it is first needed.
 pub fn init() -> Result<PathBuf, RuntimeError> {
@@ -82,6 +144,8 @@ fn loaded() -> Result<&'static (PathBuf, ort::environment::Environment), Runtime
         let Some(path) = looked.iter().find(|p| p.is_file()).cloned() else {
             return Err(InitFailure::Missing(looked));
         };
+        // A damaged file would crash the process inside the loader (SIGBUS): check it first.
+        verify_library(&path).map_err(|reason| InitFailure::Broken(path.clone(), reason))?;
         let env = ort::init_from(&path)
             .map_err(|e| e.to_string())
             .and_then(|b| b.with_name("vanity").with_telemetry(false).build().map_err(|e| e.to_string()))

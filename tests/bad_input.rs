@@ -157,3 +157,68 @@ fn exif_orientation_is_honoured_when_tracking_and_applying() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(image::image_dimensions(&made_up).unwrap(), (512, 400), "apply writes the picture upright");
 }
+
+#[test]
+fn a_cut_off_onnx_runtime_library_is_named_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = root().join(".ort/libonnxruntime.so.1.32.0");
+    let bytes = std::fs::read(&good).expect("scripts/test fetched ONNX Runtime");
+    let cut = dir.path().join("libonnxruntime.so.1.32.0");
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vanity"))
+        .args(["landmarks", s(&sample("astronaut.png"))])
+        .env("ORT_DYLIB_PATH", &cut)
+        .output()
+        .unwrap();
+    assert_clear_error(&out, &["libonnxruntime.so.1.32.0", "damaged", "fetch_onnxruntime"]);
+
+    // The same size with other contents (a corrupt copy) is caught by the checksum.
+    let mut flipped = bytes.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0xFF;
+    std::fs::write(&cut, &flipped).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vanity"))
+        .args(["landmarks", s(&sample("astronaut.png"))])
+        .env("ORT_DYLIB_PATH", &cut)
+        .output()
+        .unwrap();
+    assert_clear_error(&out, &["libonnxruntime.so.1.32.0", "checksum"]);
+
+    // Any other cut-off shared library is caught by its ELF section table.
+    let other = dir.path().join("libonnxruntime.so");
+    std::fs::write(&other, &bytes[..bytes.len() / 2]).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vanity"))
+        .args(["landmarks", s(&sample("astronaut.png"))])
+        .env("ORT_DYLIB_PATH", &other)
+        .output()
+        .unwrap();
+    assert_clear_error(&out, &["libonnxruntime.so", "cut off"]);
+}
+
+#[test]
+fn photos_beyond_the_gpu_limits_are_made_up_not_a_panic_and_alpha_survives() {
+    let dir = tempfile::tempdir().unwrap();
+    // A valid 17000×64 strip (beyond any texture limit) with no face.
+    let strip = dir.path().join("strip.png");
+    image::RgbImage::from_pixel(17000, 64, image::Rgb([120, 120, 120])).save(&strip).unwrap();
+    let out_path = dir.path().join("strip_out.png");
+    let out = vanity(&["apply", s(&strip), "--look", "glam", "--out", s(&out_path)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(image::image_dimensions(&out_path).unwrap(), (17000, 64));
+
+    // An RGBA cut-out keeps its transparency.
+    let rgba = dir.path().join("cutout.png");
+    let mut img = image::open(sample("astronaut.png")).unwrap().to_rgba8();
+    for (x, _, p) in img.enumerate_pixels_mut() {
+        p.0[3] = if x < 40 { 0 } else { 255 };
+    }
+    img.save(&rgba).unwrap();
+    let made_up = dir.path().join("cutout_out.png");
+    let out = vanity(&["apply", s(&rgba), "--look", "classic-red", "--out", s(&made_up)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let result = image::open(&made_up).unwrap();
+    assert!(result.color().has_alpha(), "alpha dropped");
+    let result = result.to_rgba8();
+    assert_eq!(result.get_pixel(10, 10).0[3], 0);
+    assert_eq!(result.get_pixel(300, 300).0[3], 255);
+}

@@ -357,3 +357,34 @@ fn finishes_match_their_golden_images() {
         }
     }
 }
+
+#[test]
+fn a_panorama_wider_than_the_gpu_allows_gets_its_makeup_around_the_face() {
+    let (face, lm) = astronaut();
+    let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+    let limit = r.context().device.limits().max_texture_dimension_2d;
+    // Wider than any texture the device takes, with the astronaut near its right end.
+    let (w, h) = (limit + 600, 640);
+    let (x0, y0) = (limit - 200, 64);
+    let mut pano = RgbImage::from_pixel(w, h, image::Rgb([90, 100, 110]));
+    image::imageops::replace(&mut pano, &face, i64::from(x0), i64::from(y0));
+    let shifted: Vec<Vec3> = lm.iter().map(|p| *p + Vec3::new(x0 as f32, y0 as f32, 0.0)).collect();
+    r.set_look(&lipstick("#B0153A", Finish::Matte, 1.0));
+    let out = r.render_photo(&pano, &[FaceDraw { landmarks: &shifted, strength: 1.0 }]).expect("no panic, no error");
+    let alone = r.render(&face, &[FaceDraw { landmarks: &lm, strength: 1.0 }]).unwrap();
+    drop(r);
+    assert_eq!(out.dimensions(), (w, h));
+    // The lips are made up exactly as in the photo of the astronaut alone …
+    let lips = lip_pixels(&face, &lm);
+    let in_pano: Vec<(u32, u32)> = lips.iter().map(|&(x, y)| (x + x0, y + y0)).collect();
+    assert!(mean_lab(&out, &in_pano)[1] > mean_lab(&pano, &in_pano)[1] + 10.0, "lips not made up");
+    let worst = lips.iter().map(|&(x, y)| {
+        let (a, b) = (alone.get_pixel(x, y).0, out.get_pixel(x + x0, y + y0).0);
+        (0..3).map(|c| a[c].abs_diff(b[c])).max().unwrap()
+    });
+    assert!(worst.max().unwrap() <= 1, "lips differ from the astronaut rendered alone");
+    // … and everything away from the face is the photo's own pixels.
+    for x in (0..x0.saturating_sub(200)).step_by(97) {
+        assert_eq!(out.get_pixel(x, 10), pano.get_pixel(x, 10));
+    }
+}

@@ -69,5 +69,11 @@ pub fn open(path: &Path) -> Result<Box<dyn FrameSource>, SourceError> {
     }
 }
 
+/// Whether `path` is a single image (not a folder of frames or a video).
+pub fn is_still(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    path.is_file() && !matches!(ext.as_deref(), Some("mp4" | "m4v" | "mov"))
+}
+
 /// Frames per second assumed for sources with no timing of their own (folders of images).
 pub const DEFAULT_FPS: f64 = 30.0;

@@ -42,9 +42,25 @@ pub struct ImageSource {
 impl ImageSource {
     /// Reads and decodes the image now, so a bad file fails at open.
     pub fn open(path: &Path) -> Result<Self, SourceError> {
-        let image = load_rgb(path)?;
-        Ok(Self { size: image.dimensions(), image: Some(image) })
+        Ok(Self::from_image(load_rgb(path)?))
     }
+
+    /// A source for an image already decoded (a still the mirror loops without decoding again).
+    pub fn from_image(image: RgbImage) -> Self {
+        Self { size: image.dimensions(), image: Some(image) }
+    }
+}
+
+/// `image` scaled down (never up) to fit within `max_width`×`max_height`, aspect kept: a 108 MP
+/// phone photo shown in the mirror is scaled to the display once, not carried at full size.
+pub fn fit_within(image: RgbImage, max_width: u32, max_height: u32) -> RgbImage {
+    let (w, h) = image.dimensions();
+    let scale = (max_width as f64 / w as f64).min(max_height as f64 / h as f64);
+    if scale >= 1.0 {
+        return image;
+    }
+    let (nw, nh) = (((w as f64 * scale).round() as u32).max(1), ((h as f64 * scale).round() as u32).max(1));
+    image::imageops::resize(&image, nw, nh, image::imageops::FilterType::Triangle)
 }
 
 impl FrameSource for ImageSource {

@@ -65,6 +65,13 @@ pub fn srgb_to_linear(c: f32) -> f32 {
     if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
 }
 
+/// Linear value of an 8-bit sRGB channel, from a table built once (per-pixel work uses this).
+pub fn srgb8_to_linear(v: u8) -> f32 {
+    static TABLE: std::sync::LazyLock<[f32; 256]> =
+        std::sync::LazyLock::new(|| std::array::from_fn(|v| srgb_to_linear(v as f32 / 255.0)));
+    TABLE[v as usize]
+}
+
 /// sRGB transfer function, encoding.
 pub fn linear_to_srgb(c: f32) -> f32 {
     if c <= 0.003_130_8 { c * 12.92 } else { 1.055 * c.powf(1.0 / 2.4) - 0.055 }
@@ -85,8 +92,13 @@ pub fn linear_to_lab(rgb: [f32; 3]) -> [f32; 3] {
 
 /// CIEDE2000 colour difference between two L*a*b* colours.
 pub fn ciede2000(lab1: [f32; 3], lab2: [f32; 3]) -> f32 {
-    let (l1, a1, b1) = (lab1[0] as f64, lab1[1] as f64, lab1[2] as f64);
-    let (l2, a2, b2) = (lab2[0] as f64, lab2[1] as f64, lab2[2] as f64);
+    ciede2000_f64(lab1.map(f64::from), lab2.map(f64::from)) as f32
+}
+
+/// CIEDE2000 in double precision (Sharma, Wu & Dalal 2005), for reference-grade comparisons.
+pub fn ciede2000_f64(lab1: [f64; 3], lab2: [f64; 3]) -> f64 {
+    let [l1, a1, b1] = lab1;
+    let [l2, a2, b2] = lab2;
     let c1 = (a1 * a1 + b1 * b1).sqrt();
     let c2 = (a2 * a2 + b2 * b2).sqrt();
     let cm = (c1 + c2) / 2.0;
@@ -132,7 +144,7 @@ pub fn ciede2000(lab1: [f32; 3], lab2: [f32; 3]) -> f32 {
     let sh = 1.0 + 0.015 * cmp * t;
     let rt = -(2.0 * dtheta).to_radians().sin() * rc;
     let v = (dl / sl).powi(2) + (dc / sc).powi(2) + (dhh / sh).powi(2) + rt * (dc / sc) * (dhh / sh);
-    v.sqrt() as f32
+    v.sqrt()
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use image::RgbImage;
 
 use super::latest::Latest;
 use super::worker::Worker;
+use crate::capture::still::ImageSource;
 use crate::capture::{self, FrameSource, SourceError};
 
 /// A frame as captured.
@@ -55,6 +56,14 @@ impl CaptureThread {
         let first = capture::open(path)?;
         let path = path.to_path_buf();
         Ok(Self::spawn(move || capture::open(&path), Some(first), looped))
+    }
+
+    /// Loops a still image, decoded once and scaled down to fit `max_width`×`max_height` (the
+    /// display), so a huge photo costs neither memory nor a decode per frame.
+    pub fn spawn_still(path: &Path, max_width: u32, max_height: u32) -> Result<Self, SourceError> {
+        let image = Arc::new(capture::still::fit_within(capture::still::load_rgb(path)?, max_width, max_height));
+        let open = move || Ok(Box::new(ImageSource::from_image((*image).clone())) as Box<dyn FrameSource>);
+        Ok(Self::spawn(open, None, true))
     }
 
     /// Runs `open` (again after failures), delivering frames until stopped.

@@ -29,4 +29,9 @@ pub enum RenderError {
     /// Reading the result back failed (device lost).
     #[error("reading the rendered frame back failed: {0}")]
     Readback(String),
+    /// One face's region is larger than the GPU can hold in one texture.
+    #[error(
+        "a face of {width}x{height} pixels is larger than this GPU can draw ({limit} pixels a side); scale the photo down"
+    )]
+    FaceTooLarge { width: u32, height: u32, limit: u32 },
 }

@@ -380,6 +380,44 @@ impl Renderer {
         Ok(())
     }
 
+    /// Whether a `width`×`height` frame fits this device: one texture, and one readback buffer.
+    fn fits(&self, width: u32, height: u32) -> bool {
+        let limits = self.ctx.device.limits();
+        let padded_row = u64::from(width * 4).next_multiple_of(u64::from(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT));
+        width <= limits.max_texture_dimension_2d
+            && height <= limits.max_texture_dimension_2d
+            && padded_row * u64::from(height) <= limits.max_buffer_size
+    }
+
+    /// Renders a photo of any size. One that fits the device is rendered whole ([`Self::render`]);
+    /// a larger one (a 108 MP phone picture, a 17000-pixel panorama) only around its faces, the
+    /// only pixels makeup touches, each region pasted back into a copy of the photo.
+    pub fn render_photo(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<RgbImage, RenderError> {
+        if self.fits(frame.width(), frame.height()) {
+            return self.render(frame, faces);
+        }
+        let mut out = frame.clone();
+        for region in face_regions(frame.dimensions(), faces) {
+            if !self.fits(region.width, region.height) {
+                let limit = self.ctx.device.limits().max_texture_dimension_2d;
+                return Err(RenderError::FaceTooLarge { width: region.width, height: region.height, limit });
+            }
+            let crop = image::imageops::crop_imm(frame, region.x, region.y, region.width, region.height).to_image();
+            let offset = Vec3::new(region.x as f32, region.y as f32, 0.0);
+            let shifted: Vec<Vec<Vec3>> =
+                region.faces.iter().map(|&f| faces[f].landmarks.iter().map(|p| *p - offset).collect()).collect();
+            let draws: Vec<FaceDraw> = region
+                .faces
+                .iter()
+                .zip(&shifted)
+                .map(|(&f, landmarks)| FaceDraw { landmarks, strength: faces[f].strength })
+                .collect();
+            let made_up = self.render(&crop, &draws)?;
+            image::imageops::replace(&mut out, &made_up, i64::from(region.x), i64::from(region.y));
+        }
+        Ok(out)
+    }
+
     /// Renders makeup over `frame` for `faces` and reads the result back (headless use).
     pub fn render(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<RgbImage, RenderError> {
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
@@ -388,5 +426,88 @@ impl Renderer {
         let readback = Readback::record(&self.ctx.device, &mut encoder, target);
         self.ctx.queue.submit([encoder.finish()]);
         readback.into_image(&self.ctx.device)
+    }
+}
+
+/// A part of a photo holding whole faces with a margin: rendered on its own when the photo is too
+/// large for the device.
+#[derive(Debug, Clone, PartialEq)]
+struct FaceRegion {
+    x: u32,
+    y: u32,
+    width: u32,
+    height: u32,
+    /// Indices of the faces inside.
+    faces: Vec<usize>,
+}
+
+/// Margin around a face's landmarks, as a share of its larger side (makeup feathers past the
+/// mesh a little; the region statistics need the whole face).
+const REGION_MARGIN: f32 = 0.25;
+
+/// One region per face (its landmarks' bounds plus a margin, clamped to the frame), overlapping
+/// regions merged, so that every face lies whole in exactly one region.
+fn face_regions((frame_w, frame_h): (u32, u32), faces: &[FaceDraw<'_>]) -> Vec<FaceRegion> {
+    let mut regions: Vec<FaceRegion> = Vec::new();
+    for (i, face) in faces.iter().enumerate() {
+        let (min, max) = face
+            .landmarks
+            .iter()
+            .fold((Vec3::splat(f32::MAX), Vec3::splat(f32::MIN)), |(lo, hi), p| (lo.min(*p), hi.max(*p)));
+        let margin = (max.x - min.x).max(max.y - min.y) * REGION_MARGIN;
+        let x0 = (min.x - margin).floor().clamp(0.0, frame_w as f32) as u32;
+        let y0 = (min.y - margin).floor().clamp(0.0, frame_h as f32) as u32;
+        let x1 = (max.x + margin).ceil().clamp(0.0, frame_w as f32) as u32;
+        let y1 = (max.y + margin).ceil().clamp(0.0, frame_h as f32) as u32;
+        if x1 <= x0 || y1 <= y0 {
+            continue;
+        }
+        regions.push(FaceRegion { x: x0, y: y0, width: x1 - x0, height: y1 - y0, faces: vec![i] });
+    }
+    // Merge until no two regions overlap.
+    let overlaps = |a: &FaceRegion, b: &FaceRegion| {
+        a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+    };
+    'merge: loop {
+        for i in 0..regions.len() {
+            for j in i + 1..regions.len() {
+                if overlaps(&regions[i], &regions[j]) {
+                    let b = regions.remove(j);
+                    let a = &mut regions[i];
+                    let (x1, y1) = ((a.x + a.width).max(b.x + b.width), (a.y + a.height).max(b.y + b.height));
+                    a.x = a.x.min(b.x);
+                    a.y = a.y.min(b.y);
+                    a.width = x1 - a.x;
+                    a.height = y1 - a.y;
+                    a.faces.extend(b.faces);
+                    continue 'merge;
+                }
+            }
+        }
+        break;
+    }
+    regions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(x: f32, y: f32, side: f32) -> Vec<Vec3> {
+        vec![Vec3::new(x, y, 0.0), Vec3::new(x + side, y + side, 0.0)]
+    }
+
+    #[test]
+    fn face_regions_hold_whole_faces_and_merge_when_they_overlap() {
+        let (a, b, c) = (square(100.0, 100.0, 100.0), square(180.0, 120.0, 100.0), square(2000.0, 50.0, 40.0));
+        let draws: Vec<FaceDraw> =
+            [&a, &b, &c].iter().map(|l| FaceDraw { landmarks: l.as_slice(), strength: 1.0 }).collect();
+        let regions = face_regions((4000, 3000), &draws);
+        assert_eq!(regions.len(), 2, "{regions:?}");
+        assert_eq!(regions[0].faces, vec![0, 1]);
+        assert_eq!((regions[0].x, regions[0].y), (75, 75));
+        assert_eq!((regions[0].width, regions[0].height), (230, 170));
+        // Clamped at the frame's top edge.
+        assert_eq!((regions[1].x, regions[1].y, regions[1].height), (1990, 40, 60));
     }
 }
