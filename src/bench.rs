@@ -62,6 +62,9 @@ pub struct BenchResult {
     pub total_ms: StageSummary,
     /// Frames where the detector ran.
     pub detector_runs: usize,
+    /// The shade advisor's reading of one face (sampling, light correction, skin, condition),
+    /// per face per frame, on this thread: what the live Advisor costs on one core.
+    pub advisor_ms: StageSummary,
 }
 
 /// Decodes every frame of `source`, upscaled by `upscale` (bilinear), before any timing.
@@ -96,14 +99,21 @@ pub fn run(
     let mut tracker = Tracker::new(paths, config)?;
     let (mut det, mut lm, mut sm, mut total) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut detector_runs = 0;
+    let advisor = crate::advisor::Advisor::new(None);
+    let mut advise = Vec::new();
     for round in 0..rounds.max(2) {
         tracker.reset();
         for (image, time) in frames {
             let start = Instant::now();
-            tracker.track(image, *time)?;
+            let faces = tracker.track(image, *time)?;
             let elapsed = start.elapsed().as_secs_f64() * 1e3;
             if round == 0 {
                 continue;
+            }
+            for face in &faces {
+                let start = Instant::now();
+                std::hint::black_box(advisor.read(image, &face.landmarks));
+                advise.push(start.elapsed().as_secs_f64() * 1e3);
             }
             let t = tracker.stage_times();
             detector_runs += usize::from(t.detect_ms > 0.0);
@@ -122,6 +132,7 @@ pub fn run(
         smooth_ms: StageSummary::of(sm),
         total_ms: StageSummary::of(total),
         detector_runs,
+        advisor_ms: StageSummary::of(advise),
     })
 }
 

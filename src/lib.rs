@@ -4,6 +4,7 @@
 //! through ONNX Runtime ([`tracking`]), and results are written or drawn ([`output`]).
 //! See ARCHITECTURE.md for how the pieces run together.
 
+pub mod advisor;
 pub mod app;
 pub mod bench;
 pub mod capture;

@@ -39,9 +39,9 @@ struct Cli {
 /// The live mirror (when no subcommand is given).
 #[derive(clap::Args)]
 struct AppArgs {
-    /// camera, camera:N, or an image / folder of frames / .mp4 (looped).
-    #[arg(long, default_value = "camera")]
-    source: vanity::app::SourceArg,
+    /// camera, camera:N, or an image / folder of frames / .mp4 (looped) [default: the camera used last].
+    #[arg(long)]
+    source: Option<vanity::app::SourceArg>,
     /// Look to start with: a file or a bundled look name (default: the last one used).
     #[arg(long)]
     look: Option<String>,
@@ -57,6 +57,9 @@ struct AppArgs {
     /// Exit after this many presented frames (automation).
     #[arg(long)]
     exit_after: Option<u64>,
+    /// Open the Advisor tab and start "Find my shades" at launch.
+    #[arg(long)]
+    find_shades: bool,
     /// With --exit-after: save the window as shown here.
     #[arg(long)]
     screenshot: Option<PathBuf>,
@@ -159,6 +162,64 @@ enum Command {
     Catalog(CatalogCommand),
     /// Where this Vanity finds its data, ONNX Runtime and settings (for support and installs).
     Info,
+    /// Measure each face: skin depth and undertone (light-corrected), lips, iris, face shape,
+    /// skin condition and the light.
+    Analyze {
+        /// Input image (PNG or JPEG).
+        image: PathBuf,
+        #[arg(long, value_enum, default_value_t = ModelKind::V2)]
+        model: ModelKind,
+        #[arg(long, default_value_t = 4)]
+        max_faces: usize,
+        /// Write the analysis as JSON here (- for stdout).
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Use the stored grey-card calibration (`vanity calibrate`) instead of the eye whites.
+        #[arg(long)]
+        calibrated: bool,
+    },
+    /// Analyze, then rank the catalog's products for the largest face, with reasons.
+    Recommend {
+        /// Input image (PNG or JPEG).
+        image: PathBuf,
+        /// Catalog TOML (default: the bundled demo counter).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+        /// Advice rules TOML (default: the bundled assets/advice.toml).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Occasion: everyday, office, evening, bridal.
+        #[arg(long, default_value = "everyday")]
+        occasion: String,
+        /// natural or bold (default: the occasion's).
+        #[arg(long)]
+        intensity: Option<String>,
+        /// Finishes you like (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        like: Vec<vanity::looks::Finish>,
+        /// Finishes to avoid (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        avoid: Vec<vanity::looks::Finish>,
+        /// Categories to leave out (comma-separated: lipstick, blush, eyeshadow, eyeliner, brows, foundation).
+        #[arg(long, value_delimiter = ',')]
+        skip: Vec<vanity::looks::catalog::Category>,
+        #[arg(long, value_enum, default_value_t = ModelKind::V2)]
+        model: ModelKind,
+        /// Write analysis and recommendations as JSON here (- for stdout).
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Write the top picks as a look file (for `apply` and the mirror).
+        #[arg(long)]
+        look_out: Option<PathBuf>,
+        /// Use the stored grey-card calibration instead of the eye whites.
+        #[arg(long)]
+        calibrated: bool,
+    },
+    /// Store a kiosk's light: a photo of an 18 % grey card filling the centre of the frame.
+    Calibrate {
+        /// Photo with the grey card in the middle fifth of the frame.
+        image: PathBuf,
+    },
     /// Time each tracking stage on a video (tracking mode), for several thread settings.
     Bench {
         /// Video or folder to track (default: the bundled sample video).
@@ -288,6 +349,7 @@ fn run(cli: Cli) -> Result<()> {
             kiosk_pin: a.kiosk_pin,
             kiosk_reset_secs: a.kiosk_reset_secs,
             exit_after: a.exit_after,
+            find_shades: a.find_shades,
             screenshot: a.screenshot,
             stats: a.stats,
             model: a.model,
@@ -335,6 +397,29 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Info => info(&paths),
+        Command::Analyze { image, model, max_faces, json, calibrated } => {
+            analyze(&paths, &image, model, max_faces, json.as_deref(), calibrated)
+        }
+        Command::Recommend {
+            image,
+            catalog,
+            rules,
+            occasion,
+            intensity,
+            like,
+            avoid,
+            skip,
+            model,
+            json,
+            look_out,
+            calibrated,
+        } => {
+            let prefs =
+                vanity::advisor::Preferences { occasion: Some(occasion), intensity, liked: like, avoided: avoid, skip };
+            let files = AdviceFiles { catalog, rules, json, look_out };
+            recommend(&paths, &image, model, &prefs, &files, calibrated)
+        }
+        Command::Calibrate { image } => calibrate(&image),
         Command::Bench { source, upscale, model, max_faces, rounds, threads, spin, json } => {
             let source = source.unwrap_or_else(vanity::data::sample_video);
             bench(&paths, &source, upscale, model, max_faces, rounds, &threads, spin, json.as_deref())
@@ -363,6 +448,191 @@ const MAX_SIZE: (u32, u32) = (7680, 4320);
 
 /// Largest upscaled frame `vanity bench` holds (every frame is decoded into memory first).
 const MAX_BENCH_PIXELS: u64 = 8_000_000;
+
+/// The stored kiosk calibration, when asked for; an error when asked for and missing.
+fn calibration(wanted: bool) -> Result<Option<vanity::advisor::Correction>> {
+    if !wanted {
+        return Ok(None);
+    }
+    match vanity::app::settings::Settings::load().calibration {
+        Some(c) => Ok(Some(c)),
+        None => bail!("no stored calibration: run `vanity calibrate GREY_CARD_PHOTO` first"),
+    }
+}
+
+/// Faces of `frame` measured by the advisor, largest first, with their JSON.
+fn measure_faces(
+    paths: &ModelPaths,
+    frame: &image::RgbImage,
+    model: ModelKind,
+    max_faces: usize,
+    calibrated: bool,
+) -> Result<Vec<(vanity::advisor::Measurement, vanity::advisor::FaceJson)>> {
+    let advisor = vanity::advisor::Advisor::new(calibration(calibrated)?);
+    let mut faces = tracker(paths, model, max_faces, false)?.detect_image(frame)?;
+    faces.sort_by(|a, b| b.inter_ocular().total_cmp(&a.inter_ocular()));
+    Ok(faces
+        .iter()
+        .filter_map(|f| {
+            let m = advisor.measure(frame, &f.landmarks)?;
+            let json = vanity::advisor::face_json(f.bounding_box(), &m);
+            Some((m, json))
+        })
+        .collect())
+}
+
+/// One short human line per face.
+fn summary(image: &Path, i: usize, f: &vanity::advisor::FaceJson) -> String {
+    let s = &f.skin;
+    format!(
+        "{}: face {}: skin {} (L* {:.1}, a* {:.1}, b* {:.1}), Monk {}, ITA {:.0}° {}, undertone {}{} (h {:.1}°), {} face; light {} ({:.0} K, confidence {:.2}): {}",
+        image.display(),
+        i + 1,
+        s.hex,
+        s.lab[0],
+        s.lab[1],
+        s.lab[2],
+        s.monk,
+        s.ita,
+        s.ita_band.name(),
+        s.undertone.name(),
+        if s.certain { "" } else { " (uncertain)" },
+        s.hue,
+        f.face_shape.name(),
+        f.lighting.verdict,
+        f.lighting.cct,
+        f.lighting.confidence,
+        f.lighting.advice
+    )
+}
+
+/// `vanity analyze` output.
+#[derive(serde::Serialize)]
+struct AnalysisJson {
+    width: u32,
+    height: u32,
+    faces: Vec<vanity::advisor::FaceJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recommendations: Option<Vec<vanity::advisor::Recommendation>>,
+}
+
+fn analyze(
+    paths: &ModelPaths,
+    image: &Path,
+    model: ModelKind,
+    max_faces: usize,
+    json: Option<&Path>,
+    calibrated: bool,
+) -> Result<()> {
+    let planned: Vec<_> = json.iter().map(|&path| Planned { path, kind: OutputKind::Json }).collect();
+    outfile::check(&[image], &planned)?;
+    let frame = capture::still::load_rgb(image)?;
+    let faces = measure_faces(paths, &frame, model, max_faces, calibrated)?;
+    for (i, (_, f)) in faces.iter().enumerate() {
+        out!("{}", summary(image, i, f));
+    }
+    if faces.is_empty() {
+        out!("{}: no face found", image.display());
+    }
+    if let Some(p) = json {
+        let out = AnalysisJson {
+            width: frame.width(),
+            height: frame.height(),
+            faces: faces.into_iter().map(|(_, f)| f).collect(),
+            recommendations: None,
+        };
+        output::write_json(p, &out)?;
+    }
+    Ok(())
+}
+
+/// The files `vanity recommend` reads and writes besides the image.
+struct AdviceFiles {
+    catalog: Option<PathBuf>,
+    rules: Option<PathBuf>,
+    json: Option<PathBuf>,
+    look_out: Option<PathBuf>,
+}
+
+fn recommend(
+    paths: &ModelPaths,
+    image: &Path,
+    model: ModelKind,
+    prefs: &vanity::advisor::Preferences,
+    files: &AdviceFiles,
+    calibrated: bool,
+) -> Result<()> {
+    let catalog_path = files.catalog.clone().unwrap_or_else(Catalog::bundled_path);
+    let rules_path = files.rules.clone().unwrap_or_else(vanity::advisor::Rules::bundled_path);
+    let mut planned: Vec<_> = files.json.iter().map(|p| Planned { path: p, kind: OutputKind::Json }).collect();
+    planned.extend(files.look_out.iter().map(|p| Planned { path: p, kind: OutputKind::Text }));
+    outfile::check(&[image, &catalog_path, &rules_path], &planned)?;
+    let catalog = Catalog::load(&catalog_path)?;
+    let rules = vanity::advisor::Rules::load(&rules_path)?;
+    if let Some(o) = &prefs.occasion
+        && !rules.occasion.contains_key(o)
+    {
+        bail!("--occasion {o}: the rules know {}", rules.occasion.keys().cloned().collect::<Vec<_>>().join(", "));
+    }
+    if let Some(i) = &prefs.intensity
+        && !rules.intensity.contains_key(i)
+    {
+        bail!("--intensity {i}: the rules know {}", rules.intensity.keys().cloned().collect::<Vec<_>>().join(", "));
+    }
+    let frame = capture::still::load_rgb(image)?;
+    let mut faces = measure_faces(paths, &frame, model, 4, calibrated)?;
+    let Some((main, _)) = faces.first() else { bail!("{}: no face found", image.display()) };
+    let picks = vanity::advisor::recommend(main, &catalog, &rules, prefs);
+    out!("{}", summary(image, 0, &faces[0].1));
+    if picks.is_empty() {
+        out!("no recommendations: {}", main.lighting.advice);
+    }
+    for r in &picks {
+        out!(
+            "{:<10} {:<12} {} {:<24} score {:>5.2}  {}",
+            r.category,
+            r.sku,
+            r.hex,
+            r.name,
+            r.score,
+            r.reasons.join("; ")
+        );
+    }
+    if let Some(p) = &files.look_out {
+        let look = vanity::advisor::look_of(&picks, &catalog, "Recommended for you");
+        outfile::write_text(p, &look.to_toml())?;
+    }
+    if let Some(p) = &files.json {
+        faces[0].1.recommendations = Some(picks.clone());
+        let out = AnalysisJson {
+            width: frame.width(),
+            height: frame.height(),
+            faces: faces.into_iter().map(|(_, f)| f).collect(),
+            recommendations: Some(picks),
+        };
+        output::write_json(p, &out)?;
+    }
+    Ok(())
+}
+
+fn calibrate(image: &Path) -> Result<()> {
+    let frame = capture::still::load_rgb(image)?;
+    let Some(c) = vanity::advisor::calibrate_from_grey_card(&frame) else {
+        bail!("{}: the centre of the picture is clipped or too dark to read a grey card", image.display());
+    };
+    let mut settings = vanity::app::settings::Settings::load();
+    settings.calibration = Some(c);
+    settings.save();
+    let (xy, level) = c.illuminant();
+    out!(
+        "{}: store light {:.0} K (level {:.2} of a standard exposure); saved to {}",
+        image.display(),
+        vanity::advisor::colour::cct(xy),
+        level,
+        vanity::app::settings::path().map(|p| p.display().to_string()).unwrap_or_default()
+    );
+    Ok(())
+}
 
 fn tracker(paths: &ModelPaths, model: ModelKind, max_faces: usize, smoothing: bool) -> Result<Tracker> {
     if max_faces == 0 {
@@ -398,7 +668,7 @@ fn landmarks(
     };
     output::write_json(json.unwrap_or(Path::new("-")), &out)?;
     if let Some(p) = overlay {
-        outfile::save_image(p, &output::overlay(&frame, &faces, &CanonicalMesh::load()))?;
+        outfile::save_image(p, &output::overlay(&frame, &faces, &CanonicalMesh::load()).into())?;
     }
     eprintln!("{}: {} face(s)", image.display(), faces.len());
     Ok(())
@@ -426,15 +696,39 @@ fn track(paths: &ModelPaths, source: &Path, model: ModelKind, raw: bool, max_fac
 fn apply(paths: &ModelPaths, image: &Path, look: &str, model: ModelKind, max_faces: usize, out: &Path) -> Result<()> {
     let (look, look_path) = Look::find(look)?;
     outfile::check(&[image, &look_path], &[Planned { path: out, kind: OutputKind::Image }])?;
-    let frame = capture::still::load_rgb(image)?;
+    let photo = capture::still::load_upright(image)?;
+    let frame = photo.to_rgb8();
     let mut tracker = tracker(paths, model, max_faces, false)?;
     let faces = tracker.detect_image(&frame)?;
     let mut renderer = Renderer::new(GpuContext::headless()?);
     renderer.set_look(&look);
     let draws: Vec<FaceDraw> = faces.iter().map(|f| FaceDraw { landmarks: &f.landmarks, strength: 1.0 }).collect();
-    outfile::save_image(out, &renderer.render(&frame, &draws)?)?;
-    eprintln!("{}: look \"{}\" on {} face(s) -> {}", image.display(), look.name, faces.len(), out.display());
+    let made_up = renderer.render_photo(&frame, &draws)?;
+    outfile::save_image(out, &with_alpha_of(made_up, &photo))?;
+    let drawn = faces.len().min(vanity::render::MAX_FACES);
+    if drawn < faces.len() {
+        eprintln!(
+            "{}: {} faces found; makeup on the first {drawn} (the renderer's limit)",
+            image.display(),
+            faces.len()
+        );
+    }
+    eprintln!("{}: look \"{}\" on {drawn} face(s) -> {}", image.display(), look.name, out.display());
     Ok(())
+}
+
+/// The made-up picture with the input's alpha channel back, when it had one (a PNG cut-out
+/// stays a cut-out).
+fn with_alpha_of(made_up: image::RgbImage, input: &image::DynamicImage) -> image::DynamicImage {
+    if !input.color().has_alpha() {
+        return made_up.into();
+    }
+    let alpha = input.to_rgba8();
+    let rgba = image::RgbaImage::from_fn(made_up.width(), made_up.height(), |x, y| {
+        let [r, g, b] = made_up.get_pixel(x, y).0;
+        image::Rgba([r, g, b, alpha.get_pixel(x, y).0[3]])
+    });
+    rgba.into()
 }
 
 fn bench_render(
@@ -539,7 +833,7 @@ fn sheet(paths: &ModelPaths, image: &Path, out: &Path) -> Result<()> {
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    outfile::save_image(out, &sheet)?;
+    outfile::save_image(out, &sheet.into())?;
     let captions: Vec<String> = entries.iter().enumerate().map(|(i, (c, _))| format!("{}. {c}", i + 1)).collect();
     out!("{} tiles, 6 per row, left to right:\n{}", entries.len(), captions.join("\n"));
     Ok(())
@@ -580,7 +874,7 @@ fn bench(
     let Some((first, _)) = frames.first() else { bail!("{}: no frames", source.display()) };
     out!("{} frames of {}x{}, model {}, tracking mode", frames.len(), first.width(), first.height(), model.name());
     out!(
-        "{:>7} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9}",
+        "{:>7} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9} {:>12}",
         "threads",
         "spin",
         "detect",
@@ -588,7 +882,8 @@ fn bench(
         "smooth",
         "total",
         "total p95",
-        "detector"
+        "detector",
+        "advisor/face"
     );
     let mut results = Vec::new();
     let config = TrackerConfig { model, max_faces, ..TrackerConfig::default() };
@@ -596,7 +891,7 @@ fn bench(
         for spinning in if spin { vec![false, true] } else { vec![false] } {
             let r = vanity::bench::run(&frames, paths, config, SessionConfig { intra_threads: t, spinning }, rounds)?;
             out!(
-                "{:>7} {:>5} {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>5}/{}",
+                "{:>7} {:>5} {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>8.3}ms {:>5}/{} {:>10.3}ms",
                 t,
                 spinning,
                 r.detect_ms.mean,
@@ -605,7 +900,8 @@ fn bench(
                 r.total_ms.mean,
                 r.total_ms.p95,
                 r.detector_runs,
-                r.frames
+                r.frames,
+                r.advisor_ms.mean
             );
             results.push(r);
         }

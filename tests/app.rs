@@ -117,7 +117,7 @@ fn a_bad_source_is_named_and_nothing_starts() {
 /// (set VANITY_UPDATE_GOLDEN=1 to rewrite it).
 #[test]
 fn panel_matches_its_snapshot() {
-    use vanity::app::panel::{self, PanelState, Tab};
+    use vanity::app::panel::{PanelState, Tab};
     let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
     let looks: Vec<Look> = ["evening", "natural", "glam"].iter().map(|n| Look::find(n).unwrap().0).collect();
     let mut state = PanelState {
@@ -130,7 +130,69 @@ fn panel_matches_its_snapshot() {
         camera: None,
         cameras: Vec::new(),
         kiosk: false,
+        advisor: Default::default(),
     };
+    let img = render_panel(&mut state, &catalog, &looks);
+    // The panel is not blank: swatch colours of the catalog's lipsticks are on it.
+    let ruby = image::Rgb([0xB0, 0x15, 0x3A]);
+    assert!(img.pixels().filter(|p| **p == ruby).count() > 100, "no Velvet Ruby swatch on the panel");
+    compare_with_golden(&img, "panel.png");
+}
+
+/// The Advisor tab after a measurement of the astronaut: her skin swatch beside each product's,
+/// the reasons, and "Try all", which puts the recommended look on.
+#[test]
+fn advisor_tab_shows_the_skin_the_picks_and_their_reasons() {
+    use vanity::app::panel::{PanelState, Tab};
+    use vanity::pipeline::AdvisorState;
+    use vanity::pipeline::advisor_thread::AdvisorResult;
+    let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
+    let img = image::open(sample("astronaut.png")).unwrap().to_rgb8();
+    let img = image::imageops::resize(&img, 1024, 1024, image::imageops::FilterType::Triangle);
+    let mut tracker = Tracker::new(
+        &ModelPaths::new(root().join("models")),
+        TrackerConfig { model: ModelKind::V2, smoothing: None, ..TrackerConfig::default() },
+    )
+    .unwrap();
+    let face = tracker.detect_image(&img).unwrap().remove(0);
+    let measurement = vanity::advisor::Advisor::new(None).measure(&img, &face.landmarks).unwrap();
+    let rules = vanity::advisor::Rules::load(&vanity::advisor::Rules::bundled_path()).unwrap();
+    let recommendations =
+        vanity::advisor::recommend(&measurement, &catalog, &rules, &vanity::advisor::Preferences::default());
+    assert!(!recommendations.is_empty());
+    let skin_hex: Srgb = measurement.skin.hex.parse().unwrap();
+    let mut state = PanelState {
+        look: Look::default(),
+        tab: Tab::Advisor,
+        split: None,
+        flip: true,
+        show_stats: false,
+        model: ModelKind::V2,
+        camera: None,
+        cameras: Vec::new(),
+        kiosk: true,
+        advisor: AdvisorState::Done(Some(Box::new(AdvisorResult {
+            measurement,
+            recommendations: recommendations.clone(),
+        }))),
+    };
+    let shot = render_panel(&mut state, &catalog, &[]);
+    let skin = image::Rgb(skin_hex.0);
+    let top = catalog.products.iter().find(|p| p.sku == recommendations[0].sku).unwrap();
+    assert!(shot.pixels().filter(|p| **p == skin).count() > 200, "the person's skin swatch is shown");
+    assert!(shot.pixels().filter(|p| p.0 == top.shade.0).count() > 50, "the first pick's swatch is shown");
+    compare_with_golden(&shot, "panel_advisor.png");
+    // "Try all" as the panel does it: the picks become the look.
+    let look = vanity::advisor::look_of(&recommendations, &catalog, "Recommended for you");
+    assert_eq!(
+        look.lipstick.map(|l| l.color),
+        recommendations.iter().find(|r| r.category == "lipstick").map(|r| r.hex.parse().unwrap())
+    );
+}
+
+/// The panel drawn headless with egui + egui-wgpu at its real width and 720 px high.
+fn render_panel(state: &mut vanity::app::panel::PanelState, catalog: &Catalog, looks: &[Look]) -> image::RgbImage {
+    use vanity::app::panel;
     let (w, h) = (panel::PANEL_WIDTH as u32, 720u32);
     let ctx = egui::Context::default();
     let input = || egui::RawInput {
@@ -145,7 +207,7 @@ fn panel_matches_its_snapshot() {
     for _ in 0..2 {
         let out = ctx.run_ui(input(), |ui| {
             egui::CentralPanel::default().show(ui, |ui| {
-                panel::show(ui, &mut state, &catalog, &looks);
+                panel::show(ui, state, catalog, looks);
             });
         });
         for (id, deltas) in &out.textures_delta.set {
@@ -174,11 +236,12 @@ fn panel_matches_its_snapshot() {
     vanity::app::mirror::paint_egui(&mut encoder, &view, &renderer, &prims, &screen);
     let readback = vanity::render::readback::Readback::record(&gpu.device, &mut encoder, &texture);
     gpu.queue.submit(extra.into_iter().chain([encoder.finish()]));
-    let img = readback.into_image(&gpu.device).unwrap();
-    // The panel is not blank: swatch colours of the catalog's lipsticks are on it.
-    let ruby = image::Rgb([0xB0, 0x15, 0x3A]);
-    assert!(img.pixels().filter(|p| **p == ruby).count() > 100, "no Velvet Ruby swatch on the panel");
-    let path = root().join("tests/golden/panel.png");
+    readback.into_image(&gpu.device).unwrap()
+}
+
+/// Compares with `tests/golden/NAME` (set VANITY_UPDATE_GOLDEN=1 to rewrite it).
+fn compare_with_golden(img: &image::RgbImage, name: &str) {
+    let path = root().join("tests/golden").join(name);
     if std::env::var_os("VANITY_UPDATE_GOLDEN").is_some() {
         img.save(&path).unwrap();
         return;
@@ -187,7 +250,7 @@ fn panel_matches_its_snapshot() {
     assert_eq!(golden.dimensions(), img.dimensions());
     let total: u64 = golden.as_raw().iter().zip(img.as_raw()).map(|(a, b)| a.abs_diff(*b) as u64).sum();
     let mean = total as f64 / golden.as_raw().len() as f64;
-    assert!(mean <= 2.0, "panel differs from its snapshot: mean {mean:.2} levels");
+    assert!(mean <= 2.0, "{name}: panel differs from its snapshot: mean {mean:.2} levels");
 }
 
 #[test]
@@ -209,4 +272,44 @@ fn settings_are_remembered_except_in_kiosk_mode() {
     assert!(!kiosk.path().join("settings.toml").exists(), "kiosk mode wrote settings");
     // Fullscreen on the 1600×900 virtual screen.
     assert_eq!(image::image_dimensions(&shot).unwrap(), (1600, 900));
+}
+
+/// "Find my shades" in the live mirror: a still photo as the camera, the advisor started at
+/// launch; after about a second of frames it reports a measurement and recommendations, and the
+/// window shows the Advisor tab with the person's skin swatch.
+#[test]
+fn the_live_advisor_measures_and_recommends() {
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("me.png");
+    let big = image::imageops::resize(
+        &image::open(sample("astronaut.png")).unwrap().to_rgb8(),
+        1024,
+        1024,
+        image::imageops::FilterType::Triangle,
+    );
+    big.save(&photo).unwrap();
+    let (shot, stats) = (dir.path().join("shot.png"), dir.path().join("stats.json"));
+    let out = app(
+        &[
+            "--source",
+            photo.to_str().unwrap(),
+            "--find-shades",
+            "--exit-after",
+            "60",
+            "--screenshot",
+            shot.to_str().unwrap(),
+            "--stats",
+            stats.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "app failed: {}", String::from_utf8_lossy(&out.stderr));
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    let advisor = &s["advisor"];
+    assert_eq!(advisor["verdict"], "good", "{s}");
+    assert!(advisor["frames"].as_u64().unwrap() >= 3, "about a second of frames pooled: {s}");
+    assert!(advisor["recommendations"].as_array().unwrap().len() >= 6, "{s}");
+    let skin: Srgb = advisor["skin"].as_str().unwrap().parse().unwrap();
+    let img = image::open(&shot).unwrap().to_rgb8();
+    assert!(img.pixels().filter(|p| p.0 == skin.0).count() > 200, "the skin swatch is on screen ({skin})");
 }

@@ -261,3 +261,88 @@ fn catalog_import_converts_csv_and_names_bad_lines() {
     let run = vanity(&["catalog", "import", bad.to_str().unwrap(), "--out", toml.to_str().unwrap()]);
     assert_clear_error(&run, &["bad.csv:2:", "#12345G"]);
 }
+
+#[test]
+fn analyze_and_recommend_write_the_documented_json_and_a_look() {
+    let dir = tempfile::tempdir().unwrap();
+    let photo = sample("astronaut.png");
+    let json = dir.path().join("a.json");
+    let out = vanity(&["analyze", photo.to_str().unwrap(), "--json", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Monk"), "a human summary on stdout");
+    let v = read_json(&json);
+    let face = &v["faces"][0];
+    for key in ["lab", "hex", "ita", "ita_band", "monk", "hue", "undertone", "certain", "spread"] {
+        assert!(!face["skin"][key].is_null(), "skin.{key} missing: {face}");
+    }
+    for key in ["evenness", "redness", "shine", "under_eye"] {
+        assert!(face["condition"][key]["value"].is_number(), "condition.{key}: {face}");
+    }
+    for key in ["verdict", "cct", "correction", "confidence", "advice"] {
+        assert!(!face["lighting"][key].is_null(), "lighting.{key}: {face}");
+    }
+    assert!(face["lips"]["lab"].is_array() && face["face_shape"].is_string() && face["box"].is_array());
+
+    let rec = dir.path().join("r.json");
+    let look = dir.path().join("mine.look.toml");
+    let out = vanity(&[
+        "recommend",
+        photo.to_str().unwrap(),
+        "--occasion",
+        "evening",
+        "--json",
+        rec.to_str().unwrap(),
+        "--look-out",
+        look.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = read_json(&rec);
+    let recs = v["recommendations"].as_array().unwrap();
+    assert!(recs.len() >= 6, "{v}");
+    for r in recs {
+        for key in ["category", "sku", "name", "hex", "score", "reasons"] {
+            assert!(!r[key].is_null(), "{key}: {r}");
+        }
+    }
+    assert!(recs.iter().any(|r| r["category"] == "foundation" && r["delta_e"].is_number()));
+    // The written look is a look file `apply` takes.
+    let made_up = dir.path().join("made_up.png");
+    let out = vanity(&[
+        "apply",
+        photo.to_str().unwrap(),
+        "--look",
+        look.to_str().unwrap(),
+        "--out",
+        made_up.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    assert_clear_error(&vanity(&["recommend", photo.to_str().unwrap(), "--occasion", "rave"]), &["--occasion rave"]);
+}
+
+#[test]
+fn a_grey_card_calibration_is_stored_and_used_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    // A grey card under warm light fills the middle of the frame.
+    let card = dir.path().join("card.png");
+    image::RgbImage::from_pixel(400, 300, image::Rgb([140, 118, 92])).save(&card).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_vanity")).args(args).env("VANITY_CONFIG_DIR", dir.path()).output().unwrap()
+    };
+    let out = run(&["calibrate", card.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read_to_string(dir.path().join("settings.toml")).unwrap().contains("grey_card"));
+    let json = dir.path().join("a.json");
+    let out =
+        run(&["analyze", sample("astronaut.png").to_str().unwrap(), "--calibrated", "--json", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(read_json(&json)["faces"][0]["lighting"]["reference"], "grey_card");
+    // No card, no calibration: one clear line.
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vanity"))
+        .args(["analyze", sample("astronaut.png").to_str().unwrap(), "--calibrated"])
+        .env("VANITY_CONFIG_DIR", empty.path())
+        .output()
+        .unwrap();
+    assert_clear_error(&out, &["calibrate"]);
+}

@@ -18,19 +18,26 @@ use super::{AppError, AppOptions, SourceArg};
 use crate::capture::FrameSource;
 use crate::capture::camera::{self, CameraSource};
 use crate::looks::{Catalog, Look};
-use crate::pipeline::{CaptureStatus, CaptureThread, FaceFader, TrackedFrame, TrackingThread};
+use crate::pipeline::{
+    AdvisorJob, AdvisorThread, CaptureStatus, CaptureThread, FaceFader, TrackedFrame, TrackingThread,
+};
 use crate::render::readback::Readback;
 use crate::render::{FaceDraw, GpuContext, Renderer};
 use crate::tracking::{ModelKind, Tracker, TrackerConfig};
 
+/// Largest still image the mirror shows (a larger photo is scaled down once, when opened).
+const STILL_MAX: (u32, u32) = (1920, 1080);
 /// Seconds without a face before the kiosk shows its attract screen.
 const ATTRACT_AFTER: f32 = 3.0;
 /// Look a kiosk starts with and returns to when `--look` names none.
 const KIOSK_LOOK: &str = "natural";
 
 /// Opens the source: a camera (falling back to the bundled sample when there is none), or a file.
-fn open_source(opts: &AppOptions) -> Result<(CaptureThread, Option<String>, Option<u32>), AppError> {
-    match &opts.source {
+fn open_source(
+    opts: &AppOptions,
+    source: &SourceArg,
+) -> Result<(CaptureThread, Option<String>, Option<u32>), AppError> {
+    match source {
         SourceArg::Camera(index) => match CameraSource::open(*index, opts.width, opts.height, 30) {
             Ok(cam) => {
                 let (index, w, h) = (*index, opts.width, opts.height);
@@ -44,6 +51,9 @@ fn open_source(opts: &AppOptions) -> Result<(CaptureThread, Option<String>, Opti
                 Ok((CaptureThread::spawn_file(&sample, true)?, Some(note), None))
             }
         },
+        SourceArg::Path(p) if crate::capture::is_still(p) => {
+            Ok((CaptureThread::spawn_still(p, STILL_MAX.0, STILL_MAX.1)?, None, None))
+        }
         SourceArg::Path(p) => Ok((CaptureThread::spawn_file(p, true)?, None, None)),
     }
 }
@@ -85,6 +95,8 @@ struct Mirror {
     first_present: Option<Instant>,
     snapshot: Option<PathBuf>,
     kiosk_typed: String,
+    /// The shade advisor, measuring off the UI thread.
+    advisor: AdvisorThread,
     /// The look the app started with: a kiosk returns to it when nobody is in front.
     home_look: Look,
     result: Result<(), AppError>,
@@ -171,6 +183,7 @@ impl Mirror {
                     }
                     Err(e) => self.note = Some(format!("{e}")),
                 },
+                Action::FindShades => self.advisor.start(),
                 Action::Snapshot => {
                     let name = format!("vanity-{}.png", chrono_stamp());
                     self.snapshot = Some(std::env::current_dir().unwrap_or_default().join(name));
@@ -188,6 +201,12 @@ impl Mirror {
                 self.last_face = now;
             }
             fresh = Some((r.captured, r.track_ms));
+            // The advisor measures the largest face of each new frame while it is asked to.
+            if self.advisor.measuring()
+                && let Some(face) = r.faces.iter().max_by(|a, b| a.inter_ocular().total_cmp(&b.inter_ocular()))
+            {
+                self.advisor.offer(AdvisorJob { image: r.image.clone(), landmarks: face.landmarks.clone() });
+            }
             self.current = Some(r);
             self.frames_taken += 1;
         }
@@ -231,6 +250,8 @@ impl Mirror {
         };
         let overlay = self.panel.show_stats.then(|| overlay_text(&self.stats));
         let attract = self.opts.kiosk && idle > ATTRACT_AFTER;
+        self.panel.advisor = self.advisor.state();
+        let face_guide = self.advisor.measuring();
         let (catalog, looks, panel_state, note, textures) =
             (&self.catalog, &self.looks, &mut self.panel, &self.note, gfx.textures);
         let mut actions = Vec::new();
@@ -261,6 +282,19 @@ impl Mirror {
                         Color32::from_rgb(255, 230, 150),
                     );
                     y += 22.0;
+                }
+                if face_guide {
+                    // Where to put the face while the advisor measures.
+                    let c = mirror_rect.center();
+                    let r = Vec2::new(mirror_rect.height() * 0.2, mirror_rect.height() * 0.27);
+                    let oval: Vec<Pos2> = (0..64)
+                        .map(|i| {
+                            let a = i as f32 / 64.0 * std::f32::consts::TAU;
+                            Pos2::new(c.x + r.x * a.cos(), c.y + r.y * a.sin())
+                        })
+                        .collect();
+                    painter
+                        .add(egui::Shape::closed_line(oval, egui::Stroke::new(3.0, Color32::from_rgb(255, 230, 150))));
                 }
                 if attract {
                     painter.text(
@@ -347,7 +381,7 @@ impl Mirror {
         }
         if last {
             if let Some(p) = &self.opts.stats
-                && let Err(e) = std::fs::write(p, self.stats.to_json())
+                && let Err(e) = std::fs::write(p, self.stats.to_json(&self.panel.advisor))
             {
                 self.result = Err(AppError::Output { path: p.clone(), reason: e.to_string() });
             }
@@ -521,22 +555,32 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         },
     };
     let home_look = look.clone();
+    // A kiosk reads the stored grey-card calibration too (reading stores nothing).
+    let calibration = Settings::load().calibration;
+    let rules = crate::advisor::Rules::load(&crate::advisor::Rules::bundled_path())?;
+    let advisor = AdvisorThread::spawn(catalog.clone(), rules, calibration);
+    if opts.find_shades {
+        advisor.start();
+    }
+    // The camera used last time, unless the command line names a source.
+    let source = opts.source.clone().unwrap_or(SourceArg::Camera(settings.camera));
     // An explicit --model wins over the remembered one.
     let model = opts.model.unwrap_or(settings.model);
-    let (capture, note, camera) = open_source(&opts)?;
+    let (capture, note, camera) = open_source(&opts, &source)?;
     let tracking = TrackingThread::spawn(tracker(&opts, model)?, capture.frames.clone());
     let event_loop = EventLoop::new().map_err(|e| AppError::Window(e.to_string()))?;
     event_loop.set_control_flow(ControlFlow::Poll);
     let panel = PanelState {
         look,
-        tab: Tab::Lips,
+        tab: if opts.find_shades { Tab::Advisor } else { Tab::Lips },
         split: None,
         flip: settings.flip,
         show_stats: settings.show_stats,
         model,
         camera,
-        cameras: if matches!(opts.source, SourceArg::Camera(_)) { camera::list() } else { Vec::new() },
+        cameras: if matches!(source, SourceArg::Camera(_)) { camera::list() } else { Vec::new() },
         kiosk: opts.kiosk,
+        advisor: Default::default(),
     };
     let now = Instant::now();
     let mut app = Mirror {
@@ -559,6 +603,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         first_present: None,
         snapshot: None,
         kiosk_typed: String::new(),
+        advisor,
         home_look,
         result: Ok(()),
     };
@@ -570,6 +615,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
             show_stats: app.panel.show_stats,
             model: app.panel.model,
             camera: app.panel.camera.unwrap_or(settings.camera),
+            calibration: settings.calibration,
         }
         .save();
     }

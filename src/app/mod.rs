@@ -26,13 +26,14 @@ pub enum SourceArg {
 impl FromStr for SourceArg {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
+        // Only `camera` and `camera:N` name cameras; `camera.mp4` or `cameras/` are files.
         match s.strip_prefix("camera") {
             Some("") => Ok(SourceArg::Camera(0)),
-            Some(rest) => match rest.strip_prefix(':').and_then(|n| n.parse().ok()) {
-                Some(n) => Ok(SourceArg::Camera(n)),
-                None => Err(format!("`{s}`: expected camera, camera:N or a path")),
+            Some(rest) if rest.starts_with(':') => match rest[1..].parse() {
+                Ok(n) => Ok(SourceArg::Camera(n)),
+                Err(_) => Err(format!("`{s}`: expected camera, camera:N (N a number) or a path")),
             },
-            None => Ok(SourceArg::Path(PathBuf::from(s))),
+            _ => Ok(SourceArg::Path(PathBuf::from(s))),
         }
     }
 }
@@ -40,8 +41,8 @@ impl FromStr for SourceArg {
 /// Everything the app is started with.
 #[derive(Debug, Clone)]
 pub struct AppOptions {
-    /// Frame source.
-    pub source: SourceArg,
+    /// Frame source; `None`: the camera used last time (camera 0 the first time).
+    pub source: Option<SourceArg>,
     /// Look to start with (file or bundled name); otherwise the last one used.
     pub look: Option<String>,
     /// Unattended store mode.
@@ -52,6 +53,8 @@ pub struct AppOptions {
     pub kiosk_reset_secs: f32,
     /// Exit after this many presented frames (automation).
     pub exit_after: Option<u64>,
+    /// Open the Advisor tab and start "Find my shades" at launch (demos, automation).
+    pub find_shades: bool,
     /// Save the window as shown when exiting.
     pub screenshot: Option<PathBuf>,
     /// Write frame statistics when exiting.

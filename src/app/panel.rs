@@ -6,6 +6,8 @@ use crate::capture::camera::CameraInfo;
 use crate::looks::catalog::{Category, Product};
 use crate::looks::look::{Blush, Brows, Eyeliner, Eyeshadow, Foundation, Lipstick};
 use crate::looks::{Catalog, Finish, Look, Srgb};
+use crate::pipeline::AdvisorState;
+use crate::pipeline::advisor_thread::AdvisorResult;
 use crate::tracking::ModelKind;
 
 /// Width of the panel in points.
@@ -21,10 +23,12 @@ pub enum Tab {
     Eyes,
     Brows,
     Face,
+    /// The shade advisor: measure, then recommended products with reasons.
+    Advisor,
 }
 
 impl Tab {
-    const ALL: [Tab; 5] = [Tab::Lips, Tab::Cheeks, Tab::Eyes, Tab::Brows, Tab::Face];
+    const ALL: [Tab; 6] = [Tab::Lips, Tab::Cheeks, Tab::Eyes, Tab::Brows, Tab::Face, Tab::Advisor];
     fn label(self) -> &'static str {
         match self {
             Tab::Lips => "Lips",
@@ -32,6 +36,7 @@ impl Tab {
             Tab::Eyes => "Eyes",
             Tab::Brows => "Brows",
             Tab::Face => "Face",
+            Tab::Advisor => "Advisor",
         }
     }
     fn categories(self) -> &'static [Category] {
@@ -41,6 +46,7 @@ impl Tab {
             Tab::Eyes => &[Category::Eyeshadow, Category::Eyeliner],
             Tab::Brows => &[Category::Brows],
             Tab::Face => &[Category::Foundation],
+            Tab::Advisor => &[],
         }
     }
 }
@@ -66,6 +72,8 @@ pub struct PanelState {
     pub cameras: Vec<CameraInfo>,
     /// Simplified panel, no files.
     pub kiosk: bool,
+    /// The shade advisor's progress or result (refreshed by the app each frame).
+    pub advisor: AdvisorState,
 }
 
 /// Requests the panel makes of the app.
@@ -77,6 +85,8 @@ pub enum Action {
     Camera(u32),
     /// Save a snapshot.
     Snapshot,
+    /// Start measuring the face for the shade advisor.
+    FindShades,
 }
 
 fn color32(c: Srgb) -> Color32 {
@@ -215,6 +225,9 @@ pub fn show(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog, looks: &[Loo
             ui.selectable_value(&mut state.tab, t, t.label());
         }
     });
+    if state.tab == Tab::Advisor {
+        actions.extend(advisor_tab(ui, state, catalog));
+    }
     for &c in state.tab.categories() {
         ui.label(RichText::new(c.name()).strong());
         let current = shade_of(&state.look, c);
@@ -272,6 +285,87 @@ pub fn show(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog, looks: &[Loo
         actions.push(Action::Snapshot);
     }
     actions
+}
+
+/// The Advisor tab: "Find my shades", progress while measuring, then the person's skin beside
+/// each recommended product with its reasons; one click tries a product, "Try all" a whole look.
+fn advisor_tab(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog) -> Option<Action> {
+    let mut action = None;
+    match state.advisor.clone() {
+        AdvisorState::Idle => {
+            ui.label("Find the foundation that matches your skin and the colours that suit you.");
+            if ui.button("Find my shades").clicked() {
+                action = Some(Action::FindShades);
+            }
+        }
+        AdvisorState::Measuring { progress, frames } => {
+            ui.label("Look at the camera and hold still…");
+            ui.add(egui::ProgressBar::new(progress).text(format!("{frames} frames")));
+        }
+        AdvisorState::Done(None) => {
+            ui.label("No face was seen. Step into the oval and try again.");
+            if ui.button("Find my shades").clicked() {
+                action = Some(Action::FindShades);
+            }
+        }
+        AdvisorState::Done(Some(result)) => {
+            advisor_result(ui, state, catalog, &result);
+            if ui.button("Measure again").clicked() {
+                action = Some(Action::FindShades);
+            }
+        }
+    }
+    action
+}
+
+fn advisor_result(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog, result: &AdvisorResult) {
+    let m = &result.measurement;
+    let light = &m.lighting;
+    if !light.verdict.allows_advice() {
+        ui.label(RichText::new(format!("Light: {}", light.verdict.name())).strong());
+        ui.label(light.advice);
+        return;
+    }
+    let skin: Srgb = m.skin.hex.parse().unwrap_or(Srgb([128, 128, 128]));
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(Vec2::new(36.0, 36.0), Sense::hover());
+        ui.painter().circle_filled(rect.center(), 16.0, color32(skin));
+        ui.add(
+            egui::Label::new(format!(
+                "Your skin: Monk {}, {} (ITA {:.0}°), {} undertone{} (h {:.0}°); light {:.0} K, confidence {:.0} %",
+                m.skin.monk,
+                m.skin.ita_band.name(),
+                m.skin.ita,
+                m.skin.undertone.name(),
+                if m.skin.certain { "" } else { " (uncertain)" },
+                m.skin.hue,
+                light.cct,
+                light.confidence * 100.0
+            ))
+            .wrap(),
+        );
+    });
+    for tip in crate::advisor::tips(m) {
+        ui.add(egui::Label::new(RichText::new(tip).small()).wrap());
+    }
+    ui.separator();
+    for r in &result.recommendations {
+        let Some(p) = catalog.products.iter().find(|p| p.sku == r.sku) else { continue };
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(Vec2::new(44.0, 22.0), Sense::hover());
+            ui.painter().circle_filled(rect.left_center() + Vec2::new(11.0, 0.0), 10.0, color32(skin));
+            ui.painter().circle_filled(rect.right_center() - Vec2::new(11.0, 0.0), 10.0, color32(p.shade));
+            ui.label(RichText::new(format!("{}: {}", r.category, r.name)).strong());
+            if ui.small_button("Try").clicked() {
+                apply_product(&mut state.look, p);
+                state.look.name = "Custom".into();
+            }
+        });
+        ui.add(egui::Label::new(RichText::new(r.reasons.join("; ")).small()).wrap());
+    }
+    if !result.recommendations.is_empty() && ui.button("Try all").clicked() {
+        state.look = crate::advisor::look_of(&result.recommendations, catalog, "Recommended for you");
+    }
 }
 
 fn model_label(m: ModelKind) -> &'static str {

@@ -21,11 +21,14 @@ pub struct Settings {
     pub model: ModelKind,
     /// Camera index last used.
     pub camera: u32,
+    /// The store light's correction from a grey card (`vanity calibrate`), used by the advisor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<crate::advisor::Correction>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { look: None, flip: true, show_stats: false, model: ModelKind::V2, camera: 0 }
+        Self { look: None, flip: true, show_stats: false, model: ModelKind::V2, camera: 0, calibration: None }
     }
 }
 
@@ -37,14 +40,43 @@ pub fn path() -> Option<PathBuf> {
 impl Settings {
     /// The saved settings, or defaults when there are none or they cannot be read (logged).
     pub fn load() -> Settings {
-        let Some(p) = path() else { return Settings::default() };
-        match std::fs::read_to_string(&p) {
-            Ok(text) => toml::from_str(&text).unwrap_or_else(|e| {
-                tracing::warn!("{}: ignoring unreadable settings: {e}", p.display());
-                Settings::default()
-            }),
-            Err(_) => Settings::default(),
+        match path() {
+            Some(p) => Self::load_from(&p),
+            None => Settings::default(),
         }
+    }
+
+    /// The settings in `p` (see [`Settings::load`]).
+    fn load_from(p: &std::path::Path) -> Settings {
+        let text = match std::fs::read(p) {
+            Ok(bytes) => bytes,
+            Err(_) => return Settings::default(),
+        };
+        let parsed = String::from_utf8(text)
+            .map_err(|_| "not a text file".to_string())
+            .and_then(|t| toml::from_str::<Settings>(&t).map_err(|e| e.message().to_string()));
+        let mut settings = match parsed {
+            Ok(s) => s,
+            Err(why) => {
+                // Kept aside, not overwritten by the next save: the user may want it back.
+                let aside = p.with_extension("toml.bad");
+                let kept = std::fs::rename(p, &aside).is_ok();
+                tracing::warn!(
+                    "{}: unreadable settings ({why}); using defaults{}",
+                    p.display(),
+                    if kept { format!(", the file is kept as {}", aside.display()) } else { String::new() }
+                );
+                return Settings::default();
+            }
+        };
+        // A remembered look gets the same checks as a look file (opacity, thickness, shades).
+        if let Some(look) = &settings.look
+            && let Err(e) = Look::parse(&look.to_toml(), p)
+        {
+            tracing::warn!("{}: remembered look ignored: {e}", p.display());
+            settings.look = None;
+        }
+        settings
     }
 
     /// Saves the settings; failures are logged, never fatal (the mirror keeps working).
@@ -73,8 +105,35 @@ mod tests {
             show_stats: true,
             model: ModelKind::V1,
             camera: 2,
+            calibration: None,
         };
         let back: Settings = toml::from_str(&toml::to_string_pretty(&s).unwrap()).unwrap();
         assert_eq!(s, back);
+    }
+
+    #[test]
+    fn a_remembered_look_gets_the_look_file_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("settings.toml");
+        let bad = "flip = false\ncamera = 1\n[look]\nname = \"x\"\n[look.eyeliner]\ncolor = \"#111111\"\nthickness = 40.0\nwing = 0.3\n";
+        std::fs::write(&p, bad).unwrap();
+        let s = Settings::load_from(&p);
+        assert_eq!(s.look, None, "an out-of-range look is dropped");
+        assert!(!s.flip && s.camera == 1, "the rest is kept");
+        let inf = "[look]\nname = \"x\"\n[look.lipstick]\ncolor = \"#B0153A\"\nopacity = inf\n";
+        std::fs::write(&p, inf).unwrap();
+        assert_eq!(Settings::load_from(&p).look, None);
+        let empty = "[look]\nname = \"x\"\n[look.eyeshadow]\ncolors = []\n";
+        std::fs::write(&p, empty).unwrap();
+        assert_eq!(Settings::load_from(&p).look, None);
+    }
+
+    #[test]
+    fn an_unreadable_settings_file_is_kept_aside_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("settings.toml");
+        std::fs::write(&p, [0u8, 159, 146, 150, 255]).unwrap();
+        assert_eq!(Settings::load_from(&p), Settings::default());
+        assert_eq!(std::fs::read(dir.path().join("settings.toml.bad")).unwrap(), [0u8, 159, 146, 150, 255]);
     }
 }

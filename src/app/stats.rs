@@ -32,6 +32,20 @@ struct Report {
     latency_ms: Quantiles,
     track_ms: Quantiles,
     render_ms: Quantiles,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    advisor: Option<AdvisorReport>,
+}
+
+/// The shade advisor's outcome, when it ran.
+#[derive(Serialize)]
+struct AdvisorReport {
+    verdict: &'static str,
+    frames: usize,
+    monk: u8,
+    undertone: &'static str,
+    skin: String,
+    frame_spread: f64,
+    recommendations: Vec<String>,
 }
 
 fn q(v: &[f64]) -> Quantiles {
@@ -40,8 +54,21 @@ fn q(v: &[f64]) -> Quantiles {
 }
 
 impl FrameStats {
-    /// The JSON the checks read: `{"frames", "fps", "latency_ms": {"p50", "p95"}, "track_ms", "render_ms"}`.
-    pub fn to_json(&self) -> String {
+    /// The JSON the checks read: `{"frames", "fps", "latency_ms": {"p50", "p95"}, "track_ms",
+    /// "render_ms"}`, plus `"advisor"` when a measurement finished.
+    pub fn to_json(&self, advisor: &crate::pipeline::AdvisorState) -> String {
+        let advisor = match advisor {
+            crate::pipeline::AdvisorState::Done(Some(r)) => Some(AdvisorReport {
+                verdict: r.measurement.lighting.verdict.name(),
+                frames: r.measurement.frames,
+                monk: r.measurement.skin.monk,
+                undertone: r.measurement.skin.undertone.name(),
+                skin: r.measurement.skin.hex.clone(),
+                frame_spread: (r.measurement.frame_spread * 100.0).round() / 100.0,
+                recommendations: r.recommendations.iter().map(|p| p.sku.clone()).collect(),
+            }),
+            _ => None,
+        };
         let fps = if self.seconds > 0.0 { (self.frames.saturating_sub(1)) as f64 / self.seconds } else { 0.0 };
         let r = Report {
             frames: self.frames,
@@ -49,6 +76,7 @@ impl FrameStats {
             latency_ms: q(&self.latency_ms),
             track_ms: q(&self.track_ms),
             render_ms: q(&self.render_ms),
+            advisor,
         };
         serde_json::to_string_pretty(&r).expect("stats serialise") + "\n"
     }

@@ -21,6 +21,17 @@ pub enum Category {
     Foundation,
 }
 
+impl std::str::FromStr for Category {
+    type Err = String;
+    /// A category by name, as in catalogs (for the command line).
+    fn from_str(s: &str) -> Result<Self, String> {
+        Category::ALL
+            .into_iter()
+            .find(|c| c.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown category `{s}` ({})", Category::ALL.map(|c| c.name()).join(", ")))
+    }
+}
+
 impl Category {
     /// Every category in panel order.
     pub const ALL: [Category; 6] = [
@@ -56,6 +67,20 @@ pub enum Undertone {
     Warm,
     Cool,
     Neutral,
+    /// Green-yellow cast (high hue angle, lower a*).
+    Olive,
+}
+
+impl Undertone {
+    /// The word in catalogs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Undertone::Warm => "warm",
+            Undertone::Cool => "cool",
+            Undertone::Neutral => "neutral",
+            Undertone::Olive => "olive",
+        }
+    }
 }
 
 /// One product.
@@ -155,6 +180,7 @@ impl Catalog {
                 "warm" => Some(Undertone::Warm),
                 "cool" => Some(Undertone::Cool),
                 "neutral" => Some(Undertone::Neutral),
+                "olive" => Some(Undertone::Olive),
                 u => return Err(invalid(line, format!("unknown undertone `{u}`"))),
             };
             products.push(Product {

@@ -26,6 +26,17 @@ pub enum Finish {
     Sheer,
 }
 
+impl std::str::FromStr for Finish {
+    type Err = String;
+    /// A finish by name, as in looks and catalogs (for the command line).
+    fn from_str(s: &str) -> Result<Self, String> {
+        Finish::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown finish `{s}` ({})", Finish::ALL.map(|f| f.name()).join(", ")))
+    }
+}
+
 impl Finish {
     /// Every finish, in the order the panel and contact sheet show them.
     pub const ALL: [Finish; 6] =

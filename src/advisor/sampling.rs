@@ -1,0 +1,289 @@
+//! Pixels of a face's named areas, in linear RGB: skin regions fixed on the canonical mesh
+//! (forehead, cheeks, chin, under the eyes, nose), the eye whites, the irises and the lips.
+//!
+//! Skin regions are ellipses in the mesh's UV space: each frame the mesh triangles that reach a
+//! region are rasterised through the landmarks and each pixel's UV decides where it belongs, so
+//! the regions follow pose and expression like the makeup does.
+
+use glam::{Vec2, Vec3};
+use image::RgbImage;
+
+use crate::face::CanonicalMesh;
+use crate::face::regions::{LEFT_EYE, LIPS_INNER, LIPS_OUTER, RIGHT_EYE};
+use crate::looks::color::srgb8_to_linear;
+
+/// A skin area of the face, as an ellipse in canonical UV space.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SkinArea {
+    /// Name for reports.
+    pub name: &'static str,
+    /// Centre (u, v).
+    pub centre: [f32; 2],
+    /// Half axes (u, v).
+    pub radii: [f32; 2],
+}
+
+/// The skin areas measured, in the order of [`SkinSamples::areas`]. UV: u 0 → 1 from the
+/// subject's right to left, v 0 → 1 from forehead to chin.
+pub const AREAS: [SkinArea; 8] = [
+    SkinArea { name: "forehead", centre: [0.5, 0.17], radii: [0.11, 0.045] },
+    SkinArea { name: "right cheek", centre: [0.26, 0.56], radii: [0.065, 0.06] },
+    SkinArea { name: "left cheek", centre: [0.74, 0.56], radii: [0.065, 0.06] },
+    SkinArea { name: "chin", centre: [0.5, 0.875], radii: [0.06, 0.03] },
+    SkinArea { name: "under right eye", centre: [0.33, 0.445], radii: [0.055, 0.018] },
+    SkinArea { name: "under left eye", centre: [0.67, 0.445], radii: [0.055, 0.018] },
+    SkinArea { name: "nose", centre: [0.5, 0.46], radii: [0.03, 0.06] },
+    SkinArea { name: "between the brows", centre: [0.5, 0.29], radii: [0.035, 0.03] },
+];
+
+/// Index into [`AREAS`].
+pub mod area {
+    pub const FOREHEAD: usize = 0;
+    pub const RIGHT_CHEEK: usize = 1;
+    pub const LEFT_CHEEK: usize = 2;
+    pub const CHIN: usize = 3;
+    pub const UNDER_RIGHT_EYE: usize = 4;
+    pub const UNDER_LEFT_EYE: usize = 5;
+    pub const NOSE: usize = 6;
+    pub const GLABELLA: usize = 7;
+    /// The areas whose colour is "the skin" (shadowed or reddened areas left out).
+    pub const SKIN: [usize; 4] = [FOREHEAD, RIGHT_CHEEK, LEFT_CHEEK, CHIN];
+    /// The T-zone, where shine shows.
+    pub const T_ZONE: [usize; 3] = [FOREHEAD, NOSE, GLABELLA];
+}
+
+/// Linear RGB pixels per area, plus eye whites, irises and lips.
+#[derive(Debug, Clone, Default)]
+pub struct SkinSamples {
+    /// One list per entry of [`AREAS`].
+    pub areas: Vec<Vec<[f32; 3]>>,
+    /// Eye whites (both eyes), iris and lid edges left out.
+    pub sclera: Vec<[f32; 3]>,
+    /// Linear luminance of the darkest quarter of the eye openings (iris, pupil, lashes): a
+    /// sharp, well-resolved eye has whites far brighter than this.
+    pub eye_dark_luma: Option<f32>,
+    /// Width of the smaller eye opening, pixels.
+    pub eye_width: f32,
+    /// Iris rings (v2 landmarks only; empty for v1).
+    pub iris: Vec<[f32; 3]>,
+    /// The lips between the outer and inner contour.
+    pub lips: Vec<[f32; 3]>,
+}
+
+/// Mesh triangles that reach a skin area, found once.
+pub struct Sampler {
+    mesh: CanonicalMesh,
+    /// Triangles whose UV bounds touch some area, with the areas each may touch.
+    triangles: Vec<([u16; 3], Vec<usize>)>,
+}
+
+impl Default for Sampler {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sampler {
+    /// Loads the mesh and keeps the triangles near any area.
+    pub fn new() -> Self {
+        let mesh = CanonicalMesh::load();
+        let triangles = mesh
+            .triangles
+            .iter()
+            .filter_map(|t| {
+                let uv = t.map(|i| mesh.uvs[i as usize]);
+                let (lo, hi) = (
+                    [uv.iter().map(|p| p[0]).fold(1.0, f32::min), uv.iter().map(|p| p[1]).fold(1.0, f32::min)],
+                    [uv.iter().map(|p| p[0]).fold(0.0, f32::max), uv.iter().map(|p| p[1]).fold(0.0, f32::max)],
+                );
+                let near: Vec<usize> = (0..AREAS.len())
+                    .filter(|&k| {
+                        let a = &AREAS[k];
+                        lo[0] <= a.centre[0] + a.radii[0]
+                            && hi[0] >= a.centre[0] - a.radii[0]
+                            && lo[1] <= a.centre[1] + a.radii[1]
+                            && hi[1] >= a.centre[1] - a.radii[1]
+                    })
+                    .collect();
+                (!near.is_empty()).then_some((*t, near))
+            })
+            .collect();
+        Self { mesh, triangles }
+    }
+
+    /// Samples every area of one face. `landmarks` in frame pixels (468 or 478 points).
+    pub fn sample(&self, frame: &RgbImage, landmarks: &[Vec3]) -> SkinSamples {
+        let mut out = SkinSamples { areas: vec![Vec::new(); AREAS.len()], ..Default::default() };
+        for (t, near) in &self.triangles {
+            let p = t.map(|i| landmarks[i as usize].truncate());
+            let uv = t.map(|i| Vec2::from(self.mesh.uvs[i as usize]));
+            rasterise(frame, p, |x, y, w| {
+                let at = uv[0] * w[0] + uv[1] * w[1] + uv[2] * w[2];
+                if let Some(&k) = near.iter().find(|&&k| inside_ellipse(&AREAS[k], at)) {
+                    out.areas[k].push(linear(frame, x, y));
+                }
+            });
+        }
+        out.sclera = sclera(frame, landmarks);
+        out.eye_dark_luma = eye_dark_luma(frame, landmarks);
+        out.eye_width = [RIGHT_EYE, LEFT_EYE]
+            .iter()
+            .map(|eye| landmarks[eye[0] as usize].truncate().distance(landmarks[eye[8] as usize].truncate()))
+            .fold(f32::MAX, f32::min);
+        out.iris = iris(frame, landmarks);
+        let outer = contour(landmarks, &LIPS_OUTER);
+        let inner = contour(landmarks, &LIPS_INNER);
+        out.lips = pixels_where(frame, &outer, |q| inside(&outer, q) && !inside(&inner, q));
+        out
+    }
+}
+
+fn inside_ellipse(a: &SkinArea, uv: Vec2) -> bool {
+    let d = (uv - Vec2::from(a.centre)) / Vec2::from(a.radii);
+    d.length_squared() <= 1.0
+}
+
+/// The linear RGB of a pixel.
+fn linear(frame: &RgbImage, x: u32, y: u32) -> [f32; 3] {
+    frame.get_pixel(x, y).0.map(srgb8_to_linear)
+}
+
+/// Calls `visit(x, y, barycentric weights)` for each pixel centre inside triangle `p`.
+fn rasterise(frame: &RgbImage, p: [Vec2; 3], mut visit: impl FnMut(u32, u32, [f32; 3])) {
+    let area = (p[1] - p[0]).perp_dot(p[2] - p[0]);
+    if area.abs() < 1e-6 {
+        return;
+    }
+    let lo = p[0].min(p[1]).min(p[2]).max(Vec2::ZERO);
+    let hi = p[0].max(p[1]).max(p[2]).min(Vec2::new(frame.width() as f32 - 1.0, frame.height() as f32 - 1.0));
+    if lo.x > hi.x || lo.y > hi.y {
+        return;
+    }
+    for y in lo.y.floor() as u32..=hi.y.ceil() as u32 {
+        for x in lo.x.floor() as u32..=hi.x.ceil() as u32 {
+            if x >= frame.width() || y >= frame.height() {
+                continue;
+            }
+            let q = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+            let w1 = (q - p[0]).perp_dot(p[2] - p[0]) / area;
+            let w2 = (p[1] - p[0]).perp_dot(q - p[0]) / area;
+            let w0 = 1.0 - w1 - w2;
+            if w0 >= 0.0 && w1 >= 0.0 && w2 >= 0.0 {
+                visit(x, y, [w0, w1, w2]);
+            }
+        }
+    }
+}
+
+fn contour(landmarks: &[Vec3], idx: &[u16]) -> Vec<Vec2> {
+    idx.iter().map(|&i| landmarks[i as usize].truncate()).collect()
+}
+
+/// Even-odd point-in-polygon test.
+fn inside(poly: &[Vec2], q: Vec2) -> bool {
+    let mut inside = false;
+    for k in 0..poly.len() {
+        let (a, b) = (poly[k], poly[(k + 1) % poly.len()]);
+        if (a.y > q.y) != (b.y > q.y) && q.x < a.x + (q.y - a.y) / (b.y - a.y) * (b.x - a.x) {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+/// Distance from `q` to the polygon's edges.
+fn edge_distance(poly: &[Vec2], q: Vec2) -> f32 {
+    (0..poly.len())
+        .map(|k| {
+            let (a, b) = (poly[k], poly[(k + 1) % poly.len()]);
+            let t = ((q - a).dot(b - a) / (b - a).length_squared().max(1e-9)).clamp(0.0, 1.0);
+            q.distance(a + (b - a) * t)
+        })
+        .fold(f32::MAX, f32::min)
+}
+
+/// Linear pixels within `bounds`' box that `keep` accepts.
+fn pixels_where(frame: &RgbImage, bounds: &[Vec2], keep: impl Fn(Vec2) -> bool) -> Vec<[f32; 3]> {
+    let lo = bounds.iter().fold(Vec2::splat(f32::MAX), |m, p| m.min(*p)).max(Vec2::ZERO);
+    let hi = bounds.iter().fold(Vec2::splat(f32::MIN), |m, p| m.max(*p));
+    let mut out = Vec::new();
+    if lo.x > hi.x || lo.y > hi.y {
+        return out;
+    }
+    for y in lo.y.floor() as u32..=(hi.y.ceil() as u32).min(frame.height().saturating_sub(1)) {
+        for x in lo.x.floor() as u32..=(hi.x.ceil() as u32).min(frame.width().saturating_sub(1)) {
+            if keep(Vec2::new(x as f32 + 0.5, y as f32 + 0.5)) {
+                out.push(linear(frame, x, y));
+            }
+        }
+    }
+    out
+}
+
+/// v2's iris landmarks: centre then four points on the rim, for each eye.
+const IRIS: [[usize; 5]; 2] = [[468, 469, 470, 471, 472], [473, 474, 475, 476, 477]];
+
+/// Centre and radius of each iris (v2), or an estimate from the eye contour (v1): the iris sits
+/// in the middle of the opening with a radius of about a fifth of the eye's width.
+fn irises(landmarks: &[Vec3]) -> [(Vec2, f32); 2] {
+    if landmarks.len() >= 478 {
+        return IRIS.map(|i| {
+            let c = landmarks[i[0]].truncate();
+            let r = i[1..].iter().map(|&k| landmarks[k].truncate().distance(c)).sum::<f32>() / 4.0;
+            (c, r)
+        });
+    }
+    [RIGHT_EYE, LEFT_EYE].map(|eye| {
+        let poly = contour(landmarks, &eye);
+        let c = poly.iter().copied().sum::<Vec2>() / poly.len() as f32;
+        (c, poly[0].distance(poly[8]) * 0.21)
+    })
+}
+
+/// Eye-white pixels: inside each eye opening, outside the iris (with a margin for its dark rim),
+/// and away from the lid edges (lashes, shadow).
+fn sclera(frame: &RgbImage, landmarks: &[Vec3]) -> Vec<[f32; 3]> {
+    let mut out = Vec::new();
+    for (eye, (centre, radius)) in [RIGHT_EYE, LEFT_EYE].iter().zip(irises(landmarks)) {
+        let poly = contour(landmarks, eye);
+        let width = poly[0].distance(poly[8]);
+        out.extend(pixels_where(frame, &poly, |q| {
+            inside(&poly, q) && q.distance(centre) > radius * 1.2 && edge_distance(&poly, q) > width * 0.05
+        }));
+    }
+    out
+}
+
+/// The 25th percentile of linear luminance inside both eye openings.
+fn eye_dark_luma(frame: &RgbImage, landmarks: &[Vec3]) -> Option<f32> {
+    let mut luma: Vec<f32> = [RIGHT_EYE, LEFT_EYE]
+        .iter()
+        .flat_map(|eye| {
+            let poly = contour(landmarks, eye);
+            pixels_where(frame, &poly, |q| inside(&poly, q))
+        })
+        .map(|p| 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2])
+        .collect();
+    if luma.is_empty() {
+        return None;
+    }
+    luma.sort_by(f32::total_cmp);
+    Some(luma[luma.len() / 4])
+}
+
+/// Iris pixels (v2 only): the ring between the pupil and the rim, inside the eye opening.
+fn iris(frame: &RgbImage, landmarks: &[Vec3]) -> Vec<[f32; 3]> {
+    if landmarks.len() < 478 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (eye, (centre, radius)) in [RIGHT_EYE, LEFT_EYE].iter().zip(irises(landmarks)) {
+        let poly = contour(landmarks, eye);
+        let ring = [centre - Vec2::splat(radius), centre + Vec2::splat(radius)];
+        out.extend(pixels_where(frame, &ring, |q| {
+            let d = q.distance(centre);
+            inside(&poly, q) && d > radius * 0.45 && d < radius * 0.9
+        }));
+    }
+    out
+}

@@ -1,0 +1,130 @@
+//! The advisor off the UI thread: while a measurement runs ("Find my shades"), the UI hands it
+//! each new tracked frame (newest wins); it pools about a second of readings of the largest face,
+//! then ranks the catalog. The UI only polls [`AdvisorThread::state`].
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use glam::Vec3;
+use image::RgbImage;
+
+use super::latest::Latest;
+use super::worker::Worker;
+use crate::advisor::{Accumulator, Advisor, Correction, Measurement, Preferences, Recommendation, Rules};
+use crate::looks::Catalog;
+
+/// How long a measurement pools frames.
+pub const MEASURE_FOR: Duration = Duration::from_millis(1000);
+
+/// One frame for the advisor: the picture and the landmarks of the face to measure.
+pub struct AdvisorJob {
+    /// The frame.
+    pub image: Arc<RgbImage>,
+    /// The face's landmarks in frame pixels.
+    pub landmarks: Vec<Vec3>,
+}
+
+/// A finished measurement.
+#[derive(Debug, Clone)]
+pub struct AdvisorResult {
+    /// The pooled measurement.
+    pub measurement: Measurement,
+    /// The catalog ranked for it (empty under bad light).
+    pub recommendations: Vec<Recommendation>,
+}
+
+/// Where the advisor is.
+#[derive(Debug, Clone, Default)]
+pub enum AdvisorState {
+    /// Nothing asked yet.
+    #[default]
+    Idle,
+    /// Pooling frames: the share of [`MEASURE_FOR`] done.
+    Measuring {
+        /// 0–1.
+        progress: f32,
+        /// Frames pooled so far.
+        frames: usize,
+    },
+    /// Finished (or ended with no face seen: `None`).
+    Done(Option<Box<AdvisorResult>>),
+}
+
+/// Handle to the advisor thread.
+pub struct AdvisorThread {
+    jobs: Latest<AdvisorJob>,
+    state: Arc<Mutex<AdvisorState>>,
+    restart: Arc<AtomicBool>,
+    _worker: Worker,
+}
+
+impl AdvisorThread {
+    /// Starts the thread; `calibration` is a kiosk's stored grey-card correction, if any.
+    pub fn spawn(catalog: Catalog, rules: Rules, calibration: Option<Correction>) -> Self {
+        let jobs: Latest<AdvisorJob> = Latest::new();
+        let state = Arc::new(Mutex::new(AdvisorState::Idle));
+        let restart = Arc::new(AtomicBool::new(false));
+        let (input, out, again) = (jobs.clone(), state.clone(), restart.clone());
+        let worker = Worker::spawn("advisor", move |stop| {
+            let advisor = Advisor::new(calibration);
+            let mut acc = Accumulator::default();
+            let mut started: Option<Instant> = None;
+            while !stop.load(Ordering::Relaxed) {
+                if again.swap(false, Ordering::Relaxed) {
+                    acc = Accumulator::default();
+                    started = Some(Instant::now());
+                    while input.try_take().is_some() {}
+                }
+                let Some(job) = input.take_timeout(Duration::from_millis(50)) else {
+                    if let Some(t) = started
+                        && t.elapsed() > MEASURE_FOR * 3
+                    {
+                        // No face came: end rather than spin forever.
+                        started = None;
+                        *lock(&out) = AdvisorState::Done(None);
+                    }
+                    continue;
+                };
+                let Some(t) = started else { continue };
+                acc.add(advisor.read(&job.image, &job.landmarks));
+                let progress = (t.elapsed().as_secs_f32() / MEASURE_FOR.as_secs_f32()).min(1.0);
+                *lock(&out) = AdvisorState::Measuring { progress, frames: acc.frames() };
+                if progress >= 1.0 {
+                    started = None;
+                    let result = acc.measurement().map(|m| {
+                        let recommendations = crate::advisor::recommend(&m, &catalog, &rules, &Preferences::default());
+                        Box::new(AdvisorResult { measurement: m, recommendations })
+                    });
+                    *lock(&out) = AdvisorState::Done(result);
+                }
+            }
+        });
+        Self { jobs, state, restart, _worker: worker }
+    }
+
+    /// Starts a new measurement (forgetting the last one).
+    pub fn start(&self) {
+        *lock(&self.state) = AdvisorState::Measuring { progress: 0.0, frames: 0 };
+        self.restart.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether frames are wanted now.
+    pub fn measuring(&self) -> bool {
+        matches!(*lock(&self.state), AdvisorState::Measuring { .. })
+    }
+
+    /// Hands over a frame (the newest replaces one not yet taken).
+    pub fn offer(&self, job: AdvisorJob) {
+        self.jobs.put(job);
+    }
+
+    /// The current state.
+    pub fn state(&self) -> AdvisorState {
+        lock(&self.state).clone()
+    }
+}
+
+fn lock(m: &Mutex<AdvisorState>) -> std::sync::MutexGuard<'_, AdvisorState> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
