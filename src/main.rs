@@ -57,7 +57,8 @@ struct AppArgs {
     /// Exit after this many presented frames (automation).
     #[arg(long)]
     exit_after: Option<u64>,
-    /// Open the Advisor tab and start "Find my shades" at launch.
+    /// Open the Advisor tab and start "Find my shades" at launch (with --exit-after, the app
+    /// also waits for the measurement to finish).
     #[arg(long)]
     find_shades: bool,
     /// With --exit-after: save the window as shown here.

@@ -138,6 +138,38 @@ impl Sampler {
     }
 }
 
+impl Sampler {
+    /// The outline of an area on a face, in frame pixels: `points` points around its UV ellipse,
+    /// each placed through the mesh triangle that holds it (points off the mesh are left out).
+    pub fn outline(&self, area: usize, landmarks: &[Vec3], points: usize) -> Vec<Vec2> {
+        let a = &AREAS[area];
+        (0..points)
+            .filter_map(|i| {
+                let t = i as f32 / points as f32 * std::f32::consts::TAU;
+                let uv = Vec2::from(a.centre) + Vec2::from(a.radii) * Vec2::new(t.cos(), t.sin());
+                self.triangles.iter().find_map(|(tri, _)| {
+                    let corners = tri.map(|k| Vec2::from(self.mesh.uvs[k as usize]));
+                    let w = barycentric(corners, uv)?;
+                    let p = tri.map(|k| landmarks[k as usize].truncate());
+                    Some(p[0] * w[0] + p[1] * w[1] + p[2] * w[2])
+                })
+            })
+            .collect()
+    }
+}
+
+/// Barycentric weights of `q` in triangle `p`, when inside.
+fn barycentric(p: [Vec2; 3], q: Vec2) -> Option<[f32; 3]> {
+    let area = (p[1] - p[0]).perp_dot(p[2] - p[0]);
+    if area.abs() < 1e-12 {
+        return None;
+    }
+    let w1 = (q - p[0]).perp_dot(p[2] - p[0]) / area;
+    let w2 = (p[1] - p[0]).perp_dot(q - p[0]) / area;
+    let w0 = 1.0 - w1 - w2;
+    (w0 >= 0.0 && w1 >= 0.0 && w2 >= 0.0).then_some([w0, w1, w2])
+}
+
 fn inside_ellipse(a: &SkinArea, uv: Vec2) -> bool {
     let d = (uv - Vec2::from(a.centre)) / Vec2::from(a.radii);
     d.length_squared() <= 1.0
@@ -150,8 +182,7 @@ fn linear(frame: &RgbImage, x: u32, y: u32) -> [f32; 3] {
 
 /// Calls `visit(x, y, barycentric weights)` for each pixel centre inside triangle `p`.
 fn rasterise(frame: &RgbImage, p: [Vec2; 3], mut visit: impl FnMut(u32, u32, [f32; 3])) {
-    let area = (p[1] - p[0]).perp_dot(p[2] - p[0]);
-    if area.abs() < 1e-6 {
+    if (p[1] - p[0]).perp_dot(p[2] - p[0]).abs() < 1e-6 {
         return;
     }
     let lo = p[0].min(p[1]).min(p[2]).max(Vec2::ZERO);
@@ -164,12 +195,8 @@ fn rasterise(frame: &RgbImage, p: [Vec2; 3], mut visit: impl FnMut(u32, u32, [f3
             if x >= frame.width() || y >= frame.height() {
                 continue;
             }
-            let q = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-            let w1 = (q - p[0]).perp_dot(p[2] - p[0]) / area;
-            let w2 = (p[1] - p[0]).perp_dot(q - p[0]) / area;
-            let w0 = 1.0 - w1 - w2;
-            if w0 >= 0.0 && w1 >= 0.0 && w2 >= 0.0 {
-                visit(x, y, [w0, w1, w2]);
+            if let Some(w) = barycentric(p, Vec2::new(x as f32 + 0.5, y as f32 + 0.5)) {
+                visit(x, y, w);
             }
         }
     }

@@ -25,6 +25,8 @@ use crate::render::readback::Readback;
 use crate::render::{FaceDraw, GpuContext, Renderer};
 use crate::tracking::{ModelKind, Tracker, TrackerConfig};
 
+/// Time to hold the grey card up after pressing "Calibrate".
+const CALIBRATION_DELAY: std::time::Duration = std::time::Duration::from_secs(3);
 /// Largest still image the mirror shows (a larger photo is scaled down once, when opened).
 const STILL_MAX: (u32, u32) = (1920, 1080);
 /// Seconds without a face before the kiosk shows its attract screen.
@@ -97,6 +99,12 @@ struct Mirror {
     kiosk_typed: String,
     /// The shade advisor, measuring off the UI thread.
     advisor: AdvisorThread,
+    /// The advice rules (kept to restart the advisor after a calibration).
+    rules: crate::advisor::Rules,
+    /// Maps the advisor's skin areas onto the face for their outlines.
+    outliner: crate::advisor::sampling::Sampler,
+    /// When the grey card in the box will be measured.
+    calibrate_at: Option<Instant>,
     /// The look the app started with: a kiosk returns to it when nobody is in front.
     home_look: Look,
     result: Result<(), AppError>,
@@ -184,12 +192,46 @@ impl Mirror {
                     Err(e) => self.note = Some(format!("{e}")),
                 },
                 Action::FindShades => self.advisor.start(),
+                Action::AdvisorPreferences(p) => self.advisor.set_preferences(p),
+                Action::CalibrateGreyCard => self.calibrate_at = Some(Instant::now() + CALIBRATION_DELAY),
                 Action::Snapshot => {
                     let name = format!("vanity-{}.png", chrono_stamp());
                     self.snapshot = Some(std::env::current_dir().unwrap_or_default().join(name));
                 }
             }
         }
+    }
+
+    /// Measures the grey card in the middle of the current frame, keeps the correction in the
+    /// settings and restarts the advisor with it.
+    fn calibrate_from_current_frame(&mut self) {
+        let Some(frame) = self.current.as_ref().map(|c| c.image.clone()) else { return };
+        match crate::advisor::calibrate_from_grey_card(&frame) {
+            Some(c) => {
+                let (xy, _) = c.illuminant();
+                self.note = Some(format!("Store light calibrated: {:.0} K.", crate::advisor::colour::cct(xy)));
+                let mut settings = Settings::load();
+                settings.calibration = Some(c);
+                settings.save();
+                self.advisor = AdvisorThread::spawn(self.catalog.clone(), self.rules.clone(), Some(c));
+            }
+            None => self.note = Some("No grey card in the box (clipped or too dark): try again.".into()),
+        }
+    }
+
+    /// Outlines of the skin areas the advisor read, on the largest face, while its result shows.
+    fn condition_outlines(&self) -> Vec<Vec<glam::Vec2>> {
+        let showing = self.panel.tab == Tab::Advisor
+            && matches!(&self.panel.advisor, crate::pipeline::AdvisorState::Done(Some(r)) if r.measurement.lighting.verdict.allows_advice());
+        let Some(face) = self
+            .current
+            .as_ref()
+            .filter(|_| showing)
+            .and_then(|c| c.faces.iter().max_by(|a, b| a.inter_ocular().total_cmp(&b.inter_ocular())))
+        else {
+            return Vec::new();
+        };
+        (0..crate::advisor::sampling::AREAS.len()).map(|k| self.outliner.outline(k, &face.landmarks, 40)).collect()
     }
 
     fn redraw(&mut self, event_loop: &ActiveEventLoop) {
@@ -215,6 +257,14 @@ impl Mirror {
         if self.opts.kiosk && idle > self.opts.kiosk_reset_secs && self.panel.look != self.home_look {
             self.panel.look = self.home_look.clone();
         }
+        self.panel.advisor = self.advisor.state();
+        let face_guide = self.advisor.measuring();
+        if self.calibrate_at.is_some_and(|t| now >= t) {
+            self.calibrate_at = None;
+            self.calibrate_from_current_frame();
+        }
+        let calibrating = self.calibrate_at.is_some();
+        let outlines = self.condition_outlines();
         let Some(gfx) = self.gfx.as_mut() else { return };
         let render_start = Instant::now();
         if self.uploaded_look.as_ref() != Some(&self.panel.look) {
@@ -250,8 +300,6 @@ impl Mirror {
         };
         let overlay = self.panel.show_stats.then(|| overlay_text(&self.stats));
         let attract = self.opts.kiosk && idle > ATTRACT_AFTER;
-        self.panel.advisor = self.advisor.state();
-        let face_guide = self.advisor.measuring();
         let (catalog, looks, panel_state, note, textures) =
             (&self.catalog, &self.looks, &mut self.panel, &self.note, gfx.textures);
         let mut actions = Vec::new();
@@ -270,7 +318,34 @@ impl Mirror {
             });
             ui.scope_builder(egui::UiBuilder::new().max_rect(mirror_rect), |ui| {
                 ui.painter().rect_filled(mirror_rect, 0.0, Color32::BLACK);
-                mirror_view(ui, panel_state, textures, frame_size);
+                let image_rect = mirror_view(ui, panel_state, textures, frame_size);
+                if let (Some(rect), Some(size)) = (image_rect, frame_size) {
+                    let flip = panel_state.flip;
+                    for outline in &outlines {
+                        let points: Vec<Pos2> = outline.iter().map(|p| to_screen(rect, size, flip, *p)).collect();
+                        ui.painter().add(egui::Shape::closed_line(
+                            points,
+                            egui::Stroke::new(1.5, Color32::from_rgb(150, 230, 255)),
+                        ));
+                    }
+                    if calibrating {
+                        // The box the grey card must fill: the frame's middle fifth.
+                        let card = Rect::from_center_size(rect.center(), rect.size() / 5.0);
+                        ui.painter().rect_stroke(
+                            card,
+                            0.0,
+                            egui::Stroke::new(3.0, Color32::WHITE),
+                            egui::StrokeKind::Outside,
+                        );
+                        ui.painter().text(
+                            card.center_bottom() + Vec2::new(0.0, 8.0),
+                            Align2::CENTER_TOP,
+                            "Hold the grey card in the box",
+                            FontId::proportional(18.0),
+                            Color32::WHITE,
+                        );
+                    }
+                }
                 let painter = ui.painter();
                 let mut y = mirror_rect.top() + 12.0;
                 for msg in [note.as_deref(), status.as_deref(), overlay.as_deref()].into_iter().flatten() {
@@ -342,7 +417,10 @@ impl Mirror {
         }
         self.handle(actions);
         let gfx = self.gfx.as_mut().expect("still there");
-        let last = self.opts.exit_after.is_some_and(|n| self.stats.frames + 1 >= n);
+        // With --find-shades, automation also waits for the measurement (bounded: the advisor
+        // gives up after NO_FACE_AFTER without a face).
+        let last = self.opts.exit_after.is_some_and(|n| self.stats.frames + 1 >= n)
+            && !(self.opts.find_shades && self.advisor.measuring());
         let shot = match (&self.snapshot, last, &self.opts.screenshot) {
             (Some(p), _, _) if !self.opts.kiosk => Some(p.clone()),
             (_, true, Some(p)) => Some(p.clone()),
@@ -421,8 +499,8 @@ fn mirror_view(
     state: &mut PanelState,
     textures: Option<(TextureId, TextureId, u64)>,
     size: Option<(u32, u32)>,
-) {
-    let (Some((before, after, _)), Some((w, h))) = (textures, size) else { return };
+) -> Option<Rect> {
+    let (Some((before, after, _)), Some((w, h))) = (textures, size) else { return None };
     let area = ui.max_rect();
     let scale = (area.width() / w as f32).min(area.height() / h as f32);
     let rect = Rect::from_center_size(area.center(), Vec2::new(w as f32, h as f32) * scale);
@@ -465,6 +543,13 @@ fn mirror_view(
             painter.image(after, rect, uv(0.0, 1.0), Color32::WHITE);
         }
     }
+    Some(rect)
+}
+
+/// Where a frame pixel is drawn in the mirror's image rectangle (`flip`: shown mirrored).
+fn to_screen(rect: Rect, (w, h): (u32, u32), flip: bool, p: glam::Vec2) -> Pos2 {
+    let x = if flip { w as f32 - p.x } else { p.x };
+    Pos2::new(rect.left() + x / w as f32 * rect.width(), rect.top() + p.y / h as f32 * rect.height())
 }
 
 fn overlay_text(s: &FrameStats) -> String {
@@ -558,7 +643,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
     // A kiosk reads the stored grey-card calibration too (reading stores nothing).
     let calibration = Settings::load().calibration;
     let rules = crate::advisor::Rules::load(&crate::advisor::Rules::bundled_path())?;
-    let advisor = AdvisorThread::spawn(catalog.clone(), rules, calibration);
+    let advisor = AdvisorThread::spawn(catalog.clone(), rules.clone(), calibration);
     if opts.find_shades {
         advisor.start();
     }
@@ -581,6 +666,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         cameras: if matches!(source, SourceArg::Camera(_)) { camera::list() } else { Vec::new() },
         kiosk: opts.kiosk,
         advisor: Default::default(),
+        preferences: Default::default(),
     };
     let now = Instant::now();
     let mut app = Mirror {
@@ -604,6 +690,9 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         snapshot: None,
         kiosk_typed: String::new(),
         advisor,
+        rules,
+        outliner: crate::advisor::sampling::Sampler::new(),
+        calibrate_at: None,
         home_look,
         result: Ok(()),
     };

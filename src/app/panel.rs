@@ -74,6 +74,8 @@ pub struct PanelState {
     pub kiosk: bool,
     /// The shade advisor's progress or result (refreshed by the app each frame).
     pub advisor: AdvisorState,
+    /// What the person asked the advisor for (occasion, intensity).
+    pub preferences: crate::advisor::Preferences,
 }
 
 /// Requests the panel makes of the app.
@@ -87,6 +89,10 @@ pub enum Action {
     Snapshot,
     /// Start measuring the face for the shade advisor.
     FindShades,
+    /// Re-rank the advisor's picks for new preferences.
+    AdvisorPreferences(crate::advisor::Preferences),
+    /// Staff: measure a grey card held in the marked box and store the store light's correction.
+    CalibrateGreyCard,
 }
 
 fn color32(c: Srgb) -> Color32 {
@@ -309,13 +315,49 @@ fn advisor_tab(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog) -> Option
             }
         }
         AdvisorState::Done(Some(result)) => {
+            if let Some(prefs) = preferences(ui, &mut state.preferences) {
+                action = Some(Action::AdvisorPreferences(prefs));
+            }
             advisor_result(ui, state, catalog, &result);
             if ui.button("Measure again").clicked() {
                 action = Some(Action::FindShades);
             }
         }
     }
+    if !state.kiosk && ui.button("Calibrate store light (grey card)").on_hover_text(CALIBRATE_HELP).clicked() {
+        action = Some(Action::CalibrateGreyCard);
+    }
     action
+}
+
+/// What the calibration button does, for staff.
+const CALIBRATE_HELP: &str = "Hold an 18 % grey card so that it fills the marked box for 3 seconds. \
+The store's light is then corrected from the card instead of the eye whites (kept in the settings).";
+
+/// Occasions and intensities offered (keys of `assets/advice.toml`).
+const OCCASIONS: [&str; 4] = ["everyday", "office", "evening", "bridal"];
+
+/// Occasion and intensity pickers; the new preferences when one changed.
+fn preferences(ui: &mut Ui, prefs: &mut crate::advisor::Preferences) -> Option<crate::advisor::Preferences> {
+    let before = prefs.clone();
+    ui.horizontal(|ui| {
+        let occasion = prefs.occasion.get_or_insert_with(|| "everyday".into());
+        egui::ComboBox::from_id_salt("occasion").selected_text(occasion.as_str()).show_ui(ui, |ui| {
+            for o in OCCASIONS {
+                ui.selectable_value(occasion, o.to_string(), o);
+            }
+        });
+        let mut intensity = prefs.intensity.clone().unwrap_or_default();
+        egui::ComboBox::from_id_salt("intensity")
+            .selected_text(if intensity.is_empty() { "occasion's intensity" } else { intensity.as_str() })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut intensity, String::new(), "occasion's intensity");
+                ui.selectable_value(&mut intensity, "natural".to_string(), "natural");
+                ui.selectable_value(&mut intensity, "bold".to_string(), "bold");
+            });
+        prefs.intensity = (!intensity.is_empty()).then_some(intensity);
+    });
+    (*prefs != before).then(|| prefs.clone())
 }
 
 fn advisor_result(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog, result: &AdvisorResult) {

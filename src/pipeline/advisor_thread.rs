@@ -14,8 +14,12 @@ use super::worker::Worker;
 use crate::advisor::{Accumulator, Advisor, Correction, Measurement, Preferences, Recommendation, Rules};
 use crate::looks::Catalog;
 
-/// How long a measurement pools frames.
+/// How long a measurement pools frames …
 pub const MEASURE_FOR: Duration = Duration::from_millis(1000);
+/// … and the fewest frames it pools (a loaded machine delivers fewer per second).
+pub const MIN_FRAMES: usize = 8;
+/// A measurement that gets no new face for this long ends (with "no face was seen" when none came).
+pub const NO_FACE_AFTER: Duration = Duration::from_secs(10);
 
 /// One frame for the advisor: the picture and the landmarks of the face to measure.
 pub struct AdvisorJob {
@@ -56,6 +60,7 @@ pub struct AdvisorThread {
     jobs: Latest<AdvisorJob>,
     state: Arc<Mutex<AdvisorState>>,
     restart: Arc<AtomicBool>,
+    preferences: Arc<Mutex<Option<Preferences>>>,
     _worker: Worker,
 }
 
@@ -65,48 +70,65 @@ impl AdvisorThread {
         let jobs: Latest<AdvisorJob> = Latest::new();
         let state = Arc::new(Mutex::new(AdvisorState::Idle));
         let restart = Arc::new(AtomicBool::new(false));
-        let (input, out, again) = (jobs.clone(), state.clone(), restart.clone());
+        let preferences: Arc<Mutex<Option<Preferences>>> = Arc::new(Mutex::new(None));
+        let (input, out, again, wanted) = (jobs.clone(), state.clone(), restart.clone(), preferences.clone());
         let worker = Worker::spawn("advisor", move |stop| {
             let advisor = Advisor::new(calibration);
             let mut acc = Accumulator::default();
             let mut started: Option<Instant> = None;
+            let mut last_job = Instant::now();
+            let mut prefs = Preferences::default();
             while !stop.load(Ordering::Relaxed) {
+                // New preferences re-rank the last measurement (no new measuring needed).
+                if let Some(p) = wanted.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                    prefs = p;
+                    let mut state = lock(&out);
+                    if let AdvisorState::Done(Some(result)) = &mut *state {
+                        result.recommendations =
+                            crate::advisor::recommend(&result.measurement, &catalog, &rules, &prefs);
+                    }
+                }
                 if again.swap(false, Ordering::Relaxed) {
                     acc = Accumulator::default();
                     started = Some(Instant::now());
+                    last_job = Instant::now();
                     while input.try_take().is_some() {}
                 }
-                let Some(job) = input.take_timeout(Duration::from_millis(50)) else {
-                    if let Some(t) = started
-                        && t.elapsed() > MEASURE_FOR * 3
-                    {
-                        // No face came: end rather than spin forever.
-                        started = None;
-                        *lock(&out) = AdvisorState::Done(None);
-                    }
-                    continue;
-                };
+                let job = input.take_timeout(Duration::from_millis(50));
                 let Some(t) = started else { continue };
-                acc.add(advisor.read(&job.image, &job.landmarks));
-                let progress = (t.elapsed().as_secs_f32() / MEASURE_FOR.as_secs_f32()).min(1.0);
-                *lock(&out) = AdvisorState::Measuring { progress, frames: acc.frames() };
-                if progress >= 1.0 {
+                if let Some(job) = job {
+                    acc.add(advisor.read(&job.image, &job.landmarks));
+                    last_job = Instant::now();
+                }
+                let progress = (t.elapsed().as_secs_f32() / MEASURE_FOR.as_secs_f32())
+                    .min(acc.frames() as f32 / MIN_FRAMES as f32)
+                    .min(1.0);
+                // Done after a second and enough frames, or when the face has gone (with what
+                // was pooled by then, if anything).
+                if progress >= 1.0 || last_job.elapsed() > NO_FACE_AFTER {
                     started = None;
                     let result = acc.measurement().map(|m| {
-                        let recommendations = crate::advisor::recommend(&m, &catalog, &rules, &Preferences::default());
+                        let recommendations = crate::advisor::recommend(&m, &catalog, &rules, &prefs);
                         Box::new(AdvisorResult { measurement: m, recommendations })
                     });
                     *lock(&out) = AdvisorState::Done(result);
+                } else {
+                    *lock(&out) = AdvisorState::Measuring { progress, frames: acc.frames() };
                 }
             }
         });
-        Self { jobs, state, restart, _worker: worker }
+        Self { jobs, state, restart, preferences, _worker: worker }
     }
 
     /// Starts a new measurement (forgetting the last one).
     pub fn start(&self) {
         *lock(&self.state) = AdvisorState::Measuring { progress: 0.0, frames: 0 };
         self.restart.store(true, Ordering::Relaxed);
+    }
+
+    /// Ranks with these preferences from now on (the last result is re-ranked at once).
+    pub fn set_preferences(&self, prefs: Preferences) {
+        *self.preferences.lock().unwrap_or_else(|e| e.into_inner()) = Some(prefs);
     }
 
     /// Whether frames are wanted now.
