@@ -16,18 +16,6 @@ fn vanity_env(args: &[&str], key: &str, value: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vanity")).args(args).env(key, value).output().expect("vanity runs")
 }
 
-/// A failed run: non-zero exit, one line on stderr containing every `needle`, no panic.
-fn assert_clear_error(out: &Output, needles: &[&str]) {
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected failure, stderr: {err}");
-    assert!(!err.contains("panicked") && !err.contains("backtrace"), "panic: {err}");
-    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "expected one line, got: {err}");
-    for n in needles {
-        assert!(lines[0].contains(n), "`{n}` missing from: {err}");
-    }
-}
-
 fn read_json(p: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }

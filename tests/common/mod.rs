@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use glam::{Vec2, Vec3};
 use serde::Deserialize;
@@ -114,4 +115,16 @@ pub fn inside(poly: &[Vec2], p: Vec2) -> bool {
         }
     }
     c
+}
+
+/// A failed run: non-zero exit, one line on stderr containing every `needle`, no panic.
+pub fn assert_clear_error(out: &Output, needles: &[&str]) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "expected failure, stderr: {err}");
+    assert!(!err.contains("panicked") && !err.contains("backtrace"), "panic: {err}");
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {err}");
+    for n in needles {
+        assert!(lines[0].contains(n), "`{n}` missing from: {err}");
+    }
 }
