@@ -95,7 +95,10 @@ fn photos() -> Vec<(&'static str, RgbImage, Vec<Vec3>)> {
     let frame = (0..10).filter_map(|_| src.next_frame().unwrap()).last().unwrap().image;
     let car = image::imageops::resize(&frame, 704, 576, image::imageops::FilterType::Triangle);
     let small = image::open(sample("astronaut.png")).unwrap().to_rgb8();
-    [("astronaut x2", astronaut), ("astronaut", small), ("carphone", car)]
+    // The studio photo is exposed bright: half a stop more clips its skin (the advisor then says
+    // "too bright"), so the same scene half a stop darker is a subject too, for ±0.5 stop around it.
+    let darker = under_light(&astronaut, 6504.0, -0.5);
+    [("astronaut x2", astronaut.clone()), ("astronaut x2 -0.5 stop", darker), ("astronaut", small), ("carphone", car)]
         .into_iter()
         .map(|(n, img)| {
             let lm = t.detect_image(&img).unwrap().remove(0).landmarks;
@@ -106,6 +109,7 @@ fn photos() -> Vec<(&'static str, RgbImage, Vec<Vec3>)> {
 
 #[test]
 fn skin_measurement_survives_colour_temperature_and_exposure() {
+    let mut readable = 0;
     for (name, img, lm) in photos() {
         let neutral = measure(&img, &lm);
         if neutral.lighting.verdict == Verdict::NoReference {
@@ -161,7 +165,9 @@ fn skin_measurement_survives_colour_temperature_and_exposure() {
             assert!(best.contains(&top[0]), "{name} at {kelvin} K: top foundation {} not in {best:?}", top[0]);
         }
         assert!(good >= 6, "{name}: only {good} of 7 lights readable");
+        readable += 1;
     }
+    assert!(readable >= 2, "only {readable} photos had readable eye whites");
 }
 
 #[test]

@@ -253,7 +253,10 @@ fn catalog_import_converts_csv_and_names_bad_lines() {
 #[test]
 fn analyze_and_recommend_write_the_documented_json_and_a_look() {
     let dir = tempfile::tempdir().unwrap();
-    let photo = sample("astronaut.png");
+    // Kiosk distance: the astronaut ×2 (about 120 px between the eyes).
+    let photo = dir.path().join("astronaut_x2.png");
+    let img = image::open(sample("astronaut.png")).unwrap().to_rgb8();
+    image::imageops::resize(&img, 1024, 1024, image::imageops::FilterType::Triangle).save(&photo).unwrap();
     let json = dir.path().join("a.json");
     let out = vanity(&["analyze", photo.to_str().unwrap(), "--json", json.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -12,8 +12,11 @@ use super::colour::{self, D65};
 pub const SCLERA_LAB: [f64; 3] = [80.0, 1.5, 7.0];
 /// An 18 % grey card (L* 49.5, neutral).
 pub const GREY_CARD_LAB: [f64; 3] = [49.5, 0.0, 0.0];
-/// Fewest eye-white pixels worth trusting.
+/// Fewest eye-white pixels worth looking at.
 const MIN_SCLERA_PIXELS: usize = 12;
+/// Fewest lit eye-white pixels the correction may rest on: fewer (a face under ~100 px between
+/// the eyes) swing the exposure by several L* with a small turn of the head.
+const MIN_LIT_SCLERA: usize = 20;
 
 /// Where a correction came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +118,9 @@ pub fn lit_sclera(pixels: &[[f32; 3]]) -> Option<([f64; 3], usize)> {
     // The brightest half, less its top tenth (glints, reflections of the room).
     let (from, to) = (lit.len() / 2, lit.len() - lit.len() / 10);
     let bright = &lit[from..to.max(from + 1)];
+    if bright.len() < MIN_LIT_SCLERA {
+        return None;
+    }
     let median = |c: usize| {
         let mut v: Vec<f32> = bright.iter().map(|p| p[c]).collect();
         v.sort_by(f32::total_cmp);
@@ -164,7 +170,9 @@ impl Verdict {
                 "The light is strongly coloured: step away from coloured lamps or screens, towards daylight."
             }
             Verdict::Uneven => "One side of your face is much darker: turn to face the light.",
-            Verdict::NoReference => "Look straight at the camera with your eyes open so the light can be read.",
+            Verdict::NoReference => {
+                "Come closer and look straight at the camera with your eyes open, so the light can be read."
+            }
         }
     }
 
@@ -219,8 +227,8 @@ const MAX_CLIPPED: f64 = 0.08;
 const MAX_DUV: f64 = 0.02;
 /// Colour temperatures outside this range are candle- or sky-coloured, not room light.
 const CCT_RANGE: (f64, f64) = (2200.0, 10000.0);
-/// Cheeks further apart than this (L*) mean light from one side.
-const MAX_SIDE_DIFFERENCE: f64 = 12.0;
+/// Cheeks further apart than this (L*, about 40 % less light) mean light from one side.
+const MAX_SIDE_DIFFERENCE: f64 = 15.0;
 
 /// The verdict on a face's light, from its correction and raw readings.
 pub fn judge(correction: &Correction, exposure: &Exposure) -> Lighting {
