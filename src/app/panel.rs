@@ -374,7 +374,7 @@ fn advisor_result(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog, result
         ui.painter().circle_filled(rect.center(), 16.0, color32(skin));
         ui.add(
             egui::Label::new(format!(
-                "Your skin: Monk {}, {} (ITA {:.0}°), {} undertone{} (h {:.0}°); light {:.0} K, confidence {:.0} %",
+                "Your skin: Monk {}, {} (ITA {:.0}°), {} undertone{} (h {:.0}°); light {:.0} K from {}, confidence {:.0} %",
                 m.skin.monk,
                 m.skin.ita_band.name(),
                 m.skin.ita,
@@ -382,6 +382,11 @@ fn advisor_result(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog, result
                 if m.skin.certain { "" } else { " (uncertain)" },
                 m.skin.hue,
                 light.cct,
+                match light.reference {
+                    crate::advisor::Reference::GreyCard => "the store's grey card",
+                    crate::advisor::Reference::Sclera => "your eye whites",
+                    crate::advisor::Reference::None => "nothing",
+                },
                 light.confidence * 100.0
             ))
             .wrap(),
