@@ -678,18 +678,39 @@ fn landmarks(
 fn track(paths: &ModelPaths, source: &Path, model: ModelKind, raw: bool, max_faces: usize, json: &Path) -> Result<()> {
     outfile::check(&[source], &[Planned { path: json, kind: OutputKind::Json }])?;
     let mut src = capture::open(source)?;
-    let (width, height) = src.size();
+    // The container's header may claim another size than its frames have: the frames decide.
+    let (mut width, mut height) = src.size();
     let mut tracker = tracker(paths, model, max_faces, !raw)?;
     let mut frames = Vec::new();
-    while let Some(frame) = src.next_frame()? {
+    let stopped = loop {
+        let frame = match src.next_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        };
+        (width, height) = frame.image.dimensions();
         let start = Instant::now();
         let faces = tracker.track(&frame.image, frame.time)?;
         let track_ms = start.elapsed().as_secs_f64() * 1e3;
         frames.push(FrameJson { index: frames.len(), track_ms, faces: faces.iter().map(FaceJson::from).collect() });
+    };
+    if let Some(e) = &stopped
+        && frames.is_empty()
+    {
+        bail!("{e}");
     }
     let with_faces = frames.iter().filter(|f| !f.faces.is_empty()).count();
     let out = TrackJson { width, height, model: model.name().into(), frames };
     output::write_json(json, &out)?;
+    if let Some(e) = stopped {
+        // What was tracked is kept; the run still fails, saying where and why it stopped.
+        bail!(
+            "stopped at frame {}: {e} (the {} frames before it are in {})",
+            out.frames.len(),
+            out.frames.len(),
+            json.display()
+        );
+    }
     eprintln!("{}: {} frames, {} with faces", source.display(), out.frames.len(), with_faces);
     Ok(())
 }

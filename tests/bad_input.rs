@@ -202,3 +202,31 @@ fn photos_beyond_the_gpu_limits_are_made_up_not_a_panic_and_alpha_survives() {
     assert_eq!(result.get_pixel(10, 10).0[3], 0);
     assert_eq!(result.get_pixel(300, 300).0[3], 255);
 }
+
+#[test]
+fn a_cut_off_jpeg_is_named_and_a_whole_one_with_exif_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole.jpg");
+    phone_portrait(&image::open(sample("astronaut.png")).unwrap().to_rgb8(), &whole);
+    assert!(vanity(&["landmarks", s(&whole)]).status.success(), "a complete JPEG with EXIF is fine");
+    let bytes = std::fs::read(&whole).unwrap();
+    let cut = dir.path().join("cut.jpg");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    assert_clear_error(&vanity(&["landmarks", s(&cut)]), &["cut.jpg", "cut off"]);
+}
+
+#[test]
+fn the_no_display_hint_only_appears_without_a_display() {
+    let run = |display: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_vanity"));
+        c.args(["--source", s(&sample("astronaut.png"))]).env_remove("WAYLAND_DISPLAY").env_remove("DISPLAY");
+        if let Some(d) = display {
+            c.env("DISPLAY", d);
+        }
+        c.output().unwrap()
+    };
+    assert_clear_error(&run(None), &["cannot open a window", "no display"]);
+    let out = run(Some(":987"));
+    assert!(!out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("no display"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -157,6 +157,19 @@ fn corrupt_video_is_named() {
     let cut = dir.path().join("cut.mp4");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
     assert_clear_error(&vanity(&["track", cut.to_str().unwrap(), "--json", json.to_str().unwrap()]), &["cut.mp4"]);
+
+    // Intact header, samples damaged from the middle on: the frames before are kept.
+    let mut damaged = bytes.clone();
+    let (from, to) = (bytes.len() / 2, bytes.len() * 9 / 10);
+    damaged[from..to].iter_mut().for_each(|b| *b = 0x5a);
+    let bad = dir.path().join("damaged.mp4");
+    std::fs::write(&bad, &damaged).unwrap();
+    let out = vanity(&["track", bad.to_str().unwrap(), "--json", json.to_str().unwrap()]);
+    assert_clear_error(&out, &["damaged.mp4", "stopped at frame"]);
+    // The frames before the damage were tracked and kept.
+    let kept = read_json(&json)["frames"].as_array().unwrap().len();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(kept > 10 && said.contains(&format!("stopped at frame {kept}")), "{kept} frames kept; {said}");
 }
 
 #[test]

@@ -123,11 +123,11 @@ impl Mirror {
             }
             attrs = attrs.with_fullscreen(Some(Fullscreen::Borderless(None)));
         }
-        let window = Arc::new(event_loop.create_window(attrs).map_err(|e| AppError::Window(e.to_string()))?);
+        let window = Arc::new(event_loop.create_window(attrs).map_err(|e| AppError::window(e))?);
         let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
         desc.backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY);
         let instance = wgpu::Instance::new(desc);
-        let surface = instance.create_surface(window.clone()).map_err(|e| AppError::Window(e.to_string()))?;
+        let surface = instance.create_surface(window.clone()).map_err(|e| AppError::window(e))?;
         let ctx = GpuContext::with_instance(instance, Some(&surface))?;
         let size = window.inner_size();
         let caps = surface.get_capabilities(&ctx.adapter);
@@ -295,7 +295,11 @@ impl Mirror {
         let raw = gfx.egui_state.take_egui_input(&gfx.window);
         let frame_size = gfx.renderer.views().map(|v| v.2);
         let status = match self.capture.status() {
-            CaptureStatus::Reconnecting(why) => Some(format!("Camera lost, reconnecting… ({why})")),
+            CaptureStatus::Reconnecting(why) if self.panel.camera.is_some() => {
+                Some(format!("Camera lost, reconnecting… ({why})"))
+            }
+            // A file is not a camera: say what is wrong with it.
+            CaptureStatus::Reconnecting(why) => Some(format!("Cannot play the source: {why}")),
             _ => self.tracking.error.lock().unwrap_or_else(|e| e.into_inner()).clone(),
         };
         let overlay = self.panel.show_stats.then(|| overlay_text(&self.stats));
@@ -653,7 +657,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
     let model = opts.model.unwrap_or(settings.model);
     let (capture, note, camera) = open_source(&opts, &source)?;
     let tracking = TrackingThread::spawn(tracker(&opts, model)?, capture.frames.clone());
-    let event_loop = EventLoop::new().map_err(|e| AppError::Window(e.to_string()))?;
+    let event_loop = EventLoop::new().map_err(|e| AppError::window(e))?;
     event_loop.set_control_flow(ControlFlow::Poll);
     let panel = PanelState {
         look,
@@ -696,7 +700,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         home_look,
         result: Ok(()),
     };
-    event_loop.run_app(&mut app).map_err(|e| AppError::Window(e.to_string()))?;
+    event_loop.run_app(&mut app).map_err(|e| AppError::window(e))?;
     if !app.opts.kiosk {
         Settings {
             look: Some(app.panel.look.clone()),

@@ -38,6 +38,16 @@ impl FromStr for SourceArg {
     }
 }
 
+impl AppError {
+    /// A window error; "no display?" is suggested only when neither X11 nor Wayland is set.
+    pub fn window(reason: impl std::fmt::Display) -> Self {
+        let has_display =
+            ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()));
+        let hint = if has_display { "" } else { " (no display: run under a desktop session or xvfb-run)" };
+        AppError::Window(format!("{reason}{hint}"))
+    }
+}
+
 /// Everything the app is started with.
 #[derive(Debug, Clone)]
 pub struct AppOptions {
@@ -82,8 +92,8 @@ pub enum AppError {
     Render(#[from] crate::render::RenderError),
     #[error(transparent)]
     Look(#[from] crate::looks::LookError),
-    /// No window could be opened (no display).
-    #[error("cannot open a window: {0} (no display? run under a desktop session or xvfb-run)")]
+    /// No window could be opened; the text says why (and hints at a display only when none is set).
+    #[error("cannot open a window: {0}")]
     Window(String),
     /// Writing the screenshot or statistics failed.
     #[error("{path}: {reason}")]

@@ -22,6 +22,12 @@ pub fn load_upright(path: &Path) -> Result<DynamicImage, SourceError> {
         _ => SourceError::Io { path: path.to_path_buf(), source },
     })?;
     let bad = |e: image::ImageError| SourceError::BadImage { path: path.to_path_buf(), reason: e.to_string() };
+    if bytes.starts_with(&[0xFF, 0xD8]) && !jpeg_is_complete(&bytes) {
+        // The decoder would fill the missing rows with grey and say nothing.
+        let reason =
+            "the JPEG is cut off (no end-of-image marker after its picture data): an incomplete download or copy?";
+        return Err(SourceError::BadImage { path: path.to_path_buf(), reason: reason.into() });
+    }
     let reader = ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|source| SourceError::Io { path: path.to_path_buf(), source })?;
@@ -31,6 +37,29 @@ pub fn load_upright(path: &Path) -> Result<DynamicImage, SourceError> {
     let mut img = DynamicImage::from_decoder(decoder).map_err(bad)?;
     img.apply_orientation(orientation);
     Ok(img)
+}
+
+/// Whether a JPEG holds its whole picture: an end-of-image marker after the first top-level
+/// start-of-scan (segments before it, an EXIF thumbnail with its own markers among them, are
+/// skipped by their lengths).
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let mut at = 2;
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            return false;
+        }
+        let marker = bytes[at + 1];
+        if marker == 0xFF {
+            at += 1; // fill byte
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        if marker == 0xDA {
+            return bytes.get(at + 2 + length..).is_some_and(|rest| rest.windows(2).any(|w| w == [0xFF, 0xD9]));
+        }
+        at += 2 + length;
+    }
+    false
 }
 
 /// A single image, yielded once.
@@ -116,5 +145,20 @@ impl FrameSource for FolderSource {
 
     fn size(&self) -> (u32, u32) {
         self.size
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::jpeg_is_complete;
+
+    #[test]
+    fn cut_off_and_garbage_jpegs_are_incomplete() {
+        // SOI, a DQT-sized segment, SOS with its header, data, EOI.
+        let whole = [0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x04, 1, 2, 0xFF, 0xDA, 0x00, 0x04, 0, 0, 7, 7, 0xFF, 0xD9];
+        assert!(jpeg_is_complete(&whole));
+        assert!(!jpeg_is_complete(&whole[..whole.len() - 2]));
+        assert!(!jpeg_is_complete(&whole[..11]), "cut inside the scan header: no panic, incomplete");
+        assert!(!jpeg_is_complete(&[0xFF, 0xD8, 0x12, 0x34, 0x56]));
     }
 }

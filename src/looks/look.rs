@@ -286,12 +286,17 @@ fn check_ranges(text: &str, path: &Path) -> Result<(), LookError> {
 /// Line of `key =` inside `[section]`.
 fn section_key_line(text: &str, section: &str, key: &str) -> Option<usize> {
     let header = format!("[{section}]");
+    let dotted = format!("{section}.{key}");
     let mut inside = false;
+    let mut top_level = true;
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
+        let name = t.split('=').next().map(|k| k.split_whitespace().collect::<String>());
         if t.starts_with('[') {
             inside = t == header;
-        } else if inside && t.split('=').next().map(str::trim) == Some(key) {
+            top_level = false;
+        } else if (inside && name.as_deref() == Some(key)) || (top_level && name.as_deref() == Some(dotted.as_str())) {
+            // `[lipstick]` then `opacity = …`, or a dotted key `lipstick.opacity = …` before any table.
             return Some(i + 1);
         }
     }
@@ -332,6 +337,13 @@ wing = 0.3
         assert_eq!(lip.color.to_string(), "#B0153A");
         assert_eq!(look.eyeshadow.unwrap().colors.len(), 2);
         assert!(look.foundation.is_none() && look.brows.is_none());
+    }
+
+    #[test]
+    fn dotted_keys_are_named_at_their_own_line() {
+        let text = "name = \"x\"\n\nlipstick.color = \"#B0153A\"\nlipstick.opacity = 2.0\n";
+        let e = Look::parse(text, Path::new("d.toml")).unwrap_err().to_string();
+        assert!(e.starts_with("d.toml:4:"), "{e}");
     }
 
     #[test]
