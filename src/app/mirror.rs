@@ -123,11 +123,11 @@ impl Mirror {
             }
             attrs = attrs.with_fullscreen(Some(Fullscreen::Borderless(None)));
         }
-        let window = Arc::new(event_loop.create_window(attrs).map_err(|e| AppError::window(e))?);
+        let window = Arc::new(event_loop.create_window(attrs).map_err(AppError::window)?);
         let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
         desc.backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY);
         let instance = wgpu::Instance::new(desc);
-        let surface = instance.create_surface(window.clone()).map_err(|e| AppError::window(e))?;
+        let surface = instance.create_surface(window.clone()).map_err(AppError::window)?;
         let ctx = GpuContext::with_instance(instance, Some(&surface))?;
         let size = window.inner_size();
         let caps = surface.get_capabilities(&ctx.adapter);
@@ -657,7 +657,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
     let model = opts.model.unwrap_or(settings.model);
     let (capture, note, camera) = open_source(&opts, &source)?;
     let tracking = TrackingThread::spawn(tracker(&opts, model)?, capture.frames.clone());
-    let event_loop = EventLoop::new().map_err(|e| AppError::window(e))?;
+    let event_loop = EventLoop::new().map_err(AppError::window)?;
     event_loop.set_control_flow(ControlFlow::Poll);
     let panel = PanelState {
         look,
@@ -700,7 +700,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         home_look,
         result: Ok(()),
     };
-    event_loop.run_app(&mut app).map_err(|e| AppError::window(e))?;
+    event_loop.run_app(&mut app).map_err(AppError::window)?;
     if !app.opts.kiosk {
         Settings {
             look: Some(app.panel.look.clone()),
