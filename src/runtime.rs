@@ -181,3 +181,42 @@ pub fn session(model: &Path, config: SessionConfig) -> Result<Session, RuntimeEr
     };
     configure().map_err(|e| RuntimeError::ModelBroken { path: model.to_path_buf(), reason: e.to_string() })
 }
+
+/// What a model file must be: its input's shape (-1 for any size) and the outputs Vanity reads.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelSignature<'a> {
+    /// What the model is, for the message ("the face detector").
+    pub what: &'a str,
+    /// Shape of its first input.
+    pub input: &'a [i64],
+    /// Names of the outputs read from it.
+    pub outputs: &'a [&'a str],
+}
+
+/// Builds a session like [`session`] and checks that the file is the model it should be: a
+/// wrong file would otherwise fail at the first frame with a page of tensor dimensions.
+pub fn session_for(
+    model: &Path,
+    config: SessionConfig,
+    signature: &ModelSignature<'_>,
+) -> Result<Session, RuntimeError> {
+    let session = session(model, config)?;
+    let broken = |reason: String| RuntimeError::ModelBroken { path: model.to_path_buf(), reason };
+    let what = signature.what;
+    let Some(input) = session.inputs().first() else {
+        return Err(broken(format!("not {what}: it has no input")));
+    };
+    let shape: Vec<i64> = match input.dtype() {
+        ort::value::ValueType::Tensor { shape, .. } => shape.to_vec(),
+        other => return Err(broken(format!("not {what}: its input is {other:?}, not an image tensor"))),
+    };
+    let fits = shape.len() == signature.input.len()
+        && shape.iter().zip(signature.input).all(|(have, want)| *want < 0 || *have < 0 || have == want);
+    if !fits {
+        return Err(broken(format!("not {what}: it takes {shape:?}, {what} takes {:?}", signature.input)));
+    }
+    if let Some(missing) = signature.outputs.iter().find(|o| !session.outputs().iter().any(|x| x.name() == **o)) {
+        return Err(broken(format!("not {what}: it has no output `{missing}`")));
+    }
+    Ok(session)
+}

@@ -230,3 +230,15 @@ fn the_no_display_hint_only_appears_without_a_display() {
     assert!(!out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("no display"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_wrong_model_file_is_named_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["face_detector.onnx", "face_landmarks_v1.onnx", "face_landmarks_v2.onnx"] {
+        std::fs::copy(root().join("models").join(f), dir.path().join(f)).unwrap();
+    }
+    // The v1 landmark model where the detector should be.
+    std::fs::copy(root().join("models/face_landmarks_v1.onnx"), dir.path().join("face_detector.onnx")).unwrap();
+    let out = vanity(&["landmarks", s(&sample("astronaut.png")), "--models", s(dir.path())]);
+    assert_clear_error(&out, &["face_detector.onnx", "not the face detector"]);
+}

@@ -99,7 +99,13 @@ pub struct FaceDetector {
 impl FaceDetector {
     /// Loads the model.
     pub fn new(model: &std::path::Path, config: SessionConfig) -> Result<Self, TrackingError> {
-        Ok(Self { session: runtime::session(model, config)?, anchors: anchors(), input: vec![0.0; INPUT * INPUT * 3] })
+        let signature = runtime::ModelSignature {
+            what: "the face detector",
+            input: &[1, INPUT as i64, INPUT as i64, 3],
+            outputs: &["regressors", "classificators"],
+        };
+        let session = runtime::session_for(model, config, &signature)?;
+        Ok(Self { session, anchors: anchors(), input: vec![0.0; INPUT * INPUT * 3] })
     }
 
     /// Finds faces in the whole frame, best first.

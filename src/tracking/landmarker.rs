@@ -35,7 +35,14 @@ impl Landmarker {
     /// Loads the model of the given kind from `path`.
     pub fn new(path: &std::path::Path, kind: ModelKind, config: SessionConfig) -> Result<Self, TrackingError> {
         let n = kind.input_size();
-        Ok(Self { session: runtime::session(path, config)?, kind, input: vec![0.0; n * n * 3] })
+        let what = format!("the {} landmark model", kind.name());
+        let signature = runtime::ModelSignature {
+            what: &what,
+            input: &[1, n as i64, n as i64, 3],
+            outputs: &[kind.landmarks_output(), kind.presence_output()],
+        };
+        let session = runtime::session_for(path, config, &signature)?;
+        Ok(Self { session, kind, input: vec![0.0; n * n * 3] })
     }
 
     /// Runs the model on the crop `roi` of `frame`.
