@@ -89,6 +89,22 @@ impl CaptureThread {
     }
 }
 
+/// Sleeps for `d`, waking early when `stop` turns true: stopping or switching cameras never waits
+/// out a retry.
+fn pause(d: Duration, stop: &AtomicBool) {
+    let until = Instant::now() + d;
+    while !stop.load(Ordering::Relaxed) {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::sleep(left.min(STOP_CHECK));
+    }
+}
+
+/// How often a pause looks at the stop flag.
+const STOP_CHECK: Duration = Duration::from_millis(10);
+
 fn set(status: &Mutex<CaptureStatus>, s: CaptureStatus) {
     let mut cur = status.lock().unwrap_or_else(|e| e.into_inner());
     if *cur != s {
@@ -119,7 +135,7 @@ fn run<F>(
             Ok(s) => s,
             Err(e) => {
                 set(&status, CaptureStatus::Reconnecting(e.to_string()));
-                std::thread::sleep(RETRY);
+                pause(RETRY, &stop);
                 continue;
             }
         };
@@ -136,7 +152,7 @@ fn run<F>(
                     // Pace to the source's clock: a file plays at its own frame rate.
                     let due = start + Duration::from_secs_f64(time);
                     if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                        std::thread::sleep(wait);
+                        pause(wait, &stop);
                     }
                     tracing::trace!(index, "frame captured");
                     out.put(CapturedFrame { image: Arc::new(frame.image), time, captured: Instant::now(), index });
@@ -145,7 +161,7 @@ fn run<F>(
                 Ok(None) => break,
                 Err(e) => {
                     set(&status, CaptureStatus::Reconnecting(e.to_string()));
-                    std::thread::sleep(RETRY);
+                    pause(RETRY, &stop);
                     break;
                 }
             }
@@ -181,6 +197,72 @@ mod tests {
         assert!(elapsed > 3.5, "played in {elapsed:.2} s");
         assert!(seen.len() > 100, "consumer saw {} frames", seen.len());
         assert!(seen.windows(2).all(|w| w[0] < w[1]), "frames out of order");
+    }
+
+    /// A camera stand-in that delivers `frames` frames and then fails, as an unplugged camera does.
+    struct Flaky {
+        frames: usize,
+    }
+
+    impl FrameSource for Flaky {
+        fn next_frame(&mut self) -> Result<Option<capture::Frame>, SourceError> {
+            if self.frames == 0 {
+                return Err(SourceError::Camera { index: 0, reason: "device unplugged".into() });
+            }
+            self.frames -= 1;
+            Ok(Some(capture::Frame { image: RgbImage::new(8, 8), time: 0.0 }))
+        }
+        fn size(&self) -> (u32, u32) {
+            (8, 8)
+        }
+    }
+
+    #[test]
+    fn a_camera_that_fails_mid_session_reconnects_and_recovers_without_leaking_threads() {
+        for _ in 0..3 {
+            // The first reopen fails (still unplugged), later ones work again.
+            let attempts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let counter = attempts.clone();
+            let open = move || match counter.fetch_add(1, Ordering::SeqCst) {
+                0 => Err(SourceError::Camera { index: 0, reason: "no such device".into() }),
+                _ => Ok(Box::new(Flaky { frames: 1_000_000 }) as Box<dyn FrameSource>),
+            };
+            let cap = CaptureThread::spawn(open, Some(Box::new(Flaky { frames: 5 })), true);
+            let mut seen = Vec::new();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            let mut reconnecting = false;
+            while Instant::now() < deadline
+                && !(reconnecting && cap.status() == CaptureStatus::Running && seen.len() > 20)
+            {
+                if let CaptureStatus::Reconnecting(why) = cap.status() {
+                    assert!(why.contains("unplugged") || why.contains("no such device"), "{why}");
+                    reconnecting = true;
+                }
+                if let Some(f) = cap.frames.take_timeout(Duration::from_millis(20)) {
+                    seen.push(f.index);
+                }
+            }
+            assert!(reconnecting, "the failure was reported as reconnecting");
+            assert_eq!(cap.status(), CaptureStatus::Running, "recovered");
+            assert!(seen.len() > 20 && seen.windows(2).all(|w| w[0] < w[1]), "frames flow again, in order");
+            // Stopping during a retry pause does not wait it out.
+            let start = Instant::now();
+            cap.stop();
+            assert!(start.elapsed() < RETRY, "stop took {:?}", start.elapsed());
+            // The thread is gone with everything it held (its reopen closure shares `attempts`).
+            assert_eq!(Arc::strong_count(&attempts), 1, "the capture thread outlived stop()");
+        }
+    }
+
+    #[test]
+    fn stopping_a_source_that_keeps_failing_does_not_wait_for_the_retry() {
+        let open = || Err::<Box<dyn FrameSource>, _>(SourceError::Camera { index: 0, reason: "gone".into() });
+        let cap = CaptureThread::spawn(open, None, true);
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(matches!(cap.status(), CaptureStatus::Reconnecting(_)));
+        let start = Instant::now();
+        cap.stop();
+        assert!(start.elapsed() < RETRY, "stop took {:?} (the retry pause is {RETRY:?})", start.elapsed());
     }
 
     #[test]
