@@ -99,6 +99,8 @@ struct Mirror {
     kiosk_typed: String,
     /// The shade advisor, measuring off the UI thread.
     advisor: AdvisorThread,
+    /// Version of the advisor state the panel shows.
+    advisor_version: u64,
     /// The advice rules (kept to restart the advisor after a calibration).
     rules: crate::advisor::Rules,
     /// Maps the advisor's skin areas onto the face for their outlines.
@@ -214,6 +216,8 @@ impl Mirror {
                 settings.calibration = Some(c);
                 settings.save();
                 self.advisor = AdvisorThread::spawn(self.catalog.clone(), self.rules.clone(), Some(c));
+                self.advisor_version = 0;
+                self.panel.advisor = Default::default();
             }
             None => self.note = Some("No grey card in the box (clipped or too dark): try again.".into()),
         }
@@ -257,7 +261,10 @@ impl Mirror {
         if self.opts.kiosk && idle > self.opts.kiosk_reset_secs && self.panel.look != self.home_look {
             self.panel.look = self.home_look.clone();
         }
-        self.panel.advisor = self.advisor.state();
+        if let Some((version, state)) = self.advisor.state_if_newer(self.advisor_version) {
+            self.panel.advisor = state;
+            self.advisor_version = version;
+        }
         let face_guide = self.advisor.measuring();
         if self.calibrate_at.is_some_and(|t| now >= t) {
             self.calibrate_at = None;
@@ -694,6 +701,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         snapshot: None,
         kiosk_typed: String::new(),
         advisor,
+        advisor_version: 0,
         rules,
         outliner: crate::advisor::sampling::Sampler::new(),
         calibrate_at: None,

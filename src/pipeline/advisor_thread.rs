@@ -58,7 +58,7 @@ pub enum AdvisorState {
 /// Handle to the advisor thread.
 pub struct AdvisorThread {
     jobs: Latest<AdvisorJob>,
-    state: Arc<Mutex<AdvisorState>>,
+    state: Arc<Mutex<Published>>,
     restart: Arc<AtomicBool>,
     preferences: Arc<Mutex<Option<Preferences>>>,
     _worker: Worker,
@@ -68,7 +68,7 @@ impl AdvisorThread {
     /// Starts the thread; `calibration` is a kiosk's stored grey-card correction, if any.
     pub fn spawn(catalog: Catalog, rules: Rules, calibration: Option<Correction>) -> Self {
         let jobs: Latest<AdvisorJob> = Latest::new();
-        let state = Arc::new(Mutex::new(AdvisorState::Idle));
+        let state = Arc::new(Mutex::new(Published::default()));
         let restart = Arc::new(AtomicBool::new(false));
         let preferences: Arc<Mutex<Option<Preferences>>> = Arc::new(Mutex::new(None));
         let (input, out, again, wanted) = (jobs.clone(), state.clone(), restart.clone(), preferences.clone());
@@ -82,10 +82,11 @@ impl AdvisorThread {
                 // New preferences re-rank the last measurement (no new measuring needed).
                 if let Some(p) = wanted.lock().unwrap_or_else(|e| e.into_inner()).take() {
                     prefs = p;
-                    let mut state = lock(&out);
-                    if let AdvisorState::Done(Some(result)) = &mut *state {
+                    let mut published = lock(&out);
+                    if let AdvisorState::Done(Some(result)) = &mut published.state {
                         result.recommendations =
                             crate::advisor::recommend(&result.measurement, &catalog, &rules, &prefs);
+                        published.version += 1;
                     }
                 }
                 if again.swap(false, Ordering::Relaxed) {
@@ -111,9 +112,9 @@ impl AdvisorThread {
                         let recommendations = crate::advisor::recommend(&m, &catalog, &rules, &prefs);
                         Box::new(AdvisorResult { measurement: m, recommendations })
                     });
-                    *lock(&out) = AdvisorState::Done(result);
+                    lock(&out).set(AdvisorState::Done(result));
                 } else {
-                    *lock(&out) = AdvisorState::Measuring { progress, frames: acc.frames() };
+                    lock(&out).set(AdvisorState::Measuring { progress, frames: acc.frames() });
                 }
             }
         });
@@ -122,7 +123,7 @@ impl AdvisorThread {
 
     /// Starts a new measurement (forgetting the last one).
     pub fn start(&self) {
-        *lock(&self.state) = AdvisorState::Measuring { progress: 0.0, frames: 0 };
+        lock(&self.state).set(AdvisorState::Measuring { progress: 0.0, frames: 0 });
         self.restart.store(true, Ordering::Relaxed);
     }
 
@@ -133,7 +134,7 @@ impl AdvisorThread {
 
     /// Whether frames are wanted now.
     pub fn measuring(&self) -> bool {
-        matches!(*lock(&self.state), AdvisorState::Measuring { .. })
+        matches!(lock(&self.state).state, AdvisorState::Measuring { .. })
     }
 
     /// Hands over a frame (the newest replaces one not yet taken).
@@ -141,12 +142,28 @@ impl AdvisorThread {
         self.jobs.put(job);
     }
 
-    /// The current state.
-    pub fn state(&self) -> AdvisorState {
-        lock(&self.state).clone()
+    /// The current state and its version, when it changed since version `seen` (the UI copies
+    /// it only then, not on every frame).
+    pub fn state_if_newer(&self, seen: u64) -> Option<(u64, AdvisorState)> {
+        let published = lock(&self.state);
+        (published.version != seen).then(|| (published.version, published.state.clone()))
     }
 }
 
-fn lock(m: &Mutex<AdvisorState>) -> std::sync::MutexGuard<'_, AdvisorState> {
+/// The state as the UI reads it, with a version bumped on every change.
+#[derive(Debug, Default)]
+struct Published {
+    state: AdvisorState,
+    version: u64,
+}
+
+impl Published {
+    fn set(&mut self, state: AdvisorState) {
+        self.state = state;
+        self.version += 1;
+    }
+}
+
+fn lock(m: &Mutex<Published>) -> std::sync::MutexGuard<'_, Published> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
