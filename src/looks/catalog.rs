@@ -25,10 +25,7 @@ impl std::str::FromStr for Category {
     type Err = String;
     /// A category by name, as in catalogs (for the command line).
     fn from_str(s: &str) -> Result<Self, String> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown category `{s}` ({})", Category::ALL.map(|c| c.name()).join(", ")))
+        super::by_name(&Category::ALL, Category::name, "category", s)
     }
 }
 

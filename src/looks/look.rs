@@ -30,10 +30,7 @@ impl std::str::FromStr for Finish {
     type Err = String;
     /// A finish by name, as in looks and catalogs (for the command line).
     fn from_str(s: &str) -> Result<Self, String> {
-        Finish::ALL
-            .into_iter()
-            .find(|f| f.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown finish `{s}` ({})", Finish::ALL.map(|f| f.name()).join(", ")))
+        super::by_name(&Finish::ALL, Finish::name, "finish", s)
     }
 }
 

@@ -27,6 +27,15 @@ pub enum LookError {
     UnknownLook { name: String, known: String },
 }
 
+/// The item of `all` whose name is `s` (any case), or a message listing the names: how
+/// finishes and categories are read from the command line.
+pub(crate) fn by_name<T: Copy>(all: &[T], name: fn(T) -> &'static str, what: &str, s: &str) -> Result<T, String> {
+    all.iter().copied().find(|x| name(*x).eq_ignore_ascii_case(s)).ok_or_else(|| {
+        let names: Vec<&str> = all.iter().map(|x| name(*x)).collect();
+        format!("unknown {what} `{s}` ({})", names.join(", "))
+    })
+}
+
 /// 1-based line of a byte offset in `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
