@@ -13,6 +13,9 @@ builds that virtual environment. The fixtures are what the Rust tests compare ag
                                 before pasting, carried through the paste's scale and rotation
   carphone_track_v1.json        all frames, mp.solutions.face_mesh in tracking mode (static_image_mode=False)
   detections_astronaut.json     mp.solutions.face_detection (short range) boxes and keypoints
+  phone.jpg, phone_{v1,v2}.json a 1080x1440 portrait JPEG stored sideways with EXIF orientation 6, as
+                                phones write them; landmarks and the SHA-256 of the pixels are those of
+                                cv2.imread (libjpeg-turbo, orientation applied), what MediaPipe users see
 
 Landmarks are written in pixels of the input image: x*W, y*H and z*W (MediaPipe's z shares x's scale).
 """
@@ -162,6 +165,41 @@ def make_group(astronaut, carphone_frame):
     return canvas
 
 
+def exif_orientation_segment(orientation):
+    """An APP1 segment holding only an EXIF orientation tag (big-endian TIFF, one IFD entry)."""
+    tiff = b"MM\x00\x2a" + (8).to_bytes(4, "big") + (1).to_bytes(2, "big")
+    tiff += (0x0112).to_bytes(2, "big") + (3).to_bytes(2, "big") + (1).to_bytes(4, "big")
+    tiff += orientation.to_bytes(2, "big") + b"\x00\x00" + (0).to_bytes(4, "big")
+    body = b"Exif\x00\x00" + tiff
+    return b"\xff\xe1" + (len(body) + 2).to_bytes(2, "big") + body
+
+
+def make_phone_jpeg(astronaut, carphone_frame, path):
+    """A portrait 'phone photo': two faces on a 1080x1440 canvas, JPEG quality 90 with 4:2:0 chroma,
+    stored turned 90 degrees anticlockwise with EXIF orientation 6 (turn clockwise to show)."""
+    canvas = np.full((1440, 1080, 3), 118, np.uint8)
+    canvas[0:1080, 0:1080] = cv2.resize(astronaut, (1080, 1080), interpolation=cv2.INTER_CUBIC)
+    small = cv2.resize(carphone_frame, (440, 360), interpolation=cv2.INTER_CUBIC)
+    canvas[1060:1420, 600:1040] = small
+    stored = cv2.rotate(canvas, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    ok, data = cv2.imencode(".jpg", cv2.cvtColor(stored, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90])
+    assert ok
+    data = data.tobytes()
+    with open(path, "wb") as f:
+        f.write(data[:2] + exif_orientation_segment(6) + data[2:])
+
+
+def phone_reference(path, model):
+    """MediaPipe on the phone JPEG as its users load it, and a digest of those pixels."""
+    import hashlib
+
+    rgb = read_rgb(path)
+    assert rgb.shape[:2] == (1440, 1080), "cv2.imread applies the EXIF orientation"
+    ref = still(rgb, model)
+    ref["rgb_sha256"] = hashlib.sha256(np.ascontiguousarray(rgb).tobytes()).hexdigest()
+    return ref
+
+
 def main():
     os.makedirs(FIX, exist_ok=True)
 
@@ -190,6 +228,11 @@ def main():
             "width": w, "height": h, "model": model,
             "frames": [{"index": i, **{"faces": still(frames[i], model)["faces"]}}
                        for i in range(0, len(frames), 10)]})
+
+    phone = os.path.join(FIX, "phone.jpg")
+    make_phone_jpeg(astronaut, frames[60], phone)
+    for model in ["v1", "v2"]:
+        dump(f"phone_{model}.json", phone_reference(phone, model))
 
     h, w = frames[0].shape[:2]
     with v1_mesh(False) as mesh:

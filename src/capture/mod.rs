@@ -4,6 +4,7 @@
 //! frames come from. The live camera (nokhwa) joins these in the app.
 
 pub mod camera;
+pub mod jpeg;
 pub mod still;
 pub mod video;
 

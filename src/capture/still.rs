@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use std::io::Cursor;
 
 use image::metadata::Orientation;
-use image::{DynamicImage, GenericImageView, ImageDecoder, ImageReader, RgbImage};
+use image::{DynamicImage, GenericImageView, ImageDecoder, ImageFormat, ImageReader, RgbImage};
 
+use super::jpeg::{self, JpegError};
 use super::{DEFAULT_FPS, Frame, FrameSource, SourceError};
 
 /// Decodes one image file to RGB, upright (EXIF orientation applied, as phones and viewers show
@@ -31,12 +32,34 @@ pub fn load_upright(path: &Path) -> Result<DynamicImage, SourceError> {
     let reader = ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|source| SourceError::Io { path: path.to_path_buf(), source })?;
+    let is_jpeg = reader.format() == Some(ImageFormat::Jpeg);
     let mut decoder = reader.into_decoder().map_err(bad)?;
     // A damaged EXIF block is no reason to refuse the picture: it is then shown as stored.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(bad)?;
+    let mut img = match is_jpeg {
+        true => decode_jpeg(path, &bytes, decoder)?,
+        false => DynamicImage::from_decoder(decoder).map_err(bad)?,
+    };
     img.apply_orientation(orientation);
     Ok(img)
+}
+
+/// Pixels the image crate's own decoders may allocate (its default limit), applied to JPEG too.
+const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A JPEG's pixels from libjpeg-turbo (what cameras, OpenCV and MediaPipe see); the image
+/// crate's decoder only for colour models libjpeg-turbo cannot turn into RGB (CMYK).
+fn decode_jpeg(path: &Path, bytes: &[u8], header: impl ImageDecoder) -> Result<DynamicImage, SourceError> {
+    let bad = |reason: String| SourceError::BadImage { path: path.to_path_buf(), reason };
+    if header.total_bytes() > MAX_DECODED_BYTES {
+        let (w, h) = header.dimensions();
+        return Err(bad(format!("{w}×{h} pixels is more than Vanity decodes (512 MiB of pixels)")));
+    }
+    match jpeg::decode_rgb(bytes) {
+        Ok(rgb) => Ok(DynamicImage::ImageRgb8(rgb)),
+        Err(JpegError::NoRgbConversion(_)) => DynamicImage::from_decoder(header).map_err(|e| bad(e.to_string())),
+        Err(e) => Err(bad(e.to_string())),
+    }
 }
 
 /// Whether a JPEG holds its whole picture: an end-of-image marker after the first top-level
@@ -150,7 +173,36 @@ impl FrameSource for FolderSource {
 
 #[cfg(test)]
 mod tests {
-    use super::jpeg_is_complete;
+    use super::*;
+
+    fn write_jpeg(dir: &Path, name: &str, image: &DynamicImage) -> PathBuf {
+        let path = dir.join(name);
+        image.save(&path).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_jpeg_claiming_a_huge_size_is_refused_before_decoding() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_jpeg(dir.path(), "small.jpg", &DynamicImage::ImageRgb8(RgbImage::new(16, 16)));
+        let mut bytes = std::fs::read(&path).unwrap();
+        // The frame header (SOF0: FF C0, length, precision) holds height and width.
+        let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        bytes[sof + 5..sof + 9].copy_from_slice(&[0xFD, 0xE8, 0xFD, 0xE8]); // 65000 × 65000
+        std::fs::write(&path, &bytes).unwrap();
+        let err = load_rgb(&path).unwrap_err().to_string();
+        assert!(err.contains("small.jpg") && err.contains("65000×65000"), "{err}");
+    }
+
+    #[test]
+    fn a_grey_jpeg_decodes_to_equal_channels() {
+        let dir = tempfile::tempdir().unwrap();
+        let grey = image::GrayImage::from_fn(32, 24, |x, y| image::Luma([(x * 7 + y * 3) as u8]));
+        let path = write_jpeg(dir.path(), "grey.jpg", &DynamicImage::ImageLuma8(grey));
+        let rgb = load_rgb(&path).unwrap();
+        assert_eq!(rgb.dimensions(), (32, 24));
+        assert!(rgb.pixels().all(|p| p[0] == p[1] && p[1] == p[2]));
+    }
 
     #[test]
     fn cut_off_and_garbage_jpegs_are_incomplete() {

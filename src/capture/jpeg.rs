@@ -1,0 +1,87 @@
+//! JPEG pictures decoded with libjpeg-turbo's decoder (through `mozjpeg`, which is built on it).
+//!
+//! MediaPipe, OpenCV and the camera's MJPEG path (nokhwa) all see libjpeg-turbo's pixels: its
+//! accurate integer IDCT and its "fancy" (triangle) chroma upsampling. Another decoder rounds
+//! differently, a level here and there, and that moves landmarks by ~0.5 % of the eye distance.
+//! Stills are decoded the same way, so a photo tracks as the same frame from a webcam would.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use image::RgbImage;
+use mozjpeg::{ColorSpace, DctMethod, Decompress};
+
+/// Why libjpeg-turbo could not decode a picture.
+#[derive(Debug, thiserror::Error)]
+pub enum JpegError {
+    /// The colour model is one libjpeg-turbo cannot turn into RGB (CMYK, YCCK): another decoder
+    /// must do it.
+    #[error("its colour model ({0:?}) has no RGB conversion in libjpeg-turbo")]
+    NoRgbConversion(ColorSpace),
+    /// The data is damaged or not a baseline/progressive JPEG; the decoder's own words.
+    #[error("{0}")]
+    Damaged(String),
+}
+
+/// Decodes `bytes` (a whole JPEG file) to 8-bit RGB exactly as libjpeg-turbo's defaults do.
+pub fn decode_rgb(bytes: &[u8]) -> Result<RgbImage, JpegError> {
+    // libjpeg reports fatal errors by unwinding out of the C code; `mozjpeg` turns them into a
+    // payload holding the message, without calling the panic hook.
+    catch_unwind(AssertUnwindSafe(|| decode_unguarded(bytes))).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "libjpeg fatal error".into());
+        Err(JpegError::Damaged(message.trim_start_matches("libjpeg fatal error: ").to_string()))
+    })
+}
+
+fn decode_unguarded(bytes: &[u8]) -> Result<RgbImage, JpegError> {
+    let damaged = |e: std::io::Error| JpegError::Damaged(e.to_string());
+    let mut header = Decompress::new_mem(bytes).map_err(damaged)?;
+    let colour = header.color_space();
+    if matches!(colour, ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK) {
+        return Err(JpegError::NoRgbConversion(colour));
+    }
+    // libjpeg-turbo's defaults, stated so a change of the wrapper's defaults cannot move them.
+    header.dct_method(DctMethod::IntegerSlow);
+    header.do_fancy_upsampling(true);
+    let mut started = header.rgb().map_err(damaged)?;
+    let (width, height) = (started.width(), started.height());
+    let pixels = started.read_scanlines::<u8>().map_err(damaged)?;
+    // Trailing garbage or a missing end marker is the caller's concern (it checks completeness).
+    let _ = started.finish();
+    let size = |n: usize| u32::try_from(n).map_err(|_| JpegError::Damaged(format!("{n} pixels is too wide")));
+    RgbImage::from_raw(size(width)?, size(height)?, pixels)
+        .ok_or_else(|| JpegError::Damaged("the decoder returned fewer rows than the header promised".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(image: &RgbImage, quality: u8) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(image).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn decodes_a_picture_close_to_what_was_encoded() {
+        let image = RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 128]));
+        let decoded = decode_rgb(&encode(&image, 95)).unwrap();
+        assert_eq!(decoded.dimensions(), (64, 48));
+        let worst = image.pixels().zip(decoded.pixels()).flat_map(|(a, b)| (0..3).map(move |c| a[c].abs_diff(b[c])));
+        assert!(worst.max().unwrap() <= 8);
+    }
+
+    #[test]
+    fn damaged_data_is_an_error_not_a_panic() {
+        let bytes = encode(&RgbImage::new(16, 16), 90);
+        for cut in [3, 20, bytes.len() / 2] {
+            // A truncated file still decodes (libjpeg pads) or fails with words; never unwinds.
+            let _ = decode_rgb(&bytes[..cut]);
+        }
+        assert!(matches!(decode_rgb(b"not a jpeg at all"), Err(JpegError::Damaged(_))));
+    }
+}
