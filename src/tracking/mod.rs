@@ -6,6 +6,7 @@
 pub mod detector;
 pub mod landmarker;
 pub mod model;
+pub mod plausibility;
 pub mod roi;
 pub mod smoothing;
 pub mod tracker;

@@ -13,6 +13,7 @@ use super::TrackingError;
 use super::detector::{Detection, FaceDetector, tiles};
 use super::landmarker::{FaceLandmarks, Landmarker, MIN_PRESENCE};
 use super::model::{ModelKind, ModelPaths};
+use super::plausibility::MeshCheck;
 use super::roi::{EYE_CORNER_LEFT, EYE_CORNER_RIGHT, Roi, bounds};
 use super::smoothing::{LandmarkSmoother, OneEuroParams};
 use crate::runtime::SessionConfig;
@@ -98,6 +99,9 @@ pub struct Tracker {
     config: TrackerConfig,
     detector: FaceDetector,
     landmarker: Landmarker,
+    /// The v1 model, whose face flag confirms new faces when tracking with another model.
+    verifier: Option<Landmarker>,
+    mesh_check: MeshCheck,
     tracks: Vec<Track>,
     frames_since_detect: u32,
     /// Face searches so far: picks the tile searched next.
@@ -111,10 +115,16 @@ impl Tracker {
     pub fn new(paths: &ModelPaths, config: TrackerConfig) -> Result<Self, TrackingError> {
         let detector = FaceDetector::new(&paths.detector(), config.session)?;
         let landmarker = Landmarker::new(&paths.landmarks(config.model), config.model, config.session)?;
+        let verifier = match config.model {
+            ModelKind::V1 => None,
+            _ => Some(Landmarker::new(&paths.landmarks(ModelKind::V1), ModelKind::V1, config.session)?),
+        };
         Ok(Self {
             config,
             detector,
             landmarker,
+            verifier,
+            mesh_check: MeshCheck::new(),
             tracks: Vec::new(),
             frames_since_detect: 0,
             searches: 0,
@@ -142,7 +152,9 @@ impl Tracker {
         let rois: Vec<Roi> = self.detect(frame, &tiles)?.iter().map(Detection::roi).collect();
         let mut faces = Vec::new();
         for roi in rois {
-            if let Some(lm) = self.landmarks(frame, &roi)? {
+            if let Some(lm) = self.landmarks(frame, &roi)?
+                && self.confirm_new_face(frame, &roi, &lm)?
+            {
                 let id = faces.len() as u64;
                 faces.push(Face { id, score: lm.presence, landmarks: lm.points });
             }
@@ -191,6 +203,9 @@ impl Tracker {
                 self.frames_since_detect = self.config.detect_interval;
                 continue;
             };
+            if track.is_none() && !self.confirm_new_face(frame, &roi, &lm)? {
+                continue;
+            }
             let track = track.unwrap_or_else(|| {
                 self.next_id += 1;
                 Track {
@@ -240,6 +255,26 @@ impl Tracker {
         let lm = self.landmarker.run(frame, roi)?;
         self.times.landmarks_ms += start.elapsed().as_secs_f64() * 1e3;
         Ok((lm.presence >= MIN_PRESENCE).then_some(lm))
+    }
+}
+
+impl Tracker {
+    /// Whether a new candidate is a face: the v1 face flag and the mesh's shape (see
+    /// [`super::plausibility`]). Tracked faces skip this and follow MediaPipe's presence rule.
+    fn confirm_new_face(&mut self, frame: &RgbImage, roi: &Roi, lm: &FaceLandmarks) -> Result<bool, TrackingError> {
+        let start = Instant::now();
+        let flag = match &mut self.verifier {
+            Some(v1) => v1.run(frame, roi)?.presence,
+            None => lm.presence,
+        };
+        self.times.landmarks_ms += start.elapsed().as_secs_f64() * 1e3;
+        match self.mesh_check.check_new_face(flag, &lm.points) {
+            Ok(()) => Ok(true),
+            Err(why) => {
+                tracing::debug!("candidate at ({:.0}, {:.0}) is not a face: {why:?}", roi.center.x, roi.center.y);
+                Ok(false)
+            }
+        }
     }
 }
 
