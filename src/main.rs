@@ -39,9 +39,14 @@ struct Cli {
 /// The live mirror (when no subcommand is given).
 #[derive(clap::Args)]
 struct AppArgs {
-    /// camera, camera:N, or an image / folder of frames / .mp4 (looped) [default: the camera used last].
+    /// camera, camera:N, or an image / folder of frames / .mp4 (looped) [default: the camera used
+    /// last]. Give it more than once with --cycle to alternate between sources.
     #[arg(long)]
-    source: Option<vanity::app::SourceArg>,
+    source: Vec<vanity::app::SourceArg>,
+    /// Demo: show the next bundled look every SECS seconds, and the next --source each time all
+    /// looks were shown (store demo screens, soak tests).
+    #[arg(long, value_name = "SECS")]
+    cycle: Option<f32>,
     /// Look to start with: a file or a bundled look name (default: the last one used).
     #[arg(long)]
     look: Option<String>,
@@ -57,6 +62,9 @@ struct AppArgs {
     /// Exit after this many presented frames (automation).
     #[arg(long)]
     exit_after: Option<u64>,
+    /// Exit after this many seconds (automation).
+    #[arg(long, value_name = "SECS")]
+    exit_after_secs: Option<f32>,
     /// Open the Advisor tab and start "Find my shades" at launch (with --exit-after, the app
     /// also waits for the measurement to finish).
     #[arg(long)]
@@ -67,6 +75,10 @@ struct AppArgs {
     /// With --exit-after: write fps and latency statistics here (JSON).
     #[arg(long)]
     stats: Option<PathBuf>,
+    /// With --stats: write one JSON line every SECS seconds (that interval's statistics, resident
+    /// memory and threads) instead of one report at exit: for kiosks and soak tests.
+    #[arg(long, value_name = "SECS")]
+    stats_every: Option<f32>,
     /// Landmark model for the mirror (default: the last one used, else v2).
     #[arg(long, value_enum)]
     model: Option<ModelKind>,
@@ -340,16 +352,41 @@ fn run(cli: Cli) -> Result<()> {
                 MAX_SIZE.1
             );
         }
-        if (a.screenshot.is_some() || a.stats.is_some()) && a.exit_after.is_none() {
-            bail!("--screenshot and --stats need --exit-after N");
+        let seconds = |flag: &str, value: Option<f32>| -> Result<Option<std::time::Duration>> {
+            match value {
+                None => Ok(None),
+                Some(v) if v.is_finite() && v > 0.0 && v <= 604_800.0 => {
+                    Ok(Some(std::time::Duration::from_secs_f32(v)))
+                }
+                Some(v) => bail!("{flag} {v}: must be a number of seconds from 0 to 604800 (a week)"),
+            }
+        };
+        let cycle = seconds("--cycle", a.cycle)?;
+        let exit_after_time = seconds("--exit-after-secs", a.exit_after_secs)?;
+        let stats_every = seconds("--stats-every", a.stats_every)?;
+        let ends = a.exit_after.is_some() || exit_after_time.is_some();
+        if a.screenshot.is_some() && !ends {
+            bail!("--screenshot needs --exit-after N or --exit-after-secs SECS");
+        }
+        if a.stats.is_some() && !ends && stats_every.is_none() {
+            bail!("--stats needs --exit-after N, --exit-after-secs SECS or --stats-every SECS");
+        }
+        if stats_every.is_some() && a.stats.is_none() {
+            bail!("--stats-every needs --stats FILE");
+        }
+        if a.source.len() > 1 && cycle.is_none() {
+            bail!("--source given {} times: alternating sources needs --cycle SECS", a.source.len());
         }
         return Ok(vanity::app::mirror::run(vanity::app::AppOptions {
-            source: a.source,
+            source: a.source.first().cloned(),
+            cycle: cycle.map(|every| vanity::app::CycleOptions { every, sources: a.source.clone() }),
             look: a.look,
             kiosk: a.kiosk,
             kiosk_pin: a.kiosk_pin,
             kiosk_reset_secs: a.kiosk_reset_secs,
             exit_after: a.exit_after,
+            exit_after_time,
+            stats_every,
             find_shades: a.find_shades,
             screenshot: a.screenshot,
             stats: a.stats,

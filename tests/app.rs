@@ -315,3 +315,43 @@ fn the_live_advisor_measures_and_recommends() {
     let img = image::open(&shot).unwrap().to_rgb8();
     assert!(img.pixels().filter(|p| p.0 == skin.0).count() > 200, "the skin swatch is on screen ({skin})");
 }
+
+#[test]
+fn the_demo_cycles_looks_and_sources_and_logs_statistics_while_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = dir.path().join("soak.jsonl");
+    let (video, still) = (sample("carphone.mp4"), sample("astronaut.png"));
+    let out = app(
+        &[
+            "--source",
+            video.to_str().unwrap(),
+            "--source",
+            still.to_str().unwrap(),
+            "--look",
+            "glam",
+            "--cycle",
+            "0.3",
+            "--stats",
+            stats.to_str().unwrap(),
+            "--stats-every",
+            "1",
+            "--exit-after-secs",
+            "4",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "app failed: {}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&stats)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert!(lines.len() >= 3, "a line a second for 4 s: {lines:?}");
+    let times: Vec<f64> = lines.iter().map(|l| l["t"].as_f64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[1] > w[0]), "{times:?}");
+    for l in &lines {
+        assert!(l["rss_mb"].as_f64().unwrap() > 10.0 && l["threads"].as_u64().unwrap() >= 3, "{l}");
+        assert!(l["frames"].as_u64().unwrap() >= 1, "each interval counts its own frames: {l}");
+    }
+    assert!(String::from_utf8_lossy(&out.stderr).trim().is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}

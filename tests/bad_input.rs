@@ -94,6 +94,11 @@ fn numeric_flags_are_validated_with_a_clear_message() {
     assert_clear_error(&vanity(&["--kiosk-pin", ""]), &["--kiosk-pin"]);
     assert_clear_error(&vanity(&["--kiosk-pin", "12345678901234567"]), &["--kiosk-pin"]);
     assert_clear_error(&vanity(&["--width", "20000"]), &["--width 20000"]);
+    assert_clear_error(&vanity(&["--cycle", "NaN"]), &["--cycle NaN"]);
+    assert_clear_error(&vanity(&["--exit-after-secs=-1"]), &["--exit-after-secs -1"]);
+    assert_clear_error(&vanity(&["--stats", "s.json", "--stats-every", "0"]), &["--stats-every 0"]);
+    assert_clear_error(&vanity(&["--stats-every", "5"]), &["--stats-every needs --stats"]);
+    assert_clear_error(&vanity(&["--source", "a.mp4", "--source", "b.png"]), &["--source given 2 times", "--cycle"]);
 }
 
 #[test]

@@ -11,9 +11,10 @@ use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop};
 use winit::keyboard::{Key, NamedKey};
 use winit::window::{Fullscreen, Window, WindowId};
 
+use super::demo::{DemoCycle, StatsLog};
 use super::panel::{self, Action, PanelState, Tab};
 use super::settings::Settings;
-use super::stats::FrameStats;
+use super::stats::{FrameStats, ProcessUsage};
 use super::{AppError, AppOptions, SourceArg};
 use crate::capture::FrameSource;
 use crate::capture::camera::{self, CameraSource};
@@ -95,6 +96,12 @@ struct Mirror {
     egui_ctx: egui::Context,
     stats: FrameStats,
     first_present: Option<Instant>,
+    /// Frames presented since the start (`stats` restarts with each `--stats-every` line).
+    presented: u64,
+    /// `--cycle`: the looks (and sources) shown next.
+    demo: Option<DemoCycle>,
+    /// `--stats-every`: where and when the next line of statistics goes.
+    stats_log: Option<StatsLog>,
     snapshot: Option<PathBuf>,
     kiosk_typed: String,
     /// The shade advisor, measuring off the UI thread.
@@ -182,12 +189,7 @@ impl Mirror {
                         let (w, h) = (self.opts.width, self.opts.height);
                         let reopen =
                             move || CameraSource::open(i, w, h, 30).map(|c| Box::new(c) as Box<dyn FrameSource>);
-                        let new = CaptureThread::spawn(reopen, Some(Box::new(cam)), true);
-                        let frames = new.frames.clone();
-                        std::mem::replace(&mut self.capture, new).stop();
-                        if let Ok(t) = tracker(&self.opts, self.panel.model) {
-                            std::mem::replace(&mut self.tracking, TrackingThread::spawn(t, frames)).stop();
-                        }
+                        self.replace_capture(CaptureThread::spawn(reopen, Some(Box::new(cam)), true));
                         self.panel.camera = Some(i);
                         self.note = None;
                     }
@@ -202,6 +204,57 @@ impl Mirror {
                 }
             }
         }
+    }
+
+    /// Stops the capture and tracking threads and starts tracking `new`'s frames.
+    fn replace_capture(&mut self, new: CaptureThread) {
+        let frames = new.frames.clone();
+        std::mem::replace(&mut self.capture, new).stop();
+        match tracker(&self.opts, self.panel.model) {
+            Ok(t) => std::mem::replace(&mut self.tracking, TrackingThread::spawn(t, frames)).stop(),
+            Err(e) => self.note = Some(format!("Cannot restart tracking: {e}")),
+        }
+    }
+
+    /// The demo's next look (and source), when one is due.
+    fn step_demo(&mut self, now: Instant) {
+        let Some(step) = self.demo.as_mut().and_then(|d| d.due(now)) else { return };
+        if let Some(look) = self.looks.get(step.look) {
+            self.panel.look = look.clone();
+        }
+        if let Some(source) = step.source {
+            match open_source(&self.opts, &source) {
+                Ok((capture, note, camera)) => {
+                    tracing::info!("demo: showing {source:?}");
+                    self.replace_capture(capture);
+                    self.note = note;
+                    self.panel.camera = camera;
+                }
+                Err(e) => self.note = Some(format!("Cannot open the next source: {e}")),
+            }
+        }
+    }
+
+    /// Appends this interval's statistics to the `--stats-every` file when a line is due (or
+    /// `force`d, at exit) and starts the next interval.
+    fn log_stats(&mut self, now: Instant, force: bool) {
+        let Some(log) = self.stats_log.as_mut() else { return };
+        if !force && now < log.next_at {
+            return;
+        }
+        log.next_at = now + log.every;
+        let line = self.stats.to_interval_line(now.duration_since(self.start).as_secs_f64(), ProcessUsage::now());
+        let written = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&log.path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
+        if let Err(e) = written {
+            // A kiosk keeps running without its log; the error is said once.
+            tracing::error!("{}: cannot write statistics ({e}); no more will be written", log.path.display());
+            self.stats_log = None;
+        }
+        self.stats = FrameStats::default();
+        self.first_present = None;
     }
 
     /// Measures the grey card in the middle of the current frame, keeps the correction in the
@@ -256,6 +309,7 @@ impl Mirror {
             self.current = Some(r);
             self.frames_taken += 1;
         }
+        self.step_demo(now);
         let idle = now.duration_since(self.last_face).as_secs_f32();
         // An unattended kiosk goes back to its default look when nobody has been in front of it.
         if self.opts.kiosk && idle > self.opts.kiosk_reset_secs && self.panel.look != self.home_look {
@@ -430,8 +484,9 @@ impl Mirror {
         let gfx = self.gfx.as_mut().expect("still there");
         // With --find-shades, automation also waits for the measurement (bounded: the advisor
         // gives up after NO_FACE_AFTER without a face).
-        let last = self.opts.exit_after.is_some_and(|n| self.stats.frames + 1 >= n)
-            && !(self.opts.find_shades && self.advisor.measuring());
+        let ending = self.opts.exit_after.is_some_and(|n| self.presented + 1 >= n)
+            || self.opts.exit_after_time.is_some_and(|t| now.duration_since(self.start) >= t);
+        let last = ending && !(self.opts.find_shades && self.advisor.measuring());
         let shot = match (&self.snapshot, last, &self.opts.screenshot) {
             (Some(p), _, _) if !self.opts.kiosk => Some(p.clone()),
             (_, true, Some(p)) => Some(p.clone()),
@@ -448,6 +503,7 @@ impl Mirror {
             self.stats.track_ms.push(track_ms);
         }
         self.stats.frames += 1;
+        self.presented += 1;
         let first = *self.first_present.get_or_insert(presented);
         self.stats.seconds = presented.duration_since(first).as_secs_f64();
         if let (Some(path), Some(rb)) = (shot, readback) {
@@ -468,15 +524,18 @@ impl Mirror {
                 self.result = Err(e);
             }
         }
+        self.log_stats(presented, last);
         if last {
-            if let Some(p) = &self.opts.stats
+            if let Some(p) = self.opts.stats.as_ref().filter(|_| self.opts.stats_every.is_none())
                 && let Err(e) = std::fs::write(p, self.stats.to_json(&self.panel.advisor))
             {
                 self.result = Err(AppError::Output { path: p.clone(), reason: e.to_string() });
             }
             event_loop.exit();
         }
-        gfx.window.request_redraw();
+        if let Some(gfx) = &self.gfx {
+            gfx.window.request_redraw();
+        }
     }
 }
 
@@ -564,7 +623,7 @@ fn to_screen(rect: Rect, (w, h): (u32, u32), flip: bool, p: glam::Vec2) -> Pos2 
 }
 
 fn overlay_text(s: &FrameStats) -> String {
-    let last = |v: &[f64]| v.last().copied().unwrap_or(0.0);
+    let last = |v: &crate::app::stats::Recent| v.last().unwrap_or(0.0);
     let fps = if s.seconds > 0.0 { s.frames as f64 / s.seconds } else { 0.0 };
     format!(
         "{fps:.0} fps · latency {:.0} ms · track {:.1} ms · render {:.1} ms",
@@ -664,6 +723,16 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
     let model = opts.model.unwrap_or(settings.model);
     let (capture, note, camera) = open_source(&opts, &source)?;
     let tracking = TrackingThread::spawn(tracker(&opts, model)?, capture.frames.clone());
+    let now = Instant::now();
+    let stats_log = match (&opts.stats, opts.stats_every) {
+        (Some(path), Some(every)) => {
+            // Started empty now, so a folder that cannot be written to is said before the window opens.
+            std::fs::write(path, b"").map_err(|e| AppError::Output { path: path.clone(), reason: e.to_string() })?;
+            Some(StatsLog::new(path.clone(), every, now))
+        }
+        _ => None,
+    };
+    let demo = opts.cycle.as_ref().map(|c| DemoCycle::new(c.every, looks.len(), c.sources.clone(), now));
     let event_loop = EventLoop::new().map_err(AppError::window)?;
     event_loop.set_control_flow(ControlFlow::Poll);
     let panel = PanelState {
@@ -679,7 +748,6 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         advisor: Default::default(),
         preferences: Default::default(),
     };
-    let now = Instant::now();
     let mut app = Mirror {
         opts,
         catalog,
@@ -698,6 +766,9 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         egui_ctx: egui::Context::default(),
         stats: FrameStats::default(),
         first_present: None,
+        presented: 0,
+        demo,
+        stats_log,
         snapshot: None,
         kiosk_typed: String::new(),
         advisor,

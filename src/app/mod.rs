@@ -4,6 +4,7 @@
 //! the newest tracked frame to the UI thread; the UI thread renders makeup with wgpu and draws the
 //! panel with egui. Hand-offs keep only the newest item (see `pipeline::Latest`).
 
+pub mod demo;
 pub mod mirror;
 pub mod panel;
 pub mod settings;
@@ -48,11 +49,23 @@ impl AppError {
     }
 }
 
+/// A demo that changes the look every `every`, and the source after all looks when several
+/// are given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CycleOptions {
+    /// Time each look is shown.
+    pub every: std::time::Duration,
+    /// Sources to alternate between (the first is the one the app opens).
+    pub sources: Vec<SourceArg>,
+}
+
 /// Everything the app is started with.
 #[derive(Debug, Clone)]
 pub struct AppOptions {
     /// Frame source; `None`: the camera used last time (camera 0 the first time).
     pub source: Option<SourceArg>,
+    /// Demo: step through the bundled looks (and sources) by itself.
+    pub cycle: Option<CycleOptions>,
     /// Look to start with (file or bundled name); otherwise the last one used.
     pub look: Option<String>,
     /// Unattended store mode.
@@ -63,6 +76,10 @@ pub struct AppOptions {
     pub kiosk_reset_secs: f32,
     /// Exit after this many presented frames (automation).
     pub exit_after: Option<u64>,
+    /// Exit after this long (automation).
+    pub exit_after_time: Option<std::time::Duration>,
+    /// Write a line of statistics to `stats` this often instead of one report at exit.
+    pub stats_every: Option<std::time::Duration>,
     /// Open the Advisor tab and start "Find my shades" at launch (demos, automation).
     pub find_shades: bool,
     /// Save the window as shown when exiting.

@@ -1,18 +1,58 @@
 //! Frame statistics of a run: what `--stats` writes.
 
+use std::collections::VecDeque;
+
 use serde::Serialize;
 
 use crate::bench::StageSummary;
+
+/// Samples kept per series: a mirror left running for days keeps the last few minutes, not every
+/// frame since it started (which would grow by ~5 MB an hour at 60 fps).
+pub const RECENT_SAMPLES: usize = 8192;
+
+/// The most recent [`RECENT_SAMPLES`] values of one per-frame measurement.
+#[derive(Debug, Clone, Default)]
+pub struct Recent(VecDeque<f64>);
+
+impl Recent {
+    /// Adds a sample, dropping the oldest once full.
+    pub fn push(&mut self, value: f64) {
+        if self.0.len() == RECENT_SAMPLES {
+            self.0.pop_front();
+        }
+        self.0.push_back(value);
+    }
+
+    /// Samples held.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no sample is held.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The newest sample.
+    pub fn last(&self) -> Option<f64> {
+        self.0.back().copied()
+    }
+
+    fn summary(&self) -> Quantiles {
+        let s = StageSummary::of(self.0.iter().copied().collect());
+        Quantiles { p50: s.p50, p95: s.p95 }
+    }
+}
 
 /// Per-frame measurements collected while the app runs.
 #[derive(Debug, Default)]
 pub struct FrameStats {
     /// Capture → present, milliseconds, per presented camera frame.
-    pub latency_ms: Vec<f64>,
+    pub latency_ms: Recent,
     /// Tracker time, milliseconds, per presented camera frame.
-    pub track_ms: Vec<f64>,
+    pub track_ms: Recent,
     /// Render (upload, makeup, panel, submit) time, milliseconds, per presented frame.
-    pub render_ms: Vec<f64>,
+    pub render_ms: Recent,
     /// Frames presented.
     pub frames: u64,
     /// Seconds from the first to the last presented frame.
@@ -48,9 +88,38 @@ struct AdvisorReport {
     recommendations: Vec<String>,
 }
 
-fn q(v: &[f64]) -> Quantiles {
-    let s = StageSummary::of(v.to_vec());
-    Quantiles { p50: s.p50, p95: s.p95 }
+/// One line of `--stats-every`: the interval's frame statistics and the process's size.
+#[derive(Serialize)]
+struct IntervalReport {
+    /// Seconds since the mirror started, at the end of the interval.
+    t: f64,
+    #[serde(flatten)]
+    frames: Report,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rss_mb: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threads: Option<u32>,
+}
+
+/// Resident memory and thread count of this process, where the OS tells (Linux: /proc).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProcessUsage {
+    /// Resident set size, MB.
+    pub rss_mb: f64,
+    /// Threads.
+    pub threads: u32,
+}
+
+impl ProcessUsage {
+    /// Reads /proc/self/status; None elsewhere.
+    pub fn now() -> Option<Self> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let field = |name: &str| {
+            status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.split_whitespace().next()?.parse().ok())
+        };
+        let rss_kb: f64 = field("VmRSS:")?;
+        Some(Self { rss_mb: rss_kb / 1024.0, threads: field("Threads:").map(|t: f64| t as u32)? })
+    }
 }
 
 impl FrameStats {
@@ -69,15 +138,54 @@ impl FrameStats {
             }),
             _ => None,
         };
+        serde_json::to_string_pretty(&self.report(advisor)).expect("stats serialise") + "\n"
+    }
+
+    /// One JSON line for `--stats-every`: this interval's statistics at `t` seconds since the
+    /// start, with the process's resident memory and threads (what a soak test watches).
+    pub fn to_interval_line(&self, t: f64, usage: Option<ProcessUsage>) -> String {
+        let line = IntervalReport {
+            t: (t * 10.0).round() / 10.0,
+            frames: self.report(None),
+            rss_mb: usage.map(|u| (u.rss_mb * 10.0).round() / 10.0),
+            threads: usage.map(|u| u.threads),
+        };
+        serde_json::to_string(&line).expect("stats serialise") + "\n"
+    }
+
+    fn report(&self, advisor: Option<AdvisorReport>) -> Report {
         let fps = if self.seconds > 0.0 { (self.frames.saturating_sub(1)) as f64 / self.seconds } else { 0.0 };
-        let r = Report {
+        Report {
             frames: self.frames,
             fps,
-            latency_ms: q(&self.latency_ms),
-            track_ms: q(&self.track_ms),
-            render_ms: q(&self.render_ms),
+            latency_ms: self.latency_ms.summary(),
+            track_ms: self.track_ms.summary(),
+            render_ms: self.render_ms.summary(),
             advisor,
-        };
-        serde_json::to_string_pretty(&r).expect("stats serialise") + "\n"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_samples_are_bounded_and_keep_the_newest() {
+        let mut r = Recent::default();
+        for i in 0..(RECENT_SAMPLES + 100) {
+            r.push(i as f64);
+        }
+        assert_eq!(r.len(), RECENT_SAMPLES);
+        // The oldest 100 were dropped: the median is that of 100..100 + RECENT_SAMPLES.
+        assert_eq!(r.summary().p50, 100.0 + (RECENT_SAMPLES / 2) as f64);
+    }
+
+    #[test]
+    fn this_process_usage_is_read_on_linux() {
+        if cfg!(target_os = "linux") {
+            let u = ProcessUsage::now().expect("/proc/self/status");
+            assert!(u.rss_mb > 1.0 && u.threads >= 1);
+        }
     }
 }

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Reads the soak's statistics lines (`vanity --stats-every`) and log; prints resident memory,
+threads and frame times per window (10 minutes, or a fifth of a shorter run) and a verdict.
+
+Fails (exit 1) when, after warm-up (the first window): resident memory grows by more than
+5 MB an hour (at least 5 MB allowed, for short runs), the thread count grows, frames slow down
+(presented fps below 0.8 of the first window after warm-up) or the log holds a warning or an
+error. Usage: soak_report.py STATS.jsonl LOG MINUTES
+"""
+import json
+import re
+import statistics
+import sys
+
+MB_PER_HOUR = 5.0
+MIN_ALLOWED_MB = 5.0
+SLOWDOWN = 0.8
+
+
+def windows(lines, minutes):
+    span = 600.0 if minutes >= 10 else minutes * 60.0 / 5.0
+    last = max(int(round(minutes * 60.0 / span)) - 1, 0)
+    out = {}
+    for line in lines:
+        # The line written at exit, a moment after the end, belongs to the last window.
+        out.setdefault(min(int((line["t"] - 1e-6) // span), last), []).append(line)
+    return span, [out[k] for k in sorted(out)]
+
+
+def main():
+    stats_path, log_path, minutes = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    with open(stats_path) as f:
+        lines = [json.loads(l) for l in f if l.strip()]
+    if len(lines) < 3:
+        print(f"soak: only {len(lines)} statistics line(s) in {stats_path}")
+        return 1
+    span, groups = windows(lines, minutes)
+    print(f"{'window':>13} {'RSS MB':>8} {'threads':>8} {'fps':>6} {'render p50':>11} {'latency p95':>12} {'track p50':>10}")
+    for g in groups:
+        start, end = g[0]["t"] - (g[0]["t"] - 1e-6) % span, g[-1]["t"]
+        label = f"{start / 60:5.1f}-{end / 60:5.1f} min"
+        fps = statistics.mean(l["fps"] for l in g)
+        render = statistics.median(l["render_ms"]["p50"] for l in g)
+        latency = max(l["latency_ms"]["p95"] for l in g)
+        track = statistics.median(l["track_ms"]["p50"] for l in g)
+        threads = max(l.get("threads", 0) for l in g)
+        print(f"{label:>13} {g[-1].get('rss_mb', 0):8.1f} {threads:8d} {fps:6.1f} {render:8.2f} ms "
+              f"{latency:9.1f} ms {track:7.2f} ms")
+
+    after = [l for g in groups[1:] for l in g]
+    warm = groups[0]
+    rss_start = statistics.median(l["rss_mb"] for l in after[:3])
+    rss_end = statistics.median(l["rss_mb"] for l in after[-3:])
+    hours = max((after[-1]["t"] - after[0]["t"]) / 3600.0, 1e-9)
+    growth = rss_end - rss_start
+    allowed = max(MB_PER_HOUR * hours, MIN_ALLOWED_MB)
+    threads_warm = max(l["threads"] for l in warm)
+    threads_end = max(l["threads"] for l in groups[-1])
+    fps_first = statistics.mean(l["fps"] for l in groups[1])
+    fps_last = statistics.mean(l["fps"] for l in groups[-1])
+    with open(log_path, errors="replace") as f:
+        log = f.readlines()
+    bad = [l.rstrip() for l in log if re.search(r"\b(WARN|ERROR)\b|panicked", l)]
+    switches = sum("demo: showing" in l for l in log)
+
+    print(f"RSS after warm-up: {rss_start:.1f} -> {rss_end:.1f} MB ({growth:+.1f} MB over {hours * 60:.0f} min, "
+          f"{growth / hours:+.1f} MB/h; allowed {allowed:.1f} MB)")
+    print(f"threads: {threads_warm} during warm-up, {threads_end} in the last window")
+    print(f"fps: {fps_first:.1f} first window after warm-up, {fps_last:.1f} last ({fps_last / fps_first:.2f}x)")
+    print(f"sources switched: {switches} times; warnings and errors in the log: {len(bad)}")
+    for l in bad[:5]:
+        print(f"  {l}")
+    failures = []
+    if growth > allowed:
+        failures.append("memory grows")
+    if threads_end > threads_warm:
+        failures.append("threads grow")
+    if fps_last < SLOWDOWN * fps_first:
+        failures.append("frames slow down")
+    if bad:
+        failures.append("warnings or errors in the log")
+    if switches == 0:
+        failures.append("the sources were never switched")
+    print("soak: " + ("FAILED: " + ", ".join(failures) if failures else "passed"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
