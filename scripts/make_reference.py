@@ -13,6 +13,9 @@ builds that virtual environment. The fixtures are what the Rust tests compare ag
                                 before pasting, carried through the paste's scale and rotation
   carphone_track_v1.json        all frames, mp.solutions.face_mesh in tracking mode (static_image_mode=False)
   detections_astronaut.json     mp.solutions.face_detection (short range) boxes and keypoints
+  close_boxes_{v1,v2}.json      tests/fixtures/close_boxes.png: a 1662x2092 canvas with one face (329 px, turned 9
+                                degrees) on which the detector gives two boxes overlapping by IoU 0.46: the v1
+                                graph merges them (0.3), the Tasks graph keeps both (0.5) and reports the face twice
   phone.jpg, phone_{v1,v2}.json a 1080x1440 portrait JPEG stored sideways with EXIF orientation 6, as
                                 phones write them; landmarks and the SHA-256 of the pixels are those of
                                 cv2.imread (libjpeg-turbo, orientation applied), what MediaPipe users see
@@ -228,6 +231,10 @@ def main():
             "width": w, "height": h, "model": model,
             "frames": [{"index": i, **{"faces": still(frames[i], model)["faces"]}}
                        for i in range(0, len(frames), 10)]})
+
+    close = read_rgb(os.path.join(FIX, "close_boxes.png"))
+    for model in ["v1", "v2"]:
+        dump(f"close_boxes_{model}.json", still(close, model))
 
     phone = os.path.join(FIX, "phone.jpg")
     make_phone_jpeg(astronaut, frames[60], phone)

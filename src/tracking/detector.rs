@@ -20,7 +20,8 @@ pub const KEYPOINTS: usize = 6;
 const SCORE_CLIP: f32 = 100.0;
 /// Minimum face score.
 const MIN_SCORE: f32 = 0.5;
-/// Boxes overlapping more than this are merged.
+/// Boxes overlapping more than this are the same face: merged by the legacy Face Mesh graph (v1)
+/// and used to compare detections of different tiles.
 const NMS_IOU: f32 = 0.3;
 
 /// A face found by the detector, in image pixels.
@@ -94,6 +95,8 @@ pub struct FaceDetector {
     session: Session,
     anchors: Vec<Vec2>,
     input: Vec<f32>,
+    /// Overlap above which one frame's boxes are averaged into one face (see [`Self::set_merge_iou`]).
+    merge_iou: f32,
 }
 
 impl FaceDetector {
@@ -105,7 +108,15 @@ impl FaceDetector {
             outputs: &["regressors", "classificators"],
         };
         let session = runtime::session_for(model, config, &signature)?;
-        Ok(Self { session, anchors: anchors(), input: vec![0.0; INPUT * INPUT * 3] })
+        Ok(Self { session, anchors: anchors(), input: vec![0.0; INPUT * INPUT * 3], merge_iou: NMS_IOU })
+    }
+
+    /// Sets the overlap above which boxes are merged: the graph each landmark model comes from
+    /// uses its own (`ModelKind::detector_merge_iou`), and two close boxes merged by one graph
+    /// and kept apart by the other give crops, and so landmarks, that differ by ~1 % of the eye
+    /// distance.
+    pub fn set_merge_iou(&mut self, iou: f32) {
+        self.merge_iou = iou;
     }
 
     /// Finds faces in the whole frame, best first.
@@ -141,7 +152,7 @@ impl FaceDetector {
         let (_, scores) = outputs["classificators"].try_extract_tensor::<f32>()?;
         let raw = decode(boxes, scores, &self.anchors);
         let to_image = |p: Vec2| square.to_image(p);
-        Ok(weighted_nms(raw)
+        Ok(weighted_nms(raw, self.merge_iou)
             .into_iter()
             .map(|d| Detection {
                 score: d.score,
@@ -173,14 +184,15 @@ fn decode(boxes: &[f32], scores: &[f32], anchors: &[Vec2]) -> Vec<Detection> {
         .collect()
 }
 
-/// MediaPipe's weighted non-maximum suppression: overlapping boxes are averaged, weighted by score.
-fn weighted_nms(mut dets: Vec<Detection>) -> Vec<Detection> {
+/// MediaPipe's weighted non-maximum suppression: boxes overlapping the best one by more than
+/// `iou` are averaged, weighted by score.
+fn weighted_nms(mut dets: Vec<Detection>, iou: f32) -> Vec<Detection> {
     dets.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut out = Vec::new();
     while !dets.is_empty() {
         let top = dets[0].clone();
         let (cluster, rest): (Vec<Detection>, Vec<Detection>) =
-            dets.into_iter().partition(|d| box_iou(top.box_min, top.box_max, d.box_min, d.box_max) > NMS_IOU);
+            dets.into_iter().partition(|d| box_iou(top.box_min, top.box_max, d.box_min, d.box_max) > iou);
         let total: f32 = cluster.iter().map(|d| d.score).sum();
         let avg = |f: &dyn Fn(&Detection) -> Vec2| cluster.iter().map(|d| f(d) * d.score).sum::<Vec2>() / total;
         out.push(Detection {
@@ -232,12 +244,20 @@ mod tests {
 
     #[test]
     fn overlapping_boxes_are_averaged_by_score() {
-        let out = weighted_nms(vec![det(0.6, 2.0, 12.0), det(0.9, 0.0, 10.0), det(0.7, 50.0, 60.0)]);
+        let out = weighted_nms(vec![det(0.6, 2.0, 12.0), det(0.9, 0.0, 10.0), det(0.7, 50.0, 60.0)], NMS_IOU);
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].score, 0.9);
         let expected = (0.9 * 0.0 + 0.6 * 2.0) / 1.5;
         assert!((out[0].box_min.x - expected).abs() < 1e-6);
         assert_eq!(out[1].box_min.x, 50.0);
+    }
+
+    #[test]
+    fn the_merge_overlap_decides_whether_close_boxes_are_one_face() {
+        // IoU of [0, 10] and [3, 13] squares: 49 / 151 ≈ 0.32.
+        let close = vec![det(0.9, 0.0, 10.0), det(0.8, 3.0, 13.0)];
+        assert_eq!(weighted_nms(close.clone(), 0.3).len(), 1, "v1's graph merges them");
+        assert_eq!(weighted_nms(close, 0.5).len(), 2, "the Tasks graph (v2) keeps both");
     }
 
     #[test]

@@ -38,6 +38,16 @@ impl ModelKind {
         }
     }
 
+    /// Overlap above which the face detector's boxes are merged in the MediaPipe graph this model
+    /// comes from: the legacy Face Mesh graph uses 0.3 (face_detection.pbtxt); the Tasks
+    /// FaceLandmarker leaves `min_suppression_threshold` at its default, 0.5.
+    pub fn detector_merge_iou(self) -> f32 {
+        match self {
+            ModelKind::V1 => 0.3,
+            ModelKind::V2 => 0.5,
+        }
+    }
+
     /// Output tensor holding the landmarks (x, y, z in crop pixels).
     pub(crate) fn landmarks_output(self) -> &'static str {
         match self {

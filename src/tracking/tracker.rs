@@ -113,7 +113,8 @@ pub struct Tracker {
 impl Tracker {
     /// Loads both models.
     pub fn new(paths: &ModelPaths, config: TrackerConfig) -> Result<Self, TrackingError> {
-        let detector = FaceDetector::new(&paths.detector(), config.session)?;
+        let mut detector = FaceDetector::new(&paths.detector(), config.session)?;
+        detector.set_merge_iou(config.model.detector_merge_iou());
         let landmarker = Landmarker::new(&paths.landmarks(config.model), config.model, config.session)?;
         let verifier = match config.model {
             ModelKind::V1 => None,
