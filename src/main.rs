@@ -329,8 +329,8 @@ fn run(cli: Cli) -> Result<()> {
     let paths = cli.models.map(ModelPaths::new).unwrap_or_else(ModelPaths::discover);
     let Some(command) = cli.command else {
         let a = cli.app;
-        if a.max_faces == 0 {
-            bail!("--max-faces must be at least 1");
+        if !(1..=vanity::render::MAX_FACES).contains(&a.max_faces) {
+            bail!("--max-faces {}: the mirror makes up 1 to {} faces at once", a.max_faces, vanity::render::MAX_FACES);
         }
         if !(a.kiosk_reset_secs.is_finite() && a.kiosk_reset_secs > 0.0 && a.kiosk_reset_secs <= 86_400.0) {
             bail!("--kiosk-reset-secs {}: must be a number of seconds from 0 to 86400", a.kiosk_reset_secs);
@@ -764,15 +764,7 @@ fn apply(paths: &ModelPaths, image: &Path, look: &str, model: ModelKind, max_fac
     let draws: Vec<FaceDraw> = faces.iter().map(|f| FaceDraw { landmarks: &f.landmarks, strength: 1.0 }).collect();
     let made_up = renderer.render_photo(&frame, &draws)?;
     outfile::save_image(out, &with_alpha_of(made_up, &photo))?;
-    let drawn = faces.len().min(vanity::render::MAX_FACES);
-    if drawn < faces.len() {
-        eprintln!(
-            "{}: {} faces found; makeup on the first {drawn} (the renderer's limit)",
-            image.display(),
-            faces.len()
-        );
-    }
-    eprintln!("{}: look \"{}\" on {drawn} face(s) -> {}", image.display(), look.name, out.display());
+    eprintln!("{}: look \"{}\" on {} face(s) -> {}", image.display(), look.name, draws.len(), out.display());
     Ok(())
 }
 

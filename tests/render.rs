@@ -388,3 +388,25 @@ fn a_panorama_wider_than_the_gpu_allows_gets_its_makeup_around_the_face() {
         assert_eq!(out.get_pixel(x, 10), pano.get_pixel(x, 10));
     }
 }
+
+#[test]
+fn every_face_of_a_crowd_is_made_up_beyond_one_pass() {
+    // Ten astronauts in a 5×2 grid: more faces than one pass draws (MAX_FACES).
+    let (one, lm) = astronaut();
+    let (w, h) = one.dimensions();
+    let mut crowd = RgbImage::new(w * 5, h * 2);
+    let mut faces = Vec::new();
+    for k in 0..10u32 {
+        let (x, y) = ((k % 5) * w, (k / 5) * h);
+        image::imageops::replace(&mut crowd, &one, i64::from(x), i64::from(y));
+        faces.push(lm.iter().map(|p| *p + Vec3::new(x as f32, y as f32, 0.0)).collect::<Vec<_>>());
+    }
+    assert!(faces.len() > vanity::render::MAX_FACES);
+    let out = render(&crowd, &faces, &lipstick("#b0182a", Finish::Matte, 1.0));
+    for (k, face) in faces.iter().enumerate() {
+        let lips = lip_pixels(&crowd, face);
+        let change = ciede2000(mean_lab(&crowd, &lips), mean_lab(&out, &lips));
+        assert!(change > 10.0, "face {k}: lips changed by only ΔE {change:.1}");
+    }
+    assert!(max_diff(&crowd, &out, &outside_face(&crowd, &faces)) <= 1, "nothing outside the faces changes");
+}

@@ -20,7 +20,7 @@ struct FaceInfo {
 };
 
 struct Faces {
-    faces: array<FaceInfo, 4>,
+    faces: array<FaceInfo, 8>,
 };
 
 // Colours (linear, alpha unused) and numbers of one layer; each layer documents its fields.
@@ -73,5 +73,5 @@ fn region(mask: i32, uv: vec2<f32>) -> vec4<f32> {
 }
 
 fn face_of(i: u32) -> FaceInfo {
-    return face_info.faces[min(i, 3u)];
+    return face_info.faces[min(i, 7u)];
 }

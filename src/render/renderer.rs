@@ -14,8 +14,10 @@ use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
 use crate::face::regions::skin_triangles;
 use crate::looks::Look;
 
-/// Most faces drawn per frame (the size of the per-face uniform array).
-pub const MAX_FACES: usize = 4;
+/// Most faces drawn in one pass (the size of the per-face uniform array in
+/// `shaders/common/face_mesh.wgsl`): the live mirror's limit; headless renders draw more in
+/// further passes.
+pub const MAX_FACES: usize = 8;
 /// Format of the camera texture and of the output: sampling and blending happen in linear light.
 pub const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
 
@@ -328,8 +330,16 @@ impl Renderer {
             );
             self.uploaded = frame_id;
         }
+        encoder.copy_texture_to_texture(sized.camera.as_image_copy(), sized.target.as_image_copy(), extent);
+        self.draw_faces(encoder, frame, &faces[..faces.len().min(MAX_FACES)], time);
+    }
 
-        let faces = &faces[..faces.len().min(MAX_FACES)];
+    /// Draws the makeup of up to [`MAX_FACES`] faces over what the output texture holds. Each call
+    /// must be submitted before the next: the faces' data is written to the queue, not the encoder.
+    fn draw_faces(&mut self, encoder: &mut wgpu::CommandEncoder, frame: &RgbImage, faces: &[FaceDraw<'_>], time: f32) {
+        let (w, h) = frame.dimensions();
+        let queue = &self.ctx.queue;
+        let sized = self.sized.as_ref().expect("sized by encode");
         self.staging.clear();
         let mut infos = [FaceInfo::default(); MAX_FACES];
         for (f, face) in faces.iter().enumerate() {
@@ -347,7 +357,6 @@ impl Renderer {
         let info = FrameInfo { size: [w as f32, h as f32], time, _pad: 0.0 };
         queue.write_buffer(&self.frame_info, 0, bytemuck::bytes_of(&info));
 
-        encoder.copy_texture_to_texture(sized.camera.as_image_copy(), sized.target.as_image_copy(), extent);
         let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
             label: Some("makeup"),
             color_attachments: &[Some(wgpu::RenderPassColorAttachment {
@@ -418,10 +427,17 @@ impl Renderer {
         Ok(out)
     }
 
-    /// Renders makeup over `frame` for `faces` and reads the result back (headless use).
+    /// Renders makeup over `frame` for `faces` and reads the result back (headless use). Any
+    /// number of faces: beyond [`MAX_FACES`] they are drawn in further passes, one submission each.
     pub fn render(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<RgbImage, RenderError> {
+        let mut batches = faces.chunks(MAX_FACES);
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
-        self.encode(&mut encoder, frame, None, faces, 0.0);
+        self.encode(&mut encoder, frame, None, batches.next().unwrap_or_default(), 0.0);
+        for batch in batches {
+            self.ctx.queue.submit([encoder.finish()]);
+            encoder = self.ctx.device.create_command_encoder(&Default::default());
+            self.draw_faces(&mut encoder, frame, batch, 0.0);
+        }
         let target = &self.sized.as_ref().expect("sized by encode").target;
         let readback = Readback::record(&self.ctx.device, &mut encoder, target);
         self.ctx.queue.submit([encoder.finish()]);
