@@ -341,6 +341,7 @@ impl Mirror {
             let time = self.start.elapsed().as_secs_f32();
             gfx.renderer.encode(&mut encoder, &cur.image, Some(self.frames_taken), &draws, time);
         }
+        let makeup_done = Instant::now();
         if let Some((camera_view, output_view, _, generation)) = gfx.renderer.views()
             && gfx.textures.map(|t| t.2) != Some(generation)
         {
@@ -459,6 +460,7 @@ impl Mirror {
             pixels_per_point: full.pixels_per_point,
         };
         let extra = gfx.egui_renderer.update_buffers(&device, &queue, &mut encoder, &prims, &screen);
+        let ui_built = Instant::now();
         let surface_texture = match gfx.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(t) | wgpu::CurrentSurfaceTexture::Suboptimal(t) => t,
             other => {
@@ -475,8 +477,10 @@ impl Mirror {
                 return;
             }
         };
+        let acquired = Instant::now();
         let view = surface_texture.texture.create_view(&Default::default());
         paint_egui(&mut encoder, &view, &gfx.egui_renderer, &prims, &screen);
+        let ui_painted = Instant::now();
         for id in &full.textures_delta.free {
             gfx.egui_renderer.free_texture(id);
         }
@@ -497,8 +501,15 @@ impl Mirror {
         gfx.window.pre_present_notify();
         queue.present(surface_texture);
         let presented = Instant::now();
-        self.stats.render_ms.push(presented.duration_since(render_start).as_secs_f64() * 1e3);
+        let ms = |from: Instant, to: Instant| to.duration_since(from).as_secs_f64() * 1e3;
+        self.stats.render_ms.push(ms(render_start, presented));
+        let stages = &mut self.stats.stages;
+        stages.makeup.push(ms(render_start, makeup_done));
+        stages.ui.push(ms(makeup_done, ui_built) + ms(acquired, ui_painted));
+        stages.acquire.push(ms(ui_built, acquired));
+        stages.present.push(ms(ui_painted, presented));
         if let Some((captured, track_ms)) = fresh {
+            self.stats.new_frames += 1;
             self.stats.latency_ms.push(presented.duration_since(captured).as_secs_f64() * 1e3);
             self.stats.track_ms.push(track_ms);
         }
@@ -624,9 +635,10 @@ fn to_screen(rect: Rect, (w, h): (u32, u32), flip: bool, p: glam::Vec2) -> Pos2 
 
 fn overlay_text(s: &FrameStats) -> String {
     let last = |v: &crate::app::stats::Recent| v.last().unwrap_or(0.0);
-    let fps = if s.seconds > 0.0 { s.frames as f64 / s.seconds } else { 0.0 };
     format!(
-        "{fps:.0} fps · latency {:.0} ms · track {:.1} ms · render {:.1} ms",
+        "camera {:.0} fps (shown {:.0}) · latency {:.0} ms · track {:.1} ms · render {:.1} ms",
+        s.camera_fps(),
+        s.fps(),
         last(&s.latency_ms),
         last(&s.track_ms),
         last(&s.render_ms)

@@ -44,6 +44,19 @@ impl Recent {
     }
 }
 
+/// Where a presented frame's render time goes, milliseconds per presented frame.
+#[derive(Debug, Default)]
+pub struct RenderStages {
+    /// Camera upload and makeup encoding (the renderer).
+    pub makeup: Recent,
+    /// The panel: egui's layout, tessellation and painting.
+    pub ui: Recent,
+    /// Waiting for the window's next image (the swapchain).
+    pub acquire: Recent,
+    /// Submitting the GPU work and presenting the image.
+    pub present: Recent,
+}
+
 /// Per-frame measurements collected while the app runs.
 #[derive(Debug, Default)]
 pub struct FrameStats {
@@ -53,6 +66,10 @@ pub struct FrameStats {
     pub track_ms: Recent,
     /// Render (upload, makeup, panel, submit) time, milliseconds, per presented frame.
     pub render_ms: Recent,
+    /// Parts of `render_ms` per presented frame: see [`RenderStages`].
+    pub stages: RenderStages,
+    /// Distinct camera frames shown (a redraw of the same frame does not count).
+    pub new_frames: u64,
     /// Frames presented.
     pub frames: u64,
     /// Seconds from the first to the last presented frame.
@@ -66,12 +83,23 @@ struct Quantiles {
 }
 
 #[derive(Serialize)]
+struct StageReport {
+    makeup: Quantiles,
+    ui: Quantiles,
+    acquire: Quantiles,
+    present: Quantiles,
+}
+
+#[derive(Serialize)]
 struct Report {
     frames: u64,
     fps: f64,
+    new_frames: u64,
+    camera_fps: f64,
     latency_ms: Quantiles,
     track_ms: Quantiles,
     render_ms: Quantiles,
+    render_stages_ms: StageReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     advisor: Option<AdvisorReport>,
 }
@@ -123,8 +151,9 @@ impl ProcessUsage {
 }
 
 impl FrameStats {
-    /// The JSON the checks read: `{"frames", "fps", "latency_ms": {"p50", "p95"}, "track_ms",
-    /// "render_ms"}`, plus `"advisor"` when a measurement finished.
+    /// The JSON the checks read: `{"frames", "fps", "new_frames", "camera_fps", "latency_ms":
+    /// {"p50", "p95"}, "track_ms", "render_ms", "render_stages_ms": {"makeup", "ui", "acquire",
+    /// "present"}}`, plus `"advisor"` when a measurement finished.
     pub fn to_json(&self, advisor: &crate::pipeline::AdvisorState) -> String {
         let advisor = match advisor {
             crate::pipeline::AdvisorState::Done(Some(r)) => Some(AdvisorReport {
@@ -153,14 +182,32 @@ impl FrameStats {
         serde_json::to_string(&line).expect("stats serialise") + "\n"
     }
 
+    /// Presented frames per second.
+    pub fn fps(&self) -> f64 {
+        if self.seconds > 0.0 { (self.frames.saturating_sub(1)) as f64 / self.seconds } else { 0.0 }
+    }
+
+    /// Distinct camera frames shown per second.
+    pub fn camera_fps(&self) -> f64 {
+        if self.seconds > 0.0 { (self.new_frames.saturating_sub(1)) as f64 / self.seconds } else { 0.0 }
+    }
+
     fn report(&self, advisor: Option<AdvisorReport>) -> Report {
-        let fps = if self.seconds > 0.0 { (self.frames.saturating_sub(1)) as f64 / self.seconds } else { 0.0 };
+        let s = &self.stages;
         Report {
             frames: self.frames,
-            fps,
+            fps: self.fps(),
+            new_frames: self.new_frames,
+            camera_fps: self.camera_fps(),
             latency_ms: self.latency_ms.summary(),
             track_ms: self.track_ms.summary(),
             render_ms: self.render_ms.summary(),
+            render_stages_ms: StageReport {
+                makeup: s.makeup.summary(),
+                ui: s.ui.summary(),
+                acquire: s.acquire.summary(),
+                present: s.present.summary(),
+            },
             advisor,
         }
     }
