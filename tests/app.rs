@@ -355,3 +355,39 @@ fn the_demo_cycles_looks_and_sources_and_logs_statistics_while_it_runs() {
     }
     assert!(String::from_utf8_lossy(&out.stderr).trim().is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Near-white pixels in the middle band of the mirror (left of the panel): the attract text.
+fn white_in_mirror_middle(shot: &image::RgbImage) -> usize {
+    let panel = vanity::app::panel::PANEL_WIDTH as u32;
+    let (w, h) = shot.dimensions();
+    let (x_end, y0, y1) = (w.saturating_sub(panel), h * 2 / 5, h * 3 / 5);
+    (y0..y1)
+        .flat_map(|y| (0..x_end).map(move |x| (x, y)))
+        .filter(|&(x, y)| shot.get_pixel(x, y).0.iter().all(|&c| c >= 245))
+        .count()
+}
+
+#[test]
+fn a_kiosk_with_nobody_in_front_shows_its_attract_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.png");
+    image::RgbImage::from_pixel(640, 480, image::Rgb([110, 110, 110])).save(&empty).unwrap();
+    let shot = |kiosk: bool, exit: &[&str]| {
+        let path = dir.path().join(format!("shot-{kiosk}.png"));
+        let mut args = vec!["--source", empty.to_str().unwrap(), "--screenshot", path.to_str().unwrap()];
+        args.extend_from_slice(exit);
+        if kiosk {
+            args.push("--kiosk");
+        }
+        let out = app(&args, dir.path());
+        assert!(out.status.success(), "app failed: {}", String::from_utf8_lossy(&out.stderr));
+        image::open(&path).unwrap().to_rgb8()
+    };
+    // Over 3 s without a face: the attract text; before that, or outside kiosk mode, none.
+    let attract = white_in_mirror_middle(&shot(true, &["--exit-after-secs", "5"]));
+    let early = white_in_mirror_middle(&shot(true, &["--exit-after", "3"]));
+    let plain = white_in_mirror_middle(&shot(false, &["--exit-after-secs", "5"]));
+    eprintln!("white pixels in the mirror's middle: attract {attract}, kiosk early {early}, not a kiosk {plain}");
+    assert!(attract > 300, "attract screen: {attract} white pixels");
+    assert!(early < 20 && plain < 20, "no attract text: {early} (kiosk, early), {plain} (not a kiosk)");
+}

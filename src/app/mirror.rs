@@ -12,6 +12,7 @@ use winit::keyboard::{Key, NamedKey};
 use winit::window::{Fullscreen, Window, WindowId};
 
 use super::demo::{DemoCycle, StatsLog};
+use super::kiosk::{IdleState, Kiosk, KioskKey};
 use super::panel::{self, Action, PanelState, Tab};
 use super::settings::Settings;
 use super::stats::{FrameStats, ProcessUsage};
@@ -30,8 +31,6 @@ use crate::tracking::{ModelKind, Tracker, TrackerConfig};
 const CALIBRATION_DELAY: std::time::Duration = std::time::Duration::from_secs(3);
 /// Largest still image the mirror shows (a larger photo is scaled down once, when opened).
 const STILL_MAX: (u32, u32) = (1920, 1080);
-/// Seconds without a face before the kiosk shows its attract screen.
-const ATTRACT_AFTER: f32 = 3.0;
 /// Look a kiosk starts with and returns to when `--look` names none.
 const KIOSK_LOOK: &str = "natural";
 
@@ -103,7 +102,8 @@ struct Mirror {
     /// `--stats-every`: where and when the next line of statistics goes.
     stats_log: Option<StatsLog>,
     snapshot: Option<PathBuf>,
-    kiosk_typed: String,
+    /// Kiosk mode's PIN entry and idle rules (`None`: not a kiosk).
+    kiosk: Option<Kiosk>,
     /// The shade advisor, measuring off the UI thread.
     advisor: AdvisorThread,
     /// Version of the advisor state the panel shows.
@@ -310,9 +310,9 @@ impl Mirror {
             self.frames_taken += 1;
         }
         self.step_demo(now);
-        let idle = now.duration_since(self.last_face).as_secs_f32();
-        // An unattended kiosk goes back to its default look when nobody has been in front of it.
-        if self.opts.kiosk && idle > self.opts.kiosk_reset_secs && self.panel.look != self.home_look {
+        let idle = self.kiosk.as_ref().map(|k| k.idle(now.duration_since(self.last_face))).unwrap_or_default();
+        // An unattended kiosk goes back to its own look when nobody has been in front of it.
+        if idle.reset_look && self.panel.look != self.home_look {
             self.panel.look = self.home_look.clone();
         }
         if let Some((version, state)) = self.advisor.state_if_newer(self.advisor_version) {
@@ -365,7 +365,7 @@ impl Mirror {
             _ => self.tracking.error.lock().unwrap_or_else(|e| e.into_inner()).clone(),
         };
         let overlay = self.panel.show_stats.then(|| overlay_text(&self.stats));
-        let attract = self.opts.kiosk && idle > ATTRACT_AFTER;
+        let IdleState { attract, .. } = idle;
         let (catalog, looks, panel_state, note, textures) =
             (&self.catalog, &self.looks, &mut self.panel, &self.note, gfx.textures);
         let mut actions = Vec::new();
@@ -685,21 +685,16 @@ impl ApplicationHandler for Mirror {
                     gfx.surface.configure(&gfx.renderer.context().device, &gfx.config);
                 }
             }
-            WindowEvent::KeyboardInput { event, .. } if self.opts.kiosk && event.state == ElementState::Pressed => {
-                match &event.logical_key {
-                    Key::Named(NamedKey::Enter) => {
-                        if self.kiosk_typed == self.opts.kiosk_pin {
-                            event_loop.exit();
-                        }
-                        self.kiosk_typed.clear();
-                    }
-                    Key::Character(c) => {
-                        self.kiosk_typed.push_str(c);
-                        if self.kiosk_typed.len() > 16 {
-                            self.kiosk_typed.clear();
-                        }
-                    }
-                    _ => {}
+            WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed => {
+                let key = match &event.logical_key {
+                    Key::Named(NamedKey::Enter) => Some(KioskKey::Enter),
+                    Key::Character(c) => Some(KioskKey::Text(c.to_string())),
+                    _ => None,
+                };
+                if let (Some(kiosk), Some(key)) = (self.kiosk.as_mut(), key)
+                    && kiosk.key(key)
+                {
+                    event_loop.exit();
                 }
             }
             WindowEvent::RedrawRequested => self.redraw(event_loop),
@@ -760,6 +755,8 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         advisor: Default::default(),
         preferences: Default::default(),
     };
+    let kiosk =
+        opts.kiosk.then(|| Kiosk::new(&opts.kiosk_pin, std::time::Duration::from_secs_f32(opts.kiosk_reset_secs)));
     let mut app = Mirror {
         opts,
         catalog,
@@ -782,7 +779,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         demo,
         stats_log,
         snapshot: None,
-        kiosk_typed: String::new(),
+        kiosk,
         advisor,
         advisor_version: 0,
         rules,

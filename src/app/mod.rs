@@ -5,6 +5,7 @@
 //! panel with egui. Hand-offs keep only the newest item (see `pipeline::Latest`).
 
 pub mod demo;
+pub mod kiosk;
 pub mod mirror;
 pub mod panel;
 pub mod settings;
