@@ -391,3 +391,19 @@ fn a_kiosk_with_nobody_in_front_shows_its_attract_screen() {
     assert!(attract > 300, "attract screen: {attract} white pixels");
     assert!(early < 20 && plain < 20, "no attract text: {early} (kiosk, early), {plain} (not a kiosk)");
 }
+
+#[test]
+fn a_still_with_nobody_touching_it_is_not_redrawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = dir.path().join("stats.json");
+    let still = sample("astronaut.png");
+    let args = ["--source", still.to_str().unwrap(), "--exit-after-secs", "6", "--stats", stats.to_str().unwrap()];
+    let out = app(&args, dir.path());
+    assert!(out.status.success(), "app failed: {}", String::from_utf8_lossy(&out.stderr));
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    let (frames, new_frames) = (s["frames"].as_u64().unwrap(), s["new_frames"].as_u64().unwrap());
+    // The still is shown as 2 s of frames; after that nothing changes and nothing is presented
+    // (a loop that redraws flat out presents ~12 a second here, 70+ in 6 s).
+    assert!(new_frames >= 1 && new_frames <= 60, "{s}");
+    assert!(frames <= new_frames + 10, "{frames} presented for {new_frames} new frames: {s}");
+}

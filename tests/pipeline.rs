@@ -16,7 +16,8 @@ fn frames_flow_from_capture_through_tracking_newest_first() {
     )
     .unwrap();
     let capture = CaptureThread::spawn_file(&sample("carphone.mp4"), false).unwrap();
-    let tracking = TrackingThread::spawn(tracker, capture.frames.clone());
+    let tracking =
+        TrackingThread::spawn(tracker, capture.frames.clone(), vanity::pipeline::tracking_thread::no_waker());
     let mut last = None;
     let mut results = 0;
     while let Some(r) = tracking.results.take_timeout(Duration::from_secs(3)) {

@@ -62,6 +62,14 @@ impl Kiosk {
         }
     }
 
+    /// When the idle steps happen for a face last seen at `last_face` (the attract screen, the
+    /// look put back): the window must redraw then even with nothing new to show.
+    pub fn idle_steps(&self, last_face: std::time::Instant) -> [std::time::Instant; 2] {
+        // Just past each threshold, as `idle` compares strictly.
+        let past = Duration::from_millis(1);
+        [last_face + ATTRACT_AFTER + past, last_face + self.reset_after + past]
+    }
+
     /// What to show after `idle` with no face in front of the mirror.
     pub fn idle(&self, idle: Duration) -> IdleState {
         IdleState { attract: idle > ATTRACT_AFTER, reset_look: idle > self.reset_after }

@@ -2,12 +2,14 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, TextureId, Vec2};
 use winit::application::ApplicationHandler;
 use winit::event::{ElementState, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop};
+
+use crate::pipeline::tracking_thread::Waker;
 use winit::keyboard::{Key, NamedKey};
 use winit::window::{Fullscreen, Window, WindowId};
 
@@ -26,6 +28,17 @@ use crate::pipeline::{
 use crate::render::readback::Readback;
 use crate::render::{FaceDraw, GpuContext, Renderer};
 use crate::tracking::{ModelKind, Tracker, TrackerConfig};
+
+/// The event a worker sends to wake the event loop: a new tracked frame (or a tracking error).
+#[derive(Debug, Clone, Copy)]
+struct NewFrame;
+
+/// How often the idle event loop looks for changes nobody wakes it for (a lost camera, the
+/// advisor's progress): a look, not a redraw.
+const HEARTBEAT: Duration = Duration::from_millis(250);
+
+/// Redraw interval while a face fades in or out.
+const FADE_FRAME: Duration = Duration::from_millis(16);
 
 /// Time to hold the grey card up after pressing "Calibrate".
 const CALIBRATION_DELAY: std::time::Duration = std::time::Duration::from_secs(3);
@@ -101,6 +114,18 @@ struct Mirror {
     demo: Option<DemoCycle>,
     /// `--stats-every`: where and when the next line of statistics goes.
     stats_log: Option<StatsLog>,
+    /// Wakes the event loop from the tracking thread.
+    waker: Waker,
+    /// What is shown now (a still is shown again when the advisor starts measuring).
+    source: Option<SourceArg>,
+    /// When a still's picture was last offered to the advisor.
+    still_offered_at: Option<Instant>,
+    /// When the picture must be redrawn even without a new frame (a fade, egui, a timer).
+    redraw_at: Option<Instant>,
+    /// The status line shown by the last redraw (a change redraws).
+    shown_status: Option<String>,
+    /// The tracked frame (`frames_taken`) the makeup was last rendered for.
+    makeup_frame: Option<u64>,
     snapshot: Option<PathBuf>,
     /// Kiosk mode's PIN entry and idle rules (`None`: not a kiosk).
     kiosk: Option<Kiosk>,
@@ -178,7 +203,7 @@ impl Mirror {
                     Ok(t) => {
                         let old = std::mem::replace(
                             &mut self.tracking,
-                            TrackingThread::spawn(t, self.capture.frames.clone()),
+                            TrackingThread::spawn(t, self.capture.frames.clone(), self.waker.clone()),
                         );
                         old.stop();
                     }
@@ -191,11 +216,21 @@ impl Mirror {
                             move || CameraSource::open(i, w, h, 30).map(|c| Box::new(c) as Box<dyn FrameSource>);
                         self.replace_capture(CaptureThread::spawn(reopen, Some(Box::new(cam)), true));
                         self.panel.camera = Some(i);
+                        self.source = Some(SourceArg::Camera(i));
                         self.note = None;
                     }
                     Err(e) => self.note = Some(format!("{e}")),
                 },
-                Action::FindShades => self.advisor.start(),
+                Action::FindShades => {
+                    self.advisor.start();
+                    // A still has stopped sending frames: show it again for the measurement.
+                    if let Some(SourceArg::Path(p)) = &self.source
+                        && crate::capture::is_still(p)
+                    {
+                        let source = SourceArg::Path(p.clone());
+                        self.show_source(&source);
+                    }
+                }
                 Action::AdvisorPreferences(p) => self.advisor.set_preferences(p),
                 Action::CalibrateGreyCard => self.calibrate_at = Some(Instant::now() + CALIBRATION_DELAY),
                 Action::Snapshot => {
@@ -206,12 +241,65 @@ impl Mirror {
         }
     }
 
+    /// A still sends only a few frames and a slow window shows fewer: while the advisor measures
+    /// a still, the picture on screen is offered again (at most every [`HEARTBEAT`]).
+    fn offer_still_to_advisor(&mut self, now: Instant) {
+        let still = matches!(&self.source, Some(SourceArg::Path(p)) if crate::capture::is_still(p));
+        if !still || !self.advisor.measuring() || self.still_offered_at.is_some_and(|t| now < t + HEARTBEAT) {
+            return;
+        }
+        if let Some(cur) = &self.current
+            && let Some(face) = cur.faces.iter().max_by(|a, b| a.inter_ocular().total_cmp(&b.inter_ocular()))
+        {
+            self.advisor.offer(AdvisorJob { image: cur.image.clone(), landmarks: face.landmarks.clone() });
+            self.still_offered_at = Some(now);
+        }
+    }
+
+    /// The line saying what is wrong with the source or the tracker, if anything is.
+    fn status_line(&self) -> Option<String> {
+        match self.capture.status() {
+            CaptureStatus::Reconnecting(why) if self.panel.camera.is_some() => {
+                Some(format!("Camera lost, reconnecting… ({why})"))
+            }
+            // A file is not a camera: say what is wrong with it.
+            CaptureStatus::Reconnecting(why) => Some(format!("Cannot play the source: {why}")),
+            _ => self.tracking.error.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+        }
+    }
+
+    /// When the picture must next be redrawn with no new frame: a fade under way, egui's own
+    /// request, the demo, the statistics line, the end of an automated run, the grey-card
+    /// calibration or a kiosk's idle steps.
+    fn next_redraw(&self, now: Instant, egui_delay: Option<Duration>) -> Option<Instant> {
+        let mut due: Vec<Instant> = Vec::new();
+        if let Some(d) = egui_delay.filter(|d| *d < Duration::from_secs(3600)) {
+            due.push(now + d);
+        }
+        if self.fader.animating(now) {
+            due.push(now + FADE_FRAME);
+        }
+        // `--exit-after N` counts presented frames: a still would stop presenting, so automation
+        // redraws a few times a second.
+        if self.opts.exit_after.is_some() {
+            due.push(now + HEARTBEAT);
+        }
+        due.extend(self.demo.as_ref().map(DemoCycle::next_at));
+        due.extend(self.stats_log.as_ref().map(|l| l.next_at));
+        due.extend(self.opts.exit_after_time.map(|t| self.start + t));
+        due.extend(self.calibrate_at);
+        if let Some(kiosk) = &self.kiosk {
+            due.extend(kiosk.idle_steps(self.last_face).into_iter().filter(|t| *t > now));
+        }
+        due.into_iter().min()
+    }
+
     /// Stops the capture and tracking threads and starts tracking `new`'s frames.
     fn replace_capture(&mut self, new: CaptureThread) {
         let frames = new.frames.clone();
         std::mem::replace(&mut self.capture, new).stop();
         match tracker(&self.opts, self.panel.model) {
-            Ok(t) => std::mem::replace(&mut self.tracking, TrackingThread::spawn(t, frames)).stop(),
+            Ok(t) => std::mem::replace(&mut self.tracking, TrackingThread::spawn(t, frames, self.waker.clone())).stop(),
             Err(e) => self.note = Some(format!("Cannot restart tracking: {e}")),
         }
     }
@@ -223,15 +311,21 @@ impl Mirror {
             self.panel.look = look.clone();
         }
         if let Some(source) = step.source {
-            match open_source(&self.opts, &source) {
-                Ok((capture, note, camera)) => {
-                    tracing::info!("demo: showing {source:?}");
-                    self.replace_capture(capture);
-                    self.note = note;
-                    self.panel.camera = camera;
-                }
-                Err(e) => self.note = Some(format!("Cannot open the next source: {e}")),
+            tracing::info!("demo: showing {source:?}");
+            self.show_source(&source);
+        }
+    }
+
+    /// Opens `source` and tracks it from now on (or says why not, keeping the current one).
+    fn show_source(&mut self, source: &SourceArg) {
+        match open_source(&self.opts, source) {
+            Ok((capture, note, camera)) => {
+                self.replace_capture(capture);
+                self.note = note;
+                self.panel.camera = camera;
+                self.source = Some(source.clone());
             }
+            Err(e) => self.note = Some(format!("Cannot open the next source: {e}")),
         }
     }
 
@@ -326,16 +420,23 @@ impl Mirror {
         }
         let calibrating = self.calibrate_at.is_some();
         let outlines = self.condition_outlines();
+        let status = self.status_line();
+        self.shown_status.clone_from(&status);
         let Some(gfx) = self.gfx.as_mut() else { return };
         let render_start = Instant::now();
-        if self.uploaded_look.as_ref() != Some(&self.panel.look) {
+        let look_changed = self.uploaded_look.as_ref() != Some(&self.panel.look);
+        if look_changed {
             gfx.renderer.set_look(&self.panel.look);
             self.uploaded_look = Some(self.panel.look.clone());
         }
+        // The makeup is rendered again only for a new frame, a new look or a fade: a redraw for
+        // the panel alone reuses the made-up picture.
+        let makeup_stale = look_changed || self.fader.animating(now) || self.makeup_frame != Some(self.frames_taken);
         let device = gfx.renderer.context().device.clone();
         let queue = gfx.renderer.context().queue.clone();
         let mut encoder = device.create_command_encoder(&Default::default());
-        if let Some(cur) = &self.current {
+        if let Some(cur) = self.current.as_ref().filter(|_| makeup_stale) {
+            self.makeup_frame = Some(self.frames_taken);
             let visible = self.fader.visible(now);
             let draws: Vec<FaceDraw> = visible.iter().map(|(l, s)| FaceDraw { landmarks: l, strength: *s }).collect();
             let time = self.start.elapsed().as_secs_f32();
@@ -356,14 +457,7 @@ impl Mirror {
 
         let raw = gfx.egui_state.take_egui_input(&gfx.window);
         let frame_size = gfx.renderer.views().map(|v| v.2);
-        let status = match self.capture.status() {
-            CaptureStatus::Reconnecting(why) if self.panel.camera.is_some() => {
-                Some(format!("Camera lost, reconnecting… ({why})"))
-            }
-            // A file is not a camera: say what is wrong with it.
-            CaptureStatus::Reconnecting(why) => Some(format!("Cannot play the source: {why}")),
-            _ => self.tracking.error.lock().unwrap_or_else(|e| e.into_inner()).clone(),
-        };
+
         let overlay = self.panel.show_stats.then(|| overlay_text(&self.stats));
         let IdleState { attract, .. } = idle;
         let (catalog, looks, panel_state, note, textures) =
@@ -448,6 +542,7 @@ impl Mirror {
                 }
             });
         });
+        let egui_delay = full.viewport_output.get(&egui::ViewportId::ROOT).map(|v| v.repaint_delay);
         gfx.egui_state.handle_platform_output(&gfx.window, full.platform_output);
         let prims = self.egui_ctx.tessellate(full.shapes, full.pixels_per_point);
         for (id, deltas) in &full.textures_delta.set {
@@ -544,9 +639,13 @@ impl Mirror {
             }
             event_loop.exit();
         }
-        if let Some(gfx) = &self.gfx {
-            gfx.window.request_redraw();
-        }
+        self.redraw_at = self.next_redraw(Instant::now(), egui_delay);
+        tracing::trace!(
+            ?egui_delay,
+            animating = self.fader.animating(Instant::now()),
+            "next redraw in {:?}",
+            self.redraw_at.map(|t| t.saturating_duration_since(Instant::now()))
+        );
     }
 }
 
@@ -655,7 +754,30 @@ fn save_readback(device: &wgpu::Device, rb: Readback, path: &Path) -> Result<(),
     rb.into_image(device).map_err(|e| fail(e.to_string()))?.save(path).map_err(|e| fail(e.to_string()))
 }
 
-impl ApplicationHandler for Mirror {
+impl ApplicationHandler<NewFrame> for Mirror {
+    fn user_event(&mut self, _event_loop: &ActiveEventLoop, _event: NewFrame) {
+        if let Some(gfx) = &self.gfx {
+            gfx.window.request_redraw();
+        }
+    }
+
+    /// Between events: redraws what is due or changed, then sleeps until the next deadline (or
+    /// a new frame wakes it). Nothing changed, nothing drawn.
+    fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        let now = Instant::now();
+        self.offer_still_to_advisor(now);
+        let changed = self.status_line() != self.shown_status || self.advisor.has_newer(self.advisor_version);
+        if self.redraw_at.is_some_and(|t| t <= now) || changed {
+            tracing::trace!(changed, due = ?self.redraw_at.map(|t| now.duration_since(t)), "redraw");
+            self.redraw_at = None;
+            if let Some(gfx) = &self.gfx {
+                gfx.window.request_redraw();
+            }
+        }
+        let wake = self.redraw_at.map_or(now + HEARTBEAT, |t| t.min(now + HEARTBEAT));
+        event_loop.set_control_flow(ControlFlow::WaitUntil(wake));
+    }
+
     fn resumed(&mut self, event_loop: &ActiveEventLoop) {
         if self.gfx.is_some() {
             return;
@@ -673,8 +795,14 @@ impl ApplicationHandler for Mirror {
     }
 
     fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
-        if let Some(gfx) = self.gfx.as_mut() {
-            let _ = gfx.egui_state.on_window_event(&gfx.window, &event);
+        // Input egui wants to show redraws; the redraw itself is not input (egui-winit answers
+        // "repaint" to it, which would redraw forever).
+        if let Some(gfx) = self.gfx.as_mut()
+            && !matches!(event, WindowEvent::RedrawRequested)
+            && gfx.egui_state.on_window_event(&gfx.window, &event).repaint
+        {
+            tracing::trace!(?event, "input redraws");
+            gfx.window.request_redraw();
         }
         match event {
             WindowEvent::CloseRequested if !self.opts.kiosk => event_loop.exit(),
@@ -683,6 +811,7 @@ impl ApplicationHandler for Mirror {
                     gfx.config.width = size.width.max(1);
                     gfx.config.height = size.height.max(1);
                     gfx.surface.configure(&gfx.renderer.context().device, &gfx.config);
+                    gfx.window.request_redraw();
                 }
             }
             WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed => {
@@ -729,7 +858,15 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
     // An explicit --model wins over the remembered one.
     let model = opts.model.unwrap_or(settings.model);
     let (capture, note, camera) = open_source(&opts, &source)?;
-    let tracking = TrackingThread::spawn(tracker(&opts, model)?, capture.frames.clone());
+    let event_loop = EventLoop::<NewFrame>::with_user_event().build().map_err(AppError::window)?;
+    // Wait for something to happen: a new frame (the tracking thread wakes the loop), input, or
+    // a deadline set by the last redraw.
+    event_loop.set_control_flow(ControlFlow::Wait);
+    let proxy = event_loop.create_proxy();
+    let waker: Waker = Arc::new(move || {
+        let _ = proxy.send_event(NewFrame);
+    });
+    let tracking = TrackingThread::spawn(tracker(&opts, model)?, capture.frames.clone(), waker.clone());
     let now = Instant::now();
     let stats_log = match (&opts.stats, opts.stats_every) {
         (Some(path), Some(every)) => {
@@ -740,8 +877,6 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         _ => None,
     };
     let demo = opts.cycle.as_ref().map(|c| DemoCycle::new(c.every, looks.len(), c.sources.clone(), now));
-    let event_loop = EventLoop::new().map_err(AppError::window)?;
-    event_loop.set_control_flow(ControlFlow::Poll);
     let panel = PanelState {
         look,
         tab: if opts.find_shades { Tab::Advisor } else { Tab::Lips },
@@ -778,6 +913,12 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
         presented: 0,
         demo,
         stats_log,
+        waker,
+        source: Some(source.clone()),
+        still_offered_at: None,
+        redraw_at: None,
+        shown_status: None,
+        makeup_frame: None,
         snapshot: None,
         kiosk,
         advisor,

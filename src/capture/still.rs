@@ -85,10 +85,14 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
     false
 }
 
-/// A single image, yielded once.
+/// A single image, yielded once (or a given number of times, as frames at [`DEFAULT_FPS`]).
 pub struct ImageSource {
     image: Option<RgbImage>,
     size: (u32, u32),
+    /// Times the image is still to be yielded after this one.
+    repeats: u32,
+    /// Frames yielded so far (their times).
+    yielded: u32,
 }
 
 impl ImageSource {
@@ -99,7 +103,13 @@ impl ImageSource {
 
     /// A source for an image already decoded (a still the mirror loops without decoding again).
     pub fn from_image(image: RgbImage) -> Self {
-        Self { size: image.dimensions(), image: Some(image) }
+        Self::repeated(image, 1)
+    }
+
+    /// A source yielding `image` `count` times at [`DEFAULT_FPS`]: a still shown in the mirror
+    /// for long enough to be tracked and measured, after which the picture simply holds.
+    pub fn repeated(image: RgbImage, count: u32) -> Self {
+        Self { size: image.dimensions(), image: Some(image), repeats: count.saturating_sub(1), yielded: 0 }
     }
 }
 
@@ -117,7 +127,16 @@ pub fn fit_within(image: RgbImage, max_width: u32, max_height: u32) -> RgbImage 
 
 impl FrameSource for ImageSource {
     fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
-        Ok(self.image.take().map(|image| Frame { image, time: 0.0 }))
+        let image = match self.repeats {
+            0 => self.image.take(),
+            _ => {
+                self.repeats -= 1;
+                self.image.clone()
+            }
+        };
+        let time = f64::from(self.yielded) / DEFAULT_FPS;
+        self.yielded += 1;
+        Ok(image.map(|image| Frame { image, time }))
     }
 
     fn size(&self) -> (u32, u32) {

@@ -132,7 +132,12 @@ impl AdvisorThread {
         *self.preferences.lock().unwrap_or_else(|e| e.into_inner()) = Some(prefs);
     }
 
-    /// Whether frames are wanted now.
+    /// Whether the state changed since version `seen` (cheap: no copy).
+    pub fn has_newer(&self, seen: u64) -> bool {
+        lock(&self.state).version != seen
+    }
+
+    /// Whether a measurement is running.
     pub fn measuring(&self) -> bool {
         matches!(lock(&self.state).state, AdvisorState::Measuring { .. })
     }

@@ -46,6 +46,10 @@ pub struct CaptureThread {
     worker: Worker,
 }
 
+/// Frames a still is shown as (2 s at 30 fps): enough for tracking to search every tile of the
+/// picture and settle, and for the advisor's measurement.
+pub const STILL_FRAMES: u32 = 60;
+
 /// How long to wait before reopening a failed source.
 const RETRY: Duration = Duration::from_millis(500);
 
@@ -58,12 +62,13 @@ impl CaptureThread {
         Ok(Self::spawn(move || capture::open(&path), Some(first), looped))
     }
 
-    /// Loops a still image, decoded once and scaled down to fit `max_width`×`max_height` (the
-    /// display), so a huge photo costs neither memory nor a decode per frame.
+    /// Shows a still image as [`STILL_FRAMES`] frames, then ends (the picture holds: nothing new,
+    /// nothing tracked or redrawn). Decoded once and scaled down to fit `max_width`×`max_height`
+    /// (the display), so a huge photo costs neither memory nor a decode per frame.
     pub fn spawn_still(path: &Path, max_width: u32, max_height: u32) -> Result<Self, SourceError> {
         let image = Arc::new(capture::still::fit_within(capture::still::load_rgb(path)?, max_width, max_height));
-        let open = move || Ok(Box::new(ImageSource::from_image((*image).clone())) as Box<dyn FrameSource>);
-        Ok(Self::spawn(open, None, true))
+        let open = move || Ok(Box::new(ImageSource::repeated((*image).clone(), STILL_FRAMES)) as Box<dyn FrameSource>);
+        Ok(Self::spawn(open, None, false))
     }
 
     /// Runs `open` (again after failures), delivering frames until stopped.

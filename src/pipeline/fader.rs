@@ -18,6 +18,9 @@ struct Entry {
     since: Instant,
     /// When it was last seen.
     seen: Instant,
+    /// Whether the newest tracking result holds it (then it is drawn at full strength until a
+    /// result without it arrives, however long the next result takes).
+    in_latest: bool,
 }
 
 /// Remembers faces across frames by tracker id and gives each a strength (0–1).
@@ -34,13 +37,23 @@ impl FaceFader {
 
     /// Records the faces of a new tracking result, seen at `now`.
     pub fn update(&mut self, faces: &[Face], now: Instant) {
+        for e in &mut self.entries {
+            e.in_latest = false;
+        }
         for f in faces {
             match self.entries.iter_mut().find(|e| e.id == f.id) {
                 Some(e) => {
                     e.landmarks.clone_from(&f.landmarks);
                     e.seen = now;
+                    e.in_latest = true;
                 }
-                None => self.entries.push(Entry { id: f.id, landmarks: f.landmarks.clone(), since: now, seen: now }),
+                None => self.entries.push(Entry {
+                    id: f.id,
+                    landmarks: f.landmarks.clone(),
+                    since: now,
+                    seen: now,
+                    in_latest: true,
+                }),
             }
         }
         self.entries.retain(|e| now.duration_since(e.seen) < FADE_OUT);
@@ -52,12 +65,22 @@ impl FaceFader {
             .iter()
             .filter_map(|e| {
                 let lost = now.saturating_duration_since(e.seen).as_secs_f32();
-                let out = 1.0 - lost / FADE_OUT.as_secs_f32();
+                let out = if e.in_latest { 1.0 } else { 1.0 - lost / FADE_OUT.as_secs_f32() };
                 let r#in = now.saturating_duration_since(e.since).as_secs_f32() / FADE_IN.as_secs_f32();
                 let s = out.min(r#in.max(0.0)).clamp(0.0, 1.0);
                 (out > 0.0).then_some((e.landmarks.as_slice(), s))
             })
             .collect()
+    }
+
+    /// Whether a fade is under way at `now` (a face fading in, or one lost and fading out): the
+    /// window must redraw until it ends even when no new frame comes.
+    pub fn animating(&self, now: Instant) -> bool {
+        self.entries.iter().any(|e| {
+            let fading_in = now.saturating_duration_since(e.since) < FADE_IN;
+            let fading_out = !e.in_latest && now.saturating_duration_since(e.seen) < FADE_OUT;
+            fading_in || fading_out
+        })
     }
 }
 
@@ -83,6 +106,21 @@ mod tests {
         assert!(f.visible(t0 + Duration::from_millis(351)).is_empty());
         f.update(&[], t0 + Duration::from_millis(400));
         assert!(f.visible(t0 + Duration::from_millis(400)).is_empty());
+    }
+
+    #[test]
+    fn a_tracked_face_keeps_full_strength_between_slow_results() {
+        let t0 = Instant::now();
+        let mut f = FaceFader::new();
+        f.update(&[face(1)], t0);
+        f.update(&[face(1)], t0 + Duration::from_millis(200));
+        // The next result is late: the face is still tracked, so it is not faded.
+        assert_eq!(f.visible(t0 + Duration::from_millis(380))[0].1, 1.0);
+        assert!(!f.animating(t0 + Duration::from_millis(380)), "nothing to animate");
+        f.update(&[face(1)], t0 + Duration::from_millis(400));
+        f.update(&[], t0 + Duration::from_millis(430));
+        assert!(f.animating(t0 + Duration::from_millis(430)), "a lost face fades out");
+        assert!(!f.animating(t0 + Duration::from_millis(600)));
     }
 
     #[test]

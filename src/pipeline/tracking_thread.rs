@@ -26,6 +26,15 @@ pub struct TrackedFrame {
     pub index: u64,
 }
 
+/// Called by a worker thread when it has something new for the UI (a tracked frame): the mirror
+/// wakes its event loop with it instead of polling.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// A waker that does nothing (headless use, tests).
+pub fn no_waker() -> Waker {
+    Arc::new(|| {})
+}
+
 /// Handle to a running tracking thread.
 pub struct TrackingThread {
     /// Newest result.
@@ -37,8 +46,8 @@ pub struct TrackingThread {
 
 impl TrackingThread {
     /// Starts tracking frames from `input` with `tracker` (built by the caller, so a missing
-    /// model is reported before any thread starts).
-    pub fn spawn(mut tracker: Tracker, input: Latest<CapturedFrame>) -> Self {
+    /// model is reported before any thread starts); `wake` is called after each result.
+    pub fn spawn(mut tracker: Tracker, input: Latest<CapturedFrame>, wake: Waker) -> Self {
         let results = Latest::new();
         let error = Arc::new(std::sync::Mutex::new(None));
         let (out, err) = (results.clone(), error.clone());
@@ -62,10 +71,12 @@ impl TrackingThread {
                             track_ms,
                             index: frame.index,
                         });
+                        wake();
                     }
                     Err(e) => {
                         tracing::error!("tracking stopped: {e}");
                         *err.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.to_string());
+                        wake();
                         break;
                     }
                 }
