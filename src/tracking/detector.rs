@@ -219,9 +219,10 @@ fn suppress(mut dets: Vec<Detection>) -> Vec<Detection> {
     kept
 }
 
-/// The logistic function.
+/// The logistic function (libm's exp: the same scores, hence the same merged boxes, on every
+/// platform).
 pub(crate) fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + libm::expf(-x))
 }
 
 #[cfg(test)]

@@ -27,7 +27,8 @@ impl Roi {
     /// should become horizontal: MediaPipe's DetectionsToRects + RectTransformation(1.5, square_long).
     pub fn face_crop(box_min: Vec2, box_max: Vec2, from: Vec2, to: Vec2) -> Self {
         let d = to - from;
-        let rotation = normalize_radians(-(-d.y).atan2(d.x));
+        // libm, not the platform's atan2: the same crop on every platform (see Cargo.toml).
+        let rotation = normalize_radians(-libm::atan2f(-d.y, d.x));
         let side = (box_max - box_min).max_element() * ROI_SCALE;
         Self { center: (box_min + box_max) * 0.5, size: Vec2::splat(side), rotation }
     }
