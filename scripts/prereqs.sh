@@ -5,21 +5,23 @@
 # scripts/package and .ci/run, so a bare Debian machine (git, a C compiler, Rust, Python) needs
 # nothing else.
 #
-# Usage: scripts/prereqs.sh [build] [render] [xvfb] [windows]
+# Usage: scripts/prereqs.sh [build] [render] [xvfb] [windows] [wine]
 #   build   - C/C++ compilers (OpenH264), libclang (the camera backend's bindgen), pip (ONNX Runtime)
 #   render  - the Vulkan loader and Mesa's drivers (lavapipe where there is no GPU)
 #   xvfb    - a virtual X server, to run the mirror where there is no display
 #   windows - the MinGW cross toolchain and the Rust target for the Windows package
+#   wine    - Wine, to smoke-test the Windows package (scripts/test-windows)
 set -euo pipefail
 
-want_build=0 want_render=0 want_xvfb=0 want_windows=0
+want_build=0 want_render=0 want_xvfb=0 want_windows=0 want_wine=0
 for arg in "$@"; do
   case "$arg" in
     build) want_build=1 ;;
     render) want_render=1 ;;
     xvfb) want_xvfb=1 ;;
     windows) want_windows=1 ;;
-    *) echo "prereqs: unknown group '$arg' (build, render, xvfb, windows)" >&2; exit 2 ;;
+    wine) want_wine=1 ;;
+    *) echo "prereqs: unknown group '$arg' (build, render, xvfb, windows, wine)" >&2; exit 2 ;;
   esac
 done
 
@@ -53,7 +55,11 @@ fi
 if [ "$want_windows" = 1 ]; then
   command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
   command -v x86_64-w64-mingw32-g++ >/dev/null || need+=(g++-mingw-w64-x86-64)
-  command -v zip >/dev/null || need+=(zip)
+fi
+if [ "$want_wine" = 1 ]; then
+  # Debian's wine64 runs 64-bit Windows programs; `wine` is its launcher.
+  command -v wine >/dev/null || need+=(wine)
+  [ -x /usr/lib/wine/wine64 ] || need+=(wine64)
 fi
 
 if [ ${#need[@]} -gt 0 ]; then

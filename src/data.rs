@@ -45,13 +45,28 @@ fn data_dir_candidates() -> Vec<PathBuf> {
 /// The folder of the running executable, symbolic links resolved (`/usr/bin/vanity` may be one).
 pub fn exe_dir() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
-    let exe = exe.canonicalize().unwrap_or(exe);
+    let exe = exe.canonicalize().map(without_verbatim_prefix).unwrap_or(exe);
     exe.parent().map(Path::to_path_buf)
 }
 
-/// A file or folder inside the data folder, e.g. `asset("looks")`.
+/// `C:\dir` for Windows' `\\?\C:\dir` (and `\\server\share` for `\\?\UNC\server\share`):
+/// `canonicalize` returns the long "verbatim" form, which every message would otherwise show.
+/// Other paths, and every path on other platforms, come back unchanged.
+fn without_verbatim_prefix(path: PathBuf) -> PathBuf {
+    let Some(text) = path.to_str() else { return path };
+    if let Some(unc) = text.strip_prefix(r"\\?\UNC\") {
+        return PathBuf::from(format!(r"\\{unc}"));
+    }
+    match text.strip_prefix(r"\\?\") {
+        Some(rest) if rest.as_bytes().get(1) == Some(&b':') => PathBuf::from(rest),
+        _ => path,
+    }
+}
+
+/// A file or folder inside the data folder, e.g. `asset("samples/astronaut.png")`: `relative`
+/// uses `/`, and each part is joined on its own, so Windows messages show `assets\samples\…`.
 pub fn asset(relative: &str) -> PathBuf {
-    data_dir().join("assets").join(relative)
+    relative.split('/').fold(data_dir().join("assets"), |path, part| path.join(part))
 }
 
 /// The bundled models folder.
@@ -71,6 +86,19 @@ pub fn user_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(dir));
     }
     directories::ProjectDirs::from("", "", "vanity").map(|d| d.config_dir().to_path_buf())
+}
+
+/// Where the mirror's snapshots go: `VANITY_SNAPSHOT_DIR`, else a `Vanity` folder in the user's
+/// Pictures folder (`~/Pictures/Vanity`, `C:\Users\NAME\Pictures\Vanity`): a program started
+/// from a desktop icon or an unzipped folder has no working folder the user would look in.
+/// Where the platform names no Pictures folder, the working folder.
+pub fn snapshot_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("VANITY_SNAPSHOT_DIR") {
+        return PathBuf::from(dir);
+    }
+    directories::UserDirs::new()
+        .and_then(|d| d.picture_dir().map(|p| p.join("Vanity")))
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
 }
 
 /// Folders where ONNX Runtime's library may be, in the order they are tried: beside the
@@ -97,6 +125,17 @@ mod tests {
         assert!(data_dir().join(MARKER).is_file(), "no data under {}", data_dir().display());
         assert!(asset("looks").is_dir());
         assert!(sample_video().is_file());
+        assert_eq!(sample_video(), data_dir().join("assets").join("samples").join("carphone.mp4"));
+    }
+
+    #[test]
+    fn windows_long_paths_are_shown_the_usual_way() {
+        let plain = |s: &str| without_verbatim_prefix(PathBuf::from(s));
+        assert_eq!(plain(r"\\?\C:\Program Files\Vanity"), PathBuf::from(r"C:\Program Files\Vanity"));
+        assert_eq!(plain(r"\\?\UNC\shop\apps\vanity"), PathBuf::from(r"\\shop\apps\vanity"));
+        // A device path has no drive letter: it stays as it is, as do ordinary paths.
+        assert_eq!(plain(r"\\?\Volume{1234}\x"), PathBuf::from(r"\\?\Volume{1234}\x"));
+        assert_eq!(plain("/usr/bin"), PathBuf::from("/usr/bin"));
     }
 
     #[test]

@@ -477,6 +477,7 @@ fn info(paths: &ModelPaths) -> Result<()> {
     }
     out!("settings: {}", shown(user.as_ref().map(|d| d.join("settings.toml"))));
     out!("your looks: {}", shown(user.map(|d| d.join("looks"))));
+    out!("snapshots: {}", vanity::data::snapshot_dir().display());
     Ok(())
 }
 

@@ -12,8 +12,14 @@ use ort::session::builder::GraphOptimizationLevel;
 /// The ONNX Runtime release Vanity is tested with; `scripts/fetch_onnxruntime.sh` installs it.
 pub const ORT_VERSION: &str = "1.32.0";
 
-/// File name of the shared library inside the onnxruntime wheel (`onnxruntime/capi/`).
-const ORT_LIBRARY: &str = "libonnxruntime.so.1.32.0";
+/// File name of the shared library inside the onnxruntime wheel (`onnxruntime/capi/`): the
+/// Windows wheel carries `onnxruntime.dll`, the Linux ones a versioned `.so`.
+#[cfg(windows)]
+pub const ORT_LIBRARY: &str = "onnxruntime.dll";
+/// File name of the shared library inside the onnxruntime wheel (`onnxruntime/capi/`): the
+/// Windows wheel carries `onnxruntime.dll`, the Linux ones a versioned `.so`.
+#[cfg(not(windows))]
+pub const ORT_LIBRARY: &str = "libonnxruntime.so.1.32.0";
 
 /// Why the runtime or a model could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -21,7 +27,7 @@ pub enum RuntimeError {
     /// No library anywhere we look: tell the user how to get one.
     #[error(
         "ONNX Runtime library not found (looked in: {looked}); run scripts/fetch_onnxruntime.sh \
-         or set ORT_DYLIB_PATH to a libonnxruntime.so {ORT_VERSION}"
+         or set ORT_DYLIB_PATH to {ORT_LIBRARY} (ONNX Runtime {ORT_VERSION})"
     )]
     LibraryMissing { looked: String },
     /// A library was found but would not load (wrong version, wrong architecture, corrupt file).
@@ -70,14 +76,23 @@ fn candidates() -> Vec<PathBuf> {
     crate::data::library_dirs().into_iter().map(|dir| dir.join(ORT_LIBRARY)).collect()
 }
 
-/// Size and SHA-256 of the library Vanity ships and fetches (the onnxruntime 1.32.0 wheel's,
-/// manylinux x86_64), to tell a damaged copy (an interrupted download or copy) from a good one.
-const KNOWN_LIBRARIES: [KnownLibrary; 1] = [KnownLibrary {
-    file_name: ORT_LIBRARY,
-    arch: "x86_64",
-    size: 34_824_680,
-    sha256: "6c1585d1bbf45b0712ea4a21b705c5fcb4ba04ff2e30f1fbf81a49faf658638f",
-}];
+/// Size and SHA-256 of the libraries Vanity ships and fetches (the onnxruntime 1.32.0 wheels'
+/// manylinux x86_64 and win_amd64 ones), to tell a damaged copy (an interrupted download or copy)
+/// from a good one.
+const KNOWN_LIBRARIES: [KnownLibrary; 2] = [
+    KnownLibrary {
+        file_name: "libonnxruntime.so.1.32.0",
+        arch: "x86_64",
+        size: 34_824_680,
+        sha256: "6c1585d1bbf45b0712ea4a21b705c5fcb4ba04ff2e30f1fbf81a49faf658638f",
+    },
+    KnownLibrary {
+        file_name: "onnxruntime.dll",
+        arch: "x86_64",
+        size: 22_668_640,
+        sha256: "e9feebaed867b76f741c14ae64e056a3da64a153a61994f1fb48eadc7f9b3ba8",
+    },
+];
 
 /// A library file whose exact contents are known.
 struct KnownLibrary {
@@ -86,6 +101,16 @@ struct KnownLibrary {
     size: u64,
     sha256: &'static str,
 }
+
+/// What to try when an intact library will not load. On Windows the DLL needs Microsoft's C++
+/// runtime (msvcp140.dll, vcruntime140.dll), which Vanity may not ship (Microsoft's licence) and
+/// most PCs already have.
+#[cfg(windows)]
+const LOAD_HINT: &str = "; ONNX Runtime needs the Microsoft Visual C++ Redistributable 2015-2022 (x64): \
+                         install it (vc_redist.x64.exe, from Microsoft) and start Vanity again";
+/// What to try when an intact library will not load (nothing to add beyond the loader's reason).
+#[cfg(not(windows))]
+const LOAD_HINT: &str = "";
 
 /// What to do about a damaged library, in the words a user needs.
 const REFETCH: &str = "delete it and run scripts/fetch_onnxruntime.sh, or reinstall Vanity";
@@ -108,7 +133,7 @@ fn verify_library(path: &Path) -> Result<(), String> {
         }
         return Ok(());
     }
-    match elf_section_table_end(&bytes) {
+    match elf_section_table_end(&bytes).or_else(|| pe_sections_end(&bytes)) {
         Some(end) if end > len => {
             Err(format!("damaged: cut off at {len} bytes, its section table ends at {end}; {REFETCH}"))
         }
@@ -124,6 +149,28 @@ fn elf_section_table_end(bytes: &[u8]) -> Option<u64> {
     let u16_at = |o: usize| u16::from_le_bytes([bytes[o], bytes[o + 1]]) as u64;
     let shoff = u64::from_le_bytes(bytes[0x28..0x30].try_into().ok()?);
     Some(shoff + u16_at(0x3A) * u16_at(0x3C))
+}
+
+/// Where a PE file's (a Windows DLL's) last section ends, from its section table: a DLL cut off
+/// before that is damaged, and Windows' loader would refuse it with a less helpful message.
+fn pe_sections_end(bytes: &[u8]) -> Option<u64> {
+    let u16_at = |o: usize| bytes.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize);
+    let u32_at = |o: usize| bytes.get(o..o + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64);
+    if bytes.get(..2)? != b"MZ" {
+        return None;
+    }
+    let pe = u32_at(0x3C)? as usize;
+    if bytes.get(pe..pe + 4)? != b"PE\0\0" {
+        return None;
+    }
+    let sections = u16_at(pe + 6)?;
+    let table = pe + 24 + u16_at(pe + 20)?;
+    (0..sections)
+        .map(|i| {
+            let entry = table + 40 * i;
+            Some(u32_at(entry + 20)? + u32_at(entry + 16)?)
+        })
+        .try_fold(0u64, |end, section| section.map(|s| end.max(s)))
 }
 
 /// Lower-case hex SHA-256 of `bytes`.
@@ -149,7 +196,7 @@ fn loaded() -> Result<&'static (PathBuf, ort::environment::Environment), Runtime
         let env = ort::init_from(&path)
             .map_err(|e| e.to_string())
             .and_then(|b| b.with_name("vanity").with_telemetry(false).build().map_err(|e| e.to_string()))
-            .map_err(|reason| InitFailure::Broken(path.clone(), reason))?;
+            .map_err(|reason| InitFailure::Broken(path.clone(), format!("{reason}{LOAD_HINT}")))?;
         tracing::debug!(path = %path.display(), "ONNX Runtime loaded");
         Ok((path, env))
     });
@@ -219,4 +266,47 @@ pub fn session_for(
         return Err(broken(format!("not {what}: it has no output `{missing}`")));
     }
     Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal PE image: DOS header, PE signature, a COFF header with one section whose raw
+    /// data lies at 0x200..0x300.
+    fn tiny_pe() -> Vec<u8> {
+        let mut b = vec![0u8; 0x300];
+        b[..2].copy_from_slice(b"MZ");
+        b[0x3C..0x40].copy_from_slice(&0x40u32.to_le_bytes());
+        b[0x40..0x44].copy_from_slice(b"PE\0\0");
+        b[0x46..0x48].copy_from_slice(&1u16.to_le_bytes()); // sections
+        let entry = 0x40 + 24; // no optional header
+        b[entry + 16..entry + 20].copy_from_slice(&0x100u32.to_le_bytes()); // raw size
+        b[entry + 20..entry + 24].copy_from_slice(&0x200u32.to_le_bytes()); // raw pointer
+        b
+    }
+
+    #[test]
+    fn a_dll_cut_off_before_its_last_section_is_called_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = dir.path().join("whole.dll");
+        let cut = dir.path().join("cut.dll");
+        let pe = tiny_pe();
+        assert_eq!(pe_sections_end(&pe), Some(0x300));
+        std::fs::write(&whole, &pe).unwrap();
+        std::fs::write(&cut, &pe[..0x280]).unwrap();
+        assert_eq!(verify_library(&whole), Ok(()));
+        let err = verify_library(&cut).unwrap_err();
+        assert!(err.contains("cut off at 640 bytes") && err.contains("ends at 768"), "{err}");
+    }
+
+    #[test]
+    fn the_windows_library_is_checked_against_its_wheel() {
+        // A file named like the shipped DLL but of another size is refused before loading.
+        let dir = tempfile::tempdir().unwrap();
+        let dll = dir.path().join("onnxruntime.dll");
+        std::fs::write(&dll, tiny_pe()).unwrap();
+        let err = verify_library(&dll).unwrap_err();
+        assert!(err.contains("768 bytes where ONNX Runtime 1.32.0 has 22668640"), "{err}");
+    }
 }

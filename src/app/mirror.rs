@@ -158,11 +158,7 @@ impl Mirror {
             attrs = attrs.with_fullscreen(Some(Fullscreen::Borderless(None)));
         }
         let window = Arc::new(event_loop.create_window(attrs).map_err(AppError::window)?);
-        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
-        desc.backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY);
-        let instance = wgpu::Instance::new(desc);
-        let surface = instance.create_surface(window.clone()).map_err(AppError::window)?;
-        let ctx = GpuContext::with_instance(instance, Some(&surface))?;
+        let (ctx, surface) = GpuContext::for_window(&window)?;
         let size = window.inner_size();
         let caps = surface.get_capabilities(&ctx.adapter);
         // egui blends in gamma space and wants a plain (non-sRGB) framebuffer; the makeup textures
@@ -235,7 +231,7 @@ impl Mirror {
                 Action::CalibrateGreyCard => self.calibrate_at = Some(Instant::now() + CALIBRATION_DELAY),
                 Action::Snapshot => {
                     let name = format!("vanity-{}.png", chrono_stamp());
-                    self.snapshot = Some(std::env::current_dir().unwrap_or_default().join(name));
+                    self.snapshot = Some(crate::data::snapshot_dir().join(name));
                 }
             }
         }
@@ -244,8 +240,11 @@ impl Mirror {
     /// A still sends only a few frames and a slow window shows fewer: while the advisor measures
     /// a still, the picture on screen is offered again (at most every [`HEARTBEAT`]).
     fn offer_still_to_advisor(&mut self, now: Instant) {
-        let still = matches!(&self.source, Some(SourceArg::Path(p)) if crate::capture::is_still(p));
-        if !still || !self.advisor.measuring() || self.still_offered_at.is_some_and(|t| now < t + HEARTBEAT) {
+        // Cheap checks first: `is_still` asks the file system, so only while the advisor waits.
+        if !self.advisor.measuring() || self.still_offered_at.is_some_and(|t| now < t + HEARTBEAT) {
+            return;
+        }
+        if !matches!(&self.source, Some(SourceArg::Path(p)) if crate::capture::is_still(p)) {
             return;
         }
         if let Some(cur) = &self.current
@@ -347,7 +346,7 @@ impl Mirror {
             tracing::error!("{}: cannot write statistics ({e}); no more will be written", log.path.display());
             self.stats_log = None;
         }
-        self.stats = FrameStats::default();
+        self.stats = FrameStats { ui_scale: self.stats.ui_scale, ..FrameStats::default() };
         self.first_present = None;
     }
 
@@ -554,6 +553,7 @@ impl Mirror {
             size_in_pixels: [gfx.config.width, gfx.config.height],
             pixels_per_point: full.pixels_per_point,
         };
+        self.stats.ui_scale = full.pixels_per_point;
         let extra = gfx.egui_renderer.update_buffers(&device, &queue, &mut encoder, &prims, &screen);
         let ui_built = Instant::now();
         let surface_texture = match gfx.surface.get_current_texture() {
@@ -751,7 +751,11 @@ fn chrono_stamp() -> u64 {
 
 fn save_readback(device: &wgpu::Device, rb: Readback, path: &Path) -> Result<(), AppError> {
     let fail = |reason: String| AppError::Output { path: path.to_path_buf(), reason };
-    rb.into_image(device).map_err(|e| fail(e.to_string()))?.save(path).map_err(|e| fail(e.to_string()))
+    let image = rb.into_image(device).map_err(|e| fail(e.to_string()))?;
+    if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|e| fail(format!("cannot create {}: {e}", folder.display())))?;
+    }
+    crate::outfile::save_image(path, &image::DynamicImage::ImageRgb8(image)).map_err(|e| fail(e.to_string()))
 }
 
 impl ApplicationHandler<NewFrame> for Mirror {

@@ -74,6 +74,9 @@ pub struct FrameStats {
     pub frames: u64,
     /// Seconds from the first to the last presented frame.
     pub seconds: f64,
+    /// Window pixels per panel point when last drawn: the window's DPI scale (1.5 on a screen
+    /// set to 150 %), so a support report shows whether the panel follows the screen's scaling.
+    pub ui_scale: f32,
 }
 
 #[derive(Serialize)]
@@ -100,6 +103,7 @@ struct Report {
     track_ms: Quantiles,
     render_ms: Quantiles,
     render_stages_ms: StageReport,
+    ui_scale: f32,
     #[serde(skip_serializing_if = "Option::is_none")]
     advisor: Option<AdvisorReport>,
 }
@@ -208,6 +212,7 @@ impl FrameStats {
                 acquire: s.acquire.summary(),
                 present: s.present.summary(),
             },
+            ui_scale: self.ui_scale,
             advisor,
         }
     }

@@ -15,13 +15,19 @@ pub mod stats;
 pub use context::GpuContext;
 pub use renderer::{FaceDraw, MAX_FACES, Renderer};
 
+/// What to do when no backend has an adapter, in the platform's words.
+#[cfg(windows)]
+const NO_GPU_HINT: &str = "Vanity needs a graphics driver with Direct3D 12 or Vulkan: install your GPU maker's \
+                           current driver (Windows Update, or the maker's site)";
+/// What to do when no backend has an adapter, in the platform's words.
+#[cfg(not(windows))]
+const NO_GPU_HINT: &str = "without a GPU install Mesa's software Vulkan (Debian: mesa-vulkan-drivers libvulkan1)";
+
 /// Why rendering could not start or finish.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    /// No GPU adapter (with no GPU, install Mesa's lavapipe: mesa-vulkan-drivers libvulkan1).
-    #[error(
-        "no GPU adapter found ({0}); without a GPU install Mesa's software Vulkan (Debian: mesa-vulkan-drivers libvulkan1)"
-    )]
+    /// No GPU adapter on any backend (with the platform's advice: Mesa's lavapipe on Linux).
+    #[error("no GPU adapter found ({0}); {hint}", hint = NO_GPU_HINT)]
     NoAdapter(String),
     /// The adapter refused to create a device.
     #[error("the GPU refused to create a device: {0}")]
