@@ -199,13 +199,10 @@ pub fn render_bench(
     })
 }
 
-/// Peak resident memory of this process so far, in bytes (Linux `VmHWM`); `None` where the
-/// platform does not say.
+/// Peak resident memory of this process so far, in bytes (Linux `VmHWM`, Windows peak working
+/// set); `None` where the platform does not say.
 pub fn peak_resident_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+    crate::process::usage().map(|u| u.peak_resident_bytes)
 }
 
 /// Peak resident memory after rendering every look `frames` times, and after doing that twice

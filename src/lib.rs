@@ -14,6 +14,7 @@ pub mod looks;
 pub mod outfile;
 pub mod output;
 pub mod pipeline;
+pub mod process;
 pub mod render;
 pub mod runtime;
 pub mod tracking;

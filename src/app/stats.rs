@@ -133,24 +133,20 @@ struct IntervalReport {
     threads: Option<u32>,
 }
 
-/// Resident memory and thread count of this process, where the OS tells (Linux: /proc).
+/// Resident memory and thread count of this process, where the OS tells (Linux, Windows).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ProcessUsage {
-    /// Resident set size, MB.
+    /// Resident set size (Windows: working set), MB.
     pub rss_mb: f64,
     /// Threads.
     pub threads: u32,
 }
 
 impl ProcessUsage {
-    /// Reads /proc/self/status; None elsewhere.
+    /// This process now; `None` where the platform does not say.
     pub fn now() -> Option<Self> {
-        let status = std::fs::read_to_string("/proc/self/status").ok()?;
-        let field = |name: &str| {
-            status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.split_whitespace().next()?.parse().ok())
-        };
-        let rss_kb: f64 = field("VmRSS:")?;
-        Some(Self { rss_mb: rss_kb / 1024.0, threads: field("Threads:").map(|t: f64| t as u32)? })
+        crate::process::usage()
+            .map(|u| Self { rss_mb: u.resident_bytes as f64 / (1024.0 * 1024.0), threads: u.threads })
     }
 }
 
