@@ -26,7 +26,7 @@ pub const ORT_LIBRARY: &str = "libonnxruntime.so.1.32.0";
 pub enum RuntimeError {
     /// No library anywhere we look: tell the user how to get one.
     #[error(
-        "ONNX Runtime library not found (looked in: {looked}); run scripts/fetch_onnxruntime.sh \
+        "ONNX Runtime library not found (looked in: {looked}); {MISSING_HINT}, \
          or set ORT_DYLIB_PATH to {ORT_LIBRARY} (ONNX Runtime {ORT_VERSION})"
     )]
     LibraryMissing { looked: String },
@@ -112,8 +112,19 @@ const LOAD_HINT: &str = "; ONNX Runtime needs the Microsoft Visual C++ Redistrib
 #[cfg(not(windows))]
 const LOAD_HINT: &str = "";
 
+/// What to do when the library is missing: a Windows user has the zip, not the scripts.
+#[cfg(windows)]
+const MISSING_HINT: &str = "unzip Vanity again (onnxruntime.dll belongs beside vanity.exe)";
+/// What to do when the library is missing: a checkout fetches it, a package brings it.
+#[cfg(not(windows))]
+const MISSING_HINT: &str = "run scripts/fetch_onnxruntime.sh or reinstall Vanity";
+
 /// What to do about a damaged library, in the words a user needs.
+#[cfg(not(windows))]
 const REFETCH: &str = "delete it and run scripts/fetch_onnxruntime.sh, or reinstall Vanity";
+/// What to do about a damaged library, in the words a user needs.
+#[cfg(windows)]
+const REFETCH: &str = "unzip Vanity again over this folder";
 
 /// Checks the library file before it is loaded: a known file must have its size and checksum;
 /// any ELF file must hold all of its section table (a cut-off file does not).
