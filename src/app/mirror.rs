@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, TextureId, Vec2};
+use egui::{Pos2, Rect, Vec2};
 use winit::application::ApplicationHandler;
 use winit::event::{ElementState, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop};
@@ -15,9 +15,11 @@ use winit::window::{Fullscreen, Window, WindowId};
 
 use super::demo::{DemoCycle, StatsLog};
 use super::kiosk::{IdleState, Kiosk, KioskKey};
+use super::mirror_view::{self, MirrorOverlay, MirrorTextures};
 use super::panel::{self, Action, PanelState, Tab};
 use super::settings::Settings;
-use super::stats::{FrameStats, ProcessUsage};
+use super::snapshot;
+use super::stats::{FrameStats, FrameTimes, FreshFrame, ProcessUsage};
 use super::{AppError, AppOptions, SourceArg};
 use crate::capture::FrameSource;
 use crate::capture::camera::{self, CameraSource};
@@ -85,8 +87,49 @@ struct Gfx {
     renderer: Renderer,
     egui_state: egui_winit::State,
     egui_renderer: egui_wgpu::Renderer,
-    /// Camera and made-up textures as egui sees them, with the renderer generation they belong to.
-    textures: Option<(TextureId, TextureId, u64)>,
+    /// Camera and made-up textures as egui sees them.
+    textures: Option<MirrorTextures>,
+}
+
+impl Gfx {
+    /// The window's next image; `None` (and a redraw asked for) when the surface is not ready,
+    /// after configuring it again.
+    fn next_surface_texture(&mut self, device: &wgpu::Device) -> Option<wgpu::SurfaceTexture> {
+        match self.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(t) | wgpu::CurrentSurfaceTexture::Suboptimal(t) => Some(t),
+            other => {
+                let why = match other {
+                    wgpu::CurrentSurfaceTexture::Timeout => "timeout",
+                    wgpu::CurrentSurfaceTexture::Occluded => "occluded",
+                    _ => "outdated",
+                };
+                tracing::debug!("surface not ready: {why}");
+                self.surface.configure(device, &self.config);
+                self.window.request_redraw();
+                None
+            }
+        }
+    }
+
+    /// Registers the renderer's textures with egui when they are new (first frame, new size),
+    /// freeing the ones they replace.
+    fn register_textures(&mut self, device: &wgpu::Device) {
+        let Some(views) = self.renderer.views() else { return };
+        if self.textures.map(|t| t.generation) == Some(views.generation) {
+            return;
+        }
+        if let Some(old) = self.textures.take() {
+            self.egui_renderer.free_texture(&old.before);
+            self.egui_renderer.free_texture(&old.after);
+        }
+        let register =
+            |r: &mut egui_wgpu::Renderer, view| r.register_native_texture(device, view, wgpu::FilterMode::Linear);
+        self.textures = Some(MirrorTextures {
+            before: register(&mut self.egui_renderer, views.camera),
+            after: register(&mut self.egui_renderer, views.made_up),
+            generation: views.generation,
+        });
+    }
 }
 
 struct Mirror {
@@ -230,8 +273,7 @@ impl Mirror {
                 Action::AdvisorPreferences(p) => self.advisor.set_preferences(p),
                 Action::CalibrateGreyCard => self.calibrate_at = Some(Instant::now() + CALIBRATION_DELAY),
                 Action::Snapshot => {
-                    let name = format!("vanity-{}.png", chrono_stamp());
-                    self.snapshot = Some(crate::data::snapshot_dir().join(name));
+                    self.snapshot = Some(snapshot::new_path());
                 }
             }
         }
@@ -384,27 +426,101 @@ impl Mirror {
         (0..crate::advisor::sampling::AREAS.len()).map(|k| self.outliner.outline(k, &face.landmarks, 40)).collect()
     }
 
-    fn redraw(&mut self, event_loop: &ActiveEventLoop) {
-        let now = Instant::now();
-        let mut fresh = None;
-        if let Some(r) = self.tracking.results.try_take() {
-            self.fader.update(&r.faces, now);
-            if !r.faces.is_empty() {
-                self.last_face = now;
-            }
-            fresh = Some((r.captured, r.track_ms));
-            // The advisor measures the largest face of each new frame while it is asked to.
-            if self.advisor.measuring()
-                && let Some(face) = r.faces.iter().max_by(|a, b| a.inter_ocular().total_cmp(&b.inter_ocular()))
-            {
-                self.advisor.offer(AdvisorJob { image: r.image.clone(), landmarks: face.landmarks.clone() });
-            }
-            self.current = Some(r);
-            self.frames_taken += 1;
+    /// A command encoder holding the makeup for this redraw. The makeup is rendered again only
+    /// for a new frame, a new look or a fade: a redraw for the panel alone reuses the picture.
+    fn encode_makeup(&mut self, now: Instant) -> wgpu::CommandEncoder {
+        let gfx = self.gfx.as_mut().expect("called with a window");
+        let mut encoder = gfx.renderer.context().device.create_command_encoder(&Default::default());
+        let look_changed = self.uploaded_look.as_ref() != Some(&self.panel.look);
+        if look_changed {
+            gfx.renderer.set_look(&self.panel.look);
+            self.uploaded_look = Some(self.panel.look.clone());
         }
+        let stale = look_changed || self.fader.animating(now) || self.makeup_frame != Some(self.frames_taken);
+        if let Some(cur) = self.current.as_ref().filter(|_| stale) {
+            self.makeup_frame = Some(self.frames_taken);
+            let visible = self.fader.visible(now);
+            let draws: Vec<FaceDraw> = visible.iter().map(|(l, s)| FaceDraw { landmarks: l, strength: *s }).collect();
+            let time = self.start.elapsed().as_secs_f32();
+            gfx.renderer.encode(&mut encoder, &cur.image, Some(self.frames_taken), &draws, time);
+        }
+        encoder
+    }
+
+    /// Whether the frame being drawn ends the run (`--exit-after`, `--exit-after-secs`). With
+    /// `--find-shades`, automation also waits for the measurement (bounded: the advisor gives
+    /// up after NO_FACE_AFTER without a face).
+    fn is_last_frame(&self, now: Instant) -> bool {
+        let ending = self.opts.exit_after.is_some_and(|n| self.presented + 1 >= n)
+            || self.opts.exit_after_time.is_some_and(|t| now.duration_since(self.start) >= t);
+        ending && !(self.opts.find_shades && self.advisor.measuring())
+    }
+
+    /// Where this frame's picture is saved, if anywhere: a user's snapshot (never in a kiosk),
+    /// or the `--screenshot` on the `last` frame.
+    fn shot_path(&self, last: bool) -> Option<PathBuf> {
+        match (&self.snapshot, last, &self.opts.screenshot) {
+            (Some(p), _, _) if !self.opts.kiosk => Some(p.clone()),
+            (_, true, Some(p)) => Some(p.clone()),
+            _ => None,
+        }
+    }
+
+    /// The run's last frame was presented: the `--stats` file (whole or not at all), then exit.
+    fn finish_run(&mut self, event_loop: &ActiveEventLoop) {
+        if let Some(p) = self.opts.stats.as_ref().filter(|_| self.opts.stats_every.is_none())
+            && let Err(e) = crate::outfile::write_text(p, &self.stats.to_json(&self.panel.advisor))
+        {
+            self.result = Err(AppError::Output { path: p.clone(), reason: e.to_string() });
+        }
+        event_loop.exit();
+    }
+
+    /// Saves a read-back window picture: a user's snapshot (with its look beside it, and a note
+    /// saying where) or the `--screenshot` at exit (whose failure is the run's result).
+    fn finish_shot(&mut self, device: &wgpu::Device, rb: Readback, path: &Path) {
+        let saved = snapshot::save_readback(device, rb, path);
+        if let Err(e) = &saved {
+            tracing::error!("{e}");
+        }
+        if self.snapshot.take().is_none() {
+            if let Err(e) = saved {
+                self.result = Err(e);
+            }
+            return;
+        }
+        self.note = Some(match saved.and_then(|()| snapshot::save_look_beside(path, &self.panel.look)) {
+            Ok(()) => format!("Saved {}", path.display()),
+            Err(e) => e.to_string(),
+        });
+    }
+
+    /// Takes the tracking thread's newest frame, if there is one: faces to the fader, the
+    /// largest face to the advisor while it measures.
+    fn take_tracked_frame(&mut self, now: Instant) -> Option<FreshFrame> {
+        let r = self.tracking.results.try_take()?;
+        self.fader.update(&r.faces, now);
+        if !r.faces.is_empty() {
+            self.last_face = now;
+        }
+        let fresh = FreshFrame { captured: r.captured, track_ms: r.track_ms };
+        // The advisor measures the largest face of each new frame while it is asked to.
+        if self.advisor.measuring()
+            && let Some(face) = r.faces.iter().max_by(|a, b| a.inter_ocular().total_cmp(&b.inter_ocular()))
+        {
+            self.advisor.offer(AdvisorJob { image: r.image.clone(), landmarks: face.landmarks.clone() });
+        }
+        self.current = Some(r);
+        self.frames_taken += 1;
+        Some(fresh)
+    }
+
+    /// What changes with time alone before a frame is drawn: the demo cycle, the kiosk's idle
+    /// rules (its own look back when nobody is in front), the advisor's newest state and a due
+    /// grey-card calibration. Returns the kiosk's idle state.
+    fn apply_timed_rules(&mut self, now: Instant) -> IdleState {
         self.step_demo(now);
         let idle = self.kiosk.as_ref().map(|k| k.idle(now.duration_since(self.last_face))).unwrap_or_default();
-        // An unattended kiosk goes back to its own look when nobody has been in front of it.
         if idle.reset_look && self.panel.look != self.home_look {
             self.panel.look = self.home_look.clone();
         }
@@ -412,133 +528,48 @@ impl Mirror {
             self.panel.advisor = state;
             self.advisor_version = version;
         }
-        let face_guide = self.advisor.measuring();
         if self.calibrate_at.is_some_and(|t| now >= t) {
             self.calibrate_at = None;
             self.calibrate_from_current_frame();
         }
+        idle
+    }
+
+    fn redraw(&mut self, event_loop: &ActiveEventLoop) {
+        let now = Instant::now();
+        let fresh = self.take_tracked_frame(now);
+        let idle = self.apply_timed_rules(now);
+        let face_guide = self.advisor.measuring();
         let calibrating = self.calibrate_at.is_some();
         let outlines = self.condition_outlines();
         let status = self.status_line();
         self.shown_status.clone_from(&status);
-        let Some(gfx) = self.gfx.as_mut() else { return };
-        let render_start = Instant::now();
-        let look_changed = self.uploaded_look.as_ref() != Some(&self.panel.look);
-        if look_changed {
-            gfx.renderer.set_look(&self.panel.look);
-            self.uploaded_look = Some(self.panel.look.clone());
+        if self.gfx.is_none() {
+            return;
         }
-        // The makeup is rendered again only for a new frame, a new look or a fade: a redraw for
-        // the panel alone reuses the made-up picture.
-        let makeup_stale = look_changed || self.fader.animating(now) || self.makeup_frame != Some(self.frames_taken);
+        let render_start = Instant::now();
+        let mut encoder = self.encode_makeup(now);
+        let makeup_done = Instant::now();
+        let Some(gfx) = self.gfx.as_mut() else { return };
         let device = gfx.renderer.context().device.clone();
         let queue = gfx.renderer.context().queue.clone();
-        let mut encoder = device.create_command_encoder(&Default::default());
-        if let Some(cur) = self.current.as_ref().filter(|_| makeup_stale) {
-            self.makeup_frame = Some(self.frames_taken);
-            let visible = self.fader.visible(now);
-            let draws: Vec<FaceDraw> = visible.iter().map(|(l, s)| FaceDraw { landmarks: l, strength: *s }).collect();
-            let time = self.start.elapsed().as_secs_f32();
-            gfx.renderer.encode(&mut encoder, &cur.image, Some(self.frames_taken), &draws, time);
-        }
-        let makeup_done = Instant::now();
-        if let Some((camera_view, output_view, _, generation)) = gfx.renderer.views()
-            && gfx.textures.map(|t| t.2) != Some(generation)
-        {
-            if let Some((a, b, _)) = gfx.textures.take() {
-                gfx.egui_renderer.free_texture(&a);
-                gfx.egui_renderer.free_texture(&b);
-            }
-            let a = gfx.egui_renderer.register_native_texture(&device, camera_view, wgpu::FilterMode::Linear);
-            let b = gfx.egui_renderer.register_native_texture(&device, output_view, wgpu::FilterMode::Linear);
-            gfx.textures = Some((a, b, generation));
-        }
-
+        gfx.register_textures(&device);
         let raw = gfx.egui_state.take_egui_input(&gfx.window);
-        let frame_size = gfx.renderer.views().map(|v| v.2);
+        let frame_size = gfx.renderer.views().map(|v| v.size);
 
-        let overlay = self.panel.show_stats.then(|| overlay_text(&self.stats));
-        let IdleState { attract, .. } = idle;
-        let (catalog, looks, panel_state, note, textures) =
-            (&self.catalog, &self.looks, &mut self.panel, &self.note, gfx.textures);
+        let stats_line = self.panel.show_stats.then(|| overlay_text(&self.stats));
+        let overlay = MirrorOverlay {
+            outlines: &outlines,
+            calibrating,
+            messages: [self.note.as_deref(), status.as_deref(), stats_line.as_deref()].into_iter().flatten().collect(),
+            face_guide,
+            attract: idle.attract,
+        };
+        let (catalog, looks, panel_state, textures) = (&self.catalog, &self.looks, &mut self.panel, gfx.textures);
         let mut actions = Vec::new();
         let full = self.egui_ctx.run_ui(raw, |ui| {
-            // The mirror on the left, the style panel on the right.
-            let all = ui.max_rect();
-            let split_x = all.right() - panel::PANEL_WIDTH;
-            let mirror_rect = Rect::from_min_max(all.min, Pos2::new(split_x, all.bottom()));
-            let panel_rect = Rect::from_min_max(Pos2::new(split_x, all.top()), all.max);
-            ui.scope_builder(egui::UiBuilder::new().max_rect(panel_rect), |ui| {
-                let style = ui.style().clone();
-                egui::Frame::side_top_panel(&style).show(ui, |ui| {
-                    ui.set_min_size(panel_rect.size() - Vec2::splat(16.0));
-                    egui::ScrollArea::vertical().show(ui, |ui| actions = panel::show(ui, panel_state, catalog, looks));
-                });
-            });
-            ui.scope_builder(egui::UiBuilder::new().max_rect(mirror_rect), |ui| {
-                ui.painter().rect_filled(mirror_rect, 0.0, Color32::BLACK);
-                let image_rect = mirror_view(ui, panel_state, textures, frame_size);
-                if let (Some(rect), Some(size)) = (image_rect, frame_size) {
-                    let flip = panel_state.flip;
-                    for outline in &outlines {
-                        let points: Vec<Pos2> = outline.iter().map(|p| to_screen(rect, size, flip, *p)).collect();
-                        ui.painter().add(egui::Shape::closed_line(
-                            points,
-                            egui::Stroke::new(1.5, Color32::from_rgb(150, 230, 255)),
-                        ));
-                    }
-                    if calibrating {
-                        // The box the grey card must fill: the frame's middle fifth.
-                        let card = Rect::from_center_size(rect.center(), rect.size() / 5.0);
-                        ui.painter().rect_stroke(
-                            card,
-                            0.0,
-                            egui::Stroke::new(3.0, Color32::WHITE),
-                            egui::StrokeKind::Outside,
-                        );
-                        ui.painter().text(
-                            card.center_bottom() + Vec2::new(0.0, 8.0),
-                            Align2::CENTER_TOP,
-                            "Hold the grey card in the box",
-                            FontId::proportional(18.0),
-                            Color32::WHITE,
-                        );
-                    }
-                }
-                let painter = ui.painter();
-                let mut y = mirror_rect.top() + 12.0;
-                for msg in [note.as_deref(), status.as_deref(), overlay.as_deref()].into_iter().flatten() {
-                    painter.text(
-                        Pos2::new(mirror_rect.left() + 12.0, y),
-                        Align2::LEFT_TOP,
-                        msg,
-                        FontId::proportional(16.0),
-                        Color32::from_rgb(255, 230, 150),
-                    );
-                    y += 22.0;
-                }
-                if face_guide {
-                    // Where to put the face while the advisor measures.
-                    let c = mirror_rect.center();
-                    let r = Vec2::new(mirror_rect.height() * 0.2, mirror_rect.height() * 0.27);
-                    let oval: Vec<Pos2> = (0..64)
-                        .map(|i| {
-                            let a = i as f32 / 64.0 * std::f32::consts::TAU;
-                            Pos2::new(c.x + r.x * a.cos(), c.y + r.y * a.sin())
-                        })
-                        .collect();
-                    painter
-                        .add(egui::Shape::closed_line(oval, egui::Stroke::new(3.0, Color32::from_rgb(255, 230, 150))));
-                }
-                if attract {
-                    painter.text(
-                        mirror_rect.center(),
-                        Align2::CENTER_CENTER,
-                        "Step up to the mirror and try a look",
-                        FontId::proportional(36.0),
-                        Color32::WHITE,
-                    );
-                }
+            actions = lay_out_window(ui, panel_state, catalog, looks, |ui, rect, state| {
+                mirror_view::show(ui, rect, state, textures, frame_size, &overlay);
             });
         });
         let egui_delay = full.viewport_output.get(&egui::ViewportId::ROOT).map(|v| v.repaint_delay);
@@ -556,22 +587,7 @@ impl Mirror {
         self.stats.ui_scale = full.pixels_per_point;
         let extra = gfx.egui_renderer.update_buffers(&device, &queue, &mut encoder, &prims, &screen);
         let ui_built = Instant::now();
-        let surface_texture = match gfx.surface.get_current_texture() {
-            wgpu::CurrentSurfaceTexture::Success(t) | wgpu::CurrentSurfaceTexture::Suboptimal(t) => t,
-            other => {
-                tracing::debug!(
-                    "surface not ready: {}",
-                    match other {
-                        wgpu::CurrentSurfaceTexture::Timeout => "timeout",
-                        wgpu::CurrentSurfaceTexture::Occluded => "occluded",
-                        _ => "outdated",
-                    }
-                );
-                gfx.surface.configure(&device, &gfx.config);
-                gfx.window.request_redraw();
-                return;
-            }
-        };
+        let Some(surface_texture) = gfx.next_surface_texture(&device) else { return };
         let acquired = Instant::now();
         let view = surface_texture.texture.create_view(&Default::default());
         paint_egui(&mut encoder, &view, &gfx.egui_renderer, &prims, &screen);
@@ -580,64 +596,23 @@ impl Mirror {
             gfx.egui_renderer.free_texture(id);
         }
         self.handle(actions);
-        let gfx = self.gfx.as_mut().expect("still there");
-        // With --find-shades, automation also waits for the measurement (bounded: the advisor
-        // gives up after NO_FACE_AFTER without a face).
-        let ending = self.opts.exit_after.is_some_and(|n| self.presented + 1 >= n)
-            || self.opts.exit_after_time.is_some_and(|t| now.duration_since(self.start) >= t);
-        let last = ending && !(self.opts.find_shades && self.advisor.measuring());
-        let shot = match (&self.snapshot, last, &self.opts.screenshot) {
-            (Some(p), _, _) if !self.opts.kiosk => Some(p.clone()),
-            (_, true, Some(p)) => Some(p.clone()),
-            _ => None,
-        };
+        let last = self.is_last_frame(now);
+        let shot = self.shot_path(last);
         let readback = shot.as_ref().map(|_| Readback::record(&device, &mut encoder, &surface_texture.texture));
         queue.submit(extra.into_iter().chain([encoder.finish()]));
-        gfx.window.pre_present_notify();
+        self.gfx.as_ref().expect("still there").window.pre_present_notify();
         queue.present(surface_texture);
         let presented = Instant::now();
-        let ms = |from: Instant, to: Instant| to.duration_since(from).as_secs_f64() * 1e3;
-        self.stats.render_ms.push(ms(render_start, presented));
-        let stages = &mut self.stats.stages;
-        stages.makeup.push(ms(render_start, makeup_done));
-        stages.ui.push(ms(makeup_done, ui_built) + ms(acquired, ui_painted));
-        stages.acquire.push(ms(ui_built, acquired));
-        stages.present.push(ms(ui_painted, presented));
-        if let Some((captured, track_ms)) = fresh {
-            self.stats.new_frames += 1;
-            self.stats.latency_ms.push(presented.duration_since(captured).as_secs_f64() * 1e3);
-            self.stats.track_ms.push(track_ms);
-        }
-        self.stats.frames += 1;
-        self.presented += 1;
         let first = *self.first_present.get_or_insert(presented);
-        self.stats.seconds = presented.duration_since(first).as_secs_f64();
+        let times = FrameTimes { render_start, makeup_done, ui_built, acquired, ui_painted, presented };
+        self.stats.record_presented(&times, fresh, first);
+        self.presented += 1;
         if let (Some(path), Some(rb)) = (shot, readback) {
-            let saved = save_readback(&device, rb, &path);
-            if let Err(e) = &saved {
-                tracing::error!("{e}");
-            }
-            if self.snapshot.take().is_some() {
-                self.note = Some(match &saved {
-                    Ok(()) => format!("Saved {}", path.display()),
-                    Err(e) => e.to_string(),
-                });
-                if saved.is_ok() {
-                    let side = path.with_extension("look.toml");
-                    let _ = std::fs::write(side, self.panel.look.to_toml());
-                }
-            } else if let Err(e) = saved {
-                self.result = Err(e);
-            }
+            self.finish_shot(&device, rb, &path);
         }
         self.log_stats(presented, last);
         if last {
-            if let Some(p) = self.opts.stats.as_ref().filter(|_| self.opts.stats_every.is_none())
-                && let Err(e) = std::fs::write(p, self.stats.to_json(&self.panel.advisor))
-            {
-                self.result = Err(AppError::Output { path: p.clone(), reason: e.to_string() });
-            }
-            event_loop.exit();
+            self.finish_run(event_loop);
         }
         self.redraw_at = self.next_redraw(Instant::now(), egui_delay);
         tracing::trace!(
@@ -672,66 +647,32 @@ pub fn paint_egui(
     egui_renderer.render(&mut pass, prims, screen);
 }
 
-/// Draws the mirror image (made-up frame, or camera frame left of the before/after line),
-/// aspect-fit, flipped when asked; handles dragging the split line.
-fn mirror_view(
+/// The window: the mirror on the left (drawn by `mirror`), the style panel on the right.
+/// Returns what the user asked for in the panel.
+fn lay_out_window(
     ui: &mut egui::Ui,
     state: &mut PanelState,
-    textures: Option<(TextureId, TextureId, u64)>,
-    size: Option<(u32, u32)>,
-) -> Option<Rect> {
-    let (Some((before, after, _)), Some((w, h))) = (textures, size) else { return None };
-    let area = ui.max_rect();
-    let scale = (area.width() / w as f32).min(area.height() / h as f32);
-    let rect = Rect::from_center_size(area.center(), Vec2::new(w as f32, h as f32) * scale);
-    let uv = |x0: f32, x1: f32| {
-        if state.flip {
-            Rect::from_min_max(Pos2::new(1.0 - x0, 0.0), Pos2::new(1.0 - x1, 1.0))
-        } else {
-            Rect::from_min_max(Pos2::new(x0, 0.0), Pos2::new(x1, 1.0))
-        }
-    };
-    let painter = ui.painter();
-    match state.split {
-        Some(split) => {
-            let x = rect.left() + rect.width() * split;
-            painter.image(
-                before,
-                Rect::from_min_max(rect.min, Pos2::new(x, rect.bottom())),
-                uv(0.0, split),
-                Color32::WHITE,
-            );
-            painter.image(
-                after,
-                Rect::from_min_max(Pos2::new(x, rect.top()), rect.max),
-                uv(split, 1.0),
-                Color32::WHITE,
-            );
-            painter.line_segment(
-                [Pos2::new(x, rect.top()), Pos2::new(x, rect.bottom())],
-                Stroke::new(2.0, Color32::WHITE),
-            );
-            let handle = Rect::from_center_size(Pos2::new(x, rect.center().y), Vec2::new(24.0, rect.height()));
-            let resp = ui.interact(handle, ui.scope_id().with("mirror split"), Sense::drag());
-            if resp.dragged()
-                && let Some(p) = resp.interact_pointer_pos()
-            {
-                state.split = Some(((p.x - rect.left()) / rect.width()).clamp(0.0, 1.0));
-            };
-        }
-        None => {
-            painter.image(after, rect, uv(0.0, 1.0), Color32::WHITE);
-        }
-    }
-    Some(rect)
+    catalog: &Catalog,
+    looks: &[Look],
+    mirror: impl FnOnce(&mut egui::Ui, Rect, &mut PanelState),
+) -> Vec<Action> {
+    let all = ui.max_rect();
+    let split_x = all.right() - panel::PANEL_WIDTH;
+    let mirror_rect = Rect::from_min_max(all.min, Pos2::new(split_x, all.bottom()));
+    let panel_rect = Rect::from_min_max(Pos2::new(split_x, all.top()), all.max);
+    let mut actions = Vec::new();
+    ui.scope_builder(egui::UiBuilder::new().max_rect(panel_rect), |ui| {
+        let style = ui.style().clone();
+        egui::Frame::side_top_panel(&style).show(ui, |ui| {
+            ui.set_min_size(panel_rect.size() - Vec2::splat(16.0));
+            egui::ScrollArea::vertical().show(ui, |ui| actions = panel::show(ui, state, catalog, looks));
+        });
+    });
+    ui.scope_builder(egui::UiBuilder::new().max_rect(mirror_rect), |ui| mirror(ui, mirror_rect, state));
+    actions
 }
 
-/// Where a frame pixel is drawn in the mirror's image rectangle (`flip`: shown mirrored).
-fn to_screen(rect: Rect, (w, h): (u32, u32), flip: bool, p: glam::Vec2) -> Pos2 {
-    let x = if flip { w as f32 - p.x } else { p.x };
-    Pos2::new(rect.left() + x / w as f32 * rect.width(), rect.top() + p.y / h as f32 * rect.height())
-}
-
+/// The statistics line the overlay shows (toggle in the panel).
 fn overlay_text(s: &FrameStats) -> String {
     let last = |v: &crate::app::stats::Recent| v.last().unwrap_or(0.0);
     format!(
@@ -742,20 +683,6 @@ fn overlay_text(s: &FrameStats) -> String {
         last(&s.track_ms),
         last(&s.render_ms)
     )
-}
-
-/// Seconds since the epoch, for snapshot names.
-fn chrono_stamp() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
-
-fn save_readback(device: &wgpu::Device, rb: Readback, path: &Path) -> Result<(), AppError> {
-    let fail = |reason: String| AppError::Output { path: path.to_path_buf(), reason };
-    let image = rb.into_image(device).map_err(|e| fail(e.to_string()))?;
-    if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder).map_err(|e| fail(format!("cannot create {}: {e}", folder.display())))?;
-    }
-    crate::outfile::save_image(path, &image::DynamicImage::ImageRgb8(image)).map_err(|e| fail(e.to_string()))
 }
 
 impl ApplicationHandler<NewFrame> for Mirror {

@@ -7,8 +7,10 @@
 pub mod demo;
 pub mod kiosk;
 pub mod mirror;
+pub mod mirror_view;
 pub mod panel;
 pub mod settings;
+pub mod snapshot;
 pub mod stats;
 
 use std::path::PathBuf;

@@ -1,6 +1,7 @@
 //! Frame statistics of a run: what `--stats` writes.
 
 use std::collections::VecDeque;
+use std::time::Instant;
 
 use serde::Serialize;
 
@@ -133,6 +134,32 @@ struct IntervalReport {
     threads: Option<u32>,
 }
 
+/// A camera frame shown for the first time: when it was captured and how long tracking took.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FreshFrame {
+    /// When the capture thread got it.
+    pub captured: Instant,
+    /// Tracker time for it, milliseconds.
+    pub track_ms: f64,
+}
+
+/// When each step of drawing one window frame ended, on the UI thread (see [`RenderStages`]).
+#[derive(Debug, Clone, Copy)]
+pub struct FrameTimes {
+    /// The redraw began.
+    pub render_start: Instant,
+    /// Camera upload and makeup encoded.
+    pub makeup_done: Instant,
+    /// egui laid out and tessellated.
+    pub ui_built: Instant,
+    /// The window's next image acquired.
+    pub acquired: Instant,
+    /// egui painted into it.
+    pub ui_painted: Instant,
+    /// Submitted and presented.
+    pub presented: Instant,
+}
+
 /// Resident memory and thread count of this process, where the OS tells (Linux, Windows).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ProcessUsage {
@@ -180,6 +207,24 @@ impl FrameStats {
             threads: usage.map(|u| u.threads),
         };
         serde_json::to_string(&line).expect("stats serialise") + "\n"
+    }
+
+    /// Counts one presented frame: its stage times and, when it showed a new camera frame, that
+    /// frame's latency and tracking time. `first_present` is when the run's first frame was.
+    pub fn record_presented(&mut self, t: &FrameTimes, fresh: Option<FreshFrame>, first_present: Instant) {
+        let ms = |from: Instant, to: Instant| to.duration_since(from).as_secs_f64() * 1e3;
+        self.render_ms.push(ms(t.render_start, t.presented));
+        self.stages.makeup.push(ms(t.render_start, t.makeup_done));
+        self.stages.ui.push(ms(t.makeup_done, t.ui_built) + ms(t.acquired, t.ui_painted));
+        self.stages.acquire.push(ms(t.ui_built, t.acquired));
+        self.stages.present.push(ms(t.ui_painted, t.presented));
+        if let Some(frame) = fresh {
+            self.new_frames += 1;
+            self.latency_ms.push(ms(frame.captured, t.presented));
+            self.track_ms.push(frame.track_ms);
+        }
+        self.frames += 1;
+        self.seconds = t.presented.duration_since(first_present).as_secs_f64();
     }
 
     /// Presented frames per second.

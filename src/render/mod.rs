@@ -13,7 +13,7 @@ pub mod sheet;
 pub mod stats;
 
 pub use context::GpuContext;
-pub use renderer::{FaceDraw, MAX_FACES, Renderer};
+pub use renderer::{FaceDraw, MAX_FACES, RenderViews, Renderer};
 
 /// What to do when no backend has an adapter, in the platform's words.
 #[cfg(windows)]

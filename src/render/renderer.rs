@@ -54,14 +54,30 @@ pub struct FaceDraw<'a> {
     pub strength: f32,
 }
 
-/// Per-size resources, rebuilt only when the frame size changes.
-struct Sized {
+/// The camera and output textures and their bind group, sized to the frame: rebuilt only when
+/// the frame size changes.
+struct FrameTargets {
     size: (u32, u32),
     camera: wgpu::Texture,
     camera_view: wgpu::TextureView,
     target: wgpu::Texture,
     target_view: wgpu::TextureView,
     shared: wgpu::BindGroup,
+}
+
+/// The renderer's textures for a window to show: the bare camera frame (the "before" of the
+/// before/after split) and the made-up picture.
+#[derive(Clone, Copy)]
+pub struct RenderViews<'a> {
+    /// The camera frame as uploaded.
+    pub camera: &'a wgpu::TextureView,
+    /// The frame with the makeup on.
+    pub made_up: &'a wgpu::TextureView,
+    /// Width and height of both, pixels.
+    pub size: (u32, u32),
+    /// Changes whenever the textures are recreated (a new frame size): a window registers them
+    /// with egui again then.
+    pub generation: u64,
 }
 
 /// Draws makeup over camera frames.
@@ -77,7 +93,7 @@ pub struct Renderer {
     face_info: wgpu::Buffer,
     layers: Vec<LayerPipeline>,
     uvs: Vec<[f32; 2]>,
-    sized: Option<Sized>,
+    targets: Option<FrameTargets>,
     staging: Vec<Vertex>,
     rgba: Vec<u8>,
     /// Bumped whenever the frame-sized textures are recreated.
@@ -219,7 +235,7 @@ impl Renderer {
             face_info,
             layers,
             uvs: mesh.uvs,
-            sized: None,
+            targets: None,
             staging: Vec::with_capacity(MAX_FACES * VERTEX_COUNT),
             rgba: Vec::new(),
             generation: 0,
@@ -245,7 +261,7 @@ impl Renderer {
     }
 
     fn ensure_size(&mut self, w: u32, h: u32) {
-        if self.sized.as_ref().is_some_and(|s| s.size == (w, h)) {
+        if self.targets.as_ref().is_some_and(|s| s.size == (w, h)) {
             return;
         }
         let device = &self.ctx.device;
@@ -289,13 +305,18 @@ impl Renderer {
         tracing::debug!(w, h, "renderer resized");
         self.generation += 1;
         self.uploaded = None;
-        self.sized = Some(Sized { size: (w, h), camera, camera_view, target, target_view, shared });
+        self.targets = Some(FrameTargets { size: (w, h), camera, camera_view, target, target_view, shared });
     }
 
-    /// The camera frame and the made-up output as textures (for drawing in a window), their size,
-    /// and a generation number that changes when they are recreated (a new frame size).
-    pub fn views(&self) -> Option<(&wgpu::TextureView, &wgpu::TextureView, (u32, u32), u64)> {
-        self.sized.as_ref().map(|s| (&s.camera_view, &s.target_view, s.size, self.generation))
+    /// The camera frame and the made-up output as textures (for drawing in a window), once a
+    /// frame was encoded.
+    pub fn views(&self) -> Option<RenderViews<'_>> {
+        self.targets.as_ref().map(|t| RenderViews {
+            camera: &t.camera_view,
+            made_up: &t.target_view,
+            size: t.size,
+            generation: self.generation,
+        })
     }
 
     /// Uploads the frame and faces, and records the makeup draws into `encoder`, leaving the
@@ -313,7 +334,7 @@ impl Renderer {
         let (w, h) = frame.dimensions();
         self.ensure_size(w, h);
         let queue = &self.ctx.queue;
-        let sized = self.sized.as_ref().expect("sized above");
+        let targets = self.targets.as_ref().expect("targets made above");
 
         let extent = wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 };
         if frame_id.is_none() || frame_id != self.uploaded {
@@ -323,14 +344,14 @@ impl Renderer {
                 self.rgba.extend_from_slice(&[p[0], p[1], p[2], 255]);
             }
             queue.write_texture(
-                sized.camera.as_image_copy(),
+                targets.camera.as_image_copy(),
                 &self.rgba,
                 wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(w * 4), rows_per_image: None },
                 extent,
             );
             self.uploaded = frame_id;
         }
-        encoder.copy_texture_to_texture(sized.camera.as_image_copy(), sized.target.as_image_copy(), extent);
+        encoder.copy_texture_to_texture(targets.camera.as_image_copy(), targets.target.as_image_copy(), extent);
         self.draw_faces(encoder, frame, &faces[..faces.len().min(MAX_FACES)], time);
     }
 
@@ -339,7 +360,7 @@ impl Renderer {
     fn draw_faces(&mut self, encoder: &mut wgpu::CommandEncoder, frame: &RgbImage, faces: &[FaceDraw<'_>], time: f32) {
         let (w, h) = frame.dimensions();
         let queue = &self.ctx.queue;
-        let sized = self.sized.as_ref().expect("sized by encode");
+        let targets = self.targets.as_ref().expect("targets made by encode");
         self.staging.clear();
         let mut infos = [FaceInfo::default(); MAX_FACES];
         for (f, face) in faces.iter().enumerate() {
@@ -360,7 +381,7 @@ impl Renderer {
         let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
             label: Some("makeup"),
             color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                view: &sized.target_view,
+                view: &targets.target_view,
                 depth_slice: None,
                 resolve_target: None,
                 ops: wgpu::Operations { load: wgpu::LoadOp::Load, store: wgpu::StoreOp::Store },
@@ -368,7 +389,7 @@ impl Renderer {
             ..Default::default()
         });
         if !faces.is_empty() {
-            pass.set_bind_group(0, &sized.shared, &[]);
+            pass.set_bind_group(0, &targets.shared, &[]);
             pass.set_vertex_buffer(0, self.vertices.slice(..));
             pass.set_index_buffer(self.indices.slice(..), wgpu::IndexFormat::Uint16);
             for layer in &self.layers {
@@ -438,7 +459,7 @@ impl Renderer {
             encoder = self.ctx.device.create_command_encoder(&Default::default());
             self.draw_faces(&mut encoder, frame, batch, 0.0);
         }
-        let target = &self.sized.as_ref().expect("sized by encode").target;
+        let target = &self.targets.as_ref().expect("targets made by encode").target;
         let readback = Readback::record(&self.ctx.device, &mut encoder, target);
         self.ctx.queue.submit([encoder.finish()]);
         readback.into_image(&self.ctx.device)
