@@ -105,7 +105,7 @@ fn swatch(ui: &mut Ui, p: &Product, selected: bool) -> bool {
     ui.vertical(|ui| {
         ui.set_width(60.0);
         let (rect, resp) = ui.allocate_exact_size(Vec2::new(44.0, 44.0), Sense::click());
-        ui.painter().circle_filled(rect.center(), 20.0, color32(p.shade));
+        paint_chip(ui.painter(), rect.center(), 20.0, &p.colours());
         if selected {
             ui.painter().circle_stroke(rect.center(), 22.0, egui::Stroke::new(2.5, ui.visuals().strong_text_color()));
         }
@@ -113,6 +113,34 @@ fn swatch(ui: &mut Ui, p: &Product, selected: bool) -> bool {
         ui.label(RichText::new(&p.name).small());
     });
     clicked
+}
+
+/// A round chip in the product's colours: one colour fills it, a palette's colours share it as
+/// equal slices (the first at the top, clockwise), as a palette looks in its case.
+fn paint_chip(painter: &egui::Painter, centre: egui::Pos2, radius: f32, colours: &[Srgb]) {
+    if let [only] = colours {
+        painter.circle_filled(centre, radius, color32(*only));
+        return;
+    }
+    const STEPS_PER_SLICE: usize = 24;
+    let slice = std::f32::consts::TAU / colours.len() as f32;
+    for (i, colour) in colours.iter().enumerate() {
+        let start = -std::f32::consts::FRAC_PI_2 + slice * i as f32;
+        let rim = (0..=STEPS_PER_SLICE).map(|k| {
+            let a = start + slice * k as f32 / STEPS_PER_SLICE as f32;
+            centre + radius * Vec2::new(a.cos(), a.sin())
+        });
+        let points: Vec<egui::Pos2> = std::iter::once(centre).chain(rim).collect();
+        painter.add(egui::Shape::convex_polygon(points, color32(*colour), egui::Stroke::NONE));
+    }
+}
+
+/// Whether `p` is what the look wears in its category (all of a palette's colours, in order).
+fn is_worn(look: &Look, p: &Product) -> bool {
+    match p.category {
+        Category::Eyeshadow => look.eyeshadow.as_ref().is_some_and(|e| e.colors == p.colours()),
+        c => shade_of(look, c) == Some(p.shade),
+    }
 }
 
 /// Puts a product on the look.
@@ -133,7 +161,7 @@ pub fn apply_product(look: &mut Look, p: &Product) {
         }
         Category::Eyeshadow => {
             let opacity = look.eyeshadow.as_ref().map(|e| e.opacity).unwrap_or(0.7);
-            look.eyeshadow = Some(Eyeshadow { colors: vec![p.shade], opacity });
+            look.eyeshadow = Some(Eyeshadow { colors: p.colours(), opacity });
         }
         Category::Eyeliner => {
             let old = look.eyeliner.take();
@@ -236,10 +264,9 @@ pub fn show(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog, looks: &[Loo
     }
     for &c in state.tab.categories() {
         ui.label(RichText::new(c.name()).strong());
-        let current = shade_of(&state.look, c);
         egui::Grid::new(c.name()).spacing(Vec2::new(4.0, 6.0)).show(ui, |ui| {
             for (i, p) in catalog.of(c).enumerate() {
-                if swatch(ui, p, current == Some(p.shade)) {
+                if swatch(ui, p, is_worn(&state.look, p)) {
                     apply_product(&mut state.look, p);
                     state.look.name = "Custom".into();
                 }
@@ -419,5 +446,51 @@ fn model_label(m: ModelKind) -> &'static str {
     match m {
         ModelKind::V1 => "fast (v1)",
         ModelKind::V2 => "precise (v2)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eyeshadow(sku: &str, shade: &str, palette: &[&str]) -> Product {
+        Product {
+            brand: "Vanity".into(),
+            name: sku.into(),
+            sku: sku.into(),
+            category: Category::Eyeshadow,
+            shade: shade.parse().unwrap(),
+            palette: palette.iter().map(|c| c.parse().unwrap()).collect(),
+            finish: None,
+            undertone: None,
+        }
+    }
+
+    #[test]
+    fn picking_a_palette_puts_all_its_colours_on_the_eyes() {
+        let trio = eyeshadow("TRIO", "#5B3A6E", &["#8E6A9E", "#2E1F38"]);
+        let single = eyeshadow("ONE", "#5B3A6E", &[]);
+        let mut look = Look::default();
+        apply_product(&mut look, &trio);
+        assert_eq!(look.eyeshadow.as_ref().unwrap().colors, trio.colours());
+        assert_eq!(look.eyeshadow.as_ref().unwrap().colors.len(), 3);
+        // The panel marks the palette as worn, not the single shade that shares its first colour.
+        assert!(is_worn(&look, &trio) && !is_worn(&look, &single));
+        apply_product(&mut look, &single);
+        assert_eq!(look.eyeshadow.as_ref().unwrap().colors.len(), 1);
+        assert!(is_worn(&look, &single) && !is_worn(&look, &trio));
+    }
+
+    #[test]
+    fn the_bundled_catalog_has_palettes_that_are_valid_looks() {
+        let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
+        let palettes: Vec<&Product> = catalog.of(Category::Eyeshadow).filter(|p| !p.palette.is_empty()).collect();
+        assert!(palettes.len() >= 2, "the demo counter shows palettes");
+        for p in palettes {
+            let mut look = Look { name: p.name.clone(), ..Look::default() };
+            apply_product(&mut look, p);
+            crate::looks::Look::parse(&look.to_toml(), std::path::Path::new("palette.toml"))
+                .unwrap_or_else(|e| panic!("{}: {e}", p.sku));
+        }
     }
 }

@@ -89,13 +89,27 @@ pub struct Product {
     /// Stock-keeping unit, unique in a catalog.
     pub sku: String,
     pub category: Category,
-    /// Shade as sRGB hex.
+    /// Shade as sRGB hex (a palette's first colour: the lid).
     pub shade: Srgb,
+    /// The further colours of a multi-colour product, after `shade`: an eyeshadow palette's
+    /// crease and outer-corner colours (at most two). Picking the product applies all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub palette: Vec<Srgb>,
     /// Finish (lipsticks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish: Option<Finish>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undertone: Option<Undertone>,
+}
+
+/// Most colours one product carries (an eyeshadow look takes 1 to 3).
+pub const MAX_PRODUCT_COLOURS: usize = 3;
+
+impl Product {
+    /// Every colour of the product, `shade` first.
+    pub fn colours(&self) -> Vec<Srgb> {
+        std::iter::once(self.shade).chain(self.palette.iter().copied()).collect()
+    }
 }
 
 /// A catalog file.
@@ -133,12 +147,13 @@ impl Catalog {
     }
 
     /// Reads CSV with the header `brand,name,sku,category,shade,finish,undertone` (the last two
-    /// may be empty), as exported from a spreadsheet.
+    /// may be empty), as exported from a spreadsheet; an optional `palette` column holds a
+    /// palette's further colours separated by spaces or `;` (`#8E6A9E;#2E1F38`).
     pub fn from_csv(text: &str, path: &Path) -> Result<Catalog, LookError> {
         let invalid = |line: usize, message: String| LookError::Invalid { path: path.to_path_buf(), line, message };
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
         let headers = reader.headers().map_err(|e| invalid(1, e.to_string()))?.clone();
-        const COLUMNS: [&str; 7] = ["brand", "name", "sku", "category", "shade", "finish", "undertone"];
+        const COLUMNS: [&str; 8] = ["brand", "name", "sku", "category", "shade", "finish", "undertone", "palette"];
         for h in headers.iter() {
             if !COLUMNS.contains(&h) {
                 return Err(invalid(1, format!("unknown column `{h}` (expected {})", COLUMNS.join(","))));
@@ -163,6 +178,11 @@ impl Catalog {
             let category = Category::parse(&get("category"))
                 .ok_or_else(|| invalid(line, format!("unknown category `{}`", get("category"))))?;
             let shade: Srgb = get("shade").parse().map_err(|e: super::color::BadHex| invalid(line, e.to_string()))?;
+            let palette = get("palette")
+                .split([';', ' '])
+                .filter(|c| !c.is_empty())
+                .map(|c| c.parse::<Srgb>().map_err(|e| invalid(line, format!("palette: {e}"))))
+                .collect::<Result<Vec<_>, _>>()?;
             let finish = match get("finish").as_str() {
                 "" => None,
                 f => Some(
@@ -186,6 +206,7 @@ impl Catalog {
                 sku: get("sku"),
                 category,
                 shade,
+                palette,
                 finish,
                 undertone,
             });
@@ -206,6 +227,14 @@ impl Catalog {
                 Some(format!("duplicate sku `{}`", p.sku))
             } else if p.finish.is_some() && p.category != Category::Lipstick {
                 Some(format!("`{}` is {}: only lipsticks have a finish", p.sku, p.category.name()))
+            } else if !p.palette.is_empty() && p.category != Category::Eyeshadow {
+                Some(format!("`{}` is {}: only eyeshadows come as palettes", p.sku, p.category.name()))
+            } else if p.colours().len() > MAX_PRODUCT_COLOURS {
+                Some(format!(
+                    "`{}` has {} colours: a palette holds {MAX_PRODUCT_COLOURS} at most (shade plus two)",
+                    p.sku,
+                    p.colours().len()
+                ))
             } else {
                 None
             };
@@ -234,6 +263,34 @@ mod tests {
     const CSV: &str = "brand,name,sku,category,shade,finish,undertone\n\
         Vanity,Ruby,V-L01,lipstick,#B0153A,matte,cool\n\
         Vanity,Peach,V-B01,blush,#F4A582,,warm\n";
+
+    #[test]
+    fn a_palette_keeps_all_its_colours_through_csv_and_toml() {
+        let csv = "brand,name,sku,category,shade,palette\n\
+            Vanity,Plum Trio,V-E01,eyeshadow,#5B3A6E,#8E6A9E;#2E1F38\n\
+            Vanity,Single,V-E02,eyeshadow,#C8A2C8,\n";
+        let c = Catalog::from_csv(csv, Path::new("c.csv")).unwrap();
+        let hex = |p: &Product| p.colours().iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(hex(&c.products[0]), ["#5B3A6E", "#8E6A9E", "#2E1F38"]);
+        assert_eq!(hex(&c.products[1]), ["#C8A2C8"]);
+        let back = Catalog::parse(&c.to_toml(), Path::new("c.toml")).unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn palettes_are_for_eyeshadows_and_hold_three_colours_at_most() {
+        let lipstick = "[[product]]\nbrand = \"V\"\nname = \"L\"\nsku = \"L1\"\ncategory = \"lipstick\"\n\
+            shade = \"#B0153A\"\npalette = [\"#000000\"]\n";
+        let e = Catalog::parse(lipstick, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(e.contains("c.toml:1:") && e.contains("only eyeshadows come as palettes"), "{e}");
+        let four = "[[product]]\nbrand = \"V\"\nname = \"E\"\nsku = \"E1\"\ncategory = \"eyeshadow\"\n\
+            shade = \"#5B3A6E\"\npalette = [\"#8E6A9E\", \"#2E1F38\", \"#FFFFFF\"]\n";
+        let e = Catalog::parse(four, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(e.contains("has 4 colours"), "{e}");
+        let bad = "brand,name,sku,category,shade,palette\nV,E,E1,eyeshadow,#5B3A6E,#8E6A9E;purple\n";
+        let e = Catalog::from_csv(bad, Path::new("c.csv")).unwrap_err().to_string();
+        assert!(e.starts_with("c.csv:2:") && e.contains("palette") && e.contains("purple"), "{e}");
+    }
 
     #[test]
     fn csv_imports_and_round_trips_to_toml() {
