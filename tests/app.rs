@@ -192,6 +192,34 @@ fn advisor_tab_shows_the_skin_the_picks_and_their_reasons() {
     );
 }
 
+#[test]
+fn a_palette_chip_shows_every_colour_it_puts_on() {
+    use vanity::app::panel::{PanelState, Tab, apply_product};
+    let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
+    let trio = catalog.products.iter().find(|p| p.sku == "VA-EYE-230").expect("the demo counter's palette").clone();
+    let mut state = PanelState {
+        look: Look { name: "Custom".into(), ..Look::default() },
+        tab: Tab::Eyes,
+        split: None,
+        flip: true,
+        show_stats: false,
+        model: ModelKind::V2,
+        camera: None,
+        cameras: Vec::new(),
+        kiosk: false,
+        advisor: Default::default(),
+        preferences: Default::default(),
+    };
+    apply_product(&mut state.look, &trio);
+    let img = render_panel(&mut state, &catalog, &[]);
+    // Each of the three colours fills a slice of the chip (a third of a 20 px circle: ~400 px).
+    for colour in trio.colours() {
+        let rgb = image::Rgb(colour.0);
+        let n = img.pixels().filter(|p| p.0.iter().zip(rgb.0).all(|(a, b)| a.abs_diff(b) <= 1)).count();
+        assert!(n > 250, "{colour}: {n} pixels of it on the Eyes tab");
+    }
+}
+
 /// The panel drawn headless with egui + egui-wgpu at its real width and 720 px high.
 fn render_panel(state: &mut vanity::app::panel::PanelState, catalog: &Catalog, looks: &[Look]) -> image::RgbImage {
     use vanity::app::panel;
