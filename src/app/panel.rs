@@ -4,7 +4,7 @@ use egui::{Color32, RichText, Sense, Ui, Vec2};
 
 use crate::capture::camera::CameraInfo;
 use crate::looks::catalog::{Category, Product};
-use crate::looks::look::{Blush, Brows, Eyeliner, Eyeshadow, Foundation, Lipstick};
+use crate::looks::look::{Blush, Brows, Eyeliner, Eyeshadow, Foundation, Gloss, Lipstick};
 use crate::looks::{Catalog, Finish, Look, Srgb};
 use crate::pipeline::AdvisorState;
 use crate::pipeline::advisor_thread::AdvisorResult;
@@ -194,6 +194,17 @@ fn shade_of(look: &Look, c: Category) -> Option<Srgb> {
     }
 }
 
+/// The clear gloss topper: on/off over any lipstick (or bare lips), and how much shine.
+fn gloss_controls(ui: &mut Ui, gloss: &mut Option<Gloss>) {
+    let mut on = gloss.is_some();
+    if ui.checkbox(&mut on, "Clear gloss on top").changed() {
+        *gloss = on.then_some(Gloss { opacity: 0.8 });
+    }
+    if let Some(g) = gloss.as_mut() {
+        intensity(ui, "Shine", &mut g.opacity);
+    }
+}
+
 fn intensity(ui: &mut Ui, label: &str, value: &mut f32) {
     ui.add(egui::Slider::new(value, 0.0..=1.0).text(label));
 }
@@ -210,14 +221,17 @@ fn layer_controls<T>(ui: &mut Ui, slot: &mut Option<T>, what: &str, sliders: imp
 /// Finish and intensity controls of one category, plus "remove".
 fn controls(ui: &mut Ui, look: &mut Look, c: Category) {
     match c {
-        Category::Lipstick => layer_controls(ui, &mut look.lipstick, "lipstick", |ui, l| {
-            egui::ComboBox::from_label("Finish").selected_text(l.finish.name()).show_ui(ui, |ui| {
-                for f in Finish::ALL {
-                    ui.selectable_value(&mut l.finish, f, f.name());
-                }
+        Category::Lipstick => {
+            layer_controls(ui, &mut look.lipstick, "lipstick", |ui, l| {
+                egui::ComboBox::from_label("Finish").selected_text(l.finish.name()).show_ui(ui, |ui| {
+                    for f in Finish::ALL {
+                        ui.selectable_value(&mut l.finish, f, f.name());
+                    }
+                });
+                intensity(ui, "Intensity", &mut l.opacity);
             });
-            intensity(ui, "Intensity", &mut l.opacity);
-        }),
+            gloss_controls(ui, &mut look.gloss);
+        }
         Category::Blush => {
             layer_controls(ui, &mut look.blush, "blush", |ui, b| intensity(ui, "Intensity", &mut b.opacity))
         }

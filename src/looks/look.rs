@@ -142,7 +142,7 @@ pub struct Foundation {
 }
 
 /// A complete look. Layers apply in a makeup artist's order: foundation, blush, eyeshadow,
-/// eyeliner, brows, lipstick.
+/// eyeliner, brows, lipstick, then a clear gloss over the lips.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Look {
@@ -163,6 +163,18 @@ pub struct Look {
     pub brows: Option<Brows>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lipstick: Option<Lipstick>,
+    /// A clear gloss over the lips, worn over any lipstick (or none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gloss: Option<Gloss>,
+}
+
+/// A clear gloss topper: no colour of its own, a wet clear coat over whatever the lips wear.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gloss {
+    /// How much shine, 0–1 (the clear coat's lift and its highlights together).
+    #[serde(default = "one")]
+    pub opacity: f32,
 }
 
 /// Numbers that must lie in 0–1, by section.

@@ -4,7 +4,7 @@ use glam::Vec3;
 use image::{RgbImage, imageops};
 
 use super::{FaceDraw, RenderError, Renderer};
-use crate::looks::look::{Blush, Brows, Eyeliner, Eyeshadow, Foundation, Lipstick};
+use crate::looks::look::{Blush, Brows, Eyeliner, Eyeshadow, Foundation, Gloss, Lipstick};
 use crate::looks::{Finish, Look, Srgb};
 use crate::tracking::roi::bounds;
 
@@ -45,6 +45,10 @@ pub fn entries(bundled: &[Look]) -> Vec<(String, Look)> {
     out.push(only("lip liner", &|l| {
         l.lipstick =
             Some(Lipstick { color: hex("#C98A7A"), finish: Finish::Satin, opacity: 0.8, liner: Some(hex("#7A2030")) })
+    }));
+    out.push(only("gloss over matte", &|l| {
+        l.lipstick = Some(Lipstick { color: hex("#B0153A"), finish: Finish::Matte, opacity: 1.0, liner: None });
+        l.gloss = Some(Gloss { opacity: 1.0 });
     }));
     out
 }

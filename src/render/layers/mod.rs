@@ -7,6 +7,7 @@ pub mod brows;
 pub mod eyeliner;
 pub mod eyeshadow;
 pub mod foundation;
+pub mod gloss;
 pub mod lipstick;
 
 use bytemuck::{Pod, Zeroable};
@@ -46,6 +47,21 @@ pub struct LayerSpec {
 /// Ordinary "over" compositing of a colour with coverage alpha.
 pub const OVER: wgpu::BlendState = wgpu::BlendState::ALPHA_BLENDING;
 
+/// Adds the fragment colour, weighted by its alpha, to the destination (light added by a clear
+/// coat); destination alpha is kept.
+pub const ADD: wgpu::BlendState = wgpu::BlendState {
+    color: wgpu::BlendComponent {
+        src_factor: wgpu::BlendFactor::SrcAlpha,
+        dst_factor: wgpu::BlendFactor::One,
+        operation: wgpu::BlendOperation::Add,
+    },
+    alpha: wgpu::BlendComponent {
+        src_factor: wgpu::BlendFactor::Zero,
+        dst_factor: wgpu::BlendFactor::One,
+        operation: wgpu::BlendOperation::Add,
+    },
+};
+
 /// Multiplies the destination by the fragment colour; destination alpha is kept.
 pub const MULTIPLY: wgpu::BlendState = wgpu::BlendState {
     color: wgpu::BlendComponent {
@@ -60,9 +76,10 @@ pub const MULTIPLY: wgpu::BlendState = wgpu::BlendState {
     },
 };
 
-/// Every layer, bottom to top: foundation → blush → eyeshadow → eyeliner → brows → lipstick.
-pub const ORDER: [LayerSpec; 6] =
-    [foundation::SPEC, blush::SPEC, eyeshadow::SPEC, eyeliner::SPEC, brows::SPEC, lipstick::SPEC];
+/// Every layer, bottom to top: foundation → blush → eyeshadow → eyeliner → brows → lipstick →
+/// clear gloss.
+pub const ORDER: [LayerSpec; 7] =
+    [foundation::SPEC, blush::SPEC, eyeshadow::SPEC, eyeliner::SPEC, brows::SPEC, lipstick::SPEC, gloss::SPEC];
 
 /// A layer's pipeline and uniform buffer, built once.
 pub struct LayerPipeline {

@@ -1,0 +1,14 @@
+//! Clear gloss topper: a wet clear coat added over whatever the lips wear
+//! (`shaders/layers/gloss.wgsl`).
+
+use super::{ADD, LayerParams, LayerSpec};
+use crate::looks::Look;
+
+/// The gloss topper layer.
+pub const SPEC: LayerSpec =
+    LayerSpec { name: "gloss", source: include_str!("../../../shaders/layers/gloss.wgsl"), blend: ADD, params };
+
+fn params(look: &Look) -> Option<LayerParams> {
+    let g = look.gloss.as_ref()?;
+    Some(LayerParams { colors: [[0.0; 4]; 3], params: [g.opacity, 0.0, 0.0, 0.0], extra: [0.0; 4] })
+}
