@@ -435,3 +435,27 @@ fn a_clear_gloss_shines_on_the_lips_and_nowhere_else() {
     let off_lips = pixels(&img, |p| !inside(&outer, p) && edge_distance(&outer, p) > margin);
     assert!(max_diff(&under, &over, &off_lips) <= 1, "the gloss spilled off the lips");
 }
+
+#[test]
+fn ombre_lips_keep_the_shade_at_the_line_and_turn_to_the_inner_colour_inside() {
+    let (img, lm) = open_mouth();
+    let faces = std::slice::from_ref(&lm);
+    let outer_only = lipstick("#6E1428", Finish::Satin, 1.0);
+    let mut ombre = outer_only.clone();
+    ombre.lipstick.as_mut().unwrap().inner = Some("#E86A7E".parse().unwrap());
+    let (single, two_tone) = (render(&img, faces, &outer_only), render(&img, faces, &ombre));
+    let (outer, inner) = (contour(&lm, &LIPS_OUTER), contour(&lm, &LIPS_INNER));
+    let iod = inter_ocular(&lm);
+    let on_lip = |p: Vec2| inside(&outer, p) && !inside(&inner, p);
+    // Just inside the outer line: the shade, as without ombré.
+    let at_line = pixels(&img, |p| on_lip(p) && (0.01 * iod..0.025 * iod).contains(&edge_distance(&outer, p)));
+    // By the mouth, far from the outer line: the inner colour, much lighter.
+    let by_mouth =
+        pixels(&img, |p| on_lip(p) && edge_distance(&outer, p) > 0.07 * iod && edge_distance(&inner, p) > 0.01 * iod);
+    assert!(at_line.len() > 50 && by_mouth.len() > 50, "zones: {} and {} pixels", at_line.len(), by_mouth.len());
+    let de_line = ciede2000(mean_lab(&single, &at_line), mean_lab(&two_tone, &at_line));
+    let lighter = mean_lab(&two_tone, &by_mouth)[0] - mean_lab(&single, &by_mouth)[0];
+    eprintln!("ombré: ΔE00 {de_line:.2} at the line, {lighter:.1} L* lighter by the mouth");
+    assert!(de_line < 4.0, "the shade changed at the lip line: ΔE00 {de_line:.2}");
+    assert!(lighter > 10.0, "the inside is not the lighter inner colour: ΔL* {lighter:.1}");
+}

@@ -1,5 +1,6 @@
 // Lipstick: the shade sets hue, chroma and mean lightness; the lip keeps its own light and
-// shade. layer.color0 = shade, layer.color1 = liner (w = 1 when on),
+// shade. layer.color0 = shade, layer.color1 = liner (w = 1 when on), layer.color2 = ombré inner
+// colour (w = 1 when on: the shade at the outer lip line blends into it towards the mouth),
 // layer.params = (opacity, finish: 0 matte 1 satin 2 gloss 3 metallic 4 shimmer 5 sheer, -, -).
 
 @fragment
@@ -17,7 +18,9 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
 
     let base = camera_at(in.screen_uv);
     let ratio = luma(base) / max(info.lip_luma, 1e-4);
-    let shade = layer.color0.rgb;
+    // Ombré: from the shade at the outer line to the inner colour over the outer part of the lip.
+    let ombre = select(0.0, smoothstep(0.3, 1.0, line_dist), layer.color2.w > 0.5);
+    let shade = mix(layer.color0.rgb, layer.color2.rgb, ombre);
     let finish = layer.params.y;
     // Every finish is computed and one is selected, without branching: an if/else or switch on
     // the finish leaks memory on every draw in Mesa's lavapipe (see docs/lavapipe-leak.md).

@@ -193,6 +193,7 @@ pub fn look_of(recommendations: &[Recommendation], catalog: &crate::looks::Catal
             finish: p.finish.unwrap_or(crate::looks::Finish::Satin),
             opacity: 0.9,
             liner: None,
+            inner: None,
         });
     }
     if let Some(p) = product(Category::Blush.name()) {

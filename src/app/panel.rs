@@ -152,7 +152,8 @@ pub fn apply_product(look: &mut Look, p: &Product) {
                 color: p.shade,
                 finish: p.finish.unwrap_or(old.as_ref().map(|l| l.finish).unwrap_or_default()),
                 opacity: old.as_ref().map(|l| l.opacity).unwrap_or(1.0),
-                liner: old.and_then(|l| l.liner),
+                liner: old.as_ref().and_then(|l| l.liner),
+                inner: old.and_then(|l| l.inner),
             });
         }
         Category::Blush => {
@@ -194,6 +195,18 @@ fn shade_of(look: &Look, c: Category) -> Option<Srgb> {
     }
 }
 
+/// Ombré: the inner colour of two-tone lips, one of the catalog's lipsticks, or off.
+fn ombre_picker(ui: &mut Ui, inner: &mut Option<Srgb>, catalog: &Catalog) {
+    let name_of = |c: Srgb| catalog.of(Category::Lipstick).find(|p| p.shade == c).map(|p| p.name.clone());
+    let shown = inner.map(|c| name_of(c).unwrap_or_else(|| c.to_string())).unwrap_or_else(|| "off".into());
+    egui::ComboBox::from_label("Ombré centre").selected_text(shown).show_ui(ui, |ui| {
+        ui.selectable_value(inner, None, "off");
+        for p in catalog.of(Category::Lipstick) {
+            ui.selectable_value(inner, Some(p.shade), &p.name);
+        }
+    });
+}
+
 /// The clear gloss topper: on/off over any lipstick (or bare lips), and how much shine.
 fn gloss_controls(ui: &mut Ui, gloss: &mut Option<Gloss>) {
     let mut on = gloss.is_some();
@@ -219,7 +232,7 @@ fn layer_controls<T>(ui: &mut Ui, slot: &mut Option<T>, what: &str, sliders: imp
 }
 
 /// Finish and intensity controls of one category, plus "remove".
-fn controls(ui: &mut Ui, look: &mut Look, c: Category) {
+fn controls(ui: &mut Ui, look: &mut Look, c: Category, catalog: &Catalog) {
     match c {
         Category::Lipstick => {
             layer_controls(ui, &mut look.lipstick, "lipstick", |ui, l| {
@@ -229,6 +242,7 @@ fn controls(ui: &mut Ui, look: &mut Look, c: Category) {
                     }
                 });
                 intensity(ui, "Intensity", &mut l.opacity);
+                ombre_picker(ui, &mut l.inner, catalog);
             });
             gloss_controls(ui, &mut look.gloss);
         }
@@ -290,7 +304,7 @@ pub fn show(ui: &mut Ui, state: &mut PanelState, catalog: &Catalog, looks: &[Loo
             }
         });
         if !state.kiosk {
-            controls(ui, &mut state.look, c);
+            controls(ui, &mut state.look, c, catalog);
         }
     }
     if state.kiosk {

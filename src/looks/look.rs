@@ -71,6 +71,10 @@ pub struct Lipstick {
     /// Optional liner along the outer lip contour.
     #[serde(default)]
     pub liner: Option<Srgb>,
+    /// Ombré (two-tone lips): the colour towards the inside of the lips, blending from `color`
+    /// at the outer lip line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inner: Option<Srgb>,
 }
 
 /// Cheek colour.
@@ -314,6 +318,21 @@ fn section_key_line(text: &str, section: &str, key: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn ombre_and_gloss_are_optional_keys_that_round_trip() {
+        let text =
+            "name = \"two-tone\"\n[lipstick]\ncolor = \"#6E1428\"\ninner = \"#E86A7E\"\n[gloss]\nopacity = 0.5\n";
+        let look = Look::parse(text, Path::new("l.toml")).unwrap();
+        let lip = look.lipstick.as_ref().unwrap();
+        assert_eq!(lip.inner.map(|c| c.to_string()).as_deref(), Some("#E86A7E"));
+        assert_eq!(look.gloss, Some(Gloss { opacity: 0.5 }));
+        assert_eq!(Look::parse(&look.to_toml(), Path::new("l.toml")).unwrap(), look);
+        let plain = Look::parse("name = \"p\"\n[lipstick]\ncolor = \"#6E1428\"\n", Path::new("p.toml")).unwrap();
+        assert!(plain.lipstick.unwrap().inner.is_none() && plain.gloss.is_none());
+        let e = Look::parse("name = \"g\"\n[gloss]\nopacity = 1.5\n", Path::new("g.toml")).unwrap_err().to_string();
+        assert!(e.contains("opacity") && e.contains("0 to 1"), "{e}");
+    }
     use super::*;
 
     const EVENING: &str = r##"name = "Evening"

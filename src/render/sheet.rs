@@ -20,7 +20,7 @@ pub fn entries(bundled: &[Look]) -> Vec<(String, Look)> {
     let mut out = vec![("original".to_string(), Look { name: "original".into(), ..Look::default() })];
     out.extend(bundled.iter().map(|l| (format!("look: {}", l.name), l.clone())));
     for finish in Finish::ALL {
-        let lipstick = Lipstick { color: hex("#B0153A"), finish, opacity: 1.0, liner: None };
+        let lipstick = Lipstick { color: hex("#B0153A"), finish, opacity: 1.0, liner: None, inner: None };
         out.push((
             format!("lipstick: {}", finish.name()),
             Look { name: finish.name().into(), lipstick: Some(lipstick), ..Look::default() },
@@ -43,11 +43,26 @@ pub fn entries(bundled: &[Look]) -> Vec<(String, Look)> {
     }));
     out.push(only("brows", &|l| l.brows = Some(Brows { color: hex("#3A2A22"), opacity: 0.8 })));
     out.push(only("lip liner", &|l| {
-        l.lipstick =
-            Some(Lipstick { color: hex("#C98A7A"), finish: Finish::Satin, opacity: 0.8, liner: Some(hex("#7A2030")) })
+        l.lipstick = Some(Lipstick {
+            color: hex("#C98A7A"),
+            finish: Finish::Satin,
+            opacity: 0.8,
+            liner: Some(hex("#7A2030")),
+            inner: None,
+        })
+    }));
+    out.push(only("ombré lips", &|l| {
+        l.lipstick = Some(Lipstick {
+            color: hex("#6E1428"),
+            finish: Finish::Satin,
+            opacity: 1.0,
+            liner: None,
+            inner: Some(hex("#E86A7E")),
+        });
     }));
     out.push(only("gloss over matte", &|l| {
-        l.lipstick = Some(Lipstick { color: hex("#B0153A"), finish: Finish::Matte, opacity: 1.0, liner: None });
+        l.lipstick =
+            Some(Lipstick { color: hex("#B0153A"), finish: Finish::Matte, opacity: 1.0, liner: None, inner: None });
         l.gloss = Some(Gloss { opacity: 1.0 });
     }));
     out

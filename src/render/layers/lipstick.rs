@@ -1,4 +1,5 @@
-//! Lipstick: texture-preserving recolour in six finishes, optional liner (`shaders/layers/lipstick.wgsl`).
+//! Lipstick: texture-preserving recolour in six finishes, optional liner and ombré inner colour
+//! (`shaders/layers/lipstick.wgsl`).
 
 use super::{LayerParams, LayerSpec, OVER, linear};
 use crate::looks::{Finish, Look};
@@ -22,8 +23,9 @@ fn finish_id(f: Finish) -> f32 {
 fn params(look: &Look) -> Option<LayerParams> {
     let l = look.lipstick.as_ref()?;
     let liner = l.liner.map(linear).unwrap_or([0.0; 4]);
+    let inner = l.inner.map(linear).unwrap_or([0.0; 4]);
     Some(LayerParams {
-        colors: [linear(l.color), liner, [0.0; 4]],
+        colors: [linear(l.color), liner, inner],
         params: [l.opacity, finish_id(l.finish), 0.0, 0.0],
         extra: [0.0; 4],
     })
