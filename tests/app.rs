@@ -117,22 +117,10 @@ fn a_bad_source_is_named_and_nothing_starts() {
 /// (set VANITY_UPDATE_GOLDEN=1 to rewrite it).
 #[test]
 fn panel_matches_its_snapshot() {
-    use vanity::app::panel::{PanelState, Tab};
+    use vanity::app::panel::Tab;
     let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
     let looks: Vec<Look> = ["evening", "natural", "glam"].iter().map(|n| Look::find(n).unwrap().0).collect();
-    let mut state = PanelState {
-        look: looks[0].clone(),
-        tab: Tab::Lips,
-        split: None,
-        flip: true,
-        show_stats: false,
-        model: ModelKind::V2,
-        camera: None,
-        cameras: Vec::new(),
-        kiosk: false,
-        advisor: Default::default(),
-        preferences: Default::default(),
-    };
+    let mut state = panel_state(looks[0].clone(), Tab::Lips);
     let img = render_panel(&mut state, &catalog, &looks);
     // The panel is not blank: swatch colours of the catalog's lipsticks are on it.
     let ruby = image::Rgb([0xB0, 0x15, 0x3A]);
@@ -163,20 +151,12 @@ fn advisor_tab_shows_the_skin_the_picks_and_their_reasons() {
     assert!(!recommendations.is_empty());
     let skin_hex: Srgb = measurement.skin.hex.parse().unwrap();
     let mut state = PanelState {
-        look: Look::default(),
-        tab: Tab::Advisor,
-        split: None,
-        flip: true,
-        show_stats: false,
-        model: ModelKind::V2,
-        camera: None,
-        cameras: Vec::new(),
         kiosk: true,
         advisor: AdvisorState::Done(Some(Box::new(AdvisorResult {
             measurement,
             recommendations: recommendations.clone(),
         }))),
-        preferences: Default::default(),
+        ..panel_state(Look::default(), Tab::Advisor)
     };
     let shot = render_panel(&mut state, &catalog, &[]);
     let skin = image::Rgb(skin_hex.0);
@@ -194,12 +174,25 @@ fn advisor_tab_shows_the_skin_the_picks_and_their_reasons() {
 
 #[test]
 fn a_palette_chip_shows_every_colour_it_puts_on() {
-    use vanity::app::panel::{PanelState, Tab, apply_product};
+    use vanity::app::panel::{Tab, apply_product};
     let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
     let trio = catalog.products.iter().find(|p| p.sku == "VA-EYE-230").expect("the demo counter's palette").clone();
-    let mut state = PanelState {
-        look: Look { name: "Custom".into(), ..Look::default() },
-        tab: Tab::Eyes,
+    let mut state = panel_state(Look { name: "Custom".into(), ..Look::default() }, Tab::Eyes);
+    apply_product(&mut state.look, &trio);
+    let img = render_panel(&mut state, &catalog, &[]);
+    // Each of the three colours fills a slice of the chip (a third of a 20 px circle: ~400 px).
+    for colour in trio.colours() {
+        let rgb = image::Rgb(colour.0);
+        let n = img.pixels().filter(|p| p.0.iter().zip(rgb.0).all(|(a, b)| a.abs_diff(b) <= 1)).count();
+        assert!(n > 250, "{colour}: {n} pixels of it on the Eyes tab");
+    }
+}
+
+/// A shopper's panel (not a kiosk, mirror flipped, no camera) wearing `look`, open on `tab`.
+fn panel_state(look: Look, tab: vanity::app::panel::Tab) -> vanity::app::panel::PanelState {
+    vanity::app::panel::PanelState {
+        look,
+        tab,
         split: None,
         flip: true,
         show_stats: false,
@@ -209,14 +202,6 @@ fn a_palette_chip_shows_every_colour_it_puts_on() {
         kiosk: false,
         advisor: Default::default(),
         preferences: Default::default(),
-    };
-    apply_product(&mut state.look, &trio);
-    let img = render_panel(&mut state, &catalog, &[]);
-    // Each of the three colours fills a slice of the chip (a third of a 20 px circle: ~400 px).
-    for colour in trio.colours() {
-        let rgb = image::Rgb(colour.0);
-        let n = img.pixels().filter(|p| p.0.iter().zip(rgb.0).all(|(a, b)| a.abs_diff(b) <= 1)).count();
-        assert!(n > 250, "{colour}: {n} pixels of it on the Eyes tab");
     }
 }
 
