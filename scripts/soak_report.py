@@ -6,8 +6,10 @@ Warm-up is the first window (the first two of a short run, so that both sources 
 Fails (exit 1) when after warm-up: the peak resident memory of the last window exceeds that of
 the first window after warm-up by more than 5 MB an hour (at least 5 MB; 40 MB for runs under
 10 minutes, which only catch fast leaks: the hour is the real check), the thread count grows,
-presented frames take longer (render p50 over 1.25x; fps is no measure: a still is not redrawn)
-or the log holds a warning or an error. Usage: soak_report.py STATS.jsonl LOG MINUTES
+presented frames take longer (render p50 over 1.25x; fps is no measure: a still is not redrawn;
+over 2x for runs under 10 minutes, whose 12-second windows on a shared 2-core machine vary by
+0.68-1.37x from noise alone, so only a gross slowdown is caught there) or the log holds a
+warning or an error. Usage: soak_report.py STATS.jsonl LOG MINUTES
 """
 import json
 import re
@@ -18,6 +20,7 @@ MB_PER_HOUR = 5.0
 MIN_ALLOWED_MB = 5.0
 SHORT_RUN_ALLOWED_MB = 40.0
 SLOWDOWN = 1.25
+SHORT_RUN_SLOWDOWN = 2.0
 
 
 def windows(lines, minutes):
@@ -86,7 +89,7 @@ def main():
         failures.append("memory grows")
     if threads_end > threads_warm:
         failures.append("threads grow")
-    if render_last > SLOWDOWN * render_first:
+    if render_last > (SHORT_RUN_SLOWDOWN if short else SLOWDOWN) * render_first:
         failures.append("frames slow down")
     if bad:
         failures.append("warnings or errors in the log")
