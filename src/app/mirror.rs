@@ -428,8 +428,9 @@ impl Mirror {
 
     /// A command encoder holding the makeup for this redraw. The makeup is rendered again only
     /// for a new frame, a new look or a fade: a redraw for the panel alone reuses the picture.
-    fn encode_makeup(&mut self, now: Instant) -> wgpu::CommandEncoder {
-        let gfx = self.gfx.as_mut().expect("called with a window");
+    /// `None` before the window exists.
+    fn encode_makeup(&mut self, now: Instant) -> Option<wgpu::CommandEncoder> {
+        let gfx = self.gfx.as_mut()?;
         let mut encoder = gfx.renderer.context().device.create_command_encoder(&Default::default());
         let look_changed = self.uploaded_look.as_ref() != Some(&self.panel.look);
         if look_changed {
@@ -444,7 +445,7 @@ impl Mirror {
             let time = self.start.elapsed().as_secs_f32();
             gfx.renderer.encode(&mut encoder, &cur.image, Some(self.frames_taken), &draws, time);
         }
-        encoder
+        Some(encoder)
     }
 
     /// Whether the frame being drawn ends the run (`--exit-after`, `--exit-after-secs`). With
@@ -544,11 +545,8 @@ impl Mirror {
         let outlines = self.condition_outlines();
         let status = self.status_line();
         self.shown_status.clone_from(&status);
-        if self.gfx.is_none() {
-            return;
-        }
         let render_start = Instant::now();
-        let mut encoder = self.encode_makeup(now);
+        let Some(mut encoder) = self.encode_makeup(now) else { return };
         let makeup_done = Instant::now();
         let Some(gfx) = self.gfx.as_mut() else { return };
         let device = gfx.renderer.context().device.clone();
