@@ -169,6 +169,10 @@ enum Command {
         /// Output PNG.
         #[arg(long, default_value = "docs/contact_sheet.png")]
         out: PathBuf,
+        /// Only the six lipstick finishes, large, side by side on the mouth at kiosk distance
+        /// (the face scaled to 200 px between the eyes).
+        #[arg(long)]
+        finishes: bool,
     },
     /// Product catalogs.
     #[command(subcommand)]
@@ -406,8 +410,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::BenchRender { faces, frames, look, memory, json } => {
             bench_render(&paths, &faces, frames, &look, memory, json.as_deref())
         }
-        Command::Sheet { image, out } => {
-            sheet(&paths, &image.unwrap_or_else(|| vanity::data::asset("samples/astronaut.png")), &out)
+        Command::Sheet { image, out, finishes } => {
+            sheet(&paths, &image.unwrap_or_else(|| vanity::data::asset("samples/astronaut.png")), &out, finishes)
         }
         Command::Catalog(CatalogCommand::Import { csv, out, name }) => {
             outfile::check(&[&csv], &[Planned { path: &out, kind: OutputKind::Text }])?;
@@ -870,7 +874,7 @@ fn memory_check(
     Ok(growth)
 }
 
-fn sheet(paths: &ModelPaths, image: &Path, out: &Path) -> Result<()> {
+fn sheet(paths: &ModelPaths, image: &Path, out: &Path, finishes_only: bool) -> Result<()> {
     outfile::check(&[image], &[Planned { path: out, kind: OutputKind::Image }])?;
     let frame = capture::still::load_rgb(image)?;
     let faces: Vec<_> =
@@ -878,16 +882,22 @@ fn sheet(paths: &ModelPaths, image: &Path, out: &Path) -> Result<()> {
     if faces.is_empty() {
         bail!("{}: no face found", image.display());
     }
-    let looks: Vec<Look> = vanity::looks::look::bundled()?;
-    let entries = vanity::render::sheet::entries(&looks);
     let mut renderer = Renderer::new(GpuContext::headless()?);
-    let sheet = vanity::render::sheet::render(&mut renderer, &frame, &faces, &entries, 6)?;
+    let (entries, columns, sheet) = if finishes_only {
+        let sheet = vanity::render::sheet::finishes(&mut renderer, &frame, &faces[0])?;
+        (vanity::render::sheet::finish_entries(), 3, sheet)
+    } else {
+        let looks: Vec<Look> = vanity::looks::look::bundled()?;
+        let entries = vanity::render::sheet::entries(&looks);
+        let sheet = vanity::render::sheet::render(&mut renderer, &frame, &faces, &entries, 6)?;
+        (entries, 6, sheet)
+    };
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     outfile::save_image(out, &sheet.into())?;
     let captions: Vec<String> = entries.iter().enumerate().map(|(i, (c, _))| format!("{}. {c}", i + 1)).collect();
-    out!("{} tiles, 6 per row, left to right:\n{}", entries.len(), captions.join("\n"));
+    out!("{} tiles, {columns} per row, left to right:\n{}", entries.len(), captions.join("\n"));
     Ok(())
 }
 

@@ -4,166 +4,16 @@
 
 mod common;
 
-use std::sync::{Mutex, OnceLock};
-
+use common::paint::*;
+use common::pixels::*;
 use common::*;
 use glam::{Vec2, Vec3};
 use image::RgbImage;
-use vanity::face::regions::{FACE_OVAL, LIPS_INNER, LIPS_OUTER, RIGHT_EYE};
-use vanity::looks::color::{ciede2000, linear_to_lab, srgb_to_linear};
+use vanity::face::regions::{LIPS_INNER, LIPS_OUTER, RIGHT_EYE};
+use vanity::looks::color::ciede2000;
 use vanity::looks::{Finish, Look, Srgb};
-use vanity::render::{FaceDraw, GpuContext, Renderer};
+use vanity::render::FaceDraw;
 use vanity::tracking::tracker::inter_ocular;
-
-/// One renderer for all tests: pipelines are built once, as in the app.
-fn renderer() -> &'static Mutex<Renderer> {
-    static R: OnceLock<Mutex<Renderer>> = OnceLock::new();
-    R.get_or_init(|| Mutex::new(Renderer::new(GpuContext::headless().expect("a GPU adapter (lavapipe on CI)"))))
-}
-
-fn render(frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
-    let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
-    r.set_look(look);
-    let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
-    r.render(frame, &draws).expect("renders")
-}
-
-fn look(text: &str) -> Look {
-    Look::parse(text, std::path::Path::new("test.toml")).expect("valid look")
-}
-
-/// The astronaut and MediaPipe's v2 landmarks for her.
-fn astronaut() -> (RgbImage, Vec<Vec3>) {
-    let img = vanity::capture::still::load_rgb(&sample("astronaut.png")).unwrap();
-    let r: RefImage = load(&fixture("astronaut_v2.json"));
-    (img, r.faces[0].points())
-}
-
-/// The astronaut ×2 (her lips are only about 35×12 pixels in the original).
-fn astronaut_x2() -> (RgbImage, Vec<Vec3>) {
-    let (img, lm) = astronaut();
-    let big = image::imageops::resize(&img, img.width() * 2, img.height() * 2, image::imageops::FilterType::Triangle);
-    (big, lm.iter().map(|p| *p * 2.0).collect())
-}
-
-/// Carphone frame 60 (mouth wide open) upscaled ×4, with MediaPipe's landmarks scaled to match.
-fn open_mouth() -> (RgbImage, Vec<Vec3>) {
-    let mut src = vanity::capture::open(&sample("carphone.mp4")).unwrap();
-    let mut frame = None;
-    for _ in 0..=60 {
-        frame = src.next_frame().unwrap();
-    }
-    let small = frame.unwrap().image;
-    let big =
-        image::imageops::resize(&small, small.width() * 4, small.height() * 4, image::imageops::FilterType::Triangle);
-    let r: RefVideo = load(&fixture("carphone_static_v2.json"));
-    let f = r.frames.iter().find(|f| f.index == 60).unwrap();
-    (big, f.faces[0].points().iter().map(|p| *p * 4.0).collect())
-}
-
-fn edge_distance(poly: &[Vec2], p: Vec2) -> f32 {
-    (0..poly.len())
-        .map(|i| {
-            let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
-            let t = ((p - a).dot(b - a) / (b - a).length_squared()).clamp(0.0, 1.0);
-            (a + (b - a) * t).distance(p)
-        })
-        .fold(f32::MAX, f32::min)
-}
-
-fn contour(lm: &[Vec3], idx: &[u16]) -> Vec<Vec2> {
-    idx.iter().map(|&i| lm[i as usize].truncate()).collect()
-}
-
-/// Pixels where `keep` holds.
-fn pixels(img: &RgbImage, keep: impl Fn(Vec2) -> bool) -> Vec<(u32, u32)> {
-    let mut out = Vec::new();
-    for y in 0..img.height() {
-        for x in 0..img.width() {
-            if keep(Vec2::new(x as f32 + 0.5, y as f32 + 0.5)) {
-                out.push((x, y));
-            }
-        }
-    }
-    out
-}
-
-fn lab(p: [u8; 3]) -> [f32; 3] {
-    linear_to_lab(p.map(|c| srgb_to_linear(c as f32 / 255.0)))
-}
-
-fn mean_lab(img: &RgbImage, at: &[(u32, u32)]) -> [f32; 3] {
-    // Mean in linear light, then to Lab: the colour a viewer sees from a distance.
-    let mut sum = [0.0f32; 3];
-    for &(x, y) in at {
-        let p = img.get_pixel(x, y).0;
-        for c in 0..3 {
-            sum[c] += srgb_to_linear(p[c] as f32 / 255.0);
-        }
-    }
-    linear_to_lab(sum.map(|s| s / at.len() as f32))
-}
-
-fn lightness_cv(img: &RgbImage, at: &[(u32, u32)]) -> f32 {
-    let l: Vec<f32> = at.iter().map(|&(x, y)| lab(img.get_pixel(x, y).0)[0]).collect();
-    let mean = l.iter().sum::<f32>() / l.len() as f32;
-    let var = l.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / l.len() as f32;
-    var.sqrt() / mean
-}
-
-/// Fine texture: mean absolute difference of L* from the 3×3 neighbourhood mean.
-fn texture(img: &RgbImage, at: &[(u32, u32)]) -> f32 {
-    let l = |x: u32, y: u32| lab(img.get_pixel(x, y).0)[0];
-    let sum: f32 = at
-        .iter()
-        .map(|&(x, y)| {
-            let mut n = 0.0;
-            for dy in -1i32..=1 {
-                for dx in -1i32..=1 {
-                    n += l((x as i32 + dx) as u32, (y as i32 + dy) as u32);
-                }
-            }
-            (l(x, y) - n / 9.0).abs()
-        })
-        .sum();
-    sum / at.len() as f32
-}
-
-fn max_diff(a: &RgbImage, b: &RgbImage, at: &[(u32, u32)]) -> u8 {
-    at.iter()
-        .map(|&(x, y)| {
-            let (p, q) = (a.get_pixel(x, y).0, b.get_pixel(x, y).0);
-            (0..3).map(|c| p[c].abs_diff(q[c])).max().unwrap()
-        })
-        .max()
-        .unwrap_or(0)
-}
-
-/// Lip pixels away from both contours (the feathered edges).
-fn lip_pixels(img: &RgbImage, lm: &[Vec3]) -> Vec<(u32, u32)> {
-    let (outer, inner) = (contour(lm, &LIPS_OUTER), contour(lm, &LIPS_INNER));
-    let margin = 0.03 * inter_ocular(lm);
-    pixels(img, |p| {
-        inside(&outer, p)
-            && !inside(&inner, p)
-            && edge_distance(&outer, p) > margin
-            && edge_distance(&inner, p) > margin
-    })
-}
-
-/// Pixels well outside the face oval.
-fn outside_face(img: &RgbImage, lms: &[Vec<Vec3>]) -> Vec<(u32, u32)> {
-    let ovals: Vec<(Vec<Vec2>, f32)> =
-        lms.iter().map(|lm| (contour(lm, &FACE_OVAL), 0.15 * inter_ocular(lm))).collect();
-    pixels(img, |p| ovals.iter().all(|(o, m)| !inside(o, p) && edge_distance(o, p) > *m))
-}
-
-fn lipstick(color: &str, finish: Finish, opacity: f32) -> Look {
-    look(&format!(
-        "name = \"t\"\n[lipstick]\ncolor = \"{color}\"\nfinish = \"{}\"\nopacity = {opacity}\n",
-        finish.name()
-    ))
-}
 
 #[test]
 fn opaque_matte_lipstick_takes_the_shade_and_keeps_the_lip_texture() {
@@ -314,48 +164,6 @@ fn every_face_gets_the_look() {
         assert!(de > 10.0, "a face without lipstick (ΔE00 {de:.1})");
     }
     assert!(max_diff(&wide, &out, &outside_face(&wide, &faces)) <= 1);
-}
-
-/// Golden images of every finish, cropped to the mouth: mean difference at most 1.5 levels.
-/// Set VANITY_UPDATE_GOLDEN=1 to rewrite them after an intended change.
-#[test]
-fn finishes_match_their_golden_images() {
-    let (img, lm) = astronaut();
-    let (lo, hi) =
-        vanity::tracking::roi::bounds(&contour(&lm, &LIPS_OUTER).iter().map(|p| p.extend(0.0)).collect::<Vec<_>>());
-    let pad = 12.0;
-    let (x0, y0) = ((lo.x - pad) as u32, (lo.y - pad) as u32);
-    let (w, h) = ((hi.x - lo.x + 2.0 * pad) as u32, (hi.y - lo.y + 2.0 * pad) as u32);
-    let dir = root().join("tests/golden");
-    let update = std::env::var_os("VANITY_UPDATE_GOLDEN").is_some();
-    for finish in Finish::ALL {
-        let out = render(&img, std::slice::from_ref(&lm), &lipstick("#B0153A", finish, 1.0));
-        let crop = image::imageops::crop_imm(&out, x0, y0, w, h).to_image();
-        let path = dir.join(format!("lipstick_{}.png", finish.name()));
-        if update {
-            std::fs::create_dir_all(&dir).unwrap();
-            crop.save(&path).unwrap();
-            continue;
-        }
-        let golden = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8();
-        assert_eq!(golden.dimensions(), crop.dimensions(), "{}", path.display());
-        let total: u64 = golden.as_raw().iter().zip(crop.as_raw()).map(|(a, b)| a.abs_diff(*b) as u64).sum();
-        let mean = total as f64 / golden.as_raw().len() as f64;
-        assert!(mean <= 1.5, "{}: mean difference {mean:.2} levels", path.display());
-    }
-    // The finishes differ from one another.
-    let crops: Vec<RgbImage> = Finish::ALL
-        .iter()
-        .map(|f| {
-            let out = render(&img, std::slice::from_ref(&lm), &lipstick("#B0153A", *f, 1.0));
-            image::imageops::crop_imm(&out, x0, y0, w, h).to_image()
-        })
-        .collect();
-    for i in 0..crops.len() {
-        for j in i + 1..crops.len() {
-            assert_ne!(crops[i], crops[j], "{:?} and {:?} look the same", Finish::ALL[i], Finish::ALL[j]);
-        }
-    }
 }
 
 #[test]

@@ -17,6 +17,12 @@ struct FaceInfo {
     iod_px: f32,
     // 0-1: fades makeup out when a face is lost.
     strength: f32,
+    // What the room's light multiplies a reflectance by (linear RGB; 1 = the light the
+    // catalogue's colours were measured in); w = 1 when measured from the eye whites or a grey
+    // card, 0 when assumed.
+    light: vec4<f32>,
+    // Unit vector towards the dominant light: x right, y down, z towards the camera.
+    light_dir: vec4<f32>,
 };
 
 struct Faces {
@@ -47,16 +53,24 @@ struct MeshOut {
     // Position in the camera frame, 0-1.
     @location(1) screen_uv: vec2<f32>,
     @location(2) @interpolate(flat) face: u32,
+    // Surface normal from the landmarks' depth, camera space (x right, y down, z to the camera).
+    @location(3) normal: vec3<f32>,
 };
 
 @vertex
-fn vs_main(@location(0) pos: vec2<f32>, @location(1) uv: vec2<f32>, @builtin(instance_index) face: u32) -> MeshOut {
+fn vs_main(
+    @location(0) pos: vec2<f32>,
+    @location(1) uv: vec2<f32>,
+    @location(2) normal: vec3<f32>,
+    @builtin(instance_index) face: u32,
+) -> MeshOut {
     var out: MeshOut;
     let s = pos / frame.size;
     out.clip = vec4<f32>(s.x * 2.0 - 1.0, 1.0 - s.y * 2.0, 0.0, 1.0);
     out.uv = uv;
     out.screen_uv = s;
     out.face = face;
+    out.normal = normal;
     return out;
 }
 
@@ -74,4 +88,17 @@ fn region(mask: i32, uv: vec2<f32>) -> vec4<f32> {
 
 fn face_of(i: u32) -> FaceInfo {
     return face_info.faces[min(i, 7u)];
+}
+
+// A product's colour as the camera sees it: its reflectance (a linear catalogue colour) under
+// the face's light.
+fn lit(info: FaceInfo, reflectance: vec3<f32>) -> vec3<f32> {
+    return reflectance * info.light.rgb;
+}
+
+// How strongly a surface with normal `n` mirrors the face's dominant light into the camera: a
+// Blinn-Phong lobe, sharper for larger `power` (a wet gloss) and broad for small (a satin sheen).
+fn specular(info: FaceInfo, n: vec3<f32>, power: f32) -> f32 {
+    let half_vector = normalize(info.light_dir.xyz + vec3<f32>(0.0, 0.0, 1.0));
+    return pow(max(dot(normalize(n), half_vector), 0.0), power);
 }

@@ -10,5 +10,5 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     }
     let base = camera_at(in.screen_uv);
     let ratio = clamp(luma(base) / max(info.skin_luma, 1e-4), 0.2, 1.3);
-    return vec4<f32>(min(recolor(layer.color0.rgb, ratio), vec3<f32>(1.0)), alpha);
+    return vec4<f32>(min(recolor(lit(info, layer.color0.rgb), ratio), vec3<f32>(1.0)), alpha);
 }

@@ -24,5 +24,5 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     }
     let base = camera_at(in.screen_uv);
     let ratio = clamp(luma(base) / max(info.skin_luma, 1e-4), 0.6, 1.2);
-    return vec4<f32>(recolor(layer.color0.rgb, ratio), alpha);
+    return vec4<f32>(recolor(lit(info, layer.color0.rgb), ratio), alpha);
 }

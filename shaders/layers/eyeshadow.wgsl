@@ -24,5 +24,5 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let shade = select(select(layer.color0.rgb, three, n >= 3), two, n == 2);
     let base = camera_at(in.screen_uv);
     let ratio = clamp(luma(base) / max(info.skin_luma, 1e-4), 0.3, 1.6);
-    return vec4<f32>(min(recolor(shade, ratio), vec3<f32>(1.0)), alpha);
+    return vec4<f32>(min(recolor(lit(info, shade), ratio), vec3<f32>(1.0)), alpha);
 }

@@ -2,6 +2,8 @@
 // shade. layer.color0 = shade, layer.color1 = liner (w = 1 when on), layer.color2 = ombré inner
 // colour (w = 1 when on: the shade at the outer lip line blends into it towards the mouth),
 // layer.params = (opacity, finish: 0 matte 1 satin 2 gloss 3 metallic 4 shimmer 5 sheer, -, -).
+// Colours are reflectances: drawn under the face's light (level and colour, as the shade advisor
+// measures it), with highlights where the face's dominant light would reflect.
 
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
@@ -17,41 +19,69 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     }
 
     let base = camera_at(in.screen_uv);
+    // The lip's own light and texture: each pixel's luminance against the lip's mean.
     let ratio = luma(base) / max(info.lip_luma, 1e-4);
     // Ombré: from the shade at the outer line to the inner colour over the outer part of the lip.
     let ombre = select(0.0, smoothstep(0.3, 1.0, line_dist), layer.color2.w > 0.5);
-    let shade = mix(layer.color0.rgb, layer.color2.rgb, ombre);
+    // The pigment under the room's light; every finish starts from it.
+    let pigment = lit(info, mix(layer.color0.rgb, layer.color2.rgb, ombre));
+    let light = info.light.rgb;
+    let n = in.normal;
     let finish = layer.params.y;
     // Every finish is computed and one is selected, without branching: an if/else or switch on
     // the finish leaks memory on every draw in Mesa's lavapipe (see docs/lavapipe-leak.md).
-    // Matte: specular spots (well above the lip's mean light) flattened, the rest kept.
-    let matte = recolor(shade, select(ratio, 1.5 + (ratio - 1.5) * 0.3, ratio > 1.5));
-    // Satin: the lip's own light, with a soft sheen.
-    let satin = recolor(shade, ratio) + vec3<f32>(smoothstep(1.05, 1.6, ratio) * 0.12);
-    // Gloss: bright highlights grown from the lip's own bright spots.
-    let gloss_spec = smoothstep(1.3, 2.0, ratio);
-    let gloss = recolor(shade, ratio) + vec3<f32>(gloss_spec * gloss_spec * 0.5);
-    // Metallic: more contrast, highlights tinted by the shade.
-    let metal_spec = smoothstep(1.0, 1.6, ratio);
-    let metallic = recolor(shade, pow(max(ratio, 0.0), 1.4)) + shade * metal_spec * 1.2 + vec3<f32>(metal_spec * 0.08);
-    // Shimmer: fine sparkles fixed in face-UV space, brighter where the lip catches light.
-    let glint = sparkle(in.uv, 700.0, 0.12) * (0.4 + 0.6 * smoothstep(0.6, 1.3, ratio));
-    let shimmer = recolor(shade, ratio) + mix(shade, vec3<f32>(1.0), 0.6) * glint * 0.9;
+    // The lip's own relief breaks every highlight up along its lines (a lobe from the coarse
+    // mesh alone would show its triangles): highlights sit where the lip itself is lit.
+    let relief = smoothstep(0.6, 1.25, ratio);
+    // Matte: a diffuse film: the lip's shading kept, its wet highlights flattened.
+    let matte = recolor(pigment, select(ratio, 1.5 + (ratio - 1.5) * 0.3, ratio > 1.5));
+    // Satin: a soft, broad sheen where the light meets the lip.
+    let sheen = specular(info, n, 5.0) * (0.4 + 0.6 * relief);
+    let satin = recolor(pigment, min(ratio, 1.4)) + light * (0.06 * sheen + 0.04 * smoothstep(1.1, 1.7, ratio));
+    // Gloss: a clear wet coat: the colour beneath deepens (less diffuse surface light), a sharp
+    // highlight where the light mirrors into the camera, the lip's own bright spots turned into
+    // glints, a faint lift.
+    let wet = specular(info, n, 24.0) * relief;
+    let glints = smoothstep(1.25, 1.9, ratio);
+    let gloss = recolor(pigment, min(ratio, 1.6)) * 0.85 + light * (0.01 + max(0.45 * wet, 0.25 * glints * glints));
+    // Metallic: pigment-tinted, broad, high-contrast highlights over a darker body.
+    let metal = specular(info, n, 8.0) * (0.3 + 0.7 * relief);
+    let metallic = pigment * (0.5 * pow(min(ratio, 1.4), 1.5) + 1.1 * metal) + light * 0.05 * metal;
+    // Shimmer: a pearly sheen and mica flakes fixed on the lip (face-UV cells, so each flake is a
+    // fraction of the face, never one screen pixel). Each flake is tilted its own way and glints
+    // when its tilt mirrors the light into the camera, so flakes flash as the head moves.
+    let shimmer = recolor(pigment, ratio) * 0.92 + light * 0.04 * specular(info, n, 4.0)
+        + mix(pigment, light, 0.45) * mica(in.uv, n, info);
     // Sheer: low coverage, the lip's own colour shows through.
-    let sheer = recolor(shade, ratio);
+    let sheer = recolor(pigment, ratio);
     var color = select(satin, matte, is_finish(finish, 0.0));
     color = select(color, gloss, is_finish(finish, 2.0));
     color = select(color, metallic, is_finish(finish, 3.0));
     color = select(color, shimmer, is_finish(finish, 4.0));
     color = select(color, sheer, is_finish(finish, 5.0));
     let opacity = layer.params.x * select(1.0, 0.45, is_finish(finish, 5.0));
-    let liner_color = recolor(layer.color1.rgb, min(ratio, 1.2));
+    let liner_color = recolor(lit(info, layer.color1.rgb), min(ratio, 1.2));
     let liner_mix = select(0.0, liner * (1.0 - 0.5 * lip), liner_on);
     color = mix(color, liner_color, liner_mix);
-    return vec4<f32>(min(color, vec3<f32>(1.0)), coverage * opacity * info.strength);
+    return vec4<f32>(keep_hue(color), coverage * opacity * info.strength);
 }
 
 // Whether the finish number `f` (as uploaded, a float) is `id`.
 fn is_finish(f: f32, id: f32) -> bool {
     return abs(f - id) < 0.5;
+}
+
+// Mica flakes of a shimmer finish at face-UV `uv`: how much light a flake sends to the camera
+// (0 between flakes). Cells are about 1 % of the face wide; half of them hold a flake.
+fn mica(uv: vec2<f32>, n: vec3<f32>, info: FaceInfo) -> f32 {
+    let p = uv * 130.0;
+    let cell = floor(p);
+    let on = step(0.45, hash21(cell + 3.0));
+    let centre = cell + vec2<f32>(0.3) + 0.4 * vec2<f32>(hash21(cell + 7.0), hash21(cell + 13.0));
+    let disc = 1.0 - smoothstep(0.12, 0.32, length(p - centre));
+    let tilt = vec3<f32>(hash21(cell + 17.0), hash21(cell + 29.0), 0.0) * 2.0 - vec3<f32>(1.0, 1.0, 0.0);
+    let flake_normal = normalize(n + 0.45 * tilt);
+    let half_vector = normalize(info.light_dir.xyz + vec3<f32>(0.0, 0.0, 1.0));
+    let glint = pow(max(dot(flake_normal, half_vector), 0.0), 40.0);
+    return on * disc * (0.06 + 0.9 * glint);
 }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::colour::{self, D65};
+use super::sampling::EyeSamples;
 
 /// Typical colour of the lit sclera under D65 (slightly warm white). Only absolute readings
 /// depend on it; how well a change of light is undone does not.
@@ -104,6 +105,39 @@ impl CorrectedXyz {
         let m = &self.0;
         colour::xyz_to_lab([0, 1, 2].map(|i| m[i][0] * r + m[i][1] * g + m[i][2] * b))
     }
+}
+
+/// Narrowest eye opening (pixels) whose whites can be read: below it lashes and iris blur in.
+const MIN_EYE_WIDTH: f32 = 16.0;
+/// How much brighter (linear luminance) the lit eye whites must be than the darkest quarter of
+/// the eye opening for the eye to be a light reference.
+pub const MIN_EYE_CONTRAST: f64 = 4.0;
+
+/// The light one face is seen in: the kiosk's grey-card `calibration` when given, else the
+/// face's own lit eye whites where the eyes are resolved (whites well above the darkest quarter
+/// of the opening: a blurred or tiny eye mixes whites, iris and lashes into grey), else no
+/// correction. Also returns how many eye-white pixels it rests on (0 when none). The advisor
+/// reads skin through this correction and the renderer lights makeup by its inverse, so both
+/// see the same light.
+pub fn face_light(eyes: &EyeSamples, calibration: Option<&Correction>) -> (Correction, usize) {
+    face_light_with(eyes, calibration, MIN_EYE_CONTRAST)
+}
+
+/// [`face_light`] with the eye-white contrast it demands (the advisor's [`MIN_EYE_CONTRAST`] for
+/// skin readings; the renderer also takes blurrier eyes, whose whites read a little dark, rather
+/// than no light at all).
+pub fn face_light_with(eyes: &EyeSamples, calibration: Option<&Correction>, min_contrast: f64) -> (Correction, usize) {
+    let sclera = lit_sclera(&eyes.sclera).filter(|(rgb, _)| {
+        let white = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+        eyes.width >= MIN_EYE_WIDTH && eyes.dark_luma.is_some_and(|dark| white >= f64::from(dark) * min_contrast)
+    });
+    let pixels = sclera.map(|(_, n)| n).unwrap_or(0);
+    let correction = match (calibration, sclera) {
+        (Some(c), _) => *c,
+        (None, Some((rgb, _))) => Correction::mapping(rgb, SCLERA_LAB, Reference::Sclera).unwrap_or(Correction::NONE),
+        (None, None) => Correction::NONE,
+    };
+    (correction, pixels)
 }
 
 /// The bright, unclipped part of the eye whites (their median), in linear RGB: the lit sclera,

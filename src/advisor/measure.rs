@@ -7,7 +7,7 @@ use image::RgbImage;
 use serde::Serialize;
 
 use super::colour::{self, ItaBand, UndertoneClass};
-use super::light::{self, Correction, Exposure, Lighting, Reference};
+use super::light::{self, Correction, Exposure, Lighting};
 use super::sampling::{AREAS, Sampler, area};
 
 /// What one frame gives for one face, before pooling.
@@ -41,11 +41,6 @@ const SHINE_ABOVE: f64 = 12.0;
 const NOT_SKIN: f64 = 20.0;
 /// Light confidence below which the undertone is reported as uncertain (few eye-white pixels).
 const CERTAIN_LIGHT: f64 = 0.7;
-/// Narrowest eye opening (pixels) whose whites can be read: below it lashes and iris blur in.
-const MIN_EYE_WIDTH: f32 = 16.0;
-/// How much brighter (linear luminance) the lit eye whites must be than the darkest quarter of
-/// the eye opening for the eye to be a light reference.
-const MIN_EYE_CONTRAST: f64 = 4.0;
 /// An area whose median lies this far (Euclidean L*a*b*) from the others' is covered by something.
 const OTHER_AREA: f64 = 12.0;
 /// Share of an area's pixels that must look like skin for the area to count.
@@ -88,20 +83,7 @@ pub fn read_face(
     calibration: Option<&Correction>,
 ) -> FaceReading {
     let samples = sampler.sample(frame, landmarks);
-    // Eye whites are a reference only where the eye is resolved: whites well above the darkest
-    // quarter of the opening (a blurred or tiny eye mixes whites, iris and lashes into grey).
-    let sclera = light::lit_sclera(&samples.sclera).filter(|(rgb, _)| {
-        let white = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
-        samples.eye_width >= MIN_EYE_WIDTH
-            && samples.eye_dark_luma.is_some_and(|dark| white >= f64::from(dark) * MIN_EYE_CONTRAST)
-    });
-    let correction = match (calibration, sclera) {
-        (Some(c), _) => *c,
-        (None, Some((rgb, _))) => {
-            Correction::mapping(rgb, light::SCLERA_LAB, Reference::Sclera).unwrap_or(Correction::NONE)
-        }
-        (None, None) => Correction::NONE,
-    };
+    let (correction, sclera) = light::face_light(&samples.eyes, calibration);
     let to_lab = correction.to_xyz();
     let all: Vec<Vec<[f64; 3]>> = samples.areas.iter().map(|px| px.iter().map(|p| to_lab.lab(*p)).collect()).collect();
     // What covers the skin (hair over the forehead, a beard, glasses, a hand) is not skin colour:
@@ -140,7 +122,7 @@ pub fn read_face(
         skin_luma: median(raw_skin.iter().map(|p| luma(p)).collect()),
         clipped,
         side_difference,
-        sclera_pixels: sclera.map(|(_, n)| n).unwrap_or(0),
+        sclera_pixels: sclera,
         gain: correction.luminance_gain(),
     };
     let lighting = light::judge(&correction, &exposure);

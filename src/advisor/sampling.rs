@@ -57,17 +57,37 @@ pub mod area {
 pub struct SkinSamples {
     /// One list per entry of [`AREAS`].
     pub areas: Vec<Vec<[f32; 3]>>,
-    /// Eye whites (both eyes), iris and lid edges left out.
-    pub sclera: Vec<[f32; 3]>,
-    /// Linear luminance of the darkest quarter of the eye openings (iris, pupil, lashes): a
-    /// sharp, well-resolved eye has whites far brighter than this.
-    pub eye_dark_luma: Option<f32>,
-    /// Width of the smaller eye opening, pixels.
-    pub eye_width: f32,
+    /// The eyes: the light reference.
+    pub eyes: EyeSamples,
     /// Iris rings (v2 landmarks only; empty for v1).
     pub iris: Vec<[f32; 3]>,
     /// The lips between the outer and inner contour.
     pub lips: Vec<[f32; 3]>,
+}
+
+/// What the eyes show of the light: the eye whites and how well the eyes are resolved.
+#[derive(Debug, Clone, Default)]
+pub struct EyeSamples {
+    /// Eye whites (both eyes), iris and lid edges left out.
+    pub sclera: Vec<[f32; 3]>,
+    /// Linear luminance of the darkest quarter of the eye openings (iris, pupil, lashes): a
+    /// sharp, well-resolved eye has whites far brighter than this.
+    pub dark_luma: Option<f32>,
+    /// Width of the smaller eye opening, pixels.
+    pub width: f32,
+}
+
+/// Samples the eyes of one face (`landmarks` in frame pixels): cheap enough for every frame of
+/// the renderer, which lights makeup by what the eye whites say.
+pub fn eye_samples(frame: &RgbImage, landmarks: &[Vec3]) -> EyeSamples {
+    EyeSamples {
+        sclera: sclera(frame, landmarks),
+        dark_luma: eye_dark_luma(frame, landmarks),
+        width: [RIGHT_EYE, LEFT_EYE]
+            .iter()
+            .map(|eye| landmarks[eye[0] as usize].truncate().distance(landmarks[eye[8] as usize].truncate()))
+            .fold(f32::MAX, f32::min),
+    }
 }
 
 /// Mesh triangles that reach a skin area, found once.
@@ -124,12 +144,7 @@ impl Sampler {
                 }
             });
         }
-        out.sclera = sclera(frame, landmarks);
-        out.eye_dark_luma = eye_dark_luma(frame, landmarks);
-        out.eye_width = [RIGHT_EYE, LEFT_EYE]
-            .iter()
-            .map(|eye| landmarks[eye[0] as usize].truncate().distance(landmarks[eye[8] as usize].truncate()))
-            .fold(f32::MAX, f32::min);
+        out.eyes = eye_samples(frame, landmarks);
         out.iris = iris(frame, landmarks);
         let outer = contour(landmarks, &LIPS_OUTER);
         let inner = contour(landmarks, &LIPS_INNER);

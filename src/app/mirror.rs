@@ -404,6 +404,9 @@ impl Mirror {
                 settings.calibration = Some(c);
                 settings.save();
                 self.advisor = AdvisorThread::spawn(self.catalog.clone(), self.rules.clone(), Some(c));
+                if let Some(gfx) = self.gfx.as_mut() {
+                    gfx.renderer.set_calibration(Some(c));
+                }
                 self.advisor_version = 0;
                 self.panel.advisor = Default::default();
             }
@@ -712,7 +715,9 @@ impl ApplicationHandler<NewFrame> for Mirror {
             return;
         }
         match self.init_gfx(event_loop) {
-            Ok(g) => {
+            Ok(mut g) => {
+                // Makeup is lit by the store's calibrated light too, when a grey card measured it.
+                g.renderer.set_calibration(Settings::load().calibration);
                 g.window.request_redraw();
                 self.gfx = Some(g);
             }

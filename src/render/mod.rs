@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod layers;
+pub mod lighting;
 pub mod readback;
 pub mod renderer;
 pub mod shaders;

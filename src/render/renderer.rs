@@ -7,6 +7,7 @@ use image::RgbImage;
 use super::RenderError;
 use super::context::GpuContext;
 use super::layers::{LayerPipeline, ORDER};
+use super::lighting::{LightProbe, vertex_normals};
 use super::readback::Readback;
 use super::stats;
 use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
@@ -26,6 +27,8 @@ pub const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
 struct Vertex {
     pos: [f32; 2],
     uv: [f32; 2],
+    /// Unit surface normal, camera space (x right, y down, z towards the camera).
+    normal: [f32; 3],
 }
 
 #[repr(C)]
@@ -43,6 +46,10 @@ struct FaceInfo {
     skin_luma: f32,
     iod_px: f32,
     strength: f32,
+    /// What the light multiplies a reflectance by (linear RGB); w 1 when measured.
+    light: [f32; 4],
+    /// Unit vector towards the light, camera space; w unused.
+    light_dir: [f32; 4],
 }
 
 /// One face to draw.
@@ -93,6 +100,10 @@ pub struct Renderer {
     face_info: wgpu::Buffer,
     layers: Vec<LayerPipeline>,
     uvs: Vec<[f32; 2]>,
+    /// The mesh's triangles (all of them: normals need the closed surface).
+    triangles: Vec<[u16; 3]>,
+    /// The light on each face.
+    light: LightProbe,
     targets: Option<FrameTargets>,
     staging: Vec<Vertex>,
     rgba: Vec<u8>,
@@ -216,7 +227,7 @@ impl Renderer {
         let vertex_layout = wgpu::VertexBufferLayout {
             array_stride: std::mem::size_of::<Vertex>() as u64,
             step_mode: wgpu::VertexStepMode::Vertex,
-            attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2],
+            attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2, 2 => Float32x3],
         };
         let layers = ORDER
             .iter()
@@ -234,7 +245,9 @@ impl Renderer {
             frame_info,
             face_info,
             layers,
+            light: LightProbe::new(&mesh),
             uvs: mesh.uvs,
+            triangles: mesh.triangles,
             targets: None,
             staging: Vec::with_capacity(MAX_FACES * VERTEX_COUNT),
             rgba: Vec::new(),
@@ -246,6 +259,12 @@ impl Renderer {
     /// The GPU context (shared with the window and egui in the app).
     pub fn context(&self) -> &GpuContext {
         &self.ctx
+    }
+
+    /// Lights makeup by a kiosk's grey-card calibration (`vanity calibrate`) instead of each
+    /// face's eye whites: the store's light is fixed and the card measured it once.
+    pub fn set_calibration(&mut self, calibration: Option<crate::advisor::Correction>) {
+        self.light.set_calibration(calibration);
     }
 
     /// Switches to `look`: uploads each layer's numbers; nothing is rebuilt.
@@ -351,6 +370,10 @@ impl Renderer {
             );
             self.uploaded = frame_id;
         }
+        if frame_id.is_none() {
+            // A picture, not the next frame of a video: nothing to smooth the light with.
+            self.light.forget();
+        }
         encoder.copy_texture_to_texture(targets.camera.as_image_copy(), targets.target.as_image_copy(), extent);
         self.draw_faces(encoder, frame, &faces[..faces.len().min(MAX_FACES)], time);
     }
@@ -363,12 +386,27 @@ impl Renderer {
         let targets = self.targets.as_ref().expect("targets made by encode");
         self.staging.clear();
         let mut infos = [FaceInfo::default(); MAX_FACES];
-        for (f, face) in faces.iter().enumerate() {
+        let normals: Vec<Vec<Vec3>> = faces.iter().map(|f| vertex_normals(f.landmarks, &self.triangles)).collect();
+        let probes: Vec<(&[Vec3], &[Vec3])> = faces.iter().zip(&normals).map(|(f, n)| (f.landmarks, &n[..])).collect();
+        let lights = self.light.estimate(frame, &probes);
+        for (f, ((face, normals), light)) in faces.iter().zip(&normals).zip(&lights).enumerate() {
             let s = stats::measure(frame, face.landmarks);
-            infos[f] =
-                FaceInfo { lip_luma: s.lip_luma, skin_luma: s.skin_luma, iod_px: s.iod_px, strength: face.strength };
+            let [r, g, b] = light.colour;
+            let d = light.direction;
+            infos[f] = FaceInfo {
+                lip_luma: s.lip_luma,
+                skin_luma: s.skin_luma,
+                iod_px: s.iod_px,
+                strength: face.strength,
+                light: [r, g, b, if light.measured { 1.0 } else { 0.0 }],
+                light_dir: [d.x, d.y, d.z, 0.0],
+            };
             self.staging.extend(
-                face.landmarks[..VERTEX_COUNT].iter().zip(&self.uvs).map(|(p, uv)| Vertex { pos: [p.x, p.y], uv: *uv }),
+                face.landmarks[..VERTEX_COUNT].iter().zip(&self.uvs).zip(normals).map(|((p, uv), n)| Vertex {
+                    pos: [p.x, p.y],
+                    uv: *uv,
+                    normal: n.to_array(),
+                }),
             );
         }
         if !self.staging.is_empty() {

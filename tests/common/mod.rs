@@ -1,6 +1,9 @@
 //! Shared helpers for the integration tests: fixtures made by MediaPipe and face matching.
 #![allow(dead_code)]
 
+pub mod paint;
+pub mod pixels;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

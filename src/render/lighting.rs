@@ -1,0 +1,284 @@
+//! The light on each face, as makeup needs it: its colour and level (the shade advisor's
+//! estimate, from the eye whites or the kiosk's grey card, so a product is drawn as a pigment
+//! under the room's light) and its dominant direction (from the face's own shading against the
+//! mesh normals, so highlights land where that light would reflect). Smoothed over the frames of
+//! a live video; a blink or a lost reference keeps the last estimate.
+
+use glam::{Vec2, Vec3};
+use image::RgbImage;
+
+use crate::advisor::light::{Correction, Reference, face_light_with};
+use crate::advisor::sampling::{AREAS, eye_samples};
+use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
+use crate::looks::color::srgb8_to_linear;
+
+/// How much of a new frame's estimate enters the smoothed one (the rest is the last frame's).
+const SMOOTHING: f32 = 0.25;
+/// Brightest/darkest light the renderer believes: beyond, a misread reference (a reflection in
+/// the eye, a closed eye read as white) would turn makeup black or white.
+const LIGHT_RANGE: (f32, f32) = (0.05, 4.0);
+/// Faces of consecutive frames are the same face when their centres are this close (in
+/// inter-ocular distances).
+const SAME_FACE: f32 = 0.5;
+/// How much brighter the eye whites must be than the darkest quarter of the eye opening: lower
+/// than the advisor's (a blurred webcam eye still tells the light's level and colour well enough
+/// to light a lipstick, if not to grade skin).
+const MIN_EYE_CONTRAST: f64 = 2.0;
+/// Skin vertices whose normal turns further from the camera than this (z of the unit normal)
+/// are left out of the direction fit: grazing views mix in background and hair.
+const MIN_FACING: f32 = 0.2;
+
+/// The light on one face.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FaceLight {
+    /// Linear RGB by which the light multiplies a reflectance (1, 1, 1: the reference light, D65
+    /// at the exposure the catalogue's colours assume).
+    pub colour: [f32; 3],
+    /// Whether `colour` was measured (eye whites or grey card) rather than assumed.
+    pub measured: bool,
+    /// Unit vector towards the light in camera space: x right, y down, z towards the camera.
+    pub direction: Vec3,
+}
+
+impl FaceLight {
+    /// The reference light, straight from the camera: what is assumed with nothing to go by.
+    pub const REFERENCE: FaceLight = FaceLight { colour: [1.0; 3], measured: false, direction: Vec3::Z };
+
+    /// Blends `self` (last frame's) towards `new`; an unmeasured colour keeps the last one.
+    fn smoothed(self, new: FaceLight) -> FaceLight {
+        let colour = if new.measured {
+            [0, 1, 2].map(|c| self.colour[c] + (new.colour[c] - self.colour[c]) * SMOOTHING)
+        } else {
+            self.colour
+        };
+        let direction = self.direction.lerp(new.direction, SMOOTHING).try_normalize().unwrap_or(Vec3::Z);
+        FaceLight { colour, measured: self.measured || new.measured, direction }
+    }
+}
+
+/// The light multiplier a correction undoes: what a reflectance of 1 looks like in the frame.
+fn colour_of(correction: &Correction) -> [f32; 3] {
+    correction.rgb_gains().map(|g| (1.0 / g.max(1e-6)) as f32).map(|c| c.clamp(LIGHT_RANGE.0, LIGHT_RANGE.1))
+}
+
+/// Unit normals of the mesh at each landmark, in camera space (x right, y down, z towards the
+/// camera), from the landmarks' depth: area-weighted triangle normals, turned to face the camera.
+pub fn vertex_normals(landmarks: &[Vec3], triangles: &[[u16; 3]]) -> Vec<Vec3> {
+    // MediaPipe's z grows away from the camera.
+    let at = |i: u16| {
+        let p = landmarks[i as usize];
+        Vec3::new(p.x, p.y, -p.z)
+    };
+    let mut normals = vec![Vec3::ZERO; VERTEX_COUNT];
+    for t in triangles {
+        let n = (at(t[1]) - at(t[0])).cross(at(t[2]) - at(t[0]));
+        for &i in t {
+            normals[i as usize] += n;
+        }
+    }
+    // The mesh's winding is consistent: if most normals point away, all of them do.
+    let facing: f32 = normals.iter().map(|n| n.z).sum();
+    let sign = if facing < 0.0 { -1.0 } else { 1.0 };
+    normals.iter().map(|n| (*n * sign).try_normalize().unwrap_or(Vec3::Z)).collect()
+}
+
+/// Estimates the light on faces and smooths it over a video's frames.
+pub struct LightProbe {
+    /// Mesh vertices on plain skin (forehead, cheeks, chin, nose): their shading shows the light's
+    /// direction.
+    skin_vertices: Vec<u16>,
+    /// The kiosk's grey-card calibration, used instead of the eye whites.
+    calibration: Option<Correction>,
+    /// Last frame's faces: centre, inter-ocular distance and light.
+    last: Vec<(Vec2, f32, FaceLight)>,
+}
+
+impl LightProbe {
+    /// Picks the skin vertices of `mesh`.
+    pub fn new(mesh: &CanonicalMesh) -> Self {
+        let skin_vertices = (0..VERTEX_COUNT as u16)
+            .filter(|&i| {
+                let uv = Vec2::from(mesh.uvs[i as usize]);
+                AREAS
+                    .iter()
+                    .any(|a| ((uv - Vec2::from(a.centre)) / (Vec2::from(a.radii) * 1.3)).length_squared() <= 1.0)
+            })
+            .collect();
+        Self { skin_vertices, calibration: None, last: Vec::new() }
+    }
+
+    /// Uses a grey-card calibration (a kiosk's fixed light) instead of the eye whites.
+    pub fn set_calibration(&mut self, calibration: Option<Correction>) {
+        self.calibration = calibration.filter(|c| c.reference != Reference::None);
+    }
+
+    /// Forgets the last frame (the next frame is a different picture, not the next video frame).
+    pub fn forget(&mut self) {
+        self.last.clear();
+    }
+
+    /// The light on each face of `frame` (landmarks in frame pixels, normals from
+    /// [`vertex_normals`]), smoothed with the last frame's faces unless [`LightProbe::forget`] was
+    /// called.
+    pub fn estimate(&mut self, frame: &RgbImage, faces: &[(&[Vec3], &[Vec3])]) -> Vec<FaceLight> {
+        let mut now = Vec::with_capacity(faces.len());
+        let mut out = Vec::with_capacity(faces.len());
+        for (landmarks, normals) in faces {
+            let (correction, _) =
+                face_light_with(&eye_samples(frame, landmarks), self.calibration.as_ref(), MIN_EYE_CONTRAST);
+            let measured = correction.reference != Reference::None;
+            let colour = if measured { colour_of(&correction) } else { [1.0; 3] };
+            let direction = self.direction(frame, landmarks, normals);
+            let fresh = FaceLight { colour, measured, direction };
+            let centre = landmarks[..VERTEX_COUNT].iter().map(|p| p.truncate()).sum::<Vec2>() / VERTEX_COUNT as f32;
+            let iod = crate::tracking::tracker::inter_ocular(landmarks).max(1.0);
+            let previous = self
+                .last
+                .iter()
+                .filter(|(c, d, _)| c.distance(centre) < SAME_FACE * d.max(iod))
+                .min_by(|a, b| a.0.distance(centre).total_cmp(&b.0.distance(centre)));
+            let light = match previous {
+                Some((_, _, before)) => before.smoothed(fresh),
+                None => fresh,
+            };
+            now.push((centre, iod, light));
+            out.push(light);
+        }
+        self.last = now;
+        out
+    }
+
+    /// The dominant light direction on one face: luminance at the skin vertices fitted as `g·n`
+    /// (Lambertian shading by one distant light) by least squares. Light from all around (a
+    /// room's ambient) fits as light from the camera, so flat light gives a frontal direction.
+    fn direction(&self, frame: &RgbImage, landmarks: &[Vec3], normals: &[Vec3]) -> Vec3 {
+        let samples: Vec<(Vec3, f32)> = self
+            .skin_vertices
+            .iter()
+            .filter(|&&i| normals[i as usize].z >= MIN_FACING)
+            .filter_map(|&i| {
+                let p = landmarks[i as usize];
+                luma_near(frame, p.x, p.y).map(|y| (normals[i as usize], y))
+            })
+            .collect();
+        if samples.len() < 12 {
+            return Vec3::Z;
+        }
+        let Some(fit) = fit_shading(&samples) else {
+            return Vec3::Z;
+        };
+        // Shading that spans hair, beard or a specular spot fits badly: refit without the worst.
+        let residuals: Vec<f32> = samples.iter().map(|(n, y)| (y - fit.predict(*n)).abs()).collect();
+        let mut sorted = residuals.clone();
+        sorted.sort_by(f32::total_cmp);
+        let cut = sorted[sorted.len() * 4 / 5] * 1.5 + 1e-6;
+        let kept: Vec<(Vec3, f32)> =
+            samples.iter().zip(&residuals).filter(|(_, r)| **r <= cut).map(|(s, _)| *s).collect();
+        let fit = fit_shading(&kept).unwrap_or(fit);
+        fit.gradient.try_normalize().filter(|d| d.z > 0.0).unwrap_or(Vec3::Z)
+    }
+}
+
+/// Shading by one distant light.
+#[derive(Debug, Clone, Copy)]
+struct ShadingFit {
+    /// Light direction times its strength (and the skin's reflectance).
+    gradient: Vec3,
+}
+
+impl ShadingFit {
+    fn predict(&self, n: Vec3) -> f32 {
+        self.gradient.dot(n)
+    }
+}
+
+/// Least-squares fit of `y = g·n` (normal equations, 3×3, solved by Gaussian elimination).
+fn fit_shading(samples: &[(Vec3, f32)]) -> Option<ShadingFit> {
+    let mut m = [[0.0f64; 4]; 3];
+    for (n, y) in samples {
+        let row = [f64::from(n.x), f64::from(n.y), f64::from(n.z)];
+        for i in 0..3 {
+            for j in 0..3 {
+                m[i][j] += row[i] * row[j];
+            }
+            m[i][3] += row[i] * f64::from(*y);
+        }
+    }
+    for col in 0..3 {
+        let pivot = (col..3).max_by(|a, b| m[*a][col].abs().total_cmp(&m[*b][col].abs()))?;
+        if m[pivot][col].abs() < 1e-9 {
+            return None;
+        }
+        m.swap(col, pivot);
+        let pivot_row = m[col];
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != col {
+                let f = row[col] / pivot_row[col];
+                for (v, p) in row.iter_mut().zip(pivot_row).skip(col) {
+                    *v -= f * p;
+                }
+            }
+        }
+    }
+    let x: [f32; 3] = [0, 1, 2].map(|i| (m[i][3] / m[i][i]) as f32);
+    Some(ShadingFit { gradient: Vec3::from_array(x) })
+}
+
+/// Linear luminance of the 3×3 neighbourhood of a point, or None off the frame.
+fn luma_near(frame: &RgbImage, x: f32, y: f32) -> Option<f32> {
+    let (cx, cy) = (x.round() as i64, y.round() as i64);
+    if cx < 1 || cy < 1 || cx + 1 >= i64::from(frame.width()) || cy + 1 >= i64::from(frame.height()) {
+        return None;
+    }
+    let mut sum = 0.0;
+    for dy in -1..=1 {
+        for dx in -1..=1 {
+            let p = frame.get_pixel((cx + dx) as u32, (cy + dy) as u32).0;
+            sum += 0.2126 * srgb8_to_linear(p[0]) + 0.7152 * srgb8_to_linear(p[1]) + 0.0722 * srgb8_to_linear(p[2]);
+        }
+    }
+    Some(sum / 9.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shading_fit_recovers_the_light_it_was_made_with() {
+        let light = Vec3::new(-0.6, -0.3, 0.74).normalize();
+        let samples: Vec<(Vec3, f32)> = (0..200)
+            .map(|k| {
+                let (a, b) = (k as f32 * 0.37, k as f32 * 0.11 % 1.0);
+                let n =
+                    Vec3::new(a.cos() * (1.0 - b * b).sqrt(), a.sin() * (1.0 - b * b).sqrt(), b.max(0.3)).normalize();
+                (n, 0.2 * light.dot(n))
+            })
+            .collect();
+        let fit = fit_shading(&samples).unwrap();
+        assert!(fit.gradient.normalize().distance(light) < 1e-3, "{:?}", fit.gradient);
+    }
+
+    #[test]
+    fn a_measured_light_is_held_through_a_blink_and_followed_smoothly() {
+        let bright = FaceLight { colour: [1.0; 3], measured: true, direction: Vec3::Z };
+        let blink = FaceLight { colour: [1.0; 3], measured: false, direction: Vec3::Z };
+        let dim = FaceLight { colour: [0.5; 3], measured: true, direction: Vec3::Z };
+        let held = FaceLight { colour: [0.8; 3], ..bright }.smoothed(blink);
+        assert_eq!(held.colour, [0.8; 3]);
+        let step = bright.smoothed(dim);
+        assert!(step.colour[0] < 1.0 && step.colour[0] > 0.5);
+    }
+
+    #[test]
+    fn normals_face_the_camera_and_the_nose_sides_face_sideways() {
+        let mesh = CanonicalMesh::load();
+        // The canonical mesh in a frame: x right, y down (metric y is up), z away from the camera.
+        let lm: Vec<Vec3> = mesh.positions.iter().map(|p| Vec3::new(p[0], -p[1], -p[2]) * 10.0).collect();
+        let n = vertex_normals(&lm, &mesh.triangles);
+        assert!(n[1].z > 0.8, "nose tip {:?}", n[1]);
+        // The cheeks' outer sides (234 on the subject's right, image left) turn away sideways.
+        assert!(n[234].x < -0.5, "right side {:?}", n[234]);
+        assert!(n[454].x > 0.5, "left side {:?}", n[454]);
+    }
+}

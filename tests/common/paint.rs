@@ -1,0 +1,96 @@
+//! Rendering for tests: one shared renderer (pipelines built once, as in the app), looks from
+//! TOML text and the fixture faces the render tests draw on.
+
+use std::sync::{Mutex, OnceLock};
+
+use glam::Vec3;
+use image::RgbImage;
+use vanity::looks::{Finish, Look};
+use vanity::render::{FaceDraw, GpuContext, Renderer};
+
+use super::{RefImage, RefVideo, fixture, load, sample};
+
+/// One renderer for all tests: pipelines are built once, as in the app.
+pub fn renderer() -> &'static Mutex<Renderer> {
+    static R: OnceLock<Mutex<Renderer>> = OnceLock::new();
+    R.get_or_init(|| Mutex::new(Renderer::new(GpuContext::headless().expect("a GPU adapter (lavapipe on CI)"))))
+}
+
+pub fn render(frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
+    let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+    r.set_look(look);
+    let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
+    r.render(frame, &draws).expect("renders")
+}
+
+pub fn look(text: &str) -> Look {
+    Look::parse(text, std::path::Path::new("test.toml")).expect("valid look")
+}
+
+/// The astronaut and MediaPipe's v2 landmarks for her.
+pub fn astronaut() -> (RgbImage, Vec<Vec3>) {
+    let img = vanity::capture::still::load_rgb(&sample("astronaut.png")).unwrap();
+    let r: RefImage = load(&fixture("astronaut_v2.json"));
+    (img, r.faces[0].points())
+}
+
+/// The astronaut ×2 (her lips are only about 35×12 pixels in the original).
+pub fn astronaut_x2() -> (RgbImage, Vec<Vec3>) {
+    let (img, lm) = astronaut();
+    let big = image::imageops::resize(&img, img.width() * 2, img.height() * 2, image::imageops::FilterType::Triangle);
+    (big, lm.iter().map(|p| *p * 2.0).collect())
+}
+
+/// Carphone frame 60 (mouth wide open) upscaled ×4, with MediaPipe's landmarks scaled to match.
+pub fn open_mouth() -> (RgbImage, Vec<Vec3>) {
+    let mut src = vanity::capture::open(&sample("carphone.mp4")).unwrap();
+    let mut frame = None;
+    for _ in 0..=60 {
+        frame = src.next_frame().unwrap();
+    }
+    let small = frame.unwrap().image;
+    let big =
+        image::imageops::resize(&small, small.width() * 4, small.height() * 4, image::imageops::FilterType::Triangle);
+    let r: RefVideo = load(&fixture("carphone_static_v2.json"));
+    let f = r.frames.iter().find(|f| f.index == 60).unwrap();
+    (big, f.faces[0].points().iter().map(|p| *p * 4.0).collect())
+}
+
+pub fn lipstick(color: &str, finish: Finish, opacity: f32) -> Look {
+    look(&format!(
+        "name = \"t\"\n[lipstick]\ncolor = \"{color}\"\nfinish = \"{}\"\nopacity = {opacity}\n",
+        finish.name()
+    ))
+}
+
+/// A face at kiosk distance: the part of `img` around the face (its landmark box with half its
+/// size as margin) scaled so that the inter-ocular distance is `iod` pixels, and the landmarks
+/// moved to match.
+pub fn at_kiosk_distance(img: &RgbImage, lm: &[Vec3], iod: f32) -> (RgbImage, Vec<Vec3>) {
+    let (lo, hi) = vanity::tracking::roi::bounds(lm);
+    let margin = (hi - lo) * 0.5;
+    let x0 = (lo.x - margin.x).max(0.0).floor();
+    let y0 = (lo.y - margin.y).max(0.0).floor();
+    let x1 = (hi.x + margin.x).min(img.width() as f32).ceil();
+    let y1 = (hi.y + margin.y).min(img.height() as f32).ceil();
+    let crop = image::imageops::crop_imm(img, x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32).to_image();
+    let scale = iod / vanity::tracking::tracker::inter_ocular(lm);
+    let (w, h) = ((crop.width() as f32 * scale).round() as u32, (crop.height() as f32 * scale).round() as u32);
+    let big = image::imageops::resize(&crop, w, h, image::imageops::FilterType::CatmullRom);
+    let moved = lm.iter().map(|p| (*p - Vec3::new(x0, y0, 0.0)) * scale).collect();
+    (big, moved)
+}
+
+/// The phone photo (a 1080×1440 JPEG) and MediaPipe's v2 landmarks for its face.
+pub fn phone() -> (RgbImage, Vec<Vec3>) {
+    let img = vanity::capture::still::load_rgb(&fixture("phone.jpg")).unwrap();
+    let r: RefImage = load(&fixture("phone_v2.json"));
+    (img, r.faces[0].points())
+}
+
+/// The faces of the group photo, each with MediaPipe's v2 landmarks.
+pub fn group() -> (RgbImage, Vec<Vec<Vec3>>) {
+    let img = vanity::capture::still::load_rgb(&fixture("group.png")).unwrap();
+    let r: RefImage = load(&fixture("group_v2.json"));
+    (img, r.faces.iter().map(|f| f.points()).collect())
+}

@@ -1,0 +1,107 @@
+//! Pixel statistics for render tests: regions of a face in frame pixels and colour measures
+//! over them (CIELAB through the library's own conversions).
+
+use glam::{Vec2, Vec3};
+use image::RgbImage;
+use vanity::face::regions::{FACE_OVAL, LIPS_INNER, LIPS_OUTER};
+use vanity::looks::color::{linear_to_lab, srgb_to_linear};
+use vanity::tracking::tracker::inter_ocular;
+
+use super::inside;
+
+pub fn edge_distance(poly: &[Vec2], p: Vec2) -> f32 {
+    (0..poly.len())
+        .map(|i| {
+            let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
+            let t = ((p - a).dot(b - a) / (b - a).length_squared()).clamp(0.0, 1.0);
+            (a + (b - a) * t).distance(p)
+        })
+        .fold(f32::MAX, f32::min)
+}
+
+pub fn contour(lm: &[Vec3], idx: &[u16]) -> Vec<Vec2> {
+    idx.iter().map(|&i| lm[i as usize].truncate()).collect()
+}
+
+/// Pixels where `keep` holds.
+pub fn pixels(img: &RgbImage, keep: impl Fn(Vec2) -> bool) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for y in 0..img.height() {
+        for x in 0..img.width() {
+            if keep(Vec2::new(x as f32 + 0.5, y as f32 + 0.5)) {
+                out.push((x, y));
+            }
+        }
+    }
+    out
+}
+
+pub fn lab(p: [u8; 3]) -> [f32; 3] {
+    linear_to_lab(p.map(|c| srgb_to_linear(c as f32 / 255.0)))
+}
+
+pub fn mean_lab(img: &RgbImage, at: &[(u32, u32)]) -> [f32; 3] {
+    // Mean in linear light, then to Lab: the colour a viewer sees from a distance.
+    let mut sum = [0.0f32; 3];
+    for &(x, y) in at {
+        let p = img.get_pixel(x, y).0;
+        for c in 0..3 {
+            sum[c] += srgb_to_linear(p[c] as f32 / 255.0);
+        }
+    }
+    linear_to_lab(sum.map(|s| s / at.len() as f32))
+}
+
+pub fn lightness_cv(img: &RgbImage, at: &[(u32, u32)]) -> f32 {
+    let l: Vec<f32> = at.iter().map(|&(x, y)| lab(img.get_pixel(x, y).0)[0]).collect();
+    let mean = l.iter().sum::<f32>() / l.len() as f32;
+    let var = l.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / l.len() as f32;
+    var.sqrt() / mean
+}
+
+/// Fine texture: mean absolute difference of L* from the 3×3 neighbourhood mean.
+pub fn texture(img: &RgbImage, at: &[(u32, u32)]) -> f32 {
+    let l = |x: u32, y: u32| lab(img.get_pixel(x, y).0)[0];
+    let sum: f32 = at
+        .iter()
+        .map(|&(x, y)| {
+            let mut n = 0.0;
+            for dy in -1i32..=1 {
+                for dx in -1i32..=1 {
+                    n += l((x as i32 + dx) as u32, (y as i32 + dy) as u32);
+                }
+            }
+            (l(x, y) - n / 9.0).abs()
+        })
+        .sum();
+    sum / at.len() as f32
+}
+
+pub fn max_diff(a: &RgbImage, b: &RgbImage, at: &[(u32, u32)]) -> u8 {
+    at.iter()
+        .map(|&(x, y)| {
+            let (p, q) = (a.get_pixel(x, y).0, b.get_pixel(x, y).0);
+            (0..3).map(|c| p[c].abs_diff(q[c])).max().unwrap()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Lip pixels away from both contours (the feathered edges).
+pub fn lip_pixels(img: &RgbImage, lm: &[Vec3]) -> Vec<(u32, u32)> {
+    let (outer, inner) = (contour(lm, &LIPS_OUTER), contour(lm, &LIPS_INNER));
+    let margin = 0.03 * inter_ocular(lm);
+    pixels(img, |p| {
+        inside(&outer, p)
+            && !inside(&inner, p)
+            && edge_distance(&outer, p) > margin
+            && edge_distance(&inner, p) > margin
+    })
+}
+
+/// Pixels well outside the face oval.
+pub fn outside_face(img: &RgbImage, lms: &[Vec<Vec3>]) -> Vec<(u32, u32)> {
+    let ovals: Vec<(Vec<Vec2>, f32)> =
+        lms.iter().map(|lm| (contour(lm, &FACE_OVAL), 0.15 * inter_ocular(lm))).collect();
+    pixels(img, |p| ovals.iter().all(|(o, m)| !inside(o, p) && edge_distance(o, p) > *m))
+}
