@@ -220,7 +220,7 @@ fn render_panel(state: &mut vanity::app::panel::PanelState, catalog: &Catalog, l
     // Two passes: egui lays text out on the first. Texture updates of every pass are applied.
     let mut full = None;
     for _ in 0..2 {
-        let out = ctx.run_ui(input(), |ui| {
+        let mut out = ctx.run_ui(input(), |ui| {
             egui::CentralPanel::default().show(ui, |ui| {
                 panel::show(ui, state, catalog, looks);
             });
@@ -230,6 +230,7 @@ fn render_panel(state: &mut vanity::app::panel::PanelState, catalog: &Catalog, l
                 renderer.update_texture(&gpu.device, &gpu.queue, *id, delta);
             }
         }
+        out.textures_delta.clear();
         full = Some(out);
     }
     let full = full.unwrap();

@@ -568,7 +568,7 @@ impl Mirror {
         };
         let (catalog, looks, panel_state, textures) = (&self.catalog, &self.looks, &mut self.panel, gfx.textures);
         let mut actions = Vec::new();
-        let full = self.egui_ctx.run_ui(raw, |ui| {
+        let mut full = self.egui_ctx.run_ui(raw, |ui| {
             actions = lay_out_window(ui, panel_state, catalog, looks, |ui, rect, state| {
                 mirror_view::show(ui, rect, state, textures, frame_size, &overlay);
             });
@@ -596,6 +596,8 @@ impl Mirror {
         for id in &full.textures_delta.free {
             gfx.egui_renderer.free_texture(id);
         }
+        // Applied above; egui asserts (in debug builds) that no delta is dropped unhandled.
+        full.textures_delta.clear();
         self.handle(actions);
         let last = self.is_last_frame(now);
         let shot = self.shot_path(last);
