@@ -252,19 +252,27 @@ fn recommendations_explain_themselves_and_follow_preferences() {
     let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
     let rules = Rules::load(&Rules::bundled_path()).unwrap();
     let everyday = recommend(&m, &catalog, &rules, &Preferences::default());
-    for category in ["foundation", "lipstick", "blush", "eyeshadow", "eyeliner", "brows"] {
+    for category in ["foundation", "lipstick", "blush", "eyeshadow", "eyeliner", "brows", "contour", "highlighter"] {
         let n = everyday.iter().filter(|r| r.category == category).count();
         assert_eq!(n, 3, "{category}");
     }
     for r in &everyday {
         assert!(!r.reasons.is_empty() && r.reasons.iter().any(|s| s.chars().any(|c| c.is_ascii_digit())), "{r:?}");
         let sum: f64 = r.factors.iter().filter(|f| f.factor != "delta_e").map(|f| f.points).sum();
-        if r.category != "foundation" {
+        if !["foundation", "contour", "highlighter"].contains(&r.category) {
             assert!((sum - r.score).abs() < 0.02, "the score is its factors: {r:?}");
         }
     }
     let foundation = everyday.iter().find(|r| r.category == "foundation").unwrap();
     assert!(foundation.delta_e.unwrap() < 6.0, "{foundation:?}");
+    // Contour a few shades deeper than the skin, highlighter lighter.
+    let depth = |r: &vanity::advisor::Recommendation| {
+        let p = catalog.products.iter().find(|p| p.sku == r.sku).unwrap();
+        vanity::advisor::colour::srgb_lab(p.shade)[0] - m.skin.lab[0]
+    };
+    let contour = everyday.iter().find(|r| r.category == "contour").unwrap();
+    let highlighter = everyday.iter().find(|r| r.category == "highlighter").unwrap();
+    assert!(depth(contour) < -5.0 && depth(highlighter) > 5.0, "{contour:?} {highlighter:?}");
     let evening = Preferences { occasion: Some("evening".into()), ..Default::default() };
     let lips = |p: &Preferences| -> Vec<String> {
         recommend(&m, &catalog, &rules, p).into_iter().filter(|r| r.category == "lipstick").map(|r| r.sku).collect()

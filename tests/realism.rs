@@ -309,3 +309,94 @@ fn the_golden_check_catches_a_swapped_finish_a_shifted_mask_and_a_3_level_colour
         }
     }
 }
+
+/// Where on the face a canonical UV point is, in frame pixels: the landmark whose UV is nearest.
+fn at_uv(lm: &[Vec3], uv: [f32; 2]) -> glam::Vec2 {
+    let mesh = vanity::face::mesh::CanonicalMesh::load();
+    let nearest = (0..mesh.uvs.len())
+        .min_by(|a, b| {
+            let d = |i: usize| (mesh.uvs[i][0] - uv[0]).powi(2) + (mesh.uvs[i][1] - uv[1]).powi(2);
+            d(*a).total_cmp(&d(*b))
+        })
+        .unwrap();
+    lm[nearest].truncate()
+}
+
+/// Change of mean L* from `before` to `after` in a window of 4 % IOD around `p`.
+fn lightness_change(before: &RgbImage, after: &RgbImage, p: glam::Vec2, iod: f32) -> f32 {
+    let r = (0.04 * iod).max(1.0) as i32;
+    let window: Vec<(u32, u32)> =
+        (-r..=r).flat_map(|dy| (-r..=r).map(move |dx| ((p.x as i32 + dx) as u32, (p.y as i32 + dy) as u32))).collect();
+    mean_lab(after, &window)[0] - mean_lab(before, &window)[0]
+}
+
+fn sculpt(contour: Option<&str>, highlight: Option<&str>) -> vanity::looks::Look {
+    let mut text = String::from("name = \"t\"\n");
+    if let Some(c) = contour {
+        text += &format!("[contour]\ncolor = \"{c}\"\nopacity = 1.0\n");
+    }
+    if let Some(h) = highlight {
+        text += &format!("[highlight]\ncolor = \"{h}\"\nopacity = 1.0\n");
+    }
+    look(&text)
+}
+
+#[test]
+fn contour_deepens_the_cheek_hollows_and_highlight_lifts_the_high_planes() {
+    let (a, al) = astronaut();
+    let (img, lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
+    let iod = inter_ocular(&lm);
+    let contoured = render(&img, std::slice::from_ref(&lm), &sculpt(Some("#8E6652"), None));
+    let lit = render(&img, std::slice::from_ref(&lm), &sculpt(None, Some("#EED4B4")));
+    let change = |out: &RgbImage, uv: [f32; 2]| lightness_change(&img, out, at_uv(&lm, uv), iod);
+    let (hollow, cheekbone, nose_tip, bridge) = ([0.13, 0.53], [0.2, 0.463], [0.5, 0.547], [0.5, 0.44]);
+    for side in [false, true] {
+        let mirror = |uv: [f32; 2]| if side { [1.0 - uv[0], uv[1]] } else { uv };
+        let (h, c) = (change(&contoured, mirror(hollow)), change(&contoured, mirror(cheekbone)));
+        eprintln!("contour: cheek hollow ΔL* {h:.1}, cheekbone {c:.1}");
+        assert!(h <= -3.0, "contour leaves the cheek hollow at ΔL* {h:.1}");
+        let (hl, cl) = (change(&lit, mirror(hollow)), change(&lit, mirror(cheekbone)));
+        eprintln!("highlight: cheekbone ΔL* {cl:.1}, cheek hollow {hl:.1}");
+        assert!(cl >= 3.0 && hl < cl * 0.5, "highlight: cheekbone ΔL* {cl:.1}, hollow {hl:.1}");
+    }
+    let tip = change(&contoured, nose_tip);
+    assert!(tip.abs() < 1.0, "contour on the nose tip: ΔL* {tip:.1}");
+    let b = change(&lit, bridge);
+    assert!(b >= 2.0, "highlight on the nose bridge: ΔL* {b:.1}");
+    let lips = lip_pixels(&img, &lm);
+    for out in [&contoured, &lit] {
+        assert!(max_diff(&img, out, &lips) <= 1, "sculpting touched the lips");
+        assert!(max_diff(&img, out, &outside_face(&img, std::slice::from_ref(&lm))) <= 1, "sculpting off the face");
+    }
+}
+
+#[test]
+fn a_wider_face_gets_more_contour_along_the_jaw() {
+    use vanity::advisor::measure::FaceShape;
+    let (a, al) = astronaut();
+    let (img, lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
+    // The same face 35 % wider: a rounder, squarer shape.
+    let wide = image::imageops::resize(
+        &img,
+        (img.width() as f32 * 1.35) as u32,
+        img.height(),
+        image::imageops::FilterType::CatmullRom,
+    );
+    let wide_lm: Vec<Vec3> = lm.iter().map(|p| Vec3::new(p.x * 1.35, p.y, p.z * 1.35)).collect();
+    let (narrow_shape, wide_shape) = (FaceShape::of(&lm), FaceShape::of(&wide_lm));
+    eprintln!("shapes: {narrow_shape:?} → {wide_shape:?}");
+    assert!(matches!(wide_shape, FaceShape::Round | FaceShape::Square), "widened face reads {wide_shape:?}");
+    assert!(!matches!(narrow_shape, FaceShape::Round | FaceShape::Square), "the original reads {narrow_shape:?}");
+    let jaw = [0.14, 0.75];
+    let shade = sculpt(Some("#8E6652"), None);
+    let narrow_jaw =
+        lightness_change(&img, &render(&img, std::slice::from_ref(&lm), &shade), at_uv(&lm, jaw), KIOSK_IOD);
+    let wide_jaw = lightness_change(
+        &wide,
+        &render(&wide, std::slice::from_ref(&wide_lm), &shade),
+        at_uv(&wide_lm, jaw),
+        KIOSK_IOD,
+    );
+    eprintln!("jaw ΔL*: {narrow_shape:?} {narrow_jaw:.1}, {wide_shape:?} {wide_jaw:.1}");
+    assert!(wide_jaw <= narrow_jaw - 1.5, "jaw contour {wide_jaw:.1} on the wide face vs {narrow_jaw:.1}");
+}

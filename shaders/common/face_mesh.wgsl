@@ -23,6 +23,8 @@ struct FaceInfo {
     light: vec4<f32>,
     // Unit vector towards the dominant light: x right, y down, z towards the camera.
     light_dir: vec4<f32>,
+    // x: the face's shape (0 oval, 1 round, 2 square, 3 heart, 4 long), for sculpting layers.
+    shape: vec4<f32>,
 };
 
 struct Faces {

@@ -181,7 +181,7 @@ pub fn face_json(bbox: [f32; 4], m: &Measurement) -> FaceJson {
 /// A look made of the top recommendation of each category (for `--look-out` and "Try all").
 pub fn look_of(recommendations: &[Recommendation], catalog: &crate::looks::Catalog, name: &str) -> crate::looks::Look {
     use crate::looks::catalog::Category;
-    use crate::looks::look::{Blush, Brows, Eyeliner, Eyeshadow, Foundation, Lipstick};
+    use crate::looks::look::{Blush, Brows, Contour, Eyeliner, Eyeshadow, Foundation, Highlight, Lipstick};
     let product = |cat: &str| -> Option<&crate::looks::Product> {
         let r = recommendations.iter().find(|r| r.category == cat)?;
         catalog.products.iter().find(|p| p.sku == r.sku)
@@ -216,6 +216,12 @@ pub fn look_of(recommendations: &[Recommendation], catalog: &crate::looks::Catal
     }
     if let Some(p) = product(Category::Foundation.name()) {
         look.foundation = Some(Foundation { color: p.shade, opacity: 0.35, smoothing: 0.4 });
+    }
+    if let Some(p) = product(Category::Contour.name()) {
+        look.contour = Some(Contour { color: p.shade, opacity: 0.45 });
+    }
+    if let Some(p) = product(Category::Highlighter.name()) {
+        look.highlight = Some(Highlight { color: p.shade, opacity: 0.45 });
     }
     look
 }

@@ -90,18 +90,27 @@ pub fn recommend(m: &Measurement, catalog: &Catalog, rules: &Rules, prefs: &Pref
             .iter()
             .filter(|p| p.category == category && !p.finish.is_some_and(|f| prefs.avoided.contains(&f)))
             .collect();
-        out.extend(match rules::group(category) {
-            None => foundations(m, &products),
-            Some(group) => colours(m, &products, rules, prefs, group),
+        out.extend(match (rules::group(category), category) {
+            (None, Category::Contour) => skin_matched(m, &products, CONTOUR_DEPTH),
+            (None, Category::Highlighter) => skin_matched(m, &products, HIGHLIGHT_LIFT),
+            (None, _) => skin_matched(m, &products, 0.0),
+            (Some(group), _) => colours(m, &products, rules, prefs, group),
         });
     }
     out
 }
 
-/// Foundations by CIEDE2000 to the skin; a catalog undertone that disagrees with a clear
-/// measurement costs one ΔE unit of rank and says so.
-fn foundations(m: &Measurement, products: &[&Product]) -> Vec<Recommendation> {
-    let skin = m.skin.lab;
+/// How much deeper than the skin (L*) a contour shade sits: deep enough to read as shadow, close
+/// enough in hue to look like one.
+const CONTOUR_DEPTH: f64 = -12.0;
+/// How much lighter than the skin (L*) a highlighter sits.
+const HIGHLIGHT_LIFT: f64 = 12.0;
+
+/// Skin-matched products by CIEDE2000 to the skin with its lightness moved by `offset` L*
+/// (foundation 0, contour deeper, highlighter lighter); a catalog undertone that disagrees with a
+/// clear measurement costs one ΔE unit of rank and says so.
+fn skin_matched(m: &Measurement, products: &[&Product], offset: f64) -> Vec<Recommendation> {
+    let skin = [m.skin.lab[0] + offset, m.skin.lab[1], m.skin.lab[2]];
     let person = as_catalog(m.skin.undertone);
     let mut ranked: Vec<(f64, f64, &Product)> = products
         .iter()
@@ -127,7 +136,11 @@ fn foundations(m: &Measurement, products: &[&Product]) -> Vec<Recommendation> {
             let mut factors = vec![Factor {
                 factor: "delta_e",
                 points: round(10.0 - de, 2),
-                reason: format!("ΔE00 {de:.1} to your skin, {lighter}"),
+                reason: if offset == 0.0 {
+                    format!("ΔE00 {de:.1} to your skin, {lighter}")
+                } else {
+                    format!("ΔE00 {de:.1} to your skin {offset:+.0} L*, {lighter}")
+                },
             }];
             match p.undertone {
                 Some(u) if u == person || u == Undertone::Neutral => factors.push(Factor {
@@ -170,7 +183,7 @@ fn foundations(m: &Measurement, products: &[&Product]) -> Vec<Recommendation> {
                 });
             }
             Recommendation {
-                category: "foundation",
+                category: p.category.name(),
                 sku: p.sku.clone(),
                 name: p.name.clone(),
                 hex: p.shade.to_string(),

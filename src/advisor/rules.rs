@@ -79,14 +79,15 @@ pub const GROUPS: [&str; 4] = ["lips", "cheeks", "eyes", "brows"];
 /// Undertones rules must cover.
 pub const UNDERTONES: [&str; 4] = ["cool", "neutral", "warm", "olive"];
 
-/// The rule group of a category (foundation has none: it is matched by colour difference).
+/// The rule group of a category (foundation, contour and highlighter have none: they are matched
+/// by colour difference to the skin, or to the skin made deeper or lighter).
 pub fn group(c: Category) -> Option<&'static str> {
     match c {
         Category::Lipstick => Some("lips"),
         Category::Blush => Some("cheeks"),
         Category::Eyeshadow | Category::Eyeliner => Some("eyes"),
         Category::Brows => Some("brows"),
-        Category::Foundation => None,
+        Category::Foundation | Category::Contour | Category::Highlighter => None,
     }
 }
 

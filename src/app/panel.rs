@@ -4,7 +4,7 @@ use egui::{Color32, RichText, Sense, Ui, Vec2};
 
 use crate::capture::camera::CameraInfo;
 use crate::looks::catalog::{Category, Product};
-use crate::looks::look::{Blush, Brows, Eyeliner, Eyeshadow, Foundation, Gloss, Lipstick};
+use crate::looks::look::{Blush, Brows, Contour, Eyeliner, Eyeshadow, Foundation, Gloss, Highlight, Lipstick};
 use crate::looks::{Catalog, Finish, Look, Srgb};
 use crate::pipeline::AdvisorState;
 use crate::pipeline::advisor_thread::AdvisorResult;
@@ -45,7 +45,7 @@ impl Tab {
             Tab::Cheeks => &[Category::Blush],
             Tab::Eyes => &[Category::Eyeshadow, Category::Eyeliner],
             Tab::Brows => &[Category::Brows],
-            Tab::Face => &[Category::Foundation],
+            Tab::Face => &[Category::Foundation, Category::Contour, Category::Highlighter],
             Tab::Advisor => &[],
         }
     }
@@ -181,6 +181,14 @@ pub fn apply_product(look: &mut Look, p: &Product) {
             let (opacity, smoothing) = look.foundation.as_ref().map(|f| (f.opacity, f.smoothing)).unwrap_or((0.4, 0.5));
             look.foundation = Some(Foundation { color: p.shade, opacity, smoothing });
         }
+        Category::Contour => {
+            let opacity = look.contour.as_ref().map(|c| c.opacity).unwrap_or(0.5);
+            look.contour = Some(Contour { color: p.shade, opacity });
+        }
+        Category::Highlighter => {
+            let opacity = look.highlight.as_ref().map(|h| h.opacity).unwrap_or(0.5);
+            look.highlight = Some(Highlight { color: p.shade, opacity });
+        }
     }
 }
 
@@ -192,6 +200,8 @@ fn shade_of(look: &Look, c: Category) -> Option<Srgb> {
         Category::Eyeliner => look.eyeliner.as_ref().map(|l| l.color),
         Category::Brows => look.brows.as_ref().map(|l| l.color),
         Category::Foundation => look.foundation.as_ref().map(|l| l.color),
+        Category::Contour => look.contour.as_ref().map(|l| l.color),
+        Category::Highlighter => look.highlight.as_ref().map(|l| l.color),
     }
 }
 
@@ -263,6 +273,12 @@ fn controls(ui: &mut Ui, look: &mut Look, c: Category, catalog: &Catalog) {
             intensity(ui, "Coverage", &mut f.opacity);
             intensity(ui, "Smoothing", &mut f.smoothing);
         }),
+        Category::Contour => {
+            layer_controls(ui, &mut look.contour, "contour", |ui, c| intensity(ui, "Intensity", &mut c.opacity))
+        }
+        Category::Highlighter => {
+            layer_controls(ui, &mut look.highlight, "highlight", |ui, h| intensity(ui, "Intensity", &mut h.opacity))
+        }
     }
 }
 

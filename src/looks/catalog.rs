@@ -19,6 +19,8 @@ pub enum Category {
     Eyeliner,
     Brows,
     Foundation,
+    Contour,
+    Highlighter,
 }
 
 impl std::str::FromStr for Category {
@@ -31,13 +33,15 @@ impl std::str::FromStr for Category {
 
 impl Category {
     /// Every category in panel order.
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; 8] = [
         Category::Lipstick,
         Category::Blush,
         Category::Eyeshadow,
         Category::Eyeliner,
         Category::Brows,
         Category::Foundation,
+        Category::Contour,
+        Category::Highlighter,
     ];
 
     fn parse(s: &str) -> Option<Category> {
@@ -53,6 +57,8 @@ impl Category {
             Category::Eyeliner => "eyeliner",
             Category::Brows => "brows",
             Category::Foundation => "foundation",
+            Category::Contour => "contour",
+            Category::Highlighter => "highlighter",
         }
     }
 }

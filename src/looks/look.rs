@@ -145,8 +145,32 @@ pub struct Foundation {
     pub smoothing: f32,
 }
 
-/// A complete look. Layers apply in a makeup artist's order: foundation, blush, eyeshadow,
-/// eyeliner, brows, lipstick, then a clear gloss over the lips.
+/// Sculpting shade: a matte powder a few shades deeper than the skin, placed for the face's shape
+/// (under the cheekbones, temples, jaw, sides of the nose).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contour {
+    /// Shade.
+    pub color: Srgb,
+    /// Strength, 0–1.
+    #[serde(default = "half")]
+    pub opacity: f32,
+}
+
+/// Highlighter: light added on the face's high planes (cheekbones, nose bridge, forehead, chin,
+/// cupid's bow), placed for the face's shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Highlight {
+    /// Tint of the light it adds (champagne, pearl, gold, rose).
+    pub color: Srgb,
+    /// Strength, 0–1.
+    #[serde(default = "half")]
+    pub opacity: f32,
+}
+
+/// A complete look. Layers apply in a makeup artist's order: foundation, contour, highlight,
+/// blush, eyeshadow, eyeliner, brows, lipstick, then a clear gloss over the lips.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Look {
@@ -157,6 +181,12 @@ pub struct Look {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foundation: Option<Foundation>,
+    /// Sculpting shade under cheekbones, temples, jaw, nose sides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contour: Option<Contour>,
+    /// Light on the high planes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<Highlight>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blush: Option<Blush>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,6 +10,7 @@ use super::layers::{LayerPipeline, ORDER};
 use super::lighting::{LightProbe, vertex_normals};
 use super::readback::Readback;
 use super::stats;
+use crate::advisor::measure::FaceShape;
 use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
 use crate::face::regions::skin_triangles;
@@ -50,6 +51,19 @@ struct FaceInfo {
     light: [f32; 4],
     /// Unit vector towards the light, camera space; w unused.
     light_dir: [f32; 4],
+    /// x: the face's shape (see [`shape_id`]).
+    shape: [f32; 4],
+}
+
+/// The face shape as the sculpting shaders read it (`shape_is` in `shaders/common/sculpt.wgsl`).
+fn shape_id(shape: FaceShape) -> f32 {
+    match shape {
+        FaceShape::Oval => 0.0,
+        FaceShape::Round => 1.0,
+        FaceShape::Square => 2.0,
+        FaceShape::Heart => 3.0,
+        FaceShape::Long => 4.0,
+    }
 }
 
 /// One face to draw.
@@ -400,6 +414,7 @@ impl Renderer {
                 strength: face.strength,
                 light: [r, g, b, if light.measured { 1.0 } else { 0.0 }],
                 light_dir: [d.x, d.y, d.z, 0.0],
+                shape: [shape_id(FaceShape::of(face.landmarks)), 0.0, 0.0, 0.0],
             };
             self.staging.extend(
                 face.landmarks[..VERTEX_COUNT].iter().zip(&self.uvs).zip(normals).map(|((p, uv), n)| Vertex {

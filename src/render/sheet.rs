@@ -5,7 +5,7 @@ use image::{RgbImage, imageops};
 
 use super::{FaceDraw, RenderError, Renderer};
 use crate::face::regions::LIPS_OUTER;
-use crate::looks::look::{Blush, Brows, Eyeliner, Eyeshadow, Foundation, Gloss, Lipstick};
+use crate::looks::look::{Blush, Brows, Contour, Eyeliner, Eyeshadow, Foundation, Gloss, Highlight, Lipstick};
 use crate::looks::{Finish, Look, Srgb};
 use crate::tracking::roi::bounds;
 use crate::tracking::tracker::inter_ocular;
@@ -34,6 +34,8 @@ pub fn entries(bundled: &[Look]) -> Vec<(String, Look)> {
     out.push(only("foundation", &|l| {
         l.foundation = Some(Foundation { color: hex("#EBC8AE"), opacity: 0.6, smoothing: 1.0 })
     }));
+    out.push(only("contour", &|l| l.contour = Some(Contour { color: hex("#8E6652"), opacity: 0.8 })));
+    out.push(only("highlight", &|l| l.highlight = Some(Highlight { color: hex("#EED4B4"), opacity: 0.8 })));
     out.push(only("blush", &|l| l.blush = Some(Blush { color: hex("#E07A7A"), opacity: 0.8 })));
     out.push(only("eyeshadow", &|l| {
         l.eyeshadow = Some(Eyeshadow { colors: vec![hex("#4A3328"), hex("#8C6239"), hex("#D4AF7A")], opacity: 0.9 })

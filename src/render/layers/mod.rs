@@ -4,10 +4,12 @@
 
 pub mod blush;
 pub mod brows;
+pub mod contour;
 pub mod eyeliner;
 pub mod eyeshadow;
 pub mod foundation;
 pub mod gloss;
+pub mod highlight;
 pub mod lipstick;
 
 use bytemuck::{Pod, Zeroable};
@@ -76,10 +78,19 @@ pub const MULTIPLY: wgpu::BlendState = wgpu::BlendState {
     },
 };
 
-/// Every layer, bottom to top: foundation → blush → eyeshadow → eyeliner → brows → lipstick →
-/// clear gloss.
-pub const ORDER: [LayerSpec; 7] =
-    [foundation::SPEC, blush::SPEC, eyeshadow::SPEC, eyeliner::SPEC, brows::SPEC, lipstick::SPEC, gloss::SPEC];
+/// Every layer, bottom to top: foundation → contour → highlight → blush → eyeshadow → eyeliner →
+/// brows → lipstick → clear gloss.
+pub const ORDER: [LayerSpec; 9] = [
+    foundation::SPEC,
+    contour::SPEC,
+    highlight::SPEC,
+    blush::SPEC,
+    eyeshadow::SPEC,
+    eyeliner::SPEC,
+    brows::SPEC,
+    lipstick::SPEC,
+    gloss::SPEC,
+];
 
 /// A layer's pipeline and uniform buffer, built once.
 pub struct LayerPipeline {

@@ -1,0 +1,18 @@
+//! Highlight: light added on the face's high planes, placed for its shape
+//! (`shaders/layers/highlight.wgsl`).
+
+use super::{ADD, LayerParams, LayerSpec, linear};
+use crate::looks::Look;
+
+/// The highlight layer.
+pub const SPEC: LayerSpec =
+    LayerSpec { name: "highlight", source: include_str!("../../../shaders/layers/highlight.wgsl"), blend: ADD, params };
+
+fn params(look: &Look) -> Option<LayerParams> {
+    let h = look.highlight.as_ref()?;
+    Some(LayerParams {
+        colors: [linear(h.color), [0.0; 4], [0.0; 4]],
+        params: [h.opacity, 0.0, 0.0, 0.0],
+        extra: [0.0; 4],
+    })
+}
