@@ -400,3 +400,73 @@ fn a_wider_face_gets_more_contour_along_the_jaw() {
     eprintln!("jaw ΔL*: {narrow_shape:?} {narrow_jaw:.1}, {wide_shape:?} {wide_jaw:.1}");
     assert!(wide_jaw <= narrow_jaw - 1.5, "jaw contour {wide_jaw:.1} on the wide face vs {narrow_jaw:.1}");
 }
+
+/// `img` and its landmarks moved right and down by whole pixels (the picture's edge repeated).
+fn shifted(img: &RgbImage, lm: &[Vec3], dx: u32, dy: u32) -> (RgbImage, Vec<Vec3>) {
+    let mut out = img.clone();
+    for (x, y, p) in out.enumerate_pixels_mut() {
+        *p = *img.get_pixel(x.saturating_sub(dx), y.saturating_sub(dy));
+    }
+    (out, lm.iter().map(|p| *p + Vec3::new(dx as f32, dy as f32, 0.0)).collect())
+}
+
+/// Per-pixel luminance a render adds over another, over `at` offset by (`dx`, `dy`).
+fn added_light(a: &RgbImage, b: &RgbImage, at: &[(u32, u32)], dx: u32, dy: u32) -> Vec<f32> {
+    at.iter().map(|&(x, y)| luminance_at(a, x + dx, y + dy) - luminance_at(b, x + dx, y + dy)).collect()
+}
+
+#[test]
+fn shimmer_flakes_glint_on_lids_and_lips_and_stay_on_the_face_when_it_moves() {
+    let (a, al) = astronaut();
+    let (img, lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
+    let shadow =
+        |shimmer: f32| look(&format!("name = \"t\"\n[eyeshadow]\ncolors = [\"#6B4E8A\"]\nshimmer = {shimmer}\n"));
+    let matte = render(&img, std::slice::from_ref(&lm), &shadow(0.0));
+    let shimmer = render(&img, std::slice::from_ref(&lm), &shadow(0.8));
+    // The lid: where the matte eyeshadow paints.
+    let lid: Vec<(u32, u32)> = pixels(&img, |p| {
+        let (x, y) = (p.x as u32, p.y as u32);
+        img.get_pixel(x, y).0.iter().zip(matte.get_pixel(x, y).0).any(|(a, b)| a.abs_diff(b) > 3)
+    });
+    assert!(lid.len() > 500, "{} lid pixels", lid.len());
+    let d = p90_delta_e(&matte, &shimmer, &lid);
+    eprintln!("eyeshadow shimmer vs matte over {} lid px: p90 ΔE00 {d:.2}", lid.len());
+    assert!(d >= VISIBLE, "shimmer eyeshadow looks matte: p90 ΔE00 {d:.2}");
+
+    // Move the face by (7, 5) px: the flakes move with it, so the light they add is the same
+    // pixels later (and differs from where they were).
+    let lips = lip_pixels(&img, &lm);
+    for (what, region, lk_off, lk_on) in [
+        ("lid", &lid, shadow(0.0), shadow(0.8)),
+        ("lips", &lips, lipstick("#B0153A", Finish::Satin, 1.0), lipstick("#B0153A", Finish::Shimmer, 1.0)),
+    ] {
+        let (moved, moved_lm) = shifted(&img, &lm, 7, 5);
+        let here = added_light(
+            &render(&img, std::slice::from_ref(&lm), &lk_on),
+            &render(&img, std::slice::from_ref(&lm), &lk_off),
+            region,
+            0,
+            0,
+        );
+        let there = added_light(
+            &render(&moved, std::slice::from_ref(&moved_lm), &lk_on),
+            &render(&moved, std::slice::from_ref(&moved_lm), &lk_off),
+            region,
+            7,
+            5,
+        );
+        let stuck = added_light(
+            &render(&moved, std::slice::from_ref(&moved_lm), &lk_on),
+            &render(&moved, std::slice::from_ref(&moved_lm), &lk_off),
+            region,
+            0,
+            0,
+        );
+        let mad = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(p, q)| (p - q).abs()).sum::<f32>() / a.len() as f32;
+        let (follows, fixed) = (mad(&here, &there), mad(&here, &stuck));
+        eprintln!(
+            "{what}: flakes after the move differ by {follows:.4} where they moved to, {fixed:.4} where they were"
+        );
+        assert!(follows * 3.0 < fixed, "{what}: flakes swim over the face ({follows:.4} vs {fixed:.4})");
+    }
+}

@@ -101,6 +101,11 @@ fn lit(info: FaceInfo, reflectance: vec3<f32>) -> vec3<f32> {
 // How strongly a surface with normal `n` mirrors the face's dominant light into the camera: a
 // Blinn-Phong lobe, sharper for larger `power` (a wet gloss) and broad for small (a satin sheen).
 fn specular(info: FaceInfo, n: vec3<f32>, power: f32) -> f32 {
-    let half_vector = normalize(info.light_dir.xyz + vec3<f32>(0.0, 0.0, 1.0));
-    return pow(max(dot(normalize(n), half_vector), 0.0), power);
+    return pow(max(dot(normalize(n), half_vector(info)), 0.0), power);
+}
+
+// Halfway between the face's dominant light and the camera: surfaces facing it mirror the light
+// into the camera.
+fn half_vector(info: FaceInfo) -> vec3<f32> {
+    return normalize(info.light_dir.xyz + vec3<f32>(0.0, 0.0, 1.0));
 }

@@ -1,6 +1,7 @@
 // Eyeshadow: one to three shades as a gradient from the lash line up towards the brow bone,
 // never on the eye opening. layer.color0..2 = shades (lash line first),
-// layer.params = (opacity, number of shades, -, -).
+// layer.params = (opacity, number of shades, shimmer 0-1, -): shimmer adds a soft sheen and mica
+// flakes fixed on the lid, glinting where the face's light mirrors off them.
 
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
@@ -24,5 +25,9 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let shade = select(select(layer.color0.rgb, three, n >= 3), two, n == 2);
     let base = camera_at(in.screen_uv);
     let ratio = clamp(luma(base) / max(info.skin_luma, 1e-4), 0.3, 1.6);
-    return vec4<f32>(min(recolor(lit(info, shade), ratio), vec3<f32>(1.0)), alpha);
+    let pigment = lit(info, shade);
+    let shimmer = layer.params.z;
+    let flakes = mica(in.uv, in.normal, half_vector(info), 160.0) + 0.12 * specular(info, in.normal, 8.0);
+    let color = recolor(pigment, ratio) + mix(pigment, info.light.rgb, 0.5) * shimmer * flakes * 1.5;
+    return vec4<f32>(keep_hue(color), alpha);
 }

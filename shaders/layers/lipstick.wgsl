@@ -51,7 +51,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     // fraction of the face, never one screen pixel). Each flake is tilted its own way and glints
     // when its tilt mirrors the light into the camera, so flakes flash as the head moves.
     let shimmer = recolor(pigment, ratio) * 0.92 + light * 0.04 * specular(info, n, 4.0)
-        + mix(pigment, light, 0.45) * mica(in.uv, n, info);
+        + mix(pigment, light, 0.45) * mica(in.uv, n, half_vector(info), 130.0);
     // Sheer: low coverage, the lip's own colour shows through.
     let sheer = recolor(pigment, ratio);
     var color = select(satin, matte, is_finish(finish, 0.0));
@@ -71,17 +71,3 @@ fn is_finish(f: f32, id: f32) -> bool {
     return abs(f - id) < 0.5;
 }
 
-// Mica flakes of a shimmer finish at face-UV `uv`: how much light a flake sends to the camera
-// (0 between flakes). Cells are about 1 % of the face wide; half of them hold a flake.
-fn mica(uv: vec2<f32>, n: vec3<f32>, info: FaceInfo) -> f32 {
-    let p = uv * 130.0;
-    let cell = floor(p);
-    let on = step(0.45, hash21(cell + 3.0));
-    let centre = cell + vec2<f32>(0.3) + 0.4 * vec2<f32>(hash21(cell + 7.0), hash21(cell + 13.0));
-    let disc = 1.0 - smoothstep(0.12, 0.32, length(p - centre));
-    let tilt = vec3<f32>(hash21(cell + 17.0), hash21(cell + 29.0), 0.0) * 2.0 - vec3<f32>(1.0, 1.0, 0.0);
-    let flake_normal = normalize(n + 0.45 * tilt);
-    let half_vector = normalize(info.light_dir.xyz + vec3<f32>(0.0, 0.0, 1.0));
-    let glint = pow(max(dot(flake_normal, half_vector), 0.0), 40.0);
-    return on * disc * (0.06 + 0.9 * glint);
-}

@@ -206,7 +206,7 @@ pub fn look_of(recommendations: &[Recommendation], catalog: &crate::looks::Catal
         .take(3)
         .collect();
     if !shadows.is_empty() {
-        look.eyeshadow = Some(Eyeshadow { colors: shadows, opacity: 0.6 });
+        look.eyeshadow = Some(Eyeshadow { colors: shadows, opacity: 0.6, shimmer: 0.0 });
     }
     if let Some(p) = product(Category::Eyeliner.name()) {
         look.eyeliner = Some(Eyeliner { color: p.shade, thickness: 0.4, wing: 0.2, opacity: 0.9 });

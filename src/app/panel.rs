@@ -161,8 +161,8 @@ pub fn apply_product(look: &mut Look, p: &Product) {
             look.blush = Some(Blush { color: p.shade, opacity });
         }
         Category::Eyeshadow => {
-            let opacity = look.eyeshadow.as_ref().map(|e| e.opacity).unwrap_or(0.7);
-            look.eyeshadow = Some(Eyeshadow { colors: p.colours(), opacity });
+            let (opacity, shimmer) = look.eyeshadow.as_ref().map(|e| (e.opacity, e.shimmer)).unwrap_or((0.7, 0.0));
+            look.eyeshadow = Some(Eyeshadow { colors: p.colours(), opacity, shimmer });
         }
         Category::Eyeliner => {
             let old = look.eyeliner.take();
@@ -259,9 +259,10 @@ fn controls(ui: &mut Ui, look: &mut Look, c: Category, catalog: &Catalog) {
         Category::Blush => {
             layer_controls(ui, &mut look.blush, "blush", |ui, b| intensity(ui, "Intensity", &mut b.opacity))
         }
-        Category::Eyeshadow => {
-            layer_controls(ui, &mut look.eyeshadow, "eyeshadow", |ui, e| intensity(ui, "Intensity", &mut e.opacity))
-        }
+        Category::Eyeshadow => layer_controls(ui, &mut look.eyeshadow, "eyeshadow", |ui, e| {
+            intensity(ui, "Intensity", &mut e.opacity);
+            intensity(ui, "Shimmer", &mut e.shimmer);
+        }),
         Category::Eyeliner => layer_controls(ui, &mut look.eyeliner, "eyeliner", |ui, e| {
             intensity(ui, "Thickness", &mut e.thickness);
             intensity(ui, "Wing", &mut e.wing);

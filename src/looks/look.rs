@@ -97,6 +97,13 @@ pub struct Eyeshadow {
     /// Strength, 0–1.
     #[serde(default = "one")]
     pub opacity: f32,
+    /// Mica, 0 (matte) – 1: flakes fixed on the lid that glint where the light mirrors off them.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub shimmer: f32,
+}
+
+fn is_zero(v: &f32) -> bool {
+    *v == 0.0
 }
 
 /// A line along the upper lashes.
@@ -212,7 +219,7 @@ pub struct Gloss {
 }
 
 /// Numbers that must lie in 0–1, by section.
-const UNIT_KEYS: [&str; 4] = ["opacity", "thickness", "wing", "smoothing"];
+const UNIT_KEYS: [&str; 5] = ["opacity", "thickness", "wing", "smoothing", "shimmer"];
 
 impl Look {
     /// Parses look TOML; `path` names the file in errors.

@@ -38,7 +38,11 @@ pub fn entries(bundled: &[Look]) -> Vec<(String, Look)> {
     out.push(only("highlight", &|l| l.highlight = Some(Highlight { color: hex("#EED4B4"), opacity: 0.8 })));
     out.push(only("blush", &|l| l.blush = Some(Blush { color: hex("#E07A7A"), opacity: 0.8 })));
     out.push(only("eyeshadow", &|l| {
-        l.eyeshadow = Some(Eyeshadow { colors: vec![hex("#4A3328"), hex("#8C6239"), hex("#D4AF7A")], opacity: 0.9 })
+        l.eyeshadow =
+            Some(Eyeshadow { colors: vec![hex("#4A3328"), hex("#8C6239"), hex("#D4AF7A")], opacity: 0.9, shimmer: 0.0 })
+    }));
+    out.push(only("shimmer eyeshadow", &|l| {
+        l.eyeshadow = Some(Eyeshadow { colors: vec![hex("#6B4E8A"), hex("#B89AD0")], opacity: 0.9, shimmer: 0.8 })
     }));
     out.push(only("eyeliner", &|l| {
         l.eyeliner = Some(Eyeliner { color: hex("#111111"), thickness: 0.7, wing: 0.8, opacity: 1.0 })

@@ -17,7 +17,7 @@ fn params(look: &Look) -> Option<LayerParams> {
     let at = |i: usize| linear(*e.colors.get(i).unwrap_or(&first));
     Some(LayerParams {
         colors: [at(0), at(1), at(2)],
-        params: [e.opacity, e.colors.len().min(3) as f32, 0.0, 0.0],
+        params: [e.opacity, e.colors.len().min(3) as f32, e.shimmer, 0.0],
         extra: [0.0; 4],
     })
 }
