@@ -90,6 +90,12 @@ fn every_pair_of_finishes_differs_visibly_at_kiosk_distance() {
         }
         let matte = &renders[0];
         let (before, after) = (lightness_cv(&img, &lips), lightness_cv(matte, &lips));
+        let want = "#B0153A".parse::<vanity::looks::Srgb>().unwrap().to_lab();
+        let mut got = mean_lab(matte, &lips);
+        got[0] = want[0];
+        let chromatic = ciede2000(got, want);
+        eprintln!("  matte: chromatic ΔE00 {chromatic:.2} to the shade, lightness CV {after:.3} (bare {before:.3})");
+        assert!(chromatic <= 6.0, "{name}: opaque matte is chromatic ΔE00 {chromatic:.2} from the shade");
         assert!(after >= 0.6 * before, "{name}: matte lightness CV {after:.3} vs bare {before:.3}");
     }
     eprintln!("closest pair: p90 ΔE00 {worst:.2}");
