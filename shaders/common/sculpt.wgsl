@@ -19,8 +19,18 @@ fn soft(d: f32, sigma: f32) -> f32 {
     return exp(-0.5 * x * x);
 }
 
-// 1 when a face's `shape` (FaceInfo.shape.x: 0 oval, 1 round, 2 square, 3 heart, 4 long) is
-// `id`, else 0.
-fn shape_is(shape: f32, id: f32) -> f32 {
-    return select(0.0, 1.0, abs(shape - id) < 0.5);
+// One weight per face shape (1 for the face's own, 0 for the others), for mixing placements.
+struct ShapeWeights {
+    round: f32,
+    square: f32,
+    heart: f32,
+    long: f32,
+};
+
+// The weights of a face whose `shape` (FaceInfo.shape.x) is 0 oval, 1 round, 2 square, 3 heart or
+// 4 long: an oval face has all four at 0.
+fn shape_weights(shape: f32) -> ShapeWeights {
+    let off = vec4<f32>(1.0, 2.0, 3.0, 4.0) - vec4<f32>(shape);
+    let w = select(vec4<f32>(0.0), vec4<f32>(1.0), abs(off) < vec4<f32>(0.5));
+    return ShapeWeights(w.x, w.y, w.z, w.w);
 }

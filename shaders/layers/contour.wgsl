@@ -7,20 +7,16 @@
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let info = face_of(in.face);
-    let skin = region(0, in.uv).g;
+    let shape = shape_weights(info.shape.x);
     let q = face_side(in.uv);
-    let round = shape_is(info.shape.x, 1.0);
-    let square = shape_is(info.shape.x, 2.0);
-    let heart = shape_is(info.shape.x, 3.0);
-    let long = shape_is(info.shape.x, 4.0);
-    let hollow_end = vec2<f32>(0.25, 0.6 + 0.04 * round - 0.03 * long);
+    let hollow_end = vec2<f32>(0.25, 0.6 + 0.04 * shape.round - 0.03 * shape.long);
     let hollow = soft(segment_distance(q, vec2<f32>(0.02, 0.5), hollow_end), 0.03) * (1.0 - 0.6 * smoothstep(0.12, 0.27, q.x));
-    let temples = soft(length(q - vec2<f32>(0.07, 0.22)), 0.05) * (0.35 + 0.45 * heart + 0.35 * long);
-    let jaw = soft(segment_distance(q, vec2<f32>(0.09, 0.69), vec2<f32>(0.25, 0.87)), 0.03) * (0.3 + 0.5 * square + 0.35 * round);
+    let temples = soft(length(q - vec2<f32>(0.07, 0.22)), 0.05) * (0.35 + 0.45 * shape.heart + 0.35 * shape.long);
+    let jaw = soft(segment_distance(q, vec2<f32>(0.09, 0.69), vec2<f32>(0.25, 0.87)), 0.03) * (0.3 + 0.5 * shape.square + 0.35 * shape.round);
     let nose = soft(abs(q.x - 0.45), 0.012) * smoothstep(0.38, 0.42, q.y) * (1.0 - smoothstep(0.5, 0.54, q.y)) * 0.5;
-    let ends = long * 0.6 * max(soft(max(q.y - 0.1, 0.0), 0.03) * smoothstep(0.0, 0.1, 0.13 - q.y + 0.05), soft(max(0.95 - q.y, 0.0), 0.025));
-    let shape = max(max(hollow, temples), max(max(jaw, nose), ends));
-    let alpha = shape * skin * layer.params.x * info.strength * 0.85;
+    let ends = shape.long * 0.6 * max(soft(max(q.y - 0.1, 0.0), 0.03) * smoothstep(0.0, 0.1, 0.13 - q.y + 0.05), soft(max(0.95 - q.y, 0.0), 0.025));
+    let placed = max(max(hollow, temples), max(max(jaw, nose), ends));
+    let alpha = placed * region(0, in.uv).g * layer.params.x * info.strength * 0.85;
     if alpha < 0.002 {
         discard;
     }

@@ -8,19 +8,15 @@
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let info = face_of(in.face);
-    let skin = region(0, in.uv).g;
+    let shape = shape_weights(info.shape.x);
     let q = face_side(in.uv);
-    let round = shape_is(info.shape.x, 1.0);
-    let square = shape_is(info.shape.x, 2.0);
-    let heart = shape_is(info.shape.x, 3.0);
-    let long = shape_is(info.shape.x, 4.0);
-    let cheekbones = soft(segment_distance(q, vec2<f32>(0.12, 0.455), vec2<f32>(0.27, 0.475)), 0.028) * (0.9 + 0.3 * long);
+    let cheekbones = soft(segment_distance(q, vec2<f32>(0.12, 0.455), vec2<f32>(0.27, 0.475)), 0.028) * (0.9 + 0.3 * shape.long);
     let bridge = soft(0.5 - q.x, 0.012) * smoothstep(0.33, 0.37, q.y) * (1.0 - smoothstep(0.5, 0.53, q.y));
-    let forehead = soft(length((q - vec2<f32>(0.5, 0.2)) * vec2<f32>(1.0, 0.8)), 0.045) * (0.5 + 0.3 * (round + square) - 0.35 * heart - 0.3 * long);
-    let chin = soft(length(q - vec2<f32>(0.5, 0.895)), 0.028) * (0.5 + 0.3 * (round + square + heart) - 0.3 * long);
+    let forehead = soft(length((q - vec2<f32>(0.5, 0.2)) * vec2<f32>(1.0, 0.8)), 0.045) * (0.5 + 0.3 * (shape.round + shape.square) - 0.35 * shape.heart - 0.3 * shape.long);
+    let chin = soft(length(q - vec2<f32>(0.5, 0.895)), 0.028) * (0.5 + 0.3 * (shape.round + shape.square + shape.heart) - 0.3 * shape.long);
     let bow = soft(length((q - vec2<f32>(0.5, 0.64)) * vec2<f32>(0.6, 1.0)), 0.012) * 0.6;
-    let shape = max(max(cheekbones, bridge), max(max(forehead, chin), bow));
-    let alpha = shape * skin * layer.params.x * info.strength;
+    let placed = max(max(cheekbones, bridge), max(max(forehead, chin), bow));
+    let alpha = placed * region(0, in.uv).g * layer.params.x * info.strength;
     if alpha < 0.002 {
         discard;
     }
