@@ -23,6 +23,9 @@ fn frames_flow_from_capture_through_tracking_newest_first() {
     while let Some(r) = tracking.results.take_timeout(Duration::from_secs(3)) {
         assert_eq!(r.faces.len(), 1, "frame {}", r.index);
         assert_eq!(r.image.dimensions(), (176, 144));
+        // The capture thread converted it for the GPU: the same pixels, opaque.
+        assert_eq!(r.rgba.len(), 176 * 144 * 4);
+        assert!(r.rgba.chunks_exact(4).zip(r.image.pixels()).all(|(q, p)| q[..3] == p.0 && q[3] == 255));
         if let Some(prev) = last {
             assert!(r.index > prev, "results out of order");
         }

@@ -28,7 +28,7 @@ use crate::pipeline::{
     AdvisorJob, AdvisorThread, CaptureStatus, CaptureThread, FaceFader, TrackedFrame, TrackingThread,
 };
 use crate::render::readback::Readback;
-use crate::render::{FaceDraw, GpuContext, Renderer};
+use crate::render::{CameraFrame, FaceDraw, GpuContext, Renderer};
 use crate::tracking::{ModelKind, Tracker, TrackerConfig};
 
 /// The event a worker sends to wake the event loop: a new tracked frame (or a tracking error).
@@ -446,7 +446,8 @@ impl Mirror {
             let visible = self.fader.visible(now);
             let draws: Vec<FaceDraw> = visible.iter().map(|(l, s)| FaceDraw { landmarks: l, strength: *s }).collect();
             let time = self.start.elapsed().as_secs_f32();
-            gfx.renderer.encode(&mut encoder, &cur.image, Some(self.frames_taken), &draws, time);
+            let camera = CameraFrame { rgb: &cur.image, rgba: Some(&cur.rgba), id: Some(self.frames_taken) };
+            gfx.renderer.encode(&mut encoder, camera, &draws, time);
         }
         Some(encoder)
     }

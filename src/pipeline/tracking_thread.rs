@@ -16,6 +16,8 @@ use crate::tracking::{Face, Tracker};
 pub struct TrackedFrame {
     /// The frame.
     pub image: Arc<RgbImage>,
+    /// The frame as RGBA for the GPU (converted by the capture thread).
+    pub rgba: Arc<Vec<u8>>,
     /// Faces found in it.
     pub faces: Vec<Face>,
     /// When the frame was captured.
@@ -66,6 +68,7 @@ impl TrackingThread {
                         tracing::trace!(index = frame.index, track_ms, faces = faces.len(), "tracked");
                         out.put(TrackedFrame {
                             image: frame.image,
+                            rgba: frame.rgba,
                             faces,
                             captured: frame.captured,
                             track_ms,

@@ -14,7 +14,7 @@ pub mod sheet;
 pub mod stats;
 
 pub use context::GpuContext;
-pub use renderer::{FaceDraw, MAX_FACES, RenderViews, Renderer};
+pub use renderer::{CameraFrame, FaceDraw, MAX_FACES, RenderViews, Renderer, rgba_of};
 
 /// What to do when no backend has an adapter, in the platform's words.
 #[cfg(windows)]

@@ -66,6 +66,42 @@ fn shape_id(shape: FaceShape) -> f32 {
     }
 }
 
+/// A camera frame for [`Renderer::encode`].
+#[derive(Debug, Clone, Copy)]
+pub struct CameraFrame<'a> {
+    /// The pixels.
+    pub rgb: &'a RgbImage,
+    /// The same pixels as RGBA when the caller has them (the capture thread converts live
+    /// frames), so the UI thread only uploads; converted here otherwise.
+    pub rgba: Option<&'a [u8]>,
+    /// Names the frame: one already uploaded is not uploaded again. None: a picture, always
+    /// uploaded.
+    pub id: Option<u64>,
+}
+
+impl<'a> CameraFrame<'a> {
+    /// A still picture (no id, converted on upload).
+    pub fn picture(rgb: &'a RgbImage) -> Self {
+        Self { rgb, rgba: None, id: None }
+    }
+}
+
+/// The pixels of `frame` as RGBA (opaque), what the camera texture takes.
+pub fn rgba_of(frame: &RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    fill_rgba(frame, &mut out);
+    out
+}
+
+/// Writes `frame` as RGBA into `out` (reusing its allocation).
+fn fill_rgba(frame: &RgbImage, out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(frame.as_raw().len() / 3 * 4);
+    for p in frame.as_raw().chunks_exact(3) {
+        out.extend_from_slice(&[p[0], p[1], p[2], 255]);
+    }
+}
+
 /// One face to draw.
 #[derive(Debug, Clone, Copy)]
 pub struct FaceDraw<'a> {
@@ -353,17 +389,17 @@ impl Renderer {
     }
 
     /// Uploads the frame and faces, and records the makeup draws into `encoder`, leaving the
-    /// result in the output texture (see [`Renderer::views`]). `frame_id` names the frame: when it
-    /// is the one already uploaded (the window redraws faster than the camera delivers, or a fade
-    /// is running), its pixels are not converted and uploaded again. `None` always uploads.
+    /// result in the output texture (see [`Renderer::views`]). A frame whose id is the one already
+    /// uploaded (the window redraws faster than the camera delivers, or a fade is running) is not
+    /// uploaded again; one without an id always is.
     pub fn encode(
         &mut self,
         encoder: &mut wgpu::CommandEncoder,
-        frame: &RgbImage,
-        frame_id: Option<u64>,
+        camera: CameraFrame<'_>,
         faces: &[FaceDraw<'_>],
         time: f32,
     ) {
+        let CameraFrame { rgb: frame, rgba, id: frame_id } = camera;
         let (w, h) = frame.dimensions();
         self.ensure_size(w, h);
         let queue = &self.ctx.queue;
@@ -371,14 +407,16 @@ impl Renderer {
 
         let extent = wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 };
         if frame_id.is_none() || frame_id != self.uploaded {
-            self.rgba.clear();
-            self.rgba.reserve((w * h * 4) as usize);
-            for p in frame.as_raw().chunks_exact(3) {
-                self.rgba.extend_from_slice(&[p[0], p[1], p[2], 255]);
-            }
+            let pixels = match rgba.filter(|p| p.len() == (w * h * 4) as usize) {
+                Some(ready) => ready,
+                None => {
+                    fill_rgba(frame, &mut self.rgba);
+                    &self.rgba
+                }
+            };
             queue.write_texture(
                 targets.camera.as_image_copy(),
-                &self.rgba,
+                pixels,
                 wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(w * 4), rows_per_image: None },
                 extent,
             );
@@ -454,7 +492,7 @@ impl Renderer {
     /// Renders makeup over `frame` for `faces` and waits for the GPU (no readback): for timing.
     pub fn render_only(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<(), RenderError> {
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
-        self.encode(&mut encoder, frame, None, faces, 0.0);
+        self.encode(&mut encoder, CameraFrame::picture(frame), faces, 0.0);
         let index = self.ctx.queue.submit([encoder.finish()]);
         self.ctx
             .device
@@ -506,7 +544,7 @@ impl Renderer {
     pub fn render(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<RgbImage, RenderError> {
         let mut batches = faces.chunks(MAX_FACES);
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
-        self.encode(&mut encoder, frame, None, batches.next().unwrap_or_default(), 0.0);
+        self.encode(&mut encoder, CameraFrame::picture(frame), batches.next().unwrap_or_default(), 0.0);
         for batch in batches {
             self.ctx.queue.submit([encoder.finish()]);
             encoder = self.ctx.device.create_command_encoder(&Default::default());
