@@ -476,3 +476,82 @@ fn shimmer_flakes_glint_on_lids_and_lips_and_stay_on_the_face_when_it_moves() {
         assert!(follows * 3.0 < fixed, "{what}: flakes swim over the face ({follows:.4} vs {fixed:.4})");
     }
 }
+
+/// Pixels inside the ellipse at `centre` with half axes `radii`.
+fn in_ellipse(p: glam::Vec2, centre: glam::Vec2, radii: glam::Vec2) -> bool {
+    ((p - centre) / radii).length_squared() <= 1.0
+}
+
+/// The kiosk astronaut with something in front of her face, and where it is: her own hair hanging
+/// over the forehead down to the brows (copied from above her hairline), or a dark sleeve across
+/// the jaw and lower cheek (her black collar, tiled).
+fn occluded(img: &RgbImage, lm: &[Vec3], what: &str) -> (RgbImage, Vec<(u32, u32)>) {
+    let iod = inter_ocular(lm);
+    let (centre, radii, source) = match what {
+        "hair" => (at_uv(lm, [0.5, 0.21]), glam::Vec2::new(0.55, 0.16) * iod, glam::Vec2::new(0.0, -0.6 * iod)),
+        _ => (at_uv(lm, [0.2, 0.74]), glam::Vec2::new(0.3, 0.22) * iod, glam::Vec2::ZERO),
+    };
+    let collar = at_uv(lm, [0.5, 0.954]) + glam::Vec2::new(0.0, 0.45 * iod);
+    let mut out = img.clone();
+    let mut at = Vec::new();
+    for (x, y, p) in out.enumerate_pixels_mut() {
+        let q = glam::Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+        if !in_ellipse(q, centre, radii) {
+            continue;
+        }
+        let from = match what {
+            "hair" => q + source,
+            _ => collar + glam::Vec2::new((x % 16) as f32, (y % 16) as f32),
+        };
+        *p = *img.get_pixel(from.x as u32, from.y as u32);
+        at.push((x, y));
+    }
+    (out, at)
+}
+
+/// Pixels where `after` differs from `before` by more than 4 levels.
+fn painted(before: &RgbImage, after: &RgbImage) -> std::collections::HashSet<(u32, u32)> {
+    before
+        .enumerate_pixels()
+        .filter(|(x, y, p)| p.0.iter().zip(after.get_pixel(*x, *y).0).any(|(a, b)| a.abs_diff(b) > 4))
+        .map(|(x, y, _)| (x, y))
+        .collect()
+}
+
+#[test]
+fn face_wide_layers_paint_the_skin_not_hair_or_a_sleeve_in_front_of_it() {
+    let (a, al) = astronaut();
+    let (img, lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
+    let layers = [
+        ("foundation", "[foundation]\ncolor = \"#C98A6A\"\nopacity = 1.0\nsmoothing = 0.0\n"),
+        ("contour", "[contour]\ncolor = \"#6F4A36\"\nopacity = 1.0\n"),
+        ("blush", "[blush]\ncolor = \"#E0607A\"\nopacity = 1.0\n"),
+        ("highlight", "[highlight]\ncolor = \"#EED4B4\"\nopacity = 1.0\n"),
+    ];
+    for what in ["hair", "sleeve"] {
+        let (scene, occluder) = occluded(&img, &lm, what);
+        let occluder_set: std::collections::HashSet<(u32, u32)> = occluder.iter().copied().collect();
+        for (layer, text) in layers {
+            let lk = look(&format!("name = \"t\"\n{text}"));
+            // Where the layer paints on the clear face, and on the face with something in front.
+            let clear = painted(&img, &render(&img, std::slice::from_ref(&lm), &lk));
+            let hidden = painted(&scene, &render(&scene, std::slice::from_ref(&lm), &lk));
+            let reach: Vec<_> = clear.iter().filter(|p| occluder_set.contains(p)).collect();
+            if reach.len() < 200 {
+                continue; // this layer does not reach where the occluder is
+            }
+            let spill = reach.iter().filter(|p| hidden.contains(p)).count() as f32 / reach.len() as f32;
+            let visible: Vec<_> = clear.iter().filter(|p| !occluder_set.contains(p)).collect();
+            let coverage = visible.iter().filter(|p| hidden.contains(p)).count() as f32 / visible.len() as f32;
+            eprintln!(
+                "{what} over the face, {layer}: spill {:.1} % of {} occluder px it would reach, coverage {:.1} % of {} visible px",
+                spill * 100.0,
+                reach.len(),
+                coverage * 100.0,
+                visible.len()
+            );
+            assert!(spill <= 0.1, "{layer} paints the {what}: {:.1} %", spill * 100.0);
+            assert!(coverage >= 0.9, "{layer} lost the skin beside the {what}: {:.1} %", coverage * 100.0);
+        }
+    }
+}

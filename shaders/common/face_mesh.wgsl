@@ -25,6 +25,9 @@ struct FaceInfo {
     light_dir: vec4<f32>,
     // x: the face's shape (0 oval, 1 round, 2 square, 3 heart, 4 long), for sculpting layers.
     shape: vec4<f32>,
+    // The face's skin colour this frame: median linear r, g chromaticity (xy) and how far from it
+    // a pixel may lie on each axis and still be skin (zw; 0 = no model, everything is skin).
+    skin: vec4<f32>,
 };
 
 struct Faces {
@@ -90,6 +93,18 @@ fn region(mask: i32, uv: vec2<f32>) -> vec4<f32> {
 
 fn face_of(i: u32) -> FaceInfo {
     return face_info.faces[min(i, 7u)];
+}
+
+// How much a camera pixel looks like this face's skin (1) rather than something in front of it
+// (0): hair, a sleeve, a dark collar. Face-wide layers paint only where it is skin.
+fn skin_likeness(info: FaceInfo, c: vec3<f32>) -> f32 {
+    let sum = max(c.r + c.g + c.b, 1e-4);
+    let off = length((vec2<f32>(c.r, c.g) / sum - info.skin.xy) / max(info.skin.zw, vec2<f32>(1e-4)));
+    let hue = 1.0 - smoothstep(1.0, 2.0, off);
+    // Much darker than the face's skin (black hair, clothing) is not skin either.
+    let y = dot(c, vec3<f32>(0.2126, 0.7152, 0.0722));
+    let dark = smoothstep(0.08, 0.2, y / max(info.skin_luma, 1e-4));
+    return select(hue * dark, 1.0, info.skin.z <= 0.0);
 }
 
 // A product's colour as the camera sees it: its reflectance (a linear catalogue colour) under

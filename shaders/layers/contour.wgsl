@@ -21,6 +21,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
         discard;
     }
     let base = camera_at(in.screen_uv);
+    let on_skin = alpha * skin_likeness(info, base);
     let ratio = clamp(luma(base) / max(info.skin_luma, 1e-4), 0.4, 1.4);
-    return vec4<f32>(recolor(lit(info, layer.color0.rgb), ratio), alpha);
+    return vec4<f32>(recolor(lit(info, layer.color0.rgb), ratio), on_skin);
 }

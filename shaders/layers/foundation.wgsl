@@ -30,5 +30,6 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let smoothed = sum / weight;
     let tint = recolor(lit(info, layer.color0.rgb), clamp(luma(smoothed) / max(info.skin_luma, 1e-4), 0.5, 1.5));
     let covered = mix(smoothed, tint, layer.params.x * 0.7);
-    return vec4<f32>(min(covered, vec3<f32>(1.0)), mask);
+    // Only on skin: not on hair or a sleeve in front of the face.
+    return vec4<f32>(min(covered, vec3<f32>(1.0)), mask * skin_likeness(info, base));
 }

@@ -20,7 +20,8 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     if alpha < 0.002 {
         discard;
     }
+    let on_skin = alpha * skin_likeness(info, camera_at(in.screen_uv));
     // A sheen: part diffuse glow, part where the light mirrors off the plane into the camera.
     let sheen = 0.35 + 0.65 * specular(info, in.normal, 6.0);
-    return vec4<f32>(lit(info, layer.color0.rgb) * sheen * 0.3, alpha);
+    return vec4<f32>(lit(info, layer.color0.rgb) * sheen * 0.3, on_skin);
 }

@@ -82,6 +82,17 @@ pub fn vertex_normals(landmarks: &[Vec3], triangles: &[[u16; 3]]) -> Vec<Vec3> {
     normals.iter().map(|n| (*n * sign).try_normalize().unwrap_or(Vec3::Z)).collect()
 }
 
+/// Mesh vertices on plain skin: inside the shade advisor's skin areas (forehead, cheeks, chin,
+/// nose, under the eyes), their ellipses grown by 30 %.
+pub fn skin_vertices(mesh: &CanonicalMesh) -> Vec<u16> {
+    (0..VERTEX_COUNT as u16)
+        .filter(|&i| {
+            let uv = Vec2::from(mesh.uvs[i as usize]);
+            AREAS.iter().any(|a| ((uv - Vec2::from(a.centre)) / (Vec2::from(a.radii) * 1.3)).length_squared() <= 1.0)
+        })
+        .collect()
+}
+
 /// Estimates the light on faces and smooths it over a video's frames.
 pub struct LightProbe {
     /// Mesh vertices on plain skin (forehead, cheeks, chin, nose): their shading shows the light's
@@ -96,15 +107,7 @@ pub struct LightProbe {
 impl LightProbe {
     /// Picks the skin vertices of `mesh`.
     pub fn new(mesh: &CanonicalMesh) -> Self {
-        let skin_vertices = (0..VERTEX_COUNT as u16)
-            .filter(|&i| {
-                let uv = Vec2::from(mesh.uvs[i as usize]);
-                AREAS
-                    .iter()
-                    .any(|a| ((uv - Vec2::from(a.centre)) / (Vec2::from(a.radii) * 1.3)).length_squared() <= 1.0)
-            })
-            .collect();
-        Self { skin_vertices, calibration: None, last: Vec::new() }
+        Self { skin_vertices: skin_vertices(mesh), calibration: None, last: Vec::new() }
     }
 
     /// Uses a grey-card calibration (a kiosk's fixed light) instead of the eye whites.

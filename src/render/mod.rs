@@ -11,6 +11,7 @@ pub mod readback;
 pub mod renderer;
 pub mod shaders;
 pub mod sheet;
+pub mod skin_model;
 pub mod stats;
 
 pub use context::GpuContext;

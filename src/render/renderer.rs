@@ -9,6 +9,7 @@ use super::context::GpuContext;
 use super::layers::{LayerPipeline, ORDER};
 use super::lighting::{LightProbe, vertex_normals};
 use super::readback::Readback;
+use super::skin_model::{SkinModel, model_vertices};
 use super::stats;
 use crate::advisor::measure::FaceShape;
 use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
@@ -53,6 +54,8 @@ struct FaceInfo {
     light_dir: [f32; 4],
     /// x: the face's shape (see [`shape_id`]).
     shape: [f32; 4],
+    /// The face's skin colour: median r, g chromaticity and the tolerance on each (0: no model).
+    skin: [f32; 4],
 }
 
 /// The face shape as the sculpting shaders read it (`shape_is` in `shaders/common/sculpt.wgsl`).
@@ -154,6 +157,8 @@ pub struct Renderer {
     triangles: Vec<[u16; 3]>,
     /// The light on each face.
     light: LightProbe,
+    /// Mesh vertices on plain skin (the skin model's samples).
+    skin_vertices: Vec<u16>,
     targets: Option<FrameTargets>,
     staging: Vec<Vertex>,
     rgba: Vec<u8>,
@@ -296,6 +301,7 @@ impl Renderer {
             face_info,
             layers,
             light: LightProbe::new(&mesh),
+            skin_vertices: model_vertices(&mesh),
             uvs: mesh.uvs,
             triangles: mesh.triangles,
             targets: None,
@@ -453,6 +459,10 @@ impl Renderer {
                 light: [r, g, b, if light.measured { 1.0 } else { 0.0 }],
                 light_dir: [d.x, d.y, d.z, 0.0],
                 shape: [shape_id(FaceShape::of(face.landmarks)), 0.0, 0.0, 0.0],
+                skin: {
+                    let m = SkinModel::of(frame, face.landmarks, &self.skin_vertices);
+                    [m.chroma[0], m.chroma[1], m.tolerance[0], m.tolerance[1]]
+                },
             };
             self.staging.extend(
                 face.landmarks[..VERTEX_COUNT].iter().zip(&self.uvs).zip(normals).map(|((p, uv), n)| Vertex {
