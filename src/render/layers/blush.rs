@@ -1,6 +1,6 @@
 //! Blush: a powder-like multiply on the cheek apples (`shaders/layers/blush.wgsl`).
 
-use super::{LayerParams, LayerSpec, MULTIPLY, linear};
+use super::{LayerParams, LayerSpec, MULTIPLY};
 use crate::looks::Look;
 
 /// The blush layer.
@@ -9,9 +9,5 @@ pub const SPEC: LayerSpec =
 
 fn params(look: &Look) -> Option<LayerParams> {
     let b = look.blush.as_ref()?;
-    Some(LayerParams {
-        colors: [linear(b.color), [0.0; 4], [0.0; 4]],
-        params: [b.opacity, 0.0, 0.0, 0.0],
-        extra: [0.0; 4],
-    })
+    Some(LayerParams::single(b.color, b.opacity, [0.0; 3]))
 }

@@ -1,6 +1,6 @@
 //! Brows: a tint inside the brow region (`shaders/layers/brows.wgsl`).
 
-use super::{LayerParams, LayerSpec, OVER, linear};
+use super::{LayerParams, LayerSpec, OVER};
 use crate::looks::Look;
 
 /// The brow layer.
@@ -9,9 +9,5 @@ pub const SPEC: LayerSpec =
 
 fn params(look: &Look) -> Option<LayerParams> {
     let b = look.brows.as_ref()?;
-    Some(LayerParams {
-        colors: [linear(b.color), [0.0; 4], [0.0; 4]],
-        params: [b.opacity, 0.0, 0.0, 0.0],
-        extra: [0.0; 4],
-    })
+    Some(LayerParams::single(b.color, b.opacity, [0.0; 3]))
 }

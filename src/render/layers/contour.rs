@@ -1,6 +1,6 @@
 //! Contour: a deeper matte powder placed for the face's shape (`shaders/layers/contour.wgsl`).
 
-use super::{LayerParams, LayerSpec, OVER, linear};
+use super::{LayerParams, LayerSpec, OVER};
 use crate::looks::Look;
 
 /// The contour layer.
@@ -9,9 +9,5 @@ pub const SPEC: LayerSpec =
 
 fn params(look: &Look) -> Option<LayerParams> {
     let c = look.contour.as_ref()?;
-    Some(LayerParams {
-        colors: [linear(c.color), [0.0; 4], [0.0; 4]],
-        params: [c.opacity, 0.0, 0.0, 0.0],
-        extra: [0.0; 4],
-    })
+    Some(LayerParams::single(c.color, c.opacity, [0.0; 3]))
 }

@@ -1,6 +1,6 @@
 //! Eyeliner: along the upper lash line with thickness and wing (`shaders/layers/eyeliner.wgsl`).
 
-use super::{LayerParams, LayerSpec, OVER, linear};
+use super::{LayerParams, LayerSpec, OVER};
 use crate::looks::Look;
 
 /// The eyeliner layer.
@@ -9,9 +9,5 @@ pub const SPEC: LayerSpec =
 
 fn params(look: &Look) -> Option<LayerParams> {
     let e = look.eyeliner.as_ref()?;
-    Some(LayerParams {
-        colors: [linear(e.color), [0.0; 4], [0.0; 4]],
-        params: [e.opacity, e.thickness, e.wing, 0.0],
-        extra: [0.0; 4],
-    })
+    Some(LayerParams::single(e.color, e.opacity, [e.thickness, e.wing, 0.0]))
 }

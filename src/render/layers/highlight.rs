@@ -1,7 +1,7 @@
 //! Highlight: light added on the face's high planes, placed for its shape
 //! (`shaders/layers/highlight.wgsl`).
 
-use super::{ADD, LayerParams, LayerSpec, linear};
+use super::{ADD, LayerParams, LayerSpec};
 use crate::looks::Look;
 
 /// The highlight layer.
@@ -10,9 +10,5 @@ pub const SPEC: LayerSpec =
 
 fn params(look: &Look) -> Option<LayerParams> {
     let h = look.highlight.as_ref()?;
-    Some(LayerParams {
-        colors: [linear(h.color), [0.0; 4], [0.0; 4]],
-        params: [h.opacity, 0.0, 0.0, 0.0],
-        extra: [0.0; 4],
-    })
+    Some(LayerParams::single(h.color, h.opacity, [0.0; 3]))
 }

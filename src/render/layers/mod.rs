@@ -28,6 +28,18 @@ pub struct LayerParams {
     pub extra: [f32; 4],
 }
 
+impl LayerParams {
+    /// A layer of one colour and an opacity (blush, brows, contour, highlight), plus up to three
+    /// further numbers of its own after the opacity.
+    pub fn single(color: Srgb, opacity: f32, more: [f32; 3]) -> Self {
+        Self {
+            colors: [linear(color), [0.0; 4], [0.0; 4]],
+            params: [opacity, more[0], more[1], more[2]],
+            extra: [0.0; 4],
+        }
+    }
+}
+
 /// Linear RGBA of an sRGB colour with alpha 1.
 pub fn linear(c: Srgb) -> [f32; 4] {
     let [r, g, b] = c.to_linear();
