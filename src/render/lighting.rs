@@ -7,10 +7,10 @@
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 
+use super::stats;
 use crate::advisor::light::{Correction, Reference, face_light_with};
 use crate::advisor::sampling::{AREAS, eye_samples};
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
-use crate::looks::color::srgb8_to_linear;
 
 /// How much of a new frame's estimate enters the smoothed one (the rest is the last frame's).
 const SMOOTHING: f32 = 0.25;
@@ -227,20 +227,12 @@ fn fit_shading(samples: &[(Vec3, f32)]) -> Option<ShadingFit> {
     Some(ShadingFit { gradient: Vec3::from_array(x) })
 }
 
-/// Linear luminance of the 3×3 neighbourhood of a point, or None off the frame.
+/// Linear luminance of the 3×3 neighbourhood of a point ([`stats::luma_at`]), or None where that
+/// neighbourhood leaves the frame.
 fn luma_near(frame: &RgbImage, x: f32, y: f32) -> Option<f32> {
     let (cx, cy) = (x.round() as i64, y.round() as i64);
-    if cx < 1 || cy < 1 || cx + 1 >= i64::from(frame.width()) || cy + 1 >= i64::from(frame.height()) {
-        return None;
-    }
-    let mut sum = 0.0;
-    for dy in -1..=1 {
-        for dx in -1..=1 {
-            let p = frame.get_pixel((cx + dx) as u32, (cy + dy) as u32).0;
-            sum += 0.2126 * srgb8_to_linear(p[0]) + 0.7152 * srgb8_to_linear(p[1]) + 0.0722 * srgb8_to_linear(p[2]);
-        }
-    }
-    Some(sum / 9.0)
+    let inside = cx >= 1 && cy >= 1 && cx + 1 < i64::from(frame.width()) && cy + 1 < i64::from(frame.height());
+    inside.then(|| stats::luma_at(frame, x, y))
 }
 
 #[cfg(test)]

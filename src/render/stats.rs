@@ -19,7 +19,7 @@ pub struct FaceStats {
 }
 
 /// Linear luminance of the 3×3 neighbourhood around a point (clamped to the frame).
-fn luma_at(frame: &RgbImage, x: f32, y: f32) -> f32 {
+pub(crate) fn luma_at(frame: &RgbImage, x: f32, y: f32) -> f32 {
     let (w, h) = (frame.width() as i64, frame.height() as i64);
     let (cx, cy) = (x.round() as i64, y.round() as i64);
     let mut sum = 0.0;
