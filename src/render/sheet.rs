@@ -74,6 +74,23 @@ pub fn entries(bundled: &[Look]) -> Vec<(String, Look)> {
     out
 }
 
+/// The part of `frame` around `face` (its landmark box with `margin` of its size on each side)
+/// scaled so that the inter-ocular distance is `iod` pixels, as a kiosk camera would see that
+/// face, and the landmarks moved to match.
+pub fn at_kiosk_distance(frame: &RgbImage, face: &[Vec3], iod: f32, margin: f32) -> (RgbImage, Vec<Vec3>) {
+    let (lo, hi) = bounds(face);
+    let margin = (hi - lo) * margin;
+    let (x0, y0) = ((lo.x - margin.x).max(0.0).floor(), (lo.y - margin.y).max(0.0).floor());
+    let x1 = (hi.x + margin.x).min(frame.width() as f32).ceil();
+    let y1 = (hi.y + margin.y).min(frame.height() as f32).ceil();
+    let part = imageops::crop_imm(frame, x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32).to_image();
+    let scale = iod / inter_ocular(face).max(1.0);
+    let (w, h) = ((part.width() as f32 * scale).round() as u32, (part.height() as f32 * scale).round() as u32);
+    let near = imageops::resize(&part, w.max(1), h.max(1), imageops::FilterType::CatmullRom);
+    let moved = face.iter().map(|p| (*p - Vec3::new(x0, y0, 0.0)) * scale).collect();
+    (near, moved)
+}
+
 /// One opaque #B0153A lipstick in each finish.
 pub fn finish_entries() -> Vec<(String, Look)> {
     Finish::ALL
@@ -92,16 +109,7 @@ pub fn finish_entries() -> Vec<(String, Look)> {
 /// so its inter-ocular distance is [`KIOSK_IOD`], as a kiosk camera sees it), three per row: for
 /// a reviewer to see at a glance how the finishes differ.
 pub fn finishes(renderer: &mut Renderer, frame: &RgbImage, face: &[Vec3]) -> Result<RgbImage, RenderError> {
-    let (lo, hi) = bounds(face);
-    let margin = (hi - lo) * 0.25;
-    let (x0, y0) = ((lo.x - margin.x).max(0.0).floor(), (lo.y - margin.y).max(0.0).floor());
-    let x1 = (hi.x + margin.x).min(frame.width() as f32).ceil();
-    let y1 = (hi.y + margin.y).min(frame.height() as f32).ceil();
-    let part = imageops::crop_imm(frame, x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32).to_image();
-    let scale = KIOSK_IOD / inter_ocular(face).max(1.0);
-    let (w, h) = ((part.width() as f32 * scale).round() as u32, (part.height() as f32 * scale).round() as u32);
-    let near = imageops::resize(&part, w.max(1), h.max(1), imageops::FilterType::CatmullRom);
-    let moved: Vec<Vec3> = face.iter().map(|p| (*p - Vec3::new(x0, y0, 0.0)) * scale).collect();
+    let (near, moved) = at_kiosk_distance(frame, face, KIOSK_IOD, 0.25);
     // The mouth, 1.3 inter-ocular distances wide, 3:2.
     let mouth: Vec<Vec3> = LIPS_OUTER.iter().map(|&i| moved[i as usize]).collect();
     let (mlo, mhi) = bounds(&mouth);

@@ -65,20 +65,9 @@ pub fn lipstick(color: &str, finish: Finish, opacity: f32) -> Look {
 
 /// A face at kiosk distance: the part of `img` around the face (its landmark box with half its
 /// size as margin) scaled so that the inter-ocular distance is `iod` pixels, and the landmarks
-/// moved to match.
+/// moved to match (the library's own, as `vanity sheet --finishes` uses).
 pub fn at_kiosk_distance(img: &RgbImage, lm: &[Vec3], iod: f32) -> (RgbImage, Vec<Vec3>) {
-    let (lo, hi) = vanity::tracking::roi::bounds(lm);
-    let margin = (hi - lo) * 0.5;
-    let x0 = (lo.x - margin.x).max(0.0).floor();
-    let y0 = (lo.y - margin.y).max(0.0).floor();
-    let x1 = (hi.x + margin.x).min(img.width() as f32).ceil();
-    let y1 = (hi.y + margin.y).min(img.height() as f32).ceil();
-    let crop = image::imageops::crop_imm(img, x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32).to_image();
-    let scale = iod / vanity::tracking::tracker::inter_ocular(lm);
-    let (w, h) = ((crop.width() as f32 * scale).round() as u32, (crop.height() as f32 * scale).round() as u32);
-    let big = image::imageops::resize(&crop, w, h, image::imageops::FilterType::CatmullRom);
-    let moved = lm.iter().map(|p| (*p - Vec3::new(x0, y0, 0.0)) * scale).collect();
-    (big, moved)
+    vanity::render::sheet::at_kiosk_distance(img, lm, iod, 0.5)
 }
 
 /// The phone photo (a 1080×1440 JPEG) and MediaPipe's v2 landmarks for its face.
