@@ -87,6 +87,41 @@ fn app_runs_on_the_bundled_video_and_shows_the_lipstick() {
     assert!(de < 12.0, "lips on screen are not the lipstick: chromatic ΔE00 {de:.1}, Lab {lab:?}");
 }
 
+/// Mean absolute difference, in 8-bit levels per channel, between `shot` inside `rect` (x, y,
+/// width, height) and `reference` scaled to that size.
+fn mean_level_difference(shot: &image::RgbImage, rect: (u32, u32, u32, u32), reference: &image::RgbImage) -> f64 {
+    let (x0, y0, w, h) = rect;
+    let scaled = image::imageops::resize(reference, w, h, image::imageops::FilterType::Triangle);
+    let mut sum = 0u64;
+    for (x, y, p) in scaled.enumerate_pixels() {
+        let q = shot.get_pixel(x0 + x, y0 + y);
+        sum += p.0.iter().zip(q.0).map(|(a, b)| u64::from(a.abs_diff(b))).sum::<u64>();
+    }
+    sum as f64 / f64::from(w * h * 3)
+}
+
+#[test]
+fn the_window_shows_the_frame_with_its_own_colours() {
+    // Bare (no makeup), the window's picture must be the photo itself, mirrored, only resampled.
+    // Shown as an egui image it was darker by up to 20 levels (the sRGB texture's linear values
+    // encoded twice); the test compares with both orientations so that a lost flip fails too.
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("shot.png");
+    let photo = sample("astronaut.png");
+    let args = ["--source", photo.to_str().unwrap(), "--look", "no-makeup", "--width", "1280", "--height", "720"];
+    let out = app(&[&args[..], &["--exit-after", "3", "--screenshot", shot.to_str().unwrap()]].concat(), dir.path());
+    assert!(out.status.success(), "app failed: {}", String::from_utf8_lossy(&out.stderr));
+    let shot = image::open(&shot).unwrap().to_rgb8();
+    let photo = image::open(&photo).unwrap().to_rgb8();
+    // The 512×512 photo aspect-fit into the mirror's side of the window: 720×720, centred.
+    let mirror_width = 1280 - vanity::app::panel::PANEL_WIDTH as u32;
+    let rect = ((mirror_width - 720) / 2, 0, 720, 720);
+    let mirrored = mean_level_difference(&shot, rect, &image::imageops::flip_horizontal(&photo));
+    let unflipped = mean_level_difference(&shot, rect, &photo);
+    assert!(mirrored < 1.5, "the picture differs from the photo by {mirrored:.2} levels on average");
+    assert!(unflipped > 10.0 * mirrored, "not mirrored: {unflipped:.2} vs {mirrored:.2} levels");
+}
+
 #[test]
 fn without_a_camera_the_app_says_so_and_shows_the_sample() {
     let dir = tempfile::tempdir().unwrap();

@@ -52,3 +52,8 @@ fn every_shader_file_is_used_and_every_layer_has_module_and_shader() {
     let common = wgsl_files(&root.join("shaders/common"));
     assert_eq!(common.len(), COMMON.len(), "every common file is composed into the layers");
 }
+
+#[test]
+fn the_mirror_picture_validates_as_composed() {
+    validate("mirror_picture.wgsl", &vanity::render::shaders::mirror_picture_module());
+}

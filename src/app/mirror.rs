@@ -15,7 +15,8 @@ use winit::window::{Fullscreen, Window, WindowId};
 
 use super::demo::{DemoCycle, StatsLog};
 use super::kiosk::{IdleState, Kiosk, KioskKey};
-use super::mirror_view::{self, MirrorOverlay, MirrorTextures};
+use super::mirror_picture::PicturePipeline;
+use super::mirror_view::{self, MirrorOverlay};
 use super::panel::{self, Action, PanelState, Tab};
 use super::settings::Settings;
 use super::snapshot;
@@ -87,8 +88,6 @@ struct Gfx {
     renderer: Renderer,
     egui_state: egui_winit::State,
     egui_renderer: egui_wgpu::Renderer,
-    /// Camera and made-up textures as egui sees them.
-    textures: Option<MirrorTextures>,
 }
 
 impl Gfx {
@@ -111,24 +110,12 @@ impl Gfx {
         }
     }
 
-    /// Registers the renderer's textures with egui when they are new (first frame, new size),
-    /// freeing the ones they replace.
-    fn register_textures(&mut self, device: &wgpu::Device) {
+    /// Binds the renderer's textures for the picture when they are new (first frame, new size).
+    fn bind_picture(&mut self, device: &wgpu::Device) {
         let Some(views) = self.renderer.views() else { return };
-        if self.textures.map(|t| t.generation) == Some(views.generation) {
-            return;
+        if let Some(picture) = self.egui_renderer.callback_resources.get_mut::<PicturePipeline>() {
+            picture.bind(device, &views);
         }
-        if let Some(old) = self.textures.take() {
-            self.egui_renderer.free_texture(&old.before);
-            self.egui_renderer.free_texture(&old.after);
-        }
-        let register =
-            |r: &mut egui_wgpu::Renderer, view| r.register_native_texture(device, view, wgpu::FilterMode::Linear);
-        self.textures = Some(MirrorTextures {
-            before: register(&mut self.egui_renderer, views.camera),
-            after: register(&mut self.egui_renderer, views.made_up),
-            generation: views.generation,
-        });
     }
 }
 
@@ -222,7 +209,8 @@ impl Mirror {
             color_space: Default::default(),
         };
         surface.configure(&ctx.device, &config);
-        let egui_renderer = egui_wgpu::Renderer::new(&ctx.device, format, egui_wgpu::RendererOptions::default());
+        let mut egui_renderer = egui_wgpu::Renderer::new(&ctx.device, format, egui_wgpu::RendererOptions::default());
+        egui_renderer.callback_resources.insert(PicturePipeline::new(&ctx.device, format));
         let egui_state = egui_winit::State::new(
             self.egui_ctx.clone(),
             egui::ViewportId::ROOT,
@@ -232,7 +220,7 @@ impl Mirror {
             Some(ctx.device.limits().max_texture_dimension_2d as usize),
         );
         tracing::info!("window on {}", ctx.describe());
-        Ok(Gfx { window, surface, config, renderer: Renderer::new(ctx), egui_state, egui_renderer, textures: None })
+        Ok(Gfx { window, surface, config, renderer: Renderer::new(ctx), egui_state, egui_renderer })
     }
 
     fn handle(&mut self, actions: Vec<Action>) {
@@ -555,7 +543,7 @@ impl Mirror {
         let Some(gfx) = self.gfx.as_mut() else { return };
         let device = gfx.renderer.context().device.clone();
         let queue = gfx.renderer.context().queue.clone();
-        gfx.register_textures(&device);
+        gfx.bind_picture(&device);
         let raw = gfx.egui_state.take_egui_input(&gfx.window);
         let frame_size = gfx.renderer.views().map(|v| v.size);
 
@@ -567,11 +555,11 @@ impl Mirror {
             face_guide,
             attract: idle.attract,
         };
-        let (catalog, looks, panel_state, textures) = (&self.catalog, &self.looks, &mut self.panel, gfx.textures);
+        let (catalog, looks, panel_state) = (&self.catalog, &self.looks, &mut self.panel);
         let mut actions = Vec::new();
         let mut full = self.egui_ctx.run_ui(raw, |ui| {
             actions = lay_out_window(ui, panel_state, catalog, looks, |ui, rect, state| {
-                mirror_view::show(ui, rect, state, textures, frame_size, &overlay);
+                mirror_view::show(ui, rect, state, frame_size, &overlay);
             });
         });
         let egui_delay = full.viewport_output.get(&egui::ViewportId::ROOT).map(|v| v.repaint_delay);

@@ -2,21 +2,10 @@
 //! drawn over it (skin-area outlines, the grey-card box, messages, the advisor's face guide and
 //! the kiosk's attract line). Pure egui: it paints what it is given and changes only the split.
 
-use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, TextureId, Vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
+use super::mirror_picture::PictureCallback;
 use super::panel::PanelState;
-
-/// The renderer's two textures as egui knows them, and the renderer generation they belong to
-/// (a new frame size makes new textures, which must be registered again).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MirrorTextures {
-    /// The bare camera frame (left of the before/after line).
-    pub before: TextureId,
-    /// The made-up frame.
-    pub after: TextureId,
-    /// [`crate::render::RenderViews::generation`] of the textures registered.
-    pub generation: u64,
-}
 
 /// What is drawn over the picture this frame.
 #[derive(Debug, Default)]
@@ -36,17 +25,17 @@ pub struct MirrorOverlay<'a> {
 /// Colour of messages and the face guide.
 const MESSAGE_COLOUR: Color32 = Color32::from_rgb(255, 230, 150);
 
-/// Paints the mirror into `rect`: black, the picture aspect-fit, then the overlay.
+/// Paints the mirror into `rect`: the picture aspect-fit (once the renderer has a frame of
+/// `frame_size`), then the overlay. Around the picture is the window's clear colour, black: no fill
+/// is painted under the picture.
 pub fn show(
     ui: &mut egui::Ui,
     rect: Rect,
     state: &mut PanelState,
-    textures: Option<MirrorTextures>,
     frame_size: Option<(u32, u32)>,
     overlay: &MirrorOverlay<'_>,
 ) {
-    ui.painter().rect_filled(rect, 0.0, Color32::BLACK);
-    let image_rect = picture(ui, state, textures, frame_size);
+    let image_rect = picture(ui, state, frame_size);
     if let (Some(image), Some(size)) = (image_rect, frame_size) {
         outlines(ui, image, size, state.flip, overlay.outlines);
         if overlay.calibrating {
@@ -81,54 +70,24 @@ pub fn show(
 
 /// Draws the mirror image (made-up frame, or camera frame left of the before/after line),
 /// aspect-fit, flipped when asked; handles dragging the split line. Returns where the frame is.
-fn picture(
-    ui: &mut egui::Ui,
-    state: &mut PanelState,
-    textures: Option<MirrorTextures>,
-    size: Option<(u32, u32)>,
-) -> Option<Rect> {
-    let (Some(textures), Some((w, h))) = (textures, size) else { return None };
+fn picture(ui: &mut egui::Ui, state: &mut PanelState, size: Option<(u32, u32)>) -> Option<Rect> {
+    let (w, h) = size?;
     let area = ui.max_rect();
     let scale = (area.width() / w as f32).min(area.height() / h as f32);
     let rect = Rect::from_center_size(area.center(), Vec2::new(w as f32, h as f32) * scale);
-    let uv = |x0: f32, x1: f32| {
-        if state.flip {
-            Rect::from_min_max(Pos2::new(1.0 - x0, 0.0), Pos2::new(1.0 - x1, 1.0))
-        } else {
-            Rect::from_min_max(Pos2::new(x0, 0.0), Pos2::new(x1, 1.0))
-        }
-    };
     let painter = ui.painter();
-    match state.split {
-        Some(split) => {
-            let x = rect.left() + rect.width() * split;
-            painter.image(
-                textures.before,
-                Rect::from_min_max(rect.min, Pos2::new(x, rect.bottom())),
-                uv(0.0, split),
-                Color32::WHITE,
-            );
-            painter.image(
-                textures.after,
-                Rect::from_min_max(Pos2::new(x, rect.top()), rect.max),
-                uv(split, 1.0),
-                Color32::WHITE,
-            );
-            painter.line_segment(
-                [Pos2::new(x, rect.top()), Pos2::new(x, rect.bottom())],
-                Stroke::new(2.0, Color32::WHITE),
-            );
-            let handle = Rect::from_center_size(Pos2::new(x, rect.center().y), Vec2::new(24.0, rect.height()));
-            let resp = ui.interact(handle, ui.scope_id().with("mirror split"), Sense::drag());
-            if resp.dragged()
-                && let Some(p) = resp.interact_pointer_pos()
-            {
-                state.split = Some(((p.x - rect.left()) / rect.width()).clamp(0.0, 1.0));
-            };
-        }
-        None => {
-            painter.image(textures.after, rect, uv(0.0, 1.0), Color32::WHITE);
-        }
+    painter
+        .add(egui_wgpu::Callback::new_paint_callback(rect, PictureCallback { split: state.split, flip: state.flip }));
+    if let Some(split) = state.split {
+        let x = rect.left() + rect.width() * split;
+        painter.line_segment([Pos2::new(x, rect.top()), Pos2::new(x, rect.bottom())], Stroke::new(2.0, Color32::WHITE));
+        let handle = Rect::from_center_size(Pos2::new(x, rect.center().y), Vec2::new(24.0, rect.height()));
+        let resp = ui.interact(handle, ui.scope_id().with("mirror split"), Sense::drag());
+        if resp.dragged()
+            && let Some(p) = resp.interact_pointer_pos()
+        {
+            state.split = Some(((p.x - rect.left()) / rect.width()).clamp(0.0, 1.0));
+        };
     }
     Some(rect)
 }

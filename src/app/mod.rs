@@ -7,6 +7,7 @@
 pub mod demo;
 pub mod kiosk;
 pub mod mirror;
+pub mod mirror_picture;
 pub mod mirror_view;
 pub mod panel;
 pub mod settings;

@@ -122,7 +122,19 @@ struct FrameTargets {
     camera_view: wgpu::TextureView,
     target: wgpu::Texture,
     target_view: wgpu::TextureView,
+    /// Both textures viewed without sRGB decoding, where the device can (see [`StoredViews`]).
+    stored: Option<StoredViews>,
     shared: wgpu::BindGroup,
+}
+
+/// The camera and made-up textures viewed as plain `Rgba8Unorm`: sampling returns the
+/// sRGB-encoded values as stored, which a window with a plain (non-sRGB) surface can show as they
+/// are, without converting every pixel to linear light and back.
+pub struct StoredViews {
+    /// The camera frame.
+    pub camera: wgpu::TextureView,
+    /// The made-up frame.
+    pub made_up: wgpu::TextureView,
 }
 
 /// The renderer's textures for a window to show: the bare camera frame (the "before" of the
@@ -133,6 +145,9 @@ pub struct RenderViews<'a> {
     pub camera: &'a wgpu::TextureView,
     /// The frame with the makeup on.
     pub made_up: &'a wgpu::TextureView,
+    /// The same two textures without sRGB decoding; `None` where the device cannot view a
+    /// texture in a second format (some GL drivers).
+    pub stored: Option<&'a StoredViews>,
     /// Width and height of both, pixels.
     pub size: (u32, u32),
     /// Changes whenever the textures are recreated (a new frame size): a window registers them
@@ -340,6 +355,10 @@ impl Renderer {
             return;
         }
         let device = &self.ctx.device;
+        let plain = FORMAT.remove_srgb_suffix();
+        let can_view_plain =
+            self.ctx.adapter.get_downlevel_capabilities().flags.contains(wgpu::DownlevelFlags::VIEW_FORMATS);
+        let view_formats: &[wgpu::TextureFormat] = if can_view_plain { &[plain] } else { &[] };
         let texture = |label, usage| {
             device.create_texture(&wgpu::TextureDescriptor {
                 label: Some(label),
@@ -349,7 +368,7 @@ impl Renderer {
                 dimension: wgpu::TextureDimension::D2,
                 format: FORMAT,
                 usage,
-                view_formats: &[],
+                view_formats,
             })
         };
         let camera = texture(
@@ -365,6 +384,10 @@ impl Renderer {
         );
         let camera_view = camera.create_view(&Default::default());
         let target_view = target.create_view(&Default::default());
+        let plain_view = |t: &wgpu::Texture| {
+            t.create_view(&wgpu::TextureViewDescriptor { format: Some(plain), ..Default::default() })
+        };
+        let stored = can_view_plain.then(|| StoredViews { camera: plain_view(&camera), made_up: plain_view(&target) });
         let shared = device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("shared"),
             layout: &self.shared_layout,
@@ -380,7 +403,7 @@ impl Renderer {
         tracing::debug!(w, h, "renderer resized");
         self.generation += 1;
         self.uploaded = None;
-        self.targets = Some(FrameTargets { size: (w, h), camera, camera_view, target, target_view, shared });
+        self.targets = Some(FrameTargets { size: (w, h), camera, camera_view, target, target_view, stored, shared });
     }
 
     /// The camera frame and the made-up output as textures (for drawing in a window), once a
@@ -389,6 +412,7 @@ impl Renderer {
         self.targets.as_ref().map(|t| RenderViews {
             camera: &t.camera_view,
             made_up: &t.target_view,
+            stored: t.stored.as_ref(),
             size: t.size,
             generation: self.generation,
         })

@@ -19,3 +19,13 @@ pub fn compose(layer_source: &str) -> String {
     out.push_str(layer_source);
     out
 }
+
+/// The mirror window's picture ([`crate::app::mirror_picture`]): not a makeup layer, so it gets
+/// only the sRGB helpers.
+pub const MIRROR_PICTURE: &str = include_str!("../../shaders/mirror_picture.wgsl");
+
+/// The complete module of [`MIRROR_PICTURE`]: `common/srgb.wgsl`, then the picture's source.
+pub fn mirror_picture_module() -> String {
+    let (name, srgb) = COMMON[0];
+    format!("// ---- {name}\n{srgb}\n{MIRROR_PICTURE}")
+}
