@@ -17,9 +17,6 @@ use crate::capture::{self, FrameSource, SourceError};
 pub struct CapturedFrame {
     /// Pixels.
     pub image: Arc<RgbImage>,
-    /// The same pixels as RGBA, what the GPU takes: converted here, on the capture thread, which
-    /// waits for the camera anyway, rather than on the UI thread before each upload.
-    pub rgba: Arc<Vec<u8>>,
     /// Seconds on the source's clock (grows across loops).
     pub time: f64,
     /// When it was handed over: the start of capture → present latency.
@@ -163,14 +160,7 @@ fn run<F>(
                         pause(wait, &stop);
                     }
                     tracing::trace!(index, "frame captured");
-                    let rgba = Arc::new(crate::render::rgba_of(&frame.image));
-                    out.put(CapturedFrame {
-                        image: Arc::new(frame.image),
-                        rgba,
-                        time,
-                        captured: Instant::now(),
-                        index,
-                    });
+                    out.put(CapturedFrame { image: Arc::new(frame.image), time, captured: Instant::now(), index });
                     index += 1;
                 }
                 Ok(None) => break,

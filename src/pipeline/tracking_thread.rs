@@ -16,7 +16,8 @@ use crate::tracking::{Face, Tracker};
 pub struct TrackedFrame {
     /// The frame.
     pub image: Arc<RgbImage>,
-    /// The frame as RGBA for the GPU (converted by the capture thread).
+    /// The frame as RGBA for the GPU, converted on this thread (off the UI thread) for the frames
+    /// tracked only.
     pub rgba: Arc<Vec<u8>>,
     /// Faces found in it.
     pub faces: Vec<Face>,
@@ -66,9 +67,12 @@ impl TrackingThread {
                     Ok(faces) => {
                         let track_ms = start.elapsed().as_secs_f64() * 1e3;
                         tracing::trace!(index = frame.index, track_ms, faces = faces.len(), "tracked");
+                        // Converted here, for the frames tracked only (the capture thread hands
+                        // on every frame, and most are replaced before they are taken).
+                        let rgba = Arc::new(crate::render::rgba_of(&frame.image));
                         out.put(TrackedFrame {
                             image: frame.image,
-                            rgba: frame.rgba,
+                            rgba,
                             faces,
                             captured: frame.captured,
                             track_ms,
