@@ -13,8 +13,8 @@ use super::regions::*;
 pub const ATLAS_SIZE: u32 = 512;
 /// Feather width as a fraction of the inter-ocular distance (soft regions: foundation, lids).
 const FEATHER: f32 = 0.04;
-/// Feather of the lips, fraction of the inter-ocular distance: lipstick covers up to the lip
-/// line and fades just outside it, as a lipstick edge does.
+/// Feather of the lips, fraction of the inter-ocular distance: lipstick fades across the lip
+/// line (half on each side), as a lipstick edge does.
 const LIP_FEATHER: f32 = 0.015;
 /// Feather of the eye openings, fraction of the inter-ocular distance.
 const EYE_FEATHER: f32 = 0.008;
@@ -169,9 +169,11 @@ impl RegionAtlas {
                 // The mesh ends at the face outline, so face-wide layers must fade to 0 before it.
                 let face_inside = 1.0 - smoothstep(-4.0 * feather, 0.0, face.signed_distance(p, feather));
                 let inner_d = polyline(p, &inner_line).0;
-                // Full up to the outer lip line, fading just outside it and just inside the mouth.
+                // Half coverage on the outer lip line (fitted to the picture's lip edge, see
+                // `render::lip_edges`), fading across it; fading just inside the mouth.
                 let outer_sd = lips_outer.signed_distance(p, 2.0 * lip_feather);
-                let lips = (1.0 - smoothstep(0.0, lip_feather, outer_sd)) * smoothstep(0.0, lip_feather, inner_d);
+                let lips = (1.0 - smoothstep(-0.5 * lip_feather, 0.5 * lip_feather, outer_sd))
+                    * smoothstep(0.0, lip_feather, inner_d);
                 // 1 inside the eye opening, falling to 0 at its contour.
                 let eye_cov = eyes
                     .iter()

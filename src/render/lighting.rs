@@ -7,6 +7,7 @@
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 
+use super::face_memory::FaceMemory;
 use super::stats;
 use crate::advisor::light::{Correction, Reference, face_light_with};
 use crate::advisor::sampling::{AREAS, eye_samples};
@@ -17,9 +18,6 @@ const SMOOTHING: f32 = 0.25;
 /// Brightest/darkest light the renderer believes: beyond, a misread reference (a reflection in
 /// the eye, a closed eye read as white) would turn makeup black or white.
 const LIGHT_RANGE: (f32, f32) = (0.05, 4.0);
-/// Faces of consecutive frames are the same face when their centres are this close (in
-/// inter-ocular distances).
-const SAME_FACE: f32 = 0.5;
 /// How much brighter the eye whites must be than the darkest quarter of the eye opening: lower
 /// than the advisor's (a blurred webcam eye still tells the light's level and colour well enough
 /// to light a lipstick, if not to grade skin).
@@ -100,14 +98,14 @@ pub struct LightProbe {
     skin_vertices: Vec<u16>,
     /// The kiosk's grey-card calibration, used instead of the eye whites.
     calibration: Option<Correction>,
-    /// Last frame's faces: centre, inter-ocular distance and light.
-    last: Vec<(Vec2, f32, FaceLight)>,
+    /// Last frame's light on each face.
+    last: FaceMemory<FaceLight>,
 }
 
 impl LightProbe {
     /// Picks the skin vertices of `mesh`.
     pub fn new(mesh: &CanonicalMesh) -> Self {
-        Self { skin_vertices: skin_vertices(mesh), calibration: None, last: Vec::new() }
+        Self { skin_vertices: skin_vertices(mesh), calibration: None, last: FaceMemory::new() }
     }
 
     /// Uses a grey-card calibration (a kiosk's fixed light) instead of the eye whites.
@@ -117,38 +115,30 @@ impl LightProbe {
 
     /// Forgets the last frame (the next frame is a different picture, not the next video frame).
     pub fn forget(&mut self) {
-        self.last.clear();
+        self.last.forget();
     }
 
     /// The light on each face of `frame` (landmarks in frame pixels, normals from
     /// [`vertex_normals`]), smoothed with the last frame's faces unless [`LightProbe::forget`] was
     /// called.
     pub fn estimate(&mut self, frame: &RgbImage, faces: &[(&[Vec3], &[Vec3])]) -> Vec<FaceLight> {
-        let mut now = Vec::with_capacity(faces.len());
-        let mut out = Vec::with_capacity(faces.len());
-        for (landmarks, normals) in faces {
+        let landmarks: Vec<&[Vec3]> = faces.iter().map(|(l, _)| *l).collect();
+        let mut memory = std::mem::take(&mut self.last);
+        let lights = memory.update(&landmarks, |i, previous| {
+            let (landmarks, normals) = faces[i];
             let (correction, _) =
                 face_light_with(&eye_samples(frame, landmarks), self.calibration.as_ref(), MIN_EYE_CONTRAST);
             let measured = correction.reference != Reference::None;
             let colour = if measured { colour_of(&correction) } else { [1.0; 3] };
             let direction = self.direction(frame, landmarks, normals);
             let fresh = FaceLight { colour, measured, direction };
-            let centre = landmarks[..VERTEX_COUNT].iter().map(|p| p.truncate()).sum::<Vec2>() / VERTEX_COUNT as f32;
-            let iod = crate::tracking::tracker::inter_ocular(landmarks).max(1.0);
-            let previous = self
-                .last
-                .iter()
-                .filter(|(c, d, _)| c.distance(centre) < SAME_FACE * d.max(iod))
-                .min_by(|a, b| a.0.distance(centre).total_cmp(&b.0.distance(centre)));
-            let light = match previous {
-                Some((_, _, before)) => before.smoothed(fresh),
+            match previous {
+                Some(before) => before.smoothed(fresh),
                 None => fresh,
-            };
-            now.push((centre, iod, light));
-            out.push(light);
-        }
-        self.last = now;
-        out
+            }
+        });
+        self.last = memory;
+        lights
     }
 
     /// The dominant light direction on one face: luminance at the skin vertices fitted as `g·n`

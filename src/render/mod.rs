@@ -5,8 +5,10 @@
 //! uploaded (as in rerun's `re_renderer`).
 
 pub mod context;
+pub mod face_memory;
 pub mod layers;
 pub mod lighting;
+pub mod lip_edges;
 pub mod readback;
 pub mod renderer;
 pub mod shaders;

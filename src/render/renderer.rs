@@ -6,8 +6,10 @@ use image::RgbImage;
 
 use super::RenderError;
 use super::context::GpuContext;
+use super::face_memory::FaceMemory;
 use super::layers::{LayerPipeline, ORDER};
 use super::lighting::{LightProbe, vertex_normals};
+use super::lip_edges::LipEdges;
 use super::readback::Readback;
 use super::skin_model::{SkinModel, model_vertices};
 use super::stats;
@@ -172,6 +174,10 @@ pub struct Renderer {
     triangles: Vec<[u16; 3]>,
     /// The light on each face.
     light: LightProbe,
+    /// Last frame's lip edges per face (video keeps them steady).
+    lip_edges: FaceMemory<LipEdges>,
+    /// Whether lip contours are fitted to the picture (off: the mesh's own, for comparisons).
+    fit_lips: bool,
     /// Mesh vertices on plain skin (the skin model's samples).
     skin_vertices: Vec<u16>,
     targets: Option<FrameTargets>,
@@ -316,6 +322,8 @@ impl Renderer {
             face_info,
             layers,
             light: LightProbe::new(&mesh),
+            lip_edges: FaceMemory::new(),
+            fit_lips: true,
             skin_vertices: model_vertices(&mesh),
             uvs: mesh.uvs,
             triangles: mesh.triangles,
@@ -455,6 +463,7 @@ impl Renderer {
         if frame_id.is_none() {
             // A picture, not the next frame of a video: nothing to smooth the light with.
             self.light.forget();
+            self.lip_edges.forget();
         }
         encoder.copy_texture_to_texture(targets.camera.as_image_copy(), targets.target.as_image_copy(), extent);
         self.draw_faces(encoder, frame, &faces[..faces.len().min(MAX_FACES)], time);
@@ -464,10 +473,13 @@ impl Renderer {
     /// must be submitted before the next: the faces' data is written to the queue, not the encoder.
     fn draw_faces(&mut self, encoder: &mut wgpu::CommandEncoder, frame: &RgbImage, faces: &[FaceDraw<'_>], time: f32) {
         let (w, h) = frame.dimensions();
+        let landmarks = self.fitted_landmarks(frame, faces);
         let queue = &self.ctx.queue;
         let targets = self.targets.as_ref().expect("targets made by encode");
         self.staging.clear();
         let mut infos = [FaceInfo::default(); MAX_FACES];
+        let faces: Vec<FaceDraw<'_>> =
+            faces.iter().zip(&landmarks).map(|(f, l)| FaceDraw { landmarks: l, strength: f.strength }).collect();
         let normals: Vec<Vec<Vec3>> = faces.iter().map(|f| vertex_normals(f.landmarks, &self.triangles)).collect();
         let probes: Vec<(&[Vec3], &[Vec3])> = faces.iter().zip(&normals).map(|(f, n)| (f.landmarks, &n[..])).collect();
         let lights = self.light.estimate(frame, &probes);
@@ -521,6 +533,27 @@ impl Renderer {
                 layer.draw(&mut pass, self.index_count, faces.len() as u32, VERTEX_COUNT as u32);
             }
         }
+    }
+
+    /// Each face's landmarks with the lip contours moved to the lip's edges in `frame`
+    /// ([`LipEdges`]), steadied over video frames; the mesh's own with fitting off.
+    fn fitted_landmarks(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Vec<Vec<Vec3>> {
+        if !self.fit_lips {
+            return faces.iter().map(|f| f.landmarks.to_vec()).collect();
+        }
+        let all: Vec<&[Vec3]> = faces.iter().map(|f| f.landmarks).collect();
+        let edges = self.lip_edges.update(&all, |i, before| {
+            let fit = LipEdges::fit(frame, all[i]);
+            before.map_or(fit, |b| b.follow(&fit))
+        });
+        all.iter().zip(&edges).map(|(l, e)| e.apply(l)).collect()
+    }
+
+    /// Fits lip contours to the picture (the default) or draws the mesh's own: lets a test or a
+    /// benchmark compare the two.
+    pub fn set_lip_fitting(&mut self, on: bool) {
+        self.fit_lips = on;
+        self.lip_edges.forget();
     }
 
     /// Renders makeup over `frame` for `faces` and waits for the GPU (no readback): for timing.

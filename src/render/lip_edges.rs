@@ -1,0 +1,288 @@
+//! Lip contours fitted to the picture. The face mesh places the lip line a few % of the
+//! inter-ocular distance off (more on open or pursed mouths), so lipstick drawn inside the mesh
+//! contour paints skin on one side and leaves bare lip on the other. Here each vertex of the
+//! outer contour (lip against skin) and, with the mouth open, of the inner contour (lip against
+//! teeth, tongue or the dark of the mouth) moves along its normal to where the colour changes from
+//! the lip's to the other side's, within a small band; vertices where the picture shows no clear
+//! edge stay where the mesh put them.
+
+use glam::{Vec2, Vec3};
+use image::RgbImage;
+
+use crate::face::regions::{LIPS_INNER, LIPS_OUTER};
+use crate::looks::color::{linear_to_lab, srgb_to_linear};
+use crate::tracking::tracker::inter_ocular;
+
+/// How far a vertex may move, fraction of the inter-ocular distance: the mesh's own error on
+/// the lip line is a few percent; a larger move would follow something that is not the lip.
+pub const BAND: f32 = 0.05;
+/// Colour difference between the lip and the other side (CIELAB, lightness weighted as the
+/// contour's [`EdgeModel`] says) below which an edge is not trusted: the vertex keeps the mesh's
+/// place.
+const MIN_CONTRAST: f32 = 4.0;
+/// How much more lip-like (by the face's lip and skin or mouth colours) a profile's inner end
+/// must be than its outer end for its edge to count: otherwise the edge found is some other one
+/// (a crease, a shadow, a tooth's edge).
+const MIN_SEPARATION: f32 = 0.3;
+/// The mouth counts as open (an inner contour to fit) from this gap between the lips' inner
+/// centres, fraction of the inter-ocular distance.
+const OPEN_MOUTH: f32 = 0.04;
+/// How far (pixels) the picture's inner lip edge must lie inside the mesh's line before the
+/// line retreats to it.
+const RETREAT_SLACK: f32 = 1.0;
+/// Samples per pixel along each normal.
+const STEPS_PER_PX: f32 = 2.0;
+/// Share of a new frame's offsets in the smoothed ones (video): the edge follows the lip within
+/// a few frames without crawling from frame to frame.
+const FOLLOW: f32 = 0.35;
+
+/// Offsets of the lip contours' vertices along their normals, pixels (positive: away from the
+/// lip's body, i.e. outwards for the outer contour and into the mouth for the inner one).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LipEdges {
+    /// One per [`LIPS_OUTER`] vertex.
+    pub outer: [f32; 20],
+    /// One per [`LIPS_INNER`] vertex (zero with the mouth closed).
+    pub inner: [f32; 20],
+}
+
+impl LipEdges {
+    /// Finds the lip's edges in `frame` around the mesh contours of `landmarks`.
+    pub fn fit(frame: &RgbImage, landmarks: &[Vec3]) -> Self {
+        let iod = inter_ocular(landmarks);
+        if !(iod.is_finite() && iod > 8.0) {
+            return Self::default();
+        }
+        let band = BAND * iod;
+        let outer = contour(landmarks, &LIPS_OUTER);
+        let inner = contour(landmarks, &LIPS_INNER);
+        let lip = lip_colour(frame, &outer, &inner);
+        let outer_normals = normals(&outer, true);
+        let skin = side_colour(frame, &outer, &outer_normals, 1.6 * band);
+        let skin_edge = EdgeModel { lip, others: vec![skin], lightness: 0.5, threshold: 0.5 };
+        // Never past the lip's middle: each vertex's reach into the lip is half the lip's
+        // thickness there (the matching outer and inner vertices).
+        let half_lip: Vec<f32> = outer.iter().zip(&inner).map(|(o, i)| (0.5 * o.distance(*i)).min(band)).collect();
+        let outer_reach: Vec<Reach> = half_lip.iter().map(|&lip| Reach { lip, other: band }).collect();
+        let mut edges =
+            Self { outer: fit_contour(frame, &outer, &outer_normals, &skin_edge, &outer_reach), inner: [0.0; 20] };
+        let gap = (landmarks[LIPS_INNER[5] as usize] - landmarks[LIPS_INNER[15] as usize]).truncate().length();
+        if gap > OPEN_MOUTH * iod {
+            let inner_normals = normals(&inner, false);
+            // Into the mouth no further than half its opening, or the far lip is "inside".
+            let reach = band.min(0.45 * gap);
+            let mouth = mouth_colours(frame, &inner, &inner_normals, reach);
+            let mouth_edge = EdgeModel { lip, others: mouth, lightness: 0.5, threshold: 0.6 };
+            let inner_reach: Vec<Reach> = half_lip.iter().map(|&lip| Reach { lip, other: reach }).collect();
+            // The inner edge only retreats from the mesh's line, and only where teeth or tongue
+            // clearly lie inside it (by more than RETREAT_SLACK): between lip, gums and the
+            // mouth's shadow the picture's edge is ambiguous, and on the fixtures the mesh's
+            // inner line is the better one; paint on teeth is worse than a bare pixel of lip.
+            edges.inner = fit_contour(frame, &inner, &inner_normals, &mouth_edge, &inner_reach)
+                .map(|d| (d + RETREAT_SLACK).min(0.0));
+        }
+        edges
+    }
+
+    /// `self` blended towards a new frame's `fit`: video keeps the edge steady.
+    pub fn follow(&self, fit: &Self) -> Self {
+        let blend = |a: &[f32; 20], b: &[f32; 20]| std::array::from_fn(|i| a[i] + FOLLOW * (b[i] - a[i]));
+        Self { outer: blend(&self.outer, &fit.outer), inner: blend(&self.inner, &fit.inner) }
+    }
+
+    /// `landmarks` with the lip contours' vertices moved to the fitted edges.
+    pub fn apply(&self, landmarks: &[Vec3]) -> Vec<Vec3> {
+        let mut out = landmarks.to_vec();
+        for (loop_idx, offsets, outward) in [(&LIPS_OUTER, &self.outer, true), (&LIPS_INNER, &self.inner, false)] {
+            let points = contour(landmarks, loop_idx);
+            for ((&i, n), d) in loop_idx.iter().zip(normals(&points, outward)).zip(offsets) {
+                let p = &mut out[i as usize];
+                *p += (n * *d).extend(0.0);
+            }
+        }
+        out
+    }
+}
+
+/// A contour's points in the image plane.
+fn contour(landmarks: &[Vec3], idx: &[u16]) -> Vec<Vec2> {
+    idx.iter().map(|&i| landmarks[i as usize].truncate()).collect()
+}
+
+/// Unit normals of a closed contour, pointing away from its centroid (`outward`) or towards it.
+fn normals(points: &[Vec2], outward: bool) -> Vec<Vec2> {
+    let n = points.len();
+    let centre = points.iter().copied().sum::<Vec2>() / n as f32;
+    (0..n)
+        .map(|i| {
+            let tangent = points[(i + 1) % n] - points[(i + n - 1) % n];
+            let normal = Vec2::new(tangent.y, -tangent.x).normalize_or_zero();
+            let away = normal.dot(points[i] - centre) >= 0.0;
+            if away == outward { normal } else { -normal }
+        })
+        .collect()
+}
+
+/// CIELAB at a point, bilinear between pixels.
+fn lab_at(frame: &RgbImage, p: Vec2) -> Vec3 {
+    let (w, h) = frame.dimensions();
+    let x = p.x.clamp(0.0, w as f32 - 1.001) - 0.5;
+    let y = p.y.clamp(0.0, h as f32 - 1.001) - 0.5;
+    let (x0, y0) = (x.floor().max(0.0), y.floor().max(0.0));
+    let (fx, fy) = ((x - x0).clamp(0.0, 1.0), (y - y0).clamp(0.0, 1.0));
+    let (x0, y0) = (x0 as u32, y0 as u32);
+    let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+    let px = |x, y| Vec3::from_array(frame.get_pixel(x, y).0.map(|c| srgb_to_linear(f32::from(c) / 255.0)));
+    let top = px(x0, y0).lerp(px(x1, y0), fx);
+    let bottom = px(x0, y1).lerp(px(x1, y1), fx);
+    Vec3::from_array(linear_to_lab(top.lerp(bottom, fy).to_array()))
+}
+
+/// Component-wise median of colours.
+fn median(mut colours: Vec<Vec3>) -> Vec3 {
+    let mut mid = |axis: usize| {
+        colours.sort_by(|a, b| a[axis].total_cmp(&b[axis]));
+        colours[colours.len() / 2][axis]
+    };
+    Vec3::new(mid(0), mid(1), mid(2))
+}
+
+/// The lip's colour: midway between matching outer and inner vertices, away from the corners.
+fn lip_colour(frame: &RgbImage, outer: &[Vec2], inner: &[Vec2]) -> Vec3 {
+    let body = (0..outer.len()).filter(|i| !matches!(i, 0 | 1 | 9 | 10 | 11 | 19));
+    median(body.map(|i| lab_at(frame, (outer[i] + inner[i]) * 0.5)).collect())
+}
+
+/// The colour on the far side of a contour, `reach` along its normals.
+fn side_colour(frame: &RgbImage, points: &[Vec2], normals: &[Vec2], reach: f32) -> Vec3 {
+    median(points.iter().zip(normals).map(|(p, n)| lab_at(frame, *p + *n * reach)).collect())
+}
+
+/// The colours inside the mouth: its bright half (teeth) and its dark half (the mouth's
+/// shadow, the tongue in it), each a median, sampled half and all the way to `reach` in.
+fn mouth_colours(frame: &RgbImage, points: &[Vec2], normals: &[Vec2], reach: f32) -> Vec<Vec3> {
+    let mut inside: Vec<Vec3> = points
+        .iter()
+        .zip(normals)
+        .flat_map(|(p, n)| [0.5, 1.0].map(|k| lab_at(frame, *p + *n * (k * reach))))
+        .collect();
+    inside.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let dark = inside.split_off(inside.len() / 2);
+    vec![median(inside), median(dark)]
+}
+
+/// What tells the lip from the other side of one contour.
+struct EdgeModel {
+    /// The lip's colour (CIELAB).
+    lip: Vec3,
+    /// The other side's colours: skin, or the inside of the mouth (teeth, and its dark).
+    others: Vec<Vec3>,
+    /// Weight of lightness against colour: shading changes lightness more than colour, and the
+    /// dark between lip and teeth differs from the lip in colour, not only in lightness.
+    lightness: f32,
+    /// Where between the profile's other-side end (0) and its lip end (1) the edge is placed: above one half keeps paint off teeth and tongue rather than leaving
+    /// the lip's last pixel bare.
+    threshold: f32,
+}
+
+impl EdgeModel {
+    /// `c` placed between the other side (0) and the lip (1): against the other colour it is
+    /// nearest to, so that teeth and the mouth's dark both count as not lip.
+    fn likeness(&self, c: Vec3) -> f32 {
+        let weight = Vec3::new(self.lightness, 1.0, 1.0);
+        self.others
+            .iter()
+            .map(|other| {
+                let axis = (self.lip - *other) * weight;
+                ((c - *other) * weight).dot(axis) / axis.length_squared().max(1e-6)
+            })
+            .fold(f32::INFINITY, f32::min)
+    }
+
+    /// Whether the two sides differ enough to find an edge between them: the least different
+    /// of the other colours decides.
+    fn contrast(&self) -> f32 {
+        let weight = Vec3::new(self.lightness, 1.0, 1.0);
+        self.others.iter().map(|o| ((self.lip - *o) * weight).length()).fold(f32::INFINITY, f32::min)
+    }
+}
+
+/// How far a profile runs from a vertex, pixels: into the lip and to the other side.
+#[derive(Debug, Clone, Copy)]
+struct Reach {
+    lip: f32,
+    other: f32,
+}
+
+/// Each vertex's offset to the edge of `model` along its normal (within its [`Reach`]),
+/// smoothed along the contour; zero where the edge is not clear.
+fn fit_contour(frame: &RgbImage, points: &[Vec2], normals: &[Vec2], model: &EdgeModel, reach: &[Reach]) -> [f32; 20] {
+    if model.contrast() < MIN_CONTRAST || points.len() != 20 {
+        return [0.0; 20];
+    }
+    let found: Vec<Option<f32>> =
+        points.iter().zip(normals).zip(reach).map(|((p, n), r)| edge_along(frame, *p, *n, model, *r)).collect();
+    let limit = reach.iter().map(|r| r.lip.max(r.other)).fold(0.0, f32::max);
+    let mut offsets = smooth_along(&found, limit);
+    for (d, r) in offsets.iter_mut().zip(reach) {
+        *d = d.clamp(-r.lip, r.other);
+    }
+    offsets
+}
+
+/// Where the colour along `p + t·n` (t from −`reach.lip` to `reach.other`) turns from the lip's
+/// to the other side's: the crossing of the model's threshold nearest the mesh's vertex, on the
+/// axis between this profile's own two ends (lip and skin change along the contour, a thin dark
+/// upper lip, a lit lower one), if the inner end is the more lip-like by the face's model.
+fn edge_along(frame: &RgbImage, p: Vec2, n: Vec2, model: &EdgeModel, reach: Reach) -> Option<f32> {
+    let length = reach.lip + reach.other;
+    if reach.lip < 1.0 || reach.other < 1.0 {
+        return None;
+    }
+    let steps = ((length * STEPS_PER_PX).ceil() as usize).max(4);
+    let ts: Vec<f32> = (0..=steps).map(|k| -reach.lip + length * k as f32 / steps as f32).collect();
+    let colours: Vec<Vec3> = ts.iter().map(|t| lab_at(frame, p + n * *t)).collect();
+    let mean_where = |keep: &dyn Fn(f32) -> bool| {
+        let picked: Vec<Vec3> = ts.iter().zip(&colours).filter(|(t, _)| keep(**t)).map(|(_, c)| *c).collect();
+        picked.iter().copied().sum::<Vec3>() / picked.len().max(1) as f32
+    };
+    let inside = mean_where(&|t| t <= -0.5 * reach.lip);
+    let outside = mean_where(&|t| t >= 0.5 * reach.other);
+    if model.likeness(inside) - model.likeness(outside) < MIN_SEPARATION {
+        return None;
+    }
+    let weight = Vec3::new(model.lightness, 1.0, 1.0);
+    let axis = (inside - outside) * weight;
+    if axis.length() < MIN_CONTRAST {
+        return None;
+    }
+    let raw: Vec<f32> = colours.iter().map(|c| ((*c - outside) * weight).dot(axis) / axis.length_squared()).collect();
+    let likeness: Vec<f32> =
+        (0..raw.len()).map(|k| (raw[k.saturating_sub(1)] + raw[k] + raw[(k + 1).min(raw.len() - 1)]) / 3.0).collect();
+    let at = model.threshold;
+    (1..likeness.len())
+        .filter(|&k| likeness[k - 1] >= at && likeness[k] < at)
+        .map(|k| {
+            let (a, b) = (likeness[k - 1], likeness[k]);
+            ts[k - 1] + (ts[k] - ts[k - 1]) * (a - at) / (a - b)
+        })
+        .min_by(|a, b| a.abs().total_cmp(&b.abs()))
+}
+
+/// Offsets smoothed along the closed contour (weights 1-2-3-2-1 over the vertices that found
+/// an edge), so one stray vertex cannot kink the line; vertices with no edge near them keep 0.
+fn smooth_along(found: &[Option<f32>], band: f32) -> [f32; 20] {
+    let n = found.len();
+    std::array::from_fn(|i| {
+        let (mut sum, mut weight) = (0.0, 0.0);
+        for (d, w) in [(-2i32, 1.0), (-1, 2.0), (0, 3.0), (1, 2.0), (2, 1.0)] {
+            if let Some(v) = found[(i as i32 + d).rem_euclid(n as i32) as usize] {
+                sum += w * v;
+                weight += w;
+            }
+        }
+        // Fewer than half the weight found: fade towards the mesh.
+        let trust = (weight / 4.5).min(1.0);
+        if weight > 0.0 { (sum / weight * trust).clamp(-band, band) } else { 0.0 }
+    })
+}

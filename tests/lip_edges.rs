@@ -1,0 +1,236 @@
+//! Lipstick follows the lip in the picture, not the mesh's lip line: coverage of a hand-drawn
+//! true lip and spill outside it, with the contours fitted to the picture and with the mesh's own,
+//! on two real photos (JPEG) whose lip edges are faint: lips close to the skin's colour, a broad
+//! smile with teeth, and an open mouth in speech where the mesh's upper lip line sits high.
+
+mod common;
+
+use common::paint::{lipstick, renderer};
+use common::pixels::lab;
+use common::{RefImage, fixture, inside, load};
+use glam::{Vec2, Vec3};
+use image::RgbImage;
+use serde::Deserialize;
+use vanity::face::regions::{LIPS_INNER, LIPS_OUTER};
+use vanity::looks::Finish;
+use vanity::looks::color::ciede2000;
+use vanity::render::FaceDraw;
+use vanity::render::lip_edges::LipEdges;
+
+/// A hand-drawn lip outline, image pixels.
+#[derive(Debug, Deserialize)]
+struct LipMask {
+    outer: Vec<[f32; 2]>,
+    inner: Vec<[f32; 2]>,
+}
+
+/// A photo, the tracker's landmarks for its face, and its hand-drawn lips.
+struct LipFixture {
+    name: &'static str,
+    image: RgbImage,
+    landmarks: Vec<Vec3>,
+    outer: Vec<Vec2>,
+    inner: Vec<Vec2>,
+}
+
+fn lip_fixture(name: &'static str) -> LipFixture {
+    let image = vanity::capture::still::load_rgb(&fixture(&format!("lips/{name}.jpg"))).unwrap();
+    let r: RefImage = load(&fixture(&format!("lips/{name}_v2.json")));
+    let mask: LipMask = load(&fixture(&format!("lips/{name}_mask.json")));
+    let poly = |pts: &[[f32; 2]]| pts.iter().map(|p| Vec2::from_array(*p)).collect();
+    LipFixture { name, image, landmarks: r.faces[0].points(), outer: poly(&mask.outer), inner: poly(&mask.inner) }
+}
+
+/// Coverage and spill of one rendering against the hand-drawn lips.
+#[derive(Debug, Clone, Copy)]
+struct LipFit {
+    /// Share of the true lip's pixels painted.
+    coverage: f32,
+    /// Painted pixels outside the true lip (skin, teeth, mouth), per true lip pixel.
+    spill: f32,
+    /// Of those, the ones inside the mouth opening (teeth, tongue), per true lip pixel.
+    into_mouth: f32,
+}
+
+/// A pixel counts as painted from this CIEDE2000 to the bare photo: about a quarter of the
+/// lipstick's full strength on these lips (the faint outer half of the feather does not count).
+const PAINTED: f32 = 8.0;
+
+/// Lipstick #B0153A, opaque matte, with the lip contours fitted (`fit`) or the mesh's own;
+/// painted pixels as [`PAINTED`] says.
+fn measure(f: &LipFixture, fit: bool) -> LipFit {
+    let look = lipstick("#B0153A", Finish::Matte, 1.0);
+    let made_up = {
+        let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+        r.set_look(&look);
+        r.set_lip_fitting(fit);
+        let out = r.render(&f.image, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders");
+        r.set_lip_fitting(true);
+        out
+    };
+    if let Some(dir) = std::env::var_os("VANITY_DEBUG_DIR") {
+        made_up
+            .save(std::path::Path::new(&dir).join(format!("{}_{}.png", f.name, if fit { "fit" } else { "mesh" })))
+            .unwrap();
+    }
+    let (min, max) = f.outer.iter().fold((Vec2::MAX, Vec2::MIN), |(a, b), p| (a.min(*p), b.max(*p)));
+    let margin = (max - min).x * 0.3;
+    let (mut lip, mut hit, mut spill, mut mouth) = (0usize, 0usize, 0usize, 0usize);
+    for y in (min.y - margin).max(0.0) as u32..((max.y + margin) as u32).min(f.image.height()) {
+        for x in (min.x - margin).max(0.0) as u32..((max.x + margin) as u32).min(f.image.width()) {
+            let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+            let in_mouth = inside(&f.inner, p);
+            let is_lip = inside(&f.outer, p) && !in_mouth;
+            let painted = ciede2000(lab(f.image.get_pixel(x, y).0), lab(made_up.get_pixel(x, y).0)) > PAINTED;
+            lip += usize::from(is_lip);
+            hit += usize::from(is_lip && painted);
+            spill += usize::from(!is_lip && painted);
+            mouth += usize::from(in_mouth && painted);
+        }
+    }
+    let per_lip = |n: usize| n as f32 / lip.max(1) as f32;
+    LipFit { coverage: per_lip(hit), spill: per_lip(spill), into_mouth: per_lip(mouth) }
+}
+
+/// How much of the true lip a lip region (between `outer` and `inner`) holds, and how much of
+/// it lies outside the true lip, per true lip area: on a quarter-pixel grid, no rendering.
+fn region_fit(f: &LipFixture, outer: &[Vec2], inner: &[Vec2]) -> LipFit {
+    let (min, max) = f.outer.iter().chain(outer).fold((Vec2::MAX, Vec2::MIN), |(a, b), p| (a.min(*p), b.max(*p)));
+    let (mut lip, mut hit, mut spill, mut mouth) = (0usize, 0usize, 0usize, 0usize);
+    let mut y = min.y - 2.0;
+    while y < max.y + 2.0 {
+        let mut x = min.x - 2.0;
+        while x < max.x + 2.0 {
+            let p = Vec2::new(x, y);
+            let in_mouth = inside(&f.inner, p);
+            let is_lip = inside(&f.outer, p) && !in_mouth;
+            let region = inside(outer, p) && !inside(inner, p);
+            lip += usize::from(is_lip);
+            hit += usize::from(is_lip && region);
+            spill += usize::from(!is_lip && region);
+            mouth += usize::from(in_mouth && region);
+            x += 0.25;
+        }
+        y += 0.25;
+    }
+    let per_lip = |n: usize| n as f32 / lip.max(1) as f32;
+    LipFit { coverage: per_lip(hit), spill: per_lip(spill), into_mouth: per_lip(mouth) }
+}
+
+/// Missed true lip plus spill: what a lip line gets wrong, per true lip area.
+fn error(m: &LipFit) -> f32 {
+    (1.0 - m.coverage) + m.spill
+}
+
+fn contour(lm: &[Vec3], idx: &[u16]) -> Vec<Vec2> {
+    idx.iter().map(|&i| lm[i as usize].truncate()).collect()
+}
+
+/// The lip region between the outer and inner contours of `lm`, against the hand-drawn lips.
+fn lip_region_fit(f: &LipFixture, lm: &[Vec3]) -> LipFit {
+    region_fit(f, &contour(lm, &LIPS_OUTER), &contour(lm, &LIPS_INNER))
+}
+
+#[test]
+fn fitted_lip_contours_match_the_hand_drawn_lips_better_than_the_mesh() {
+    for name in ["portrait", "speech"] {
+        let f = lip_fixture(name);
+        let edges = LipEdges::fit(&f.image, &f.landmarks);
+        let mesh = lip_region_fit(&f, &f.landmarks);
+        let fit = lip_region_fit(&f, &edges.apply(&f.landmarks));
+        println!(
+            "{name} (lip region): coverage {:.1} % -> {:.1} %, spill {:.1} % -> {:.1} % (into the mouth {:.1} % -> {:.1} %)",
+            100.0 * mesh.coverage,
+            100.0 * fit.coverage,
+            100.0 * mesh.spill,
+            100.0 * fit.spill,
+            100.0 * mesh.into_mouth,
+            100.0 * fit.into_mouth
+        );
+        assert!(error(&fit) < 0.9 * error(&mesh), "{name}: {fit:?} vs the mesh's {mesh:?}");
+        assert!(fit.spill < 0.8 * mesh.spill, "{name}: {fit:?} vs the mesh's {mesh:?}");
+        assert!(fit.into_mouth <= mesh.into_mouth + 0.005, "{name}: more paint on teeth: {fit:?} vs {mesh:?}");
+        // The same offsets the wrong way round (a broken normal) must do worse than the mesh:
+        // the comparison can fail.
+        let wrong = LipEdges { outer: edges.outer.map(|d| -d), inner: edges.inner.map(|d| -d) };
+        let broken = lip_region_fit(&f, &wrong.apply(&f.landmarks));
+        assert!(error(&broken) > error(&mesh), "{name}: reversed offsets not caught: {broken:?}");
+    }
+}
+
+#[test]
+fn lipstick_follows_the_lip_in_the_picture_better_than_the_mesh_line() {
+    let results: Vec<(&str, LipFit, LipFit)> = ["portrait", "speech"]
+        .into_iter()
+        .map(|name| {
+            let f = lip_fixture(name);
+            (name, measure(&f, false), measure(&f, true))
+        })
+        .collect();
+    for (name, mesh, fitted) in &results {
+        println!(
+            "{name}: coverage {:.1} % -> {:.1} %, spill {:.1} % -> {:.1} % (into the mouth {:.1} % -> {:.1} %)",
+            100.0 * mesh.coverage,
+            100.0 * fitted.coverage,
+            100.0 * mesh.spill,
+            100.0 * fitted.spill,
+            100.0 * mesh.into_mouth,
+            100.0 * fitted.into_mouth
+        );
+    }
+    for (name, mesh, fitted) in &results {
+        assert!(error(fitted) < 0.9 * error(mesh), "{name}: {fitted:?} vs the mesh's {mesh:?}");
+        assert!(fitted.spill < 0.8 * mesh.spill, "{name}: {fitted:?} vs the mesh's {mesh:?}");
+        assert!(fitted.into_mouth <= mesh.into_mouth + 0.005, "{name}: more paint on teeth: {fitted:?}");
+    }
+}
+
+#[test]
+fn a_picture_without_a_lip_edge_keeps_the_mesh_line() {
+    // A flat grey picture has no edge anywhere: every vertex stays where the mesh put it.
+    let f = lip_fixture("portrait");
+    let flat = RgbImage::from_pixel(f.image.width(), f.image.height(), image::Rgb([128, 128, 128]));
+    let edges = LipEdges::fit(&flat, &f.landmarks);
+    assert_eq!(edges, LipEdges::default());
+    assert_eq!(edges.apply(&f.landmarks), f.landmarks);
+}
+
+#[test]
+fn the_fitted_lip_edge_holds_still_in_video() {
+    // The carphone clip ×4 (inter-ocular distance about 150 px) with MediaPipe's tracking
+    // landmarks: the offsets the renderer uses (each frame's fit followed over time) change far
+    // less from frame to frame than each frame's own fit does.
+    let reference: common::RefVideo = load(&fixture("carphone_track_v1.json"));
+    let mut source = vanity::capture::open(&common::sample("carphone.mp4")).unwrap();
+    let (mut raw, mut steady): (Vec<LipEdges>, Vec<LipEdges>) = (Vec::new(), Vec::new());
+    for rf in reference.frames.iter().take(60) {
+        let small = source.next_frame().unwrap().expect("a frame per reference frame").image;
+        let frame = image::imageops::resize(
+            &small,
+            small.width() * 4,
+            small.height() * 4,
+            image::imageops::FilterType::Triangle,
+        );
+        let lm: Vec<Vec3> = rf.faces[0].points().iter().map(|p| *p * 4.0).collect();
+        let fit = LipEdges::fit(&frame, &lm);
+        steady.push(steady.last().map_or(fit, |before| before.follow(&fit)));
+        raw.push(fit);
+    }
+    let jitter = |edges: &[LipEdges]| {
+        let steps: Vec<f32> = edges
+            .windows(2)
+            .flat_map(|w| {
+                w[0].outer.iter().zip(&w[1].outer).chain(w[0].inner.iter().zip(&w[1].inner)).map(|(a, b)| (a - b).abs())
+            })
+            .collect();
+        steps.iter().sum::<f32>() / steps.len() as f32
+    };
+    let moved = raw.iter().flat_map(|e| e.outer).filter(|d| d.abs() > 0.25).count();
+    println!(
+        "carphone ×4: mean frame-to-frame change of the lip edge offsets {:.3} px fitted per frame, {:.3} px as drawn; {moved} outer offsets over 0.25 px",
+        jitter(&raw),
+        jitter(&steady)
+    );
+    assert!(moved > 100, "the fit does move the edge on this clip: {moved}");
+    assert!(jitter(&steady) < 0.5 * jitter(&raw) && jitter(&steady) < 0.3, "{} vs {}", jitter(&steady), jitter(&raw));
+}
