@@ -63,9 +63,9 @@ fn measure(f: &LipFixture, fit: bool) -> LipFit {
     let made_up = {
         let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
         r.set_look(&look);
-        r.set_lip_fitting(fit);
+        r.set_lips_from_picture(fit);
         let out = r.render(&f.image, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders");
-        r.set_lip_fitting(true);
+        r.set_lips_from_picture(true);
         out
     };
     if let Some(dir) = std::env::var_os("VANITY_DEBUG_DIR") {
@@ -233,4 +233,112 @@ fn the_fitted_lip_edge_holds_still_in_video() {
     );
     assert!(moved > 100, "the fit does move the edge on this clip: {moved}");
     assert!(jitter(&steady) < 0.5 * jitter(&raw) && jitter(&steady) < 0.3, "{} vs {}", jitter(&steady), jitter(&raw));
+}
+
+/// The portrait with one of its own fingers laid across its lips (the "shh" gesture), and the
+/// finger's pixels: the finger is cut from the hand on the photo's crossed arms (skin inside a
+/// capsule along it), turned to point up, and pasted over the left half of the mouth.
+fn finger_on_lips() -> (RgbImage, Vec<bool>) {
+    let photo = vanity::capture::still::load_rgb(&fixture("lips/portrait.jpg")).unwrap();
+    let (base, tip, half_width) = (Vec2::new(598.0, 838.0), Vec2::new(692.0, 771.0), 13.5);
+    let is_finger = |p: Vec2| {
+        let axis = tip - base;
+        let t = ((p - base).dot(axis) / axis.length_squared()).clamp(0.0, 1.0);
+        let [r, _, b] = photo.get_pixel(p.x as u32, p.y as u32).0.map(|c| f32::from(c) / 255.0);
+        (base + axis * t).distance(p) < half_width && r > 0.30 && r > b + 0.08
+    };
+    // Turn the finger to point straight up and centre it on (478, 345).
+    let along = (tip - base).normalize();
+    let (centre_from, centre_to) = ((base + tip) * 0.5, Vec2::new(478.0, 345.0));
+    let mut out = photo.clone();
+    let mut finger = vec![false; (photo.width() * photo.height()) as usize];
+    for y in 250..450u32 {
+        for x in 380..580u32 {
+            // Screen offset from the new centre, back into the hand's frame: "up" is `along`.
+            let d = Vec2::new(x as f32 + 0.5, y as f32 + 0.5) - centre_to;
+            let src = centre_from + along * (-d.y) + Vec2::new(-along.y, along.x) * (-d.x);
+            if src.x < 0.0 || src.y < 0.0 || !is_finger(src) {
+                continue;
+            }
+            out.put_pixel(x, y, *photo.get_pixel(src.x as u32, src.y as u32));
+            finger[(y * photo.width() + x) as usize] = true;
+        }
+    }
+    (out, finger)
+}
+
+#[test]
+fn a_finger_across_the_lips_stays_bare() {
+    let (frame, finger) = finger_on_lips();
+    let mask = lip_fixture("portrait");
+    let mut tracker = vanity::tracking::Tracker::new(
+        &vanity::tracking::ModelPaths::new(common::root().join("models")),
+        vanity::tracking::TrackerConfig {
+            model: vanity::tracking::ModelKind::V2,
+            smoothing: None,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let faces = tracker.detect_image(&frame).unwrap();
+    assert_eq!(faces.len(), 1, "the face is still found with a finger on it");
+    let look = lipstick("#B0153A", Finish::Matte, 1.0);
+    let paint = |from_picture: bool| {
+        let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+        r.set_look(&look);
+        r.set_lips_from_picture(from_picture);
+        let out = r.render(&frame, &[FaceDraw { landmarks: &faces[0].landmarks, strength: 1.0 }]).expect("renders");
+        r.set_lips_from_picture(true);
+        out
+    };
+    let (mesh, read) = (paint(false), paint(true));
+    if let Some(dir) = std::env::var_os("VANITY_DEBUG_DIR") {
+        frame.save(std::path::Path::new(&dir).join("finger.png")).unwrap();
+        read.save(std::path::Path::new(&dir).join("finger_read.png")).unwrap();
+    }
+    // Over the true lips (hand-drawn): the finger's pixels, and the lip the finger leaves visible.
+    let (mut on_finger, mut visible) = ([0usize; 2], [0usize; 2]);
+    let (mut finger_px, mut lip_px) = (0usize, 0usize);
+    for (x, y, p) in frame.enumerate_pixels() {
+        let q = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+        if !inside(&mask.outer, q) || inside(&mask.inner, q) {
+            continue;
+        }
+        let painted = |img: &RgbImage| ciede2000(lab(p.0), lab(img.get_pixel(x, y).0)) > PAINTED;
+        let counts = if finger[(y * frame.width() + x) as usize] {
+            finger_px += 1;
+            &mut on_finger
+        } else {
+            lip_px += 1;
+            &mut visible
+        };
+        counts[0] += usize::from(painted(&mesh));
+        counts[1] += usize::from(painted(&read));
+    }
+    let share = |n: usize, of: usize| n as f32 / of.max(1) as f32;
+    println!(
+        "finger on the lips: {finger_px} finger pixels over the lips, painted {:.1} % -> {:.1} %; visible lip ({lip_px} px) painted {:.1} % -> {:.1} %",
+        100.0 * share(on_finger[0], finger_px),
+        100.0 * share(on_finger[1], finger_px),
+        100.0 * share(visible[0], lip_px),
+        100.0 * share(visible[1], lip_px)
+    );
+    assert!(finger_px > 300, "the finger covers the lips: {finger_px}");
+    // Over the lower lip the finger keeps the skin's hue and is left bare; where it crosses the
+    // thin upper lip its creases have the lip's hue and are still painted: at least 40 % less
+    // paint on the finger than the mesh alone gives, the visible lip as covered as before.
+    assert!(share(on_finger[1], finger_px) < 0.6 * share(on_finger[0], finger_px), "{on_finger:?} of {finger_px}");
+    assert!(share(visible[1], lip_px) > share(visible[0], lip_px) - 0.03, "{visible:?} of {lip_px}");
+}
+
+#[test]
+fn lips_without_anything_in_front_are_not_marked_covered() {
+    for name in ["portrait", "speech"] {
+        let f = lip_fixture(name);
+        let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+        r.set_look(&lipstick("#B0153A", Finish::Matte, 1.0));
+        r.render(&f.image, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders");
+        let covered = r.lip_occluders().iter().filter(|v| **v > 0).count();
+        assert_eq!(covered, 0, "{name}: {covered} lip pixels taken for a finger");
+    }
 }

@@ -49,6 +49,8 @@ struct LayerParams {
 @group(0) @binding(3) var region_smp: sampler;
 @group(0) @binding(4) var<uniform> frame: FrameInfo;
 @group(0) @binding(5) var<uniform> face_info: Faces;
+// 1 where something in front of a face covers its lips (a finger): lip layers leave it bare.
+@group(0) @binding(6) var occluder_tex: texture_2d<f32>;
 @group(1) @binding(0) var<uniform> layer: LayerParams;
 
 struct MeshOut {
@@ -82,6 +84,14 @@ fn vs_main(
 // The camera pixel under this fragment, linear.
 fn camera_at(screen_uv: vec2<f32>) -> vec3<f32> {
     return textureSampleLevel(camera_tex, camera_smp, screen_uv, 0.0).rgb;
+}
+
+// How much of the lips at this screen position is covered by something in front (0 bare lip,
+// 1 a finger), from the CPU's occluder mask (render/occluders.rs).
+fn covered(screen_uv: vec2<f32>) -> f32 {
+    let size = vec2<i32>(textureDimensions(occluder_tex));
+    let at = clamp(vec2<i32>(screen_uv * vec2<f32>(size)), vec2<i32>(0), size - vec2<i32>(1));
+    return textureLoad(occluder_tex, at, 0).r;
 }
 
 // Region masks (see face/atlas.rs): mask 0 = lips, foundation, brows, blush;

@@ -13,7 +13,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let line_dist = region(2, in.uv).r;
     let liner_on = layer.color1.w > 0.5;
     let liner = select(0.0, 1.0 - smoothstep(0.35, 0.75, line_dist), liner_on);
-    let coverage = max(lip, liner * smoothstep(0.0, 0.2, lip + 0.05));
+    let coverage = max(lip, liner * smoothstep(0.0, 0.2, lip + 0.05)) * (1.0 - covered(in.screen_uv));
     if coverage * info.strength < 0.002 {
         discard;
     }

@@ -9,7 +9,7 @@ use glam::{Vec2, Vec3};
 use image::RgbImage;
 
 use crate::face::CanonicalMesh;
-use crate::face::regions::{LEFT_EYE, LIPS_INNER, LIPS_OUTER, RIGHT_EYE};
+use crate::face::regions::{LEFT_EYE, LIPS_INNER, LIPS_OUTER, RIGHT_EYE, contour, inside};
 use crate::looks::color::srgb8_to_linear;
 
 /// A skin area of the face, as an ellipse in canonical UV space.
@@ -215,22 +215,6 @@ fn rasterise(frame: &RgbImage, p: [Vec2; 3], mut visit: impl FnMut(u32, u32, [f3
             }
         }
     }
-}
-
-fn contour(landmarks: &[Vec3], idx: &[u16]) -> Vec<Vec2> {
-    idx.iter().map(|&i| landmarks[i as usize].truncate()).collect()
-}
-
-/// Even-odd point-in-polygon test.
-fn inside(poly: &[Vec2], q: Vec2) -> bool {
-    let mut inside = false;
-    for k in 0..poly.len() {
-        let (a, b) = (poly[k], poly[(k + 1) % poly.len()]);
-        if (a.y > q.y) != (b.y > q.y) && q.x < a.x + (q.y - a.y) / (b.y - a.y) * (b.x - a.x) {
-            inside = !inside;
-        }
-    }
-    inside
 }
 
 /// Distance from `q` to the polygon's edges.

@@ -2,6 +2,8 @@
 //!
 //! Indices follow MediaPipe's `face_mesh_connections`. "Right" and "left" are the person's own.
 
+use glam::{Vec2, Vec3};
+
 use super::mesh::CanonicalMesh;
 
 /// Outer lip contour, a closed loop from the right mouth corner along the upper lip.
@@ -67,6 +69,23 @@ pub fn is_opening(mesh: &CanonicalMesh, t: &[u16; 3]) -> bool {
 /// The mesh's triangles without the mouth and eye openings.
 pub fn skin_triangles(mesh: &CanonicalMesh) -> Vec<[u16; 3]> {
     mesh.triangles.iter().filter(|t| !is_opening(mesh, t)).copied().collect()
+}
+
+/// A named contour's points (e.g. [`LIPS_OUTER`]) in the image plane of `landmarks`.
+pub fn contour(landmarks: &[Vec3], idx: &[u16]) -> Vec<Vec2> {
+    idx.iter().map(|&i| landmarks[i as usize].truncate()).collect()
+}
+
+/// Whether `q` lies inside the closed polygon `poly` (even-odd rule): which pixels a contour holds.
+pub fn inside(poly: &[Vec2], q: Vec2) -> bool {
+    let mut inside = false;
+    for k in 0..poly.len() {
+        let (a, b) = (poly[k], poly[(k + 1) % poly.len()]);
+        if (a.y > q.y) != (b.y > q.y) && q.x < a.x + (q.y - a.y) / (b.y - a.y) * (b.x - a.x) {
+            inside = !inside;
+        }
+    }
+    inside
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 
-use crate::face::regions::{LIPS_INNER, LIPS_OUTER};
+use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour};
 use crate::looks::color::{linear_to_lab, srgb_to_linear};
 use crate::tracking::tracker::inter_ocular;
 
@@ -104,13 +104,8 @@ impl LipEdges {
     }
 }
 
-/// A contour's points in the image plane.
-fn contour(landmarks: &[Vec3], idx: &[u16]) -> Vec<Vec2> {
-    idx.iter().map(|&i| landmarks[i as usize].truncate()).collect()
-}
-
 /// Unit normals of a closed contour, pointing away from its centroid (`outward`) or towards it.
-fn normals(points: &[Vec2], outward: bool) -> Vec<Vec2> {
+pub(crate) fn normals(points: &[Vec2], outward: bool) -> Vec<Vec2> {
     let n = points.len();
     let centre = points.iter().copied().sum::<Vec2>() / n as f32;
     (0..n)
@@ -124,7 +119,7 @@ fn normals(points: &[Vec2], outward: bool) -> Vec<Vec2> {
 }
 
 /// CIELAB at a point, bilinear between pixels.
-fn lab_at(frame: &RgbImage, p: Vec2) -> Vec3 {
+pub(crate) fn lab_at(frame: &RgbImage, p: Vec2) -> Vec3 {
     let (w, h) = frame.dimensions();
     let x = p.x.clamp(0.0, w as f32 - 1.001) - 0.5;
     let y = p.y.clamp(0.0, h as f32 - 1.001) - 0.5;
@@ -148,13 +143,13 @@ fn median(mut colours: Vec<Vec3>) -> Vec3 {
 }
 
 /// The lip's colour: midway between matching outer and inner vertices, away from the corners.
-fn lip_colour(frame: &RgbImage, outer: &[Vec2], inner: &[Vec2]) -> Vec3 {
+pub(crate) fn lip_colour(frame: &RgbImage, outer: &[Vec2], inner: &[Vec2]) -> Vec3 {
     let body = (0..outer.len()).filter(|i| !matches!(i, 0 | 1 | 9 | 10 | 11 | 19));
     median(body.map(|i| lab_at(frame, (outer[i] + inner[i]) * 0.5)).collect())
 }
 
 /// The colour on the far side of a contour, `reach` along its normals.
-fn side_colour(frame: &RgbImage, points: &[Vec2], normals: &[Vec2], reach: f32) -> Vec3 {
+pub(crate) fn side_colour(frame: &RgbImage, points: &[Vec2], normals: &[Vec2], reach: f32) -> Vec3 {
     median(points.iter().zip(normals).map(|(p, n)| lab_at(frame, *p + *n * reach)).collect())
 }
 

@@ -9,6 +9,7 @@ pub mod face_memory;
 pub mod layers;
 pub mod lighting;
 pub mod lip_edges;
+pub mod occluders;
 pub mod readback;
 pub mod renderer;
 pub mod shaders;

@@ -10,6 +10,7 @@ use super::face_memory::FaceMemory;
 use super::layers::{LayerPipeline, ORDER};
 use super::lighting::{LightProbe, vertex_normals};
 use super::lip_edges::LipEdges;
+use super::occluders::OccluderMask;
 use super::readback::Readback;
 use super::skin_model::{SkinModel, model_vertices};
 use super::stats;
@@ -126,6 +127,8 @@ struct FrameTargets {
     target_view: wgpu::TextureView,
     /// Both textures viewed without sRGB decoding, where the device can (see [`StoredViews`]).
     stored: Option<StoredViews>,
+    /// What covers the faces' lips (R8, frame-sized; see [`OccluderMask`]).
+    occluders: wgpu::Texture,
     shared: wgpu::BindGroup,
 }
 
@@ -176,8 +179,11 @@ pub struct Renderer {
     light: LightProbe,
     /// Last frame's lip edges per face (video keeps them steady).
     lip_edges: FaceMemory<LipEdges>,
-    /// Whether lip contours are fitted to the picture (off: the mesh's own, for comparisons).
+    /// Whether lips are read from the picture: contours fitted, occluders found (off: the mesh's
+    /// own lip line, for comparisons).
     fit_lips: bool,
+    /// What covers the faces' lips this frame, as uploaded to the occluder texture.
+    occluder_mask: OccluderMask,
     /// Mesh vertices on plain skin (the skin model's samples).
     skin_vertices: Vec<u16>,
     targets: Option<FrameTargets>,
@@ -231,6 +237,7 @@ impl Renderer {
                 sampler_entry(3),
                 uniform_entry(4),
                 uniform_entry(5),
+                texture_entry(6, wgpu::TextureViewDimension::D2),
             ],
         });
         let layer_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
@@ -324,6 +331,7 @@ impl Renderer {
             light: LightProbe::new(&mesh),
             lip_edges: FaceMemory::new(),
             fit_lips: true,
+            occluder_mask: OccluderMask::default(),
             skin_vertices: model_vertices(&mesh),
             uvs: mesh.uvs,
             triangles: mesh.triangles,
@@ -390,6 +398,17 @@ impl Renderer {
                 | wgpu::TextureUsages::COPY_SRC
                 | wgpu::TextureUsages::TEXTURE_BINDING,
         );
+        let occluders = device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("lip occluders"),
+            size: wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: wgpu::TextureFormat::R8Unorm,
+            usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+            view_formats: &[],
+        });
+        let occluders_view = occluders.create_view(&Default::default());
         let camera_view = camera.create_view(&Default::default());
         let target_view = target.create_view(&Default::default());
         let plain_view = |t: &wgpu::Texture| {
@@ -406,12 +425,14 @@ impl Renderer {
                 wgpu::BindGroupEntry { binding: 3, resource: wgpu::BindingResource::Sampler(&self.sampler) },
                 wgpu::BindGroupEntry { binding: 4, resource: self.frame_info.as_entire_binding() },
                 wgpu::BindGroupEntry { binding: 5, resource: self.face_info.as_entire_binding() },
+                wgpu::BindGroupEntry { binding: 6, resource: wgpu::BindingResource::TextureView(&occluders_view) },
             ],
         });
         tracing::debug!(w, h, "renderer resized");
         self.generation += 1;
         self.uploaded = None;
-        self.targets = Some(FrameTargets { size: (w, h), camera, camera_view, target, target_view, stored, shared });
+        self.targets =
+            Some(FrameTargets { size: (w, h), camera, camera_view, target, target_view, stored, occluders, shared });
     }
 
     /// The camera frame and the made-up output as textures (for drawing in a window), once a
@@ -474,6 +495,7 @@ impl Renderer {
     fn draw_faces(&mut self, encoder: &mut wgpu::CommandEncoder, frame: &RgbImage, faces: &[FaceDraw<'_>], time: f32) {
         let (w, h) = frame.dimensions();
         let landmarks = self.fitted_landmarks(frame, faces);
+        self.mark_occluders(frame, &landmarks);
         let queue = &self.ctx.queue;
         let targets = self.targets.as_ref().expect("targets made by encode");
         self.staging.clear();
@@ -549,9 +571,42 @@ impl Renderer {
         all.iter().zip(&edges).map(|(l, e)| e.apply(l)).collect()
     }
 
-    /// Fits lip contours to the picture (the default) or draws the mesh's own: lets a test or a
+    /// Finds what covers each face's lips ([`OccluderMask`]) and uploads the part of the mask
+    /// that changed.
+    fn mark_occluders(&mut self, frame: &RgbImage, faces: &[Vec<Vec3>]) {
+        let (w, h) = frame.dimensions();
+        self.occluder_mask.begin(w, h);
+        for landmarks in faces.iter().filter(|_| self.fit_lips) {
+            self.occluder_mask.mark_lips(frame, landmarks);
+        }
+        let (Some(r), Some(targets)) = (self.occluder_mask.changed(), self.targets.as_ref()) else { return };
+        self.ctx.queue.write_texture(
+            wgpu::TexelCopyTextureInfo {
+                texture: &targets.occluders,
+                mip_level: 0,
+                origin: wgpu::Origin3d { x: r.x0, y: r.y0, z: 0 },
+                aspect: wgpu::TextureAspect::All,
+            },
+            self.occluder_mask.pixels(),
+            wgpu::TexelCopyBufferLayout {
+                offset: u64::from(r.y0 * w + r.x0),
+                bytes_per_row: Some(w),
+                rows_per_image: None,
+            },
+            wgpu::Extent3d { width: r.x1 - r.x0, height: r.y1 - r.y0, depth_or_array_layers: 1 },
+        );
+    }
+
+    /// What the last frame drawn found covering the faces' lips (255 = covered), one byte per
+    /// frame pixel: for tests and tools.
+    pub fn lip_occluders(&self) -> &[u8] {
+        self.occluder_mask.pixels()
+    }
+
+    /// Reads the lips from the picture (the default: contours fitted to the lip's edges, fingers
+    /// in front left bare) or draws the mesh's own lip line over everything: lets a test or a
     /// benchmark compare the two.
-    pub fn set_lip_fitting(&mut self, on: bool) {
+    pub fn set_lips_from_picture(&mut self, on: bool) {
         self.fit_lips = on;
         self.lip_edges.forget();
     }

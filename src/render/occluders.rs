@@ -1,0 +1,270 @@
+//! What is in front of the lips: a finger across the mouth is skin, not lip, and lipstick must
+//! leave it bare. Inside each face's lip region (between its fitted outer and inner contours)
+//! pixels whose hue is nearer the face's skin than its lips are candidates; a finger is a wide,
+//! solid patch of them, while the lip's own blurred rim and stray pixels are thin or small, so
+//! only what survives an opening (erosion then dilation) and is large is marked. Hue, not
+//! lightness: a finger's shaded side is as dark as a lip, but keeps the skin's hue; lip
+//! highlights fade towards white and are never candidates (too little chroma to have a hue).
+
+use glam::{Vec2, Vec3};
+use image::RgbImage;
+
+use super::lip_edges::{BAND, lab_at, lip_colour, normals, side_colour};
+use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour, inside};
+use crate::tracking::tracker::inter_ocular;
+
+/// Radius of the opening, fraction of the inter-ocular distance: wider than the lip's blurred
+/// rim (1–2 px at kiosk distance), narrower than a finger and the upper lip's height.
+const OPENING: f32 = 0.014;
+/// Smallest occluder left after the opening, share of the lip region's area.
+const MIN_AREA: f32 = 0.02;
+/// Below this chroma (CIELAB) a pixel has no reliable hue: teeth, the mouth's dark, highlights.
+const MIN_CHROMA: f32 = 8.0;
+/// The face's skin and lip hues must differ by this much (degrees) to tell them apart.
+const MIN_HUE_GAP: f32 = 4.0;
+
+/// A rectangle of frame pixels, `x1`/`y1` exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PixelRect {
+    /// Left column.
+    pub x0: u32,
+    /// Top row.
+    pub y0: u32,
+    /// One past the right column.
+    pub x1: u32,
+    /// One past the bottom row.
+    pub y1: u32,
+}
+
+impl PixelRect {
+    /// The smallest rectangle holding both.
+    pub fn union(self, other: Self) -> Self {
+        Self {
+            x0: self.x0.min(other.x0),
+            y0: self.y0.min(other.y0),
+            x1: self.x1.max(other.x1),
+            y1: self.y1.max(other.y1),
+        }
+    }
+
+    fn width(&self) -> u32 {
+        self.x1 - self.x0
+    }
+
+    fn height(&self) -> u32 {
+        self.y1 - self.y0
+    }
+}
+
+/// The frame's occluder mask (255 where something covers a face's lips), kept between frames so
+/// that only what changed is cleared and uploaded.
+#[derive(Debug, Default)]
+pub struct OccluderMask {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+    /// Where last frame's marks are (cleared at the next [`OccluderMask::begin`]).
+    marked: Option<PixelRect>,
+    /// What changed since `begin`: last frame's marks and this frame's.
+    changed: Option<PixelRect>,
+}
+
+impl OccluderMask {
+    /// Starts a frame of `width`×`height`: last frame's marks are cleared (a new size starts
+    /// from an empty mask).
+    pub fn begin(&mut self, width: u32, height: u32) {
+        if (width, height) != (self.width, self.height) {
+            *self = Self { width, height, pixels: vec![0; (width * height) as usize], ..Self::default() };
+            return;
+        }
+        self.changed = self.marked.take();
+        if let Some(r) = self.changed {
+            for y in r.y0..r.y1 {
+                let row = (y * width) as usize;
+                self.pixels[row + r.x0 as usize..row + r.x1 as usize].fill(0);
+            }
+        }
+    }
+
+    /// Marks whatever covers the lips of the face with (lip-fitted) `landmarks` in `frame`.
+    /// Returns the number of pixels marked.
+    pub fn mark_lips(&mut self, frame: &RgbImage, landmarks: &[Vec3]) -> usize {
+        let Some(found) = lip_occluders(frame, landmarks) else { return 0 };
+        let r = found.rect;
+        let mut count = 0;
+        for (i, hidden) in found.hidden.iter().enumerate() {
+            if *hidden {
+                let (x, y) = (r.x0 + i as u32 % r.width(), r.y0 + i as u32 / r.width());
+                self.pixels[(y * self.width + x) as usize] = 255;
+                count += 1;
+            }
+        }
+        if count > 0 {
+            self.marked = Some(self.marked.map_or(r, |m| m.union(r)));
+            self.changed = Some(self.changed.map_or(r, |c| c.union(r)));
+        }
+        count
+    }
+
+    /// The part of the mask that changed this frame (to upload), if any.
+    pub fn changed(&self) -> Option<PixelRect> {
+        self.changed
+    }
+
+    /// The mask, one byte per frame pixel, row-major.
+    pub fn pixels(&self) -> &[u8] {
+        &self.pixels
+    }
+
+    /// Mask value at a pixel (0 or 255).
+    pub fn at(&self, x: u32, y: u32) -> u8 {
+        self.pixels[(y * self.width + x) as usize]
+    }
+}
+
+/// One face's occluders: a rectangle around the lips and which of its pixels are covered.
+struct Occluders {
+    rect: PixelRect,
+    hidden: Vec<bool>,
+}
+
+/// Finds what covers the lips of one face (see the module's documentation).
+fn lip_occluders(frame: &RgbImage, landmarks: &[Vec3]) -> Option<Occluders> {
+    let iod = inter_ocular(landmarks);
+    if !(iod.is_finite() && iod > 8.0) {
+        return None;
+    }
+    let outer = contour(landmarks, &LIPS_OUTER);
+    let inner = contour(landmarks, &LIPS_INNER);
+    let lip = lip_colour(frame, &outer, &inner);
+    let skin = side_colour(frame, &outer, &normals(&outer, true), BAND * iod);
+    let skin_hue = hue(skin);
+    let lip_turn = turn(hue(lip), skin_hue);
+    if chroma(lip) < MIN_CHROMA || chroma(skin) < MIN_CHROMA || lip_turn.abs() < MIN_HUE_GAP {
+        return None;
+    }
+    let rect = bounds(&outer, frame.width(), frame.height())?;
+    let (w, h) = (rect.width() as usize, rect.height() as usize);
+    let mut lip_region = vec![false; w * h];
+    let mut candidate = vec![false; w * h];
+    for (i, (region, cand)) in lip_region.iter_mut().zip(candidate.iter_mut()).enumerate() {
+        let p = Vec2::new((rect.x0 as usize + i % w) as f32 + 0.5, (rect.y0 as usize + i / w) as f32 + 0.5);
+        *region = inside(&outer, p) && !inside(&inner, p);
+        if *region {
+            let c = lab_at(frame, p);
+            // 1 at the lip's hue, 0 at the skin's.
+            let lipness = turn(hue(c), skin_hue) / lip_turn;
+            *cand = chroma(c) >= MIN_CHROMA && lipness < 0.5;
+        }
+    }
+    let radius = ((OPENING * iod).round() as usize).max(1);
+    let core = erode(&candidate, w, h, radius);
+    let region_area = lip_region.iter().filter(|r| **r).count();
+    let min_area = ((MIN_AREA * region_area as f32).ceil() as usize).max(1);
+    let kept = large_components(&core, w, h, min_area);
+    if !kept.iter().any(|k| *k) {
+        return None;
+    }
+    // Back to the occluder's own outline (the opening's dilation, within the candidates), and one
+    // pixel more so that no lit rim of lipstick is left along it.
+    let opened: Vec<bool> = dilate(&kept, w, h, radius).iter().zip(&candidate).map(|(d, c)| *d && *c).collect();
+    let hidden = dilate(&opened, w, h, 1).iter().zip(&lip_region).map(|(d, r)| *d && *r).collect();
+    Some(Occluders { rect, hidden })
+}
+
+/// Hue angle (degrees) of a CIELAB colour.
+fn hue(c: Vec3) -> f32 {
+    c.z.atan2(c.y).to_degrees()
+}
+
+/// The signed angle (degrees) from hue `from` to hue `to`, the short way round.
+fn turn(to: f32, from: f32) -> f32 {
+    (to - from + 540.0).rem_euclid(360.0) - 180.0
+}
+
+/// Chroma of a CIELAB colour.
+fn chroma(c: Vec3) -> f32 {
+    c.y.hypot(c.z)
+}
+
+/// Pixel bounds of a contour, a pixel of margin, clipped to the frame; `None` when off it.
+fn bounds(points: &[Vec2], width: u32, height: u32) -> Option<PixelRect> {
+    let (min, max) = points.iter().fold((Vec2::MAX, Vec2::MIN), |(a, b), p| (a.min(*p), b.max(*p)));
+    let x0 = (min.x.floor() - 1.0).clamp(0.0, width as f32) as u32;
+    let y0 = (min.y.floor() - 1.0).clamp(0.0, height as f32) as u32;
+    let x1 = (max.x.ceil() + 1.0).clamp(0.0, width as f32) as u32;
+    let y1 = (max.y.ceil() + 1.0).clamp(0.0, height as f32) as u32;
+    (x1 > x0 && y1 > y0).then_some(PixelRect { x0, y0, x1, y1 })
+}
+
+/// `mask` eroded `radius` times by the 4-neighbourhood (a diamond of that radius).
+fn erode(mask: &[bool], w: usize, h: usize, radius: usize) -> Vec<bool> {
+    let mut out = mask.to_vec();
+    for _ in 0..radius {
+        out = step(&out, w, h, true);
+    }
+    out
+}
+
+/// `mask` dilated `radius` times by the 4-neighbourhood.
+fn dilate(mask: &[bool], w: usize, h: usize, radius: usize) -> Vec<bool> {
+    let mut out = mask.to_vec();
+    for _ in 0..radius {
+        out = step(&out, w, h, false);
+    }
+    out
+}
+
+/// One erosion (`all`: a pixel and its four neighbours all set; off the edge counts as unset) or
+/// dilation (any of them set).
+fn step(mask: &[bool], w: usize, h: usize, all: bool) -> Vec<bool> {
+    (0..w * h)
+        .map(|i| {
+            let (x, y) = (i % w, i / w);
+            let near = [
+                Some(i),
+                (x > 0).then(|| i - 1),
+                (x + 1 < w).then(|| i + 1),
+                (y > 0).then(|| i - w),
+                (y + 1 < h).then(|| i + w),
+            ];
+            if all { near.iter().all(|n| n.is_some_and(|j| mask[j])) } else { near.iter().flatten().any(|&j| mask[j]) }
+        })
+        .collect()
+}
+
+/// The 4-connected components of `mask` with at least `min_area` pixels.
+fn large_components(mask: &[bool], w: usize, h: usize, min_area: usize) -> Vec<bool> {
+    let mut seen = vec![false; w * h];
+    let mut out = vec![false; w * h];
+    let mut stack = Vec::new();
+    let mut component = Vec::new();
+    for start in 0..w * h {
+        if !mask[start] || seen[start] {
+            continue;
+        }
+        component.clear();
+        stack.push(start);
+        seen[start] = true;
+        while let Some(i) = stack.pop() {
+            component.push(i);
+            let (x, y) = (i % w, i / w);
+            for j in
+                [(x > 0).then(|| i - 1), (x + 1 < w).then(|| i + 1), (y > 0).then(|| i - w), (y + 1 < h).then(|| i + w)]
+                    .into_iter()
+                    .flatten()
+            {
+                if mask[j] && !seen[j] {
+                    seen[j] = true;
+                    stack.push(j);
+                }
+            }
+        }
+        if component.len() >= min_area {
+            for &i in &component {
+                out[i] = true;
+            }
+        }
+    }
+    out
+}
