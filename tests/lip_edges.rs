@@ -11,7 +11,7 @@ use common::{RefImage, fixture, inside, load};
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 use serde::Deserialize;
-use vanity::face::regions::{LIPS_INNER, LIPS_OUTER};
+use vanity::face::regions::{LIPS_INNER, LIPS_OUTER, contour};
 use vanity::looks::Finish;
 use vanity::looks::color::ciede2000;
 use vanity::render::FaceDraw;
@@ -120,10 +120,6 @@ fn region_fit(f: &LipFixture, outer: &[Vec2], inner: &[Vec2]) -> LipFit {
 /// Missed true lip plus spill: what a lip line gets wrong, per true lip area.
 fn error(m: &LipFit) -> f32 {
     (1.0 - m.coverage) + m.spill
-}
-
-fn contour(lm: &[Vec3], idx: &[u16]) -> Vec<Vec2> {
-    idx.iter().map(|&i| lm[i as usize].truncate()).collect()
 }
 
 /// The lip region between the outer and inner contours of `lm`, against the hand-drawn lips.

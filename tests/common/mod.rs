@@ -108,17 +108,8 @@ pub fn match_errors(ours: &[Vec<Vec3>], reference: &[RefFace], what: &str) -> Ve
         .collect()
 }
 
-/// Whether `p` lies inside the closed polygon `poly` (even-odd rule).
-pub fn inside(poly: &[Vec2], p: Vec2) -> bool {
-    let mut c = false;
-    for i in 0..poly.len() {
-        let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
-        if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x) {
-            c = !c;
-        }
-    }
-    c
-}
+/// Whether a point lies inside a closed polygon: the library's own test.
+pub use vanity::face::regions::inside;
 
 /// A failed run: non-zero exit, one line on stderr containing every `needle`, no panic.
 pub fn assert_clear_error(out: &Output, needles: &[&str]) {

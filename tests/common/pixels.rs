@@ -19,9 +19,8 @@ pub fn edge_distance(poly: &[Vec2], p: Vec2) -> f32 {
         .fold(f32::MAX, f32::min)
 }
 
-pub fn contour(lm: &[Vec3], idx: &[u16]) -> Vec<Vec2> {
-    idx.iter().map(|&i| lm[i as usize].truncate()).collect()
-}
+/// A named contour's points: the library's own helper.
+pub use vanity::face::regions::contour;
 
 /// Pixels where `keep` holds.
 pub fn pixels(img: &RgbImage, keep: impl Fn(Vec2) -> bool) -> Vec<(u32, u32)> {
