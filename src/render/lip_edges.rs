@@ -10,7 +10,7 @@ use glam::{Vec2, Vec3};
 use image::RgbImage;
 
 use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour};
-use crate::looks::color::{linear_to_lab, srgb_to_linear};
+use crate::looks::color::{linear_to_lab, srgb8_to_linear};
 use crate::tracking::tracker::inter_ocular;
 
 /// How far a vertex may move, fraction of the inter-ocular distance: the mesh's own error on
@@ -127,10 +127,15 @@ pub(crate) fn lab_at(frame: &RgbImage, p: Vec2) -> Vec3 {
     let (fx, fy) = ((x - x0).clamp(0.0, 1.0), (y - y0).clamp(0.0, 1.0));
     let (x0, y0) = (x0 as u32, y0 as u32);
     let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
-    let px = |x, y| Vec3::from_array(frame.get_pixel(x, y).0.map(|c| srgb_to_linear(f32::from(c) / 255.0)));
+    let px = |x, y| Vec3::from_array(frame.get_pixel(x, y).0.map(srgb8_to_linear));
     let top = px(x0, y0).lerp(px(x1, y0), fx);
     let bottom = px(x0, y1).lerp(px(x1, y1), fx);
     Vec3::from_array(linear_to_lab(top.lerp(bottom, fy).to_array()))
+}
+
+/// CIELAB of one pixel.
+pub(crate) fn lab_of_pixel(frame: &RgbImage, x: u32, y: u32) -> Vec3 {
+    Vec3::from_array(linear_to_lab(frame.get_pixel(x, y).0.map(srgb8_to_linear)))
 }
 
 /// Component-wise median of colours.

@@ -9,8 +9,8 @@
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 
-use super::lip_edges::{BAND, lab_at, lip_colour, normals, side_colour};
-use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour, inside};
+use super::lip_edges::{BAND, lab_of_pixel, lip_colour, normals, side_colour};
+use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour};
 use crate::tracking::tracker::inter_ocular;
 
 /// Radius of the opening, fraction of the inter-ocular distance: wider than the lip's blurred
@@ -145,13 +145,13 @@ fn lip_occluders(frame: &RgbImage, landmarks: &[Vec3]) -> Option<Occluders> {
     }
     let rect = bounds(&outer, frame.width(), frame.height())?;
     let (w, h) = (rect.width() as usize, rect.height() as usize);
-    let mut lip_region = vec![false; w * h];
+    let (in_outer, in_inner) = (filled(&outer, rect), filled(&inner, rect));
+    let lip_region: Vec<bool> = in_outer.iter().zip(&in_inner).map(|(o, i)| *o && !*i).collect();
     let mut candidate = vec![false; w * h];
-    for (i, (region, cand)) in lip_region.iter_mut().zip(candidate.iter_mut()).enumerate() {
-        let p = Vec2::new((rect.x0 as usize + i % w) as f32 + 0.5, (rect.y0 as usize + i / w) as f32 + 0.5);
-        *region = inside(&outer, p) && !inside(&inner, p);
+    for (i, (region, cand)) in lip_region.iter().zip(candidate.iter_mut()).enumerate() {
+        let (x, y) = (rect.x0 + (i % w) as u32, rect.y0 + (i / w) as u32);
         if *region {
-            let c = lab_at(frame, p);
+            let c = lab_of_pixel(frame, x, y);
             // 1 at the lip's hue, 0 at the skin's.
             let lipness = turn(hue(c), skin_hue) / lip_turn;
             *cand = chroma(c) >= MIN_CHROMA && lipness < 0.5;
@@ -195,6 +195,35 @@ fn bounds(points: &[Vec2], width: u32, height: u32) -> Option<PixelRect> {
     let x1 = (max.x.ceil() + 1.0).clamp(0.0, width as f32) as u32;
     let y1 = (max.y.ceil() + 1.0).clamp(0.0, height as f32) as u32;
     (x1 > x0 && y1 > y0).then_some(PixelRect { x0, y0, x1, y1 })
+}
+
+/// Which pixels of `rect` have their centre inside the closed polygon `poly` (even-odd rule), row
+/// by row from the edges' crossings: the same pixels as a per-pixel point-in-polygon test, without
+/// testing every edge at every pixel.
+fn filled(poly: &[Vec2], rect: PixelRect) -> Vec<bool> {
+    let (w, h) = (rect.width() as usize, rect.height() as usize);
+    let mut out = vec![false; w * h];
+    let mut crossings = Vec::with_capacity(poly.len());
+    for row in 0..h {
+        let y = (rect.y0 as usize + row) as f32 + 0.5;
+        crossings.clear();
+        for k in 0..poly.len() {
+            let (a, b) = (poly[k], poly[(k + 1) % poly.len()]);
+            if (a.y > y) != (b.y > y) {
+                crossings.push(a.x + (y - a.y) / (b.y - a.y) * (b.x - a.x));
+            }
+        }
+        crossings.sort_by(f32::total_cmp);
+        for span in crossings.chunks_exact(2) {
+            // Pixel centres x + 0.5 with span[0] <= centre < span[1].
+            let first = (span[0] - 0.5 - rect.x0 as f32).ceil().max(0.0) as usize;
+            let end = ((span[1] - 0.5 - rect.x0 as f32).ceil().max(0.0) as usize).min(w);
+            if first < end {
+                out[row * w + first..row * w + end].fill(true);
+            }
+        }
+    }
+    out
 }
 
 /// `mask` eroded `radius` times by the 4-neighbourhood (a diamond of that radius).
@@ -267,4 +296,50 @@ fn large_components(mask: &[bool], w: usize, h: usize, min_area: usize) -> Vec<b
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::face::regions::inside;
+
+    #[test]
+    fn row_fill_matches_the_point_in_polygon_test() {
+        // A concave star with edges at every angle, partly off the rectangle.
+        let star: Vec<Vec2> = (0..14)
+            .map(|k| {
+                let a = k as f32 * std::f32::consts::TAU / 14.0;
+                let r = if k % 2 == 0 { 30.0 } else { 12.5 };
+                Vec2::new(31.3 + r * a.cos(), 27.7 + r * a.sin())
+            })
+            .collect();
+        let rect = PixelRect { x0: 5, y0: 0, x1: 60, y1: 50 };
+        let fill = filled(&star, rect);
+        let (w, mut count) = (rect.width() as usize, 0);
+        for (i, f) in fill.iter().enumerate() {
+            let p = Vec2::new((rect.x0 as usize + i % w) as f32 + 0.5, (rect.y0 as usize + i / w) as f32 + 0.5);
+            assert_eq!(*f, inside(&star, p), "pixel {p}");
+            count += usize::from(*f);
+        }
+        assert!(count > 500, "{count}");
+    }
+
+    #[test]
+    fn the_opening_keeps_a_finger_and_drops_a_rim() {
+        // A 20×20 mask: a one-pixel rim along the top (a lip's blurred edge) and a 6×12 patch.
+        let (w, h) = (20, 20);
+        let mut mask = vec![false; w * h];
+        mask[..w].fill(true);
+        for y in 5..17 {
+            mask[y * w + 7..y * w + 13].fill(true);
+        }
+        let kept = large_components(&erode(&mask, w, h, 2), w, h, 4);
+        assert!(!kept[..w].iter().any(|k| *k), "the rim is gone");
+        assert!(kept[10 * w + 10], "the patch's core stays");
+        let back: Vec<bool> = dilate(&kept, w, h, 2).iter().zip(&mask).map(|(d, m)| *d && *m).collect();
+        // Back to its edges (a diamond opening rounds only the corners off).
+        let patch = [(5, 10), (16, 10), (10, 7), (10, 12)];
+        assert!(patch.iter().all(|&(y, x)| back[y * w + x]), "the patch comes back to its edges");
+        assert_eq!(back.iter().filter(|b| **b).count(), 6 * 12 - 4 * 3, "all of it but three pixels at each corner");
+    }
 }
