@@ -4,6 +4,7 @@
 //! [`Renderer::new`]; per frame only the camera texture, vertex positions and a few uniforms are
 //! uploaded (as in rerun's `re_renderer`).
 
+pub mod bindings;
 pub mod context;
 pub mod face_memory;
 pub mod layers;

@@ -5,6 +5,7 @@ use glam::Vec3;
 use image::RgbImage;
 
 use super::RenderError;
+use super::bindings::{sampler_entry, texture_entry, uniform_entry};
 use super::context::GpuContext;
 use super::face_memory::FaceMemory;
 use super::layers::{LayerPipeline, ORDER};
@@ -202,32 +203,6 @@ impl Renderer {
         let mesh = CanonicalMesh::load();
         let atlas = RegionAtlas::bake(&mesh);
 
-        let uniform_entry = |binding| wgpu::BindGroupLayoutEntry {
-            binding,
-            visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
-            ty: wgpu::BindingType::Buffer {
-                ty: wgpu::BufferBindingType::Uniform,
-                has_dynamic_offset: false,
-                min_binding_size: None,
-            },
-            count: None,
-        };
-        let texture_entry = |binding, dim| wgpu::BindGroupLayoutEntry {
-            binding,
-            visibility: wgpu::ShaderStages::FRAGMENT,
-            ty: wgpu::BindingType::Texture {
-                sample_type: wgpu::TextureSampleType::Float { filterable: true },
-                view_dimension: dim,
-                multisampled: false,
-            },
-            count: None,
-        };
-        let sampler_entry = |binding| wgpu::BindGroupLayoutEntry {
-            binding,
-            visibility: wgpu::ShaderStages::FRAGMENT,
-            ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
-            count: None,
-        };
         let shared_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("shared"),
             entries: &[
