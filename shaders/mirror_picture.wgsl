@@ -42,9 +42,8 @@ fn fs_picture(v: PictureVertex) -> @location(0) vec4<f32> {
     let uv = vec2<f32>(u, v.at.y);
     let before = textureSample(before_tex, picture_sampler, uv).rgb;
     let after = textureSample(after_tex, picture_sampler, uv).rgb;
-    var c = select(after, before, v.at.x < params.split);
-    if params.encode == 1u {
-        c = linear_to_srgb(c);
-    }
-    return vec4<f32>(c, 1.0);
+    let c = select(after, before, v.at.x < params.split);
+    // select, not if: control flow in a fragment shader leaks memory on every draw in Mesa's
+    // lavapipe (docs/lavapipe-leak.md).
+    return vec4<f32>(select(c, linear_to_srgb(c), params.encode == 1u), 1.0);
 }
