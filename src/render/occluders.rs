@@ -115,11 +115,6 @@ impl OccluderMask {
     pub fn pixels(&self) -> &[u8] {
         &self.pixels
     }
-
-    /// Mask value at a pixel (0 or 255).
-    pub fn at(&self, x: u32, y: u32) -> u8 {
-        self.pixels[(y * self.width + x) as usize]
-    }
 }
 
 /// One face's occluders: a rectangle around the lips and which of its pixels are covered.
