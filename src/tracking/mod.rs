@@ -1,9 +1,11 @@
 //! Face tracking: MediaPipe's face detector and face-mesh models run through ONNX Runtime.
 //!
 //! `detector` finds faces, `roi` and `warp` crop them the way MediaPipe does, `landmarker` runs
-//! the mesh model, `smoothing` steadies the points and `tracker` ties them together per frame.
+//! the mesh model, `smoothing` steadies the points and `tracker` ties them together per frame; `hands` finds
+//! the hands in front of the faces.
 
 pub mod detector;
+pub mod hands;
 pub mod landmarker;
 pub mod model;
 pub mod plausibility;

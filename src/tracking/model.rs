@@ -97,6 +97,14 @@ impl ModelPaths {
         self.dir.join("face_detector.onnx")
     }
 
+    /// The palm detector and hand-landmark model.
+    pub fn hands(&self) -> super::hands::HandModelPaths {
+        super::hands::HandModelPaths {
+            palms: self.dir.join("palm_detector.onnx"),
+            joints: self.dir.join("hand_landmarks.onnx"),
+        }
+    }
+
     /// The landmark model of the given kind.
     pub fn landmarks(&self, kind: ModelKind) -> PathBuf {
         self.dir.join(kind.file_name())

@@ -11,6 +11,7 @@ use image::RgbImage;
 
 use super::TrackingError;
 use super::detector::{Detection, FaceDetector, tiles};
+use super::hands::{Hand, HandTracker};
 use super::landmarker::{FaceLandmarks, Landmarker, MIN_PRESENCE};
 use super::model::{ModelKind, ModelPaths};
 use super::plausibility::MeshCheck;
@@ -34,6 +35,9 @@ pub struct TrackerConfig {
     pub detect_interval: u32,
     /// ONNX Runtime thread settings.
     pub session: SessionConfig,
+    /// Most hands followed (0: hands are not looked for). Makeup is not drawn on what a hand
+    /// covers, so the commands that draw makeup look for hands; the others need not.
+    pub max_hands: usize,
 }
 
 impl Default for TrackerConfig {
@@ -44,6 +48,7 @@ impl Default for TrackerConfig {
             smoothing: Some(OneEuroParams::default()),
             detect_interval: 10,
             session: SessionConfig::default(),
+            max_hands: 0,
         }
     }
 }
@@ -86,6 +91,8 @@ pub struct StageTimes {
     pub landmarks_ms: f64,
     /// Smoothing and bookkeeping.
     pub smooth_ms: f64,
+    /// Hands: palm detection and hand landmarks (0 when hands are not looked for).
+    pub hands_ms: f64,
 }
 
 struct Track {
@@ -108,6 +115,10 @@ pub struct Tracker {
     searches: usize,
     next_id: u64,
     times: StageTimes,
+    /// Palm detector and hand landmarks, when hands are looked for.
+    hand_tracker: Option<HandTracker>,
+    /// Hands in the last frame.
+    hands: Vec<Hand>,
 }
 
 impl Tracker {
@@ -120,6 +131,10 @@ impl Tracker {
             ModelKind::V1 => None,
             _ => Some(Landmarker::new(&paths.landmarks(ModelKind::V1), ModelKind::V1, config.session)?),
         };
+        let hand_tracker = match config.max_hands {
+            0 => None,
+            n => Some(HandTracker::new(&paths.hands(), config.session, n)?),
+        };
         Ok(Self {
             config,
             detector,
@@ -131,6 +146,8 @@ impl Tracker {
             searches: 0,
             next_id: 0,
             times: StageTimes::default(),
+            hand_tracker,
+            hands: Vec::new(),
         })
     }
 
@@ -139,10 +156,27 @@ impl Tracker {
         self.times
     }
 
-    /// Forgets all tracked faces (a new video, a cut, a camera switch).
+    /// Hands found in the last frame (none when hands are not looked for): what covers the faces.
+    pub fn hands(&self) -> &[Hand] {
+        &self.hands
+    }
+
+    /// Forgets all tracked faces and hands (a new video, a cut, a camera switch).
     pub fn reset(&mut self) {
         self.tracks.clear();
         self.frames_since_detect = 0;
+        if let Some(h) = &mut self.hand_tracker {
+            h.reset();
+        }
+    }
+
+    /// Looks for hands in `frame` (a still when `still`, else the next frame of a sequence).
+    fn find_hands(&mut self, frame: &RgbImage, still: bool) -> Result<(), TrackingError> {
+        let Some(tracker) = &mut self.hand_tracker else { return Ok(()) };
+        self.hands = if still { tracker.detect_image(frame)? } else { tracker.track(frame)? };
+        let t = tracker.times();
+        self.times.hands_ms = t.palms_ms + t.joints_ms;
+        Ok(())
     }
 
     /// Finds faces in a still image: detector (whole frame and tiles, so small faces in group
@@ -160,6 +194,7 @@ impl Tracker {
                 faces.push(Face { id, score: lm.presence, landmarks: lm.points });
             }
         }
+        self.find_hands(frame, true)?;
         Ok(dedupe(faces, |f| &f.landmarks))
     }
 
@@ -238,6 +273,7 @@ impl Tracker {
             self.tracks.push(track);
         }
         self.times.smooth_ms += start.elapsed().as_secs_f64() * 1e3;
+        self.find_hands(frame, false)?;
         Ok(faces)
     }
 
