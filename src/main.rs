@@ -13,6 +13,7 @@ use vanity::outfile::{self, OutputKind, Planned};
 use vanity::output::{self, FaceJson, FrameJson, ImageJson, TrackJson};
 use vanity::render::{FaceDraw, GpuContext, Renderer};
 use vanity::runtime::SessionConfig;
+use vanity::tracking::hands::MAX_HANDS;
 use vanity::tracking::{ModelKind, ModelPaths, Tracker, TrackerConfig};
 
 /// Prints a line to stdout. A closed pipe (`vanity … | head -1`) or a full disk becomes an error
@@ -91,6 +92,10 @@ struct AppArgs {
     /// Most faces made up at once.
     #[arg(long, default_value_t = 4)]
     max_faces: usize,
+    /// Don't look for hands (makeup is then drawn over a hand in front of the face; saves the
+    /// hand models' time on a slow machine).
+    #[arg(long)]
+    no_hands: bool,
 }
 
 #[derive(Subcommand)]
@@ -399,6 +404,7 @@ fn run(cli: Cli) -> Result<()> {
             width: a.width,
             height: a.height,
             max_faces: a.max_faces,
+            hands: !a.no_hands,
         })?);
     };
     match command {
@@ -678,10 +684,19 @@ fn calibrate(image: &Path) -> Result<()> {
 }
 
 fn tracker(paths: &ModelPaths, model: ModelKind, max_faces: usize, smoothing: bool) -> Result<Tracker> {
-    if max_faces == 0 {
+    tracker_with(paths, TrackerConfig { model, max_faces, ..TrackerConfig::default() }, smoothing)
+}
+
+/// A tracker that also finds the hands in front of the faces: for the commands that draw makeup.
+fn makeup_tracker(paths: &ModelPaths, model: ModelKind, max_faces: usize) -> Result<Tracker> {
+    let config = TrackerConfig { model, max_faces, max_hands: MAX_HANDS, ..TrackerConfig::default() };
+    tracker_with(paths, config, false)
+}
+
+fn tracker_with(paths: &ModelPaths, mut config: TrackerConfig, smoothing: bool) -> Result<Tracker> {
+    if config.max_faces == 0 {
         bail!("--max-faces must be at least 1");
     }
-    let mut config = TrackerConfig { model, max_faces, ..TrackerConfig::default() };
     if !smoothing {
         config.smoothing = None;
     }
@@ -762,10 +777,11 @@ fn apply(paths: &ModelPaths, image: &Path, look: &str, model: ModelKind, max_fac
     outfile::check(&[image, &look_path], &[Planned { path: out, kind: OutputKind::Image }])?;
     let photo = capture::still::load_upright(image)?;
     let frame = photo.to_rgb8();
-    let mut tracker = tracker(paths, model, max_faces, false)?;
+    let mut tracker = makeup_tracker(paths, model, max_faces)?;
     let faces = tracker.detect_image(&frame)?;
     let mut renderer = Renderer::new(GpuContext::headless()?);
     renderer.set_look(&look);
+    renderer.set_hands(tracker.hands());
     let draws: Vec<FaceDraw> = faces.iter().map(|f| FaceDraw { landmarks: &f.landmarks, strength: 1.0 }).collect();
     let made_up = renderer.render_photo(&frame, &draws)?;
     outfile::save_image(out, &with_alpha_of(made_up, &photo))?;

@@ -334,7 +334,7 @@ fn lips_without_anything_in_front_are_not_marked_covered() {
         let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
         r.set_look(&lipstick("#B0153A", Finish::Matte, 1.0));
         r.render(&f.image, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders");
-        let covered = r.lip_occluders().iter().filter(|v| **v > 0).count();
+        let covered = r.occluders().iter().filter(|v| **v > 0).count();
         assert_eq!(covered, 0, "{name}: {covered} lip pixels taken for a finger");
     }
 }

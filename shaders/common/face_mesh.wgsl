@@ -86,8 +86,10 @@ fn camera_at(screen_uv: vec2<f32>) -> vec3<f32> {
     return textureSampleLevel(camera_tex, camera_smp, screen_uv, 0.0).rgb;
 }
 
-// How much of the lips at this screen position is covered by something in front (0 bare lip,
-// 1 a finger), from the CPU's occluder mask (render/occluders.rs).
+// How much of the face at this screen position is covered by something in front (0 bare face,
+// 1 a hand or a finger), from the CPU's occluder mask (render/occluders.rs): hands found by the
+// hand tracker for every layer, and on the lips a finger found by its hue. Each layer multiplies
+// its coverage by 1 - covered.
 fn covered(screen_uv: vec2<f32>) -> f32 {
     let size = vec2<i32>(textureDimensions(occluder_tex));
     let at = clamp(vec2<i32>(screen_uv * vec2<f32>(size)), vec2<i32>(0), size - vec2<i32>(1));

@@ -4,7 +4,7 @@
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let info = face_of(in.face);
-    let alpha = region(0, in.uv).b * layer.params.x * info.strength;
+    let alpha = region(0, in.uv).b * layer.params.x * info.strength * (1.0 - covered(in.screen_uv));
     if alpha < 0.002 {
         discard;
     }

@@ -16,7 +16,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let nose = soft(abs(q.x - 0.45), 0.012) * smoothstep(0.38, 0.42, q.y) * (1.0 - smoothstep(0.5, 0.54, q.y)) * 0.5;
     let ends = shape.long * 0.6 * max(soft(max(q.y - 0.1, 0.0), 0.03) * smoothstep(0.0, 0.1, 0.13 - q.y + 0.05), soft(max(0.95 - q.y, 0.0), 0.025));
     let placed = max(max(hollow, temples), max(max(jaw, nose), ends));
-    let alpha = placed * region(0, in.uv).g * layer.params.x * info.strength * 0.85;
+    let alpha = placed * region(0, in.uv).g * layer.params.x * info.strength * 0.85 * (1.0 - covered(in.screen_uv));
     if alpha < 0.002 {
         discard;
     }

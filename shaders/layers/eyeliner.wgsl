@@ -18,7 +18,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     }
     let half_width = width * taper;
     let coverage = 1.0 - smoothstep(half_width * 0.6, half_width + 0.04, d);
-    let alpha = coverage * layer.params.x * info.strength * (1.0 - region(2, in.uv).g);
+    let alpha = coverage * layer.params.x * info.strength * (1.0 - region(2, in.uv).g) * (1.0 - covered(in.screen_uv));
     if alpha < 0.002 {
         discard;
     }

@@ -9,7 +9,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let m = region(1, in.uv);
     let height = m.r;
     let coverage = m.g * (1.0 - smoothstep(0.5, 0.95, height)) * (1.0 - region(2, in.uv).g);
-    let alpha = coverage * layer.params.x * info.strength;
+    let alpha = coverage * layer.params.x * info.strength * (1.0 - covered(in.screen_uv));
     if alpha < 0.002 {
         discard;
     }

@@ -6,7 +6,7 @@ const TAPS: i32 = 12;
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let info = face_of(in.face);
-    let mask = region(0, in.uv).g * info.strength;
+    let mask = region(0, in.uv).g * info.strength * (1.0 - covered(in.screen_uv));
     let smoothing = layer.params.y;
     if mask < 0.002 || (layer.params.x < 0.002 && smoothing < 0.002) {
         discard;
@@ -29,7 +29,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     }
     let smoothed = sum / weight;
     let tint = recolor(lit(info, layer.color0.rgb), clamp(luma(smoothed) / max(info.skin_luma, 1e-4), 0.5, 1.5));
-    let covered = mix(smoothed, tint, layer.params.x * 0.7);
+    let made_up = mix(smoothed, tint, layer.params.x * 0.7);
     // Only on skin: not on hair or a sleeve in front of the face.
-    return vec4<f32>(min(covered, vec3<f32>(1.0)), mask * skin_likeness(info, base));
+    return vec4<f32>(min(made_up, vec3<f32>(1.0)), mask * skin_likeness(info, base));
 }

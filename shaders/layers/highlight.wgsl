@@ -16,7 +16,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let chin = soft(length(q - vec2<f32>(0.5, 0.895)), 0.028) * (0.5 + 0.3 * (shape.round + shape.square + shape.heart) - 0.3 * shape.long);
     let bow = soft(length((q - vec2<f32>(0.5, 0.64)) * vec2<f32>(0.6, 1.0)), 0.012) * 0.6;
     let placed = max(max(cheekbones, bridge), max(max(forehead, chin), bow));
-    let alpha = placed * region(0, in.uv).g * layer.params.x * info.strength;
+    let alpha = placed * region(0, in.uv).g * layer.params.x * info.strength * (1.0 - covered(in.screen_uv));
     if alpha < 0.002 {
         discard;
     }

@@ -77,7 +77,13 @@ fn open_source(
 }
 
 fn tracker(opts: &AppOptions, model: ModelKind) -> Result<Tracker, AppError> {
-    Ok(Tracker::new(&opts.models, TrackerConfig { model, max_faces: opts.max_faces, ..TrackerConfig::default() })?)
+    let config = TrackerConfig {
+        model,
+        max_faces: opts.max_faces,
+        max_hands: if opts.hands { crate::tracking::hands::MAX_HANDS } else { 0 },
+        ..TrackerConfig::default()
+    };
+    Ok(Tracker::new(&opts.models, config)?)
 }
 
 /// GPU and window state, created once the event loop is running.
@@ -435,6 +441,7 @@ impl Mirror {
             let draws: Vec<FaceDraw> = visible.iter().map(|(l, s)| FaceDraw { landmarks: l, strength: *s }).collect();
             let time = self.start.elapsed().as_secs_f32();
             let camera = CameraFrame { rgb: &cur.image, rgba: Some(&cur.rgba), id: Some(self.frames_taken) };
+            gfx.renderer.set_hands(&cur.hands);
             gfx.renderer.encode(&mut encoder, camera, &draws, time);
         }
         Some(encoder)

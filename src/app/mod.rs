@@ -100,6 +100,8 @@ pub struct AppOptions {
     pub height: u32,
     /// Most faces made up at once.
     pub max_faces: usize,
+    /// Look for hands, so that makeup leaves what they cover bare.
+    pub hands: bool,
 }
 
 /// Why the app could not start.

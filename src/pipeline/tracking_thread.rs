@@ -9,6 +9,7 @@ use image::RgbImage;
 use super::capture_thread::CapturedFrame;
 use super::latest::Latest;
 use super::worker::Worker;
+use crate::tracking::hands::Hand;
 use crate::tracking::{Face, Tracker};
 
 /// A frame with its faces: the renderer draws exactly the frame the landmarks belong to.
@@ -21,6 +22,8 @@ pub struct TrackedFrame {
     pub rgba: Arc<Vec<u8>>,
     /// Faces found in it.
     pub faces: Vec<Face>,
+    /// Hands found in it (makeup leaves what they cover bare).
+    pub hands: Vec<Hand>,
     /// When the frame was captured.
     pub captured: Instant,
     /// Tracker time for this frame.
@@ -74,6 +77,7 @@ impl TrackingThread {
                             image: frame.image,
                             rgba,
                             faces,
+                            hands: tracker.hands().to_vec(),
                             captured: frame.captured,
                             track_ms,
                             index: frame.index,

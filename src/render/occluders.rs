@@ -1,5 +1,8 @@
-//! What is in front of the lips: a finger across the mouth is skin, not lip, and lipstick must
-//! leave it bare. Inside each face's lip region (between its fitted outer and inner contours)
+//! What is in front of the face, so that makeup leaves it bare: the hands the tracker found (their
+//! silhouettes, [`HandSilhouette`], for every layer), and on the lips a finger found from the
+//! picture alone.
+//!
+//! A finger across the mouth is skin, not lip, and lipstick must leave it bare. Inside each face's lip region (between its fitted outer and inner contours)
 //! pixels whose hue is nearer the face's skin than its lips are candidates; a finger is a wide,
 //! solid patch of them, while the lip's own blurred rim and stray pixels are thin or small, so
 //! only what survives an opening (erosion then dilation) and is large is marked. Hue, not
@@ -9,6 +12,7 @@
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 
+use super::hand_silhouette::HandSilhouette;
 use super::lip_edges::{BAND, lab_of_pixel, lip_colour, normals, side_colour};
 use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour};
 use crate::tracking::tracker::inter_ocular;
@@ -47,6 +51,17 @@ impl PixelRect {
         }
     }
 
+    /// The rectangle both cover, if any.
+    pub fn intersection(self, other: Self) -> Option<Self> {
+        let r = Self {
+            x0: self.x0.max(other.x0),
+            y0: self.y0.max(other.y0),
+            x1: self.x1.min(other.x1),
+            y1: self.y1.min(other.y1),
+        };
+        (r.x1 > r.x0 && r.y1 > r.y0).then_some(r)
+    }
+
     fn width(&self) -> u32 {
         self.x1 - self.x0
     }
@@ -56,8 +71,8 @@ impl PixelRect {
     }
 }
 
-/// The frame's occluder mask (255 where something covers a face's lips), kept between frames so
-/// that only what changed is cleared and uploaded.
+/// The frame's occluder mask (255 where something covers a face, soft at a hand's edge), kept
+/// between frames so that only what changed is cleared and uploaded.
 #[derive(Debug, Default)]
 pub struct OccluderMask {
     width: u32,
@@ -87,23 +102,46 @@ impl OccluderMask {
     }
 
     /// Marks whatever covers the lips of the face with (lip-fitted) `landmarks` in `frame`.
-    /// Returns the number of pixels marked.
-    pub fn mark_lips(&mut self, frame: &RgbImage, landmarks: &[Vec3]) -> usize {
-        let Some(found) = lip_occluders(frame, landmarks) else { return 0 };
+    pub fn mark_lips(&mut self, frame: &RgbImage, landmarks: &[Vec3]) {
+        let Some(found) = lip_occluders(frame, landmarks) else { return };
         let r = found.rect;
-        let mut count = 0;
+        let mut any = false;
         for (i, hidden) in found.hidden.iter().enumerate() {
             if *hidden {
                 let (x, y) = (r.x0 + i as u32 % r.width(), r.y0 + i as u32 / r.width());
                 self.pixels[(y * self.width + x) as usize] = 255;
-                count += 1;
+                any = true;
             }
         }
-        if count > 0 {
-            self.marked = Some(self.marked.map_or(r, |m| m.union(r)));
-            self.changed = Some(self.changed.map_or(r, |c| c.union(r)));
+        if any {
+            self.note_marked(r);
         }
-        count
+    }
+
+    /// Marks what `hand` covers inside `area` (a face's box: beyond the faces nothing is drawn).
+    pub fn mark_hand(&mut self, hand: &HandSilhouette, area: PixelRect) {
+        let (lo, hi) = hand.bounds();
+        let Some(r) = pixel_box(lo, hi, self.width, self.height).and_then(|b| b.intersection(area)) else { return };
+        let mut any = false;
+        for y in r.y0..r.y1 {
+            for x in r.x0..r.x1 {
+                let cover = hand.coverage(Vec2::new(x as f32 + 0.5, y as f32 + 0.5));
+                if cover > 0.0 {
+                    let px = &mut self.pixels[(y * self.width + x) as usize];
+                    *px = (*px).max((cover * 255.0).round() as u8);
+                    any = true;
+                }
+            }
+        }
+        if any {
+            self.note_marked(r);
+        }
+    }
+
+    /// Records that pixels inside `r` were marked this frame.
+    fn note_marked(&mut self, r: PixelRect) {
+        self.marked = Some(self.marked.map_or(r, |m| m.union(r)));
+        self.changed = Some(self.changed.map_or(r, |c| c.union(r)));
     }
 
     /// The part of the mask that changed this frame (to upload), if any.
@@ -185,6 +223,12 @@ fn chroma(c: Vec3) -> f32 {
 /// Pixel bounds of a contour, a pixel of margin, clipped to the frame; `None` when off it.
 fn bounds(points: &[Vec2], width: u32, height: u32) -> Option<PixelRect> {
     let (min, max) = points.iter().fold((Vec2::MAX, Vec2::MIN), |(a, b), p| (a.min(*p), b.max(*p)));
+    pixel_box(min, max, width, height)
+}
+
+/// The pixels of the box `min`–`max` with a pixel of margin, clipped to the frame; `None` when
+/// off it.
+pub fn pixel_box(min: Vec2, max: Vec2, width: u32, height: u32) -> Option<PixelRect> {
     let x0 = (min.x.floor() - 1.0).clamp(0.0, width as f32) as u32;
     let y0 = (min.y.floor() - 1.0).clamp(0.0, height as f32) as u32;
     let x1 = (max.x.ceil() + 1.0).clamp(0.0, width as f32) as u32;

@@ -8,10 +8,11 @@ use super::RenderError;
 use super::bindings::{sampler_entry, texture_entry, uniform_entry};
 use super::context::GpuContext;
 use super::face_memory::FaceMemory;
+use super::hand_silhouette::HandSilhouette;
 use super::layers::{LayerPipeline, ORDER};
 use super::lighting::{LightProbe, vertex_normals};
 use super::lip_edges::LipEdges;
-use super::occluders::OccluderMask;
+use super::occluders::{OccluderMask, pixel_box};
 use super::readback::Readback;
 use super::skin_model::{SkinModel, model_vertices};
 use super::stats;
@@ -20,6 +21,7 @@ use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
 use crate::face::regions::skin_triangles;
 use crate::looks::Look;
+use crate::tracking::hands::Hand;
 
 /// Most faces drawn in one pass (the size of the per-face uniform array in
 /// `shaders/common/face_mesh.wgsl`): the live mirror's limit; headless renders draw more in
@@ -183,8 +185,10 @@ pub struct Renderer {
     /// Whether lips are read from the picture: contours fitted, occluders found (off: the mesh's
     /// own lip line, for comparisons).
     fit_lips: bool,
-    /// What covers the faces' lips this frame, as uploaded to the occluder texture.
+    /// What covers the faces this frame, as uploaded to the occluder texture.
     occluder_mask: OccluderMask,
+    /// Hands in the frames drawn next (see [`Renderer::set_hands`]).
+    hands: Vec<Hand>,
     /// Mesh vertices on plain skin (the skin model's samples).
     skin_vertices: Vec<u16>,
     targets: Option<FrameTargets>,
@@ -307,6 +311,7 @@ impl Renderer {
             lip_edges: FaceMemory::new(),
             fit_lips: true,
             occluder_mask: OccluderMask::default(),
+            hands: Vec::new(),
             skin_vertices: model_vertices(&mesh),
             uvs: mesh.uvs,
             triangles: mesh.triangles,
@@ -546,13 +551,29 @@ impl Renderer {
         all.iter().zip(&edges).map(|(l, e)| e.apply(l)).collect()
     }
 
-    /// Finds what covers each face's lips ([`OccluderMask`]) and uploads the part of the mask
-    /// that changed.
+    /// The hands in the frames drawn from now on (the tracker's, for the frame about to be
+    /// encoded): makeup leaves what they cover bare. Pass none for a picture without hands.
+    pub fn set_hands(&mut self, hands: &[Hand]) {
+        self.hands.clear();
+        self.hands.extend_from_slice(hands);
+    }
+
+    /// Finds what covers each face ([`OccluderMask`]: the hands, and a finger on the lips) and
+    /// uploads the part of the mask that changed.
     fn mark_occluders(&mut self, frame: &RgbImage, faces: &[Vec<Vec3>]) {
         let (w, h) = frame.dimensions();
         self.occluder_mask.begin(w, h);
         for landmarks in faces.iter().filter(|_| self.fit_lips) {
             self.occluder_mask.mark_lips(frame, landmarks);
+        }
+        for hand in self.hands.iter().filter_map(HandSilhouette::of) {
+            for landmarks in faces {
+                let (lo, hi) = crate::tracking::roi::bounds(landmarks);
+                let margin = (hi - lo) * 0.1;
+                if let Some(area) = pixel_box(lo - margin, hi + margin, w, h) {
+                    self.occluder_mask.mark_hand(&hand, area);
+                }
+            }
         }
         let (Some(r), Some(targets)) = (self.occluder_mask.changed(), self.targets.as_ref()) else { return };
         self.ctx.queue.write_texture(
@@ -572,9 +593,9 @@ impl Renderer {
         );
     }
 
-    /// What the last frame drawn found covering the faces' lips (255 = covered), one byte per
-    /// frame pixel: for tests and tools.
-    pub fn lip_occluders(&self) -> &[u8] {
+    /// What the last frame drawn found covering the faces (255 = covered), one byte per frame
+    /// pixel: for tests and tools.
+    pub fn occluders(&self) -> &[u8] {
         self.occluder_mask.pixels()
     }
 
@@ -615,6 +636,20 @@ impl Renderer {
             return self.render(frame, faces);
         }
         let mut out = frame.clone();
+        let hands = std::mem::take(&mut self.hands);
+        let result = self.render_regions(frame, faces, &hands, &mut out);
+        self.hands = hands;
+        result.map(|()| out)
+    }
+
+    /// Renders each region of `frame` around its faces (hands shifted into the region) into `out`.
+    fn render_regions(
+        &mut self,
+        frame: &RgbImage,
+        faces: &[FaceDraw<'_>],
+        hands: &[Hand],
+        out: &mut RgbImage,
+    ) -> Result<(), RenderError> {
         for region in face_regions(frame.dimensions(), faces) {
             if !self.fits(region.width, region.height) {
                 let limit = self.ctx.device.limits().max_texture_dimension_2d;
@@ -630,10 +665,15 @@ impl Renderer {
                 .zip(&shifted)
                 .map(|(&f, landmarks)| FaceDraw { landmarks, strength: faces[f].strength })
                 .collect();
+            let shifted_hands: Vec<Hand> = hands
+                .iter()
+                .map(|h| Hand { joints: h.joints.iter().map(|p| *p - offset).collect(), presence: h.presence })
+                .collect();
+            self.set_hands(&shifted_hands);
             let made_up = self.render(&crop, &draws)?;
-            image::imageops::replace(&mut out, &made_up, i64::from(region.x), i64::from(region.y));
+            image::imageops::replace(out, &made_up, i64::from(region.x), i64::from(region.y));
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Renders makeup over `frame` for `faces` and reads the result back (headless use). Any

@@ -1,0 +1,163 @@
+//! The part of the picture a hand covers, from its 21 joints: each finger a chain of capsules
+//! (round-ended bands) as wide as a finger, the palm the polygon of the wrist and knuckles. Finger
+//! widths come from the hand's own size (knuckle span and palm length, measured in 3-D so that a
+//! hand seen edge-on keeps its fingers' width), so the shape scales with distance.
+
+use glam::Vec2;
+
+use crate::tracking::hands::{FINGER_BASES, Hand, WRIST};
+
+/// A finger's half-width, share of the hand's size: about a tenth of the palm's length (wrist to
+/// the middle finger's knuckle), or a fifth of the span from the index to the little finger's
+/// knuckle (three finger spacings), plus a margin for the joints' placement. Each measure shrinks
+/// when the hand turns edge-on one way or the other; the larger one is used.
+const FINGER_RADIUS: f32 = 0.23;
+/// The palm's length in knuckle spans (see [`FINGER_RADIUS`]).
+const PALM_SPANS: f32 = 1.8;
+/// The thumb is broader than the fingers.
+const THUMB_RADIUS: f32 = 0.28;
+/// The fingertip joint lies near the end of the finger (on the fixtures a few pixels inside it):
+/// its capsule ends this many radii short of it, so that the round end lands just past the tip.
+const TIP_INSET: f32 = 0.5;
+/// Width of the silhouette's soft edge outside its outline, pixels.
+const EDGE_PX: f32 = 1.5;
+
+/// A band of radius `radius` around the segment `a`–`b`, pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Capsule {
+    a: Vec2,
+    b: Vec2,
+    radius: f32,
+}
+
+impl Capsule {
+    /// Signed distance from `p` to the capsule's edge (negative inside).
+    fn distance(&self, p: Vec2) -> f32 {
+        let ab = self.b - self.a;
+        let t = ((p - self.a).dot(ab) / ab.length_squared().max(1e-6)).clamp(0.0, 1.0);
+        (p - (self.a + ab * t)).length() - self.radius
+    }
+}
+
+/// A hand's outline: finger capsules and the palm polygon, in frame pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandSilhouette {
+    capsules: Vec<Capsule>,
+    palm: Vec<Vec2>,
+}
+
+impl HandSilhouette {
+    /// The outline of `hand`, or None when its joints are degenerate (knuckles on one point).
+    pub fn of(hand: &Hand) -> Option<Self> {
+        let at = |i: usize| hand.joints[i].truncate();
+        let j = &hand.joints;
+        let span =
+            j[FINGER_BASES[1]].distance(j[FINGER_BASES[4]]).max(j[WRIST].distance(j[FINGER_BASES[2]]) / PALM_SPANS);
+        if !(span.is_finite() && span > 1.0) {
+            return None;
+        }
+        let mut capsules = Vec::with_capacity(24);
+        for (finger, &base) in FINGER_BASES.iter().enumerate() {
+            let radius = span * if finger == 0 { THUMB_RADIUS } else { FINGER_RADIUS };
+            let mut chain = [at(base), at(base + 1), at(base + 2), at(base + 3)];
+            let last = chain[3] - chain[2];
+            chain[3] -= last.normalize_or_zero() * (radius * TIP_INSET).min(last.length() * 0.5);
+            let start = if finger == 0 { at(WRIST) } else { chain[0] };
+            capsules.push(Capsule { a: start, b: chain[0], radius });
+            capsules.extend(chain.windows(2).map(|s| Capsule { a: s[0], b: s[1], radius }));
+        }
+        // The palm's edge is as soft as the fingers': capsules along it, the polygon inside.
+        let palm: Vec<Vec2> = [WRIST, 1, 5, 9, 13, 17].into_iter().map(at).collect();
+        let radius = span * FINGER_RADIUS;
+        capsules.extend((0..palm.len()).map(|k| Capsule { a: palm[k], b: palm[(k + 1) % palm.len()], radius }));
+        Some(Self { capsules, palm })
+    }
+
+    /// The pixel box the outline lies in (min, max corners).
+    pub fn bounds(&self) -> (Vec2, Vec2) {
+        self.capsules.iter().fold((Vec2::MAX, Vec2::MIN), |(lo, hi), c| {
+            (lo.min(c.a.min(c.b) - c.radius), hi.max(c.a.max(c.b) + c.radius))
+        })
+    }
+
+    /// How much of the pixel centred at `p` the hand covers (1 inside the outline, fading to 0
+    /// over [`EDGE_PX`] outside it).
+    pub fn coverage(&self, p: Vec2) -> f32 {
+        if crate::face::regions::inside(&self.palm, p) {
+            return 1.0;
+        }
+        let d = self.capsules.iter().map(|c| c.distance(p)).fold(f32::MAX, f32::min);
+        (1.0 - d / EDGE_PX).clamp(0.0, 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use glam::Vec3;
+
+    /// Where a point `distance` px from the knuckle along finger `finger` (0 index .. 3 little) of
+    /// [`open_hand`] lies: the fingers fan out by 15° each.
+    fn along(finger: usize, distance: f32) -> Vec2 {
+        let angle = (finger as f32 - 1.5) * 15f32.to_radians();
+        Vec2::new(70.0 + 20.0 * finger as f32, 140.0) + Vec2::new(angle.sin(), -angle.cos()) * distance
+    }
+
+    /// An upright open hand: wrist at the bottom, fingers 25 px per joint spread upwards, knuckles
+    /// 60 px apart.
+    fn open_hand() -> Hand {
+        let mut joints = vec![Vec3::new(100.0, 200.0, 0.0)];
+        // Thumb out to the left.
+        joints.extend((1..=4).map(|k| Vec3::new(100.0 - 15.0 * k as f32, 190.0 - 12.0 * k as f32, 0.0)));
+        for finger in 0..4 {
+            joints.extend((0..4).map(|k| along(finger, 25.0 * k as f32).extend(0.0)));
+        }
+        Hand { joints, presence: 1.0 }
+    }
+
+    #[test]
+    fn a_hand_seen_edge_on_keeps_its_fingers_width() {
+        // The knuckles one behind the other (the little finger's 60 px further from the camera).
+        let mut hand = open_hand();
+        for (finger, &base) in FINGER_BASES[1..].iter().enumerate() {
+            for joint in base..base + 4 {
+                let p = &mut hand.joints[joint];
+                *p = Vec3::new(70.0 + (p.x - 70.0) * 0.1, p.y, 20.0 * finger as f32);
+            }
+        }
+        let s = HandSilhouette::of(&hand).expect("a hand");
+        // 10 px beside the index finger's middle joint is still finger.
+        let joint = hand.joints[FINGER_BASES[1] + 1].truncate();
+        assert_eq!(s.coverage(joint + Vec2::new(-10.0, 0.0)), 1.0);
+    }
+
+    #[test]
+    fn fingers_and_palm_are_covered_and_the_gaps_between_fingers_are_not() {
+        let s = HandSilhouette::of(&open_hand()).expect("a hand");
+        assert_eq!(s.coverage(Vec2::new(100.0, 170.0)), 1.0, "palm");
+        assert_eq!(s.coverage(along(1, 40.0)), 1.0, "middle finger");
+        assert_eq!(s.coverage((along(0, 50.0) + along(1, 50.0)) * 0.5), 0.0, "between two fingers");
+        assert_eq!(s.coverage(Vec2::new(100.0, 30.0)), 0.0, "above the fingertips");
+        assert_eq!(s.coverage(Vec2::new(200.0, 150.0)), 0.0, "beside the hand");
+        // The fingertip (75 px out) rounds off half a finger's radius beyond it, not a whole one.
+        assert_eq!(s.coverage(along(1, 80.0)), 1.0);
+        assert_eq!(s.coverage(along(1, 85.0)), 0.0);
+        let (lo, hi) = s.bounds();
+        assert!(lo.x < 45.0 && hi.x > 150.0 && lo.y < 70.0 && hi.y > 200.0, "{lo} {hi}");
+    }
+
+    #[test]
+    fn the_outline_scales_with_the_hand() {
+        let small = open_hand();
+        let big = Hand { joints: small.joints.iter().map(|p| *p * 2.0).collect(), presence: 1.0 };
+        let covered = |h: &Hand| {
+            let s = HandSilhouette::of(h).expect("a hand");
+            (0..500)
+                .flat_map(|y| (0..500).map(move |x| Vec2::new(x as f32 + 0.5, y as f32 + 0.5)))
+                .map(|p| s.coverage(p))
+                .sum::<f32>()
+        };
+        let ratio = covered(&big) / covered(&small);
+        assert!((ratio - 4.0).abs() < 0.2, "area ratio {ratio}");
+    }
+}
