@@ -196,3 +196,26 @@ fn a_hand_outline_in_the_wrong_place_is_caught() {
     println!("cheek: hand still made up {:.1} % in place, {:.1} % moved", placed * 100.0, misplaced * 100.0);
     assert!(misplaced > 0.2 && misplaced > 3.0 * placed, "{misplaced} vs {placed}");
 }
+
+#[test]
+fn a_hand_is_followed_across_video_frames() {
+    // The "shh" picture sliding right 3 px a frame for 12 frames (30 fps): the hand is found on the
+    // first frame and followed from its own joints after (the palm detector runs again only every
+    // sixth frame, so frames 1-5 are found by following alone).
+    let f = hand_fixture("shh");
+    let reference: MediaPipeHands = load(&fixture("hands/shh_mediapipe.json"));
+    let tip = Vec2::from_array(reference.hands[0][8]);
+    let config = TrackerConfig { model: ModelKind::V2, max_hands: MAX_HANDS, ..Default::default() };
+    let mut tracker = Tracker::new(&ModelPaths::new(common::root().join("models")), config).unwrap();
+    let (w, h) = f.picture.dimensions();
+    for k in 0..12u32 {
+        let shift = 3 * k;
+        let frame = RgbImage::from_fn(w, h, |x, y| *f.picture.get_pixel(x.saturating_sub(shift), y));
+        tracker.track(&frame, f64::from(k) / 30.0).unwrap();
+        let hands = tracker.hands();
+        assert_eq!(hands.len(), 1, "frame {k}: the hand is followed");
+        let found = hands[0].joints[8].truncate();
+        let expected = tip + Vec2::new(shift as f32, 0.0);
+        assert!(found.distance(expected) < 6.0, "frame {k}: fingertip at {found}, expected {expected}");
+    }
+}

@@ -41,6 +41,10 @@ const PALM_MERGE_IOU: f32 = 0.3;
 const HAND_INPUT: usize = 224;
 /// Hands whose presence score is below this are dropped (MediaPipe's default).
 const MIN_PRESENCE: f32 = 0.5;
+/// While fewer than the most hands are followed, palms are looked for every this many frames (a
+/// fifth of a second at 30 fps): the search costs more than following a hand, and on a two-core
+/// machine every third frame cost the 176×144 sample ~2 camera frames a second.
+const SEARCH_INTERVAL: u32 = 6;
 /// A detected palm overlapping a tracked hand's crop by more than this is that hand.
 const SAME_HAND_IOU: f32 = 0.5;
 
@@ -124,10 +128,9 @@ pub struct HandTracker {
     /// Hands followed, by the crop their last joints gave.
     tracked: Vec<Roi>,
     max_hands: usize,
-    /// Frames since palms were last looked for.
+    /// Frames since palms were last looked for ([`SEARCH_INTERVAL`] at the start and when a hand is
+    /// lost: look on the next frame).
     since_search: u32,
-    /// While fewer than `max_hands` are followed, palms are looked for every this many frames.
-    search_interval: u32,
     times: HandTimes,
 }
 
@@ -157,8 +160,7 @@ impl HandTracker {
             joint_input: vec![0.0; HAND_INPUT * HAND_INPUT * 3],
             tracked: Vec::new(),
             max_hands,
-            since_search: 0,
-            search_interval: 3,
+            since_search: SEARCH_INTERVAL,
             times: HandTimes::default(),
         })
     }
@@ -171,7 +173,7 @@ impl HandTracker {
     /// Forgets the hands followed (a new video, a cut).
     pub fn reset(&mut self) {
         self.tracked.clear();
-        self.since_search = 0;
+        self.since_search = SEARCH_INTERVAL;
     }
 
     /// Hands in a still picture. Keeps no state.
@@ -185,13 +187,14 @@ impl HandTracker {
         Ok(dedupe(hands))
     }
 
-    /// Hands in the next frame of a sequence: the hands followed, then (every few frames while
-    /// fewer than `max_hands` are followed) palms not yet followed.
+    /// Hands in the next frame of a sequence: the hands followed, then (every [`SEARCH_INTERVAL`]
+    /// frames while fewer than `max_hands` are followed) palms not yet followed.
     pub fn track(&mut self, frame: &RgbImage) -> Result<Vec<Hand>, TrackingError> {
         self.times = HandTimes::default();
         let mut crops = std::mem::take(&mut self.tracked);
-        self.since_search += 1;
-        if crops.len() < self.max_hands && self.since_search >= self.search_interval {
+        let followed = crops.len();
+        self.since_search = self.since_search.saturating_add(1);
+        if crops.len() < self.max_hands && self.since_search >= SEARCH_INTERVAL {
             self.since_search = 0;
             let palms = self.find_palms(frame)?;
             let free = self.max_hands - crops.len();
@@ -204,8 +207,13 @@ impl HandTracker {
             crops.extend(new);
         }
         let mut hands = Vec::new();
-        for crop in crops {
-            hands.extend(self.joints(frame, &crop)?);
+        for (k, crop) in crops.iter().enumerate() {
+            match self.joints(frame, crop)? {
+                Some(hand) => hands.push(hand),
+                // A followed hand lost (moved too fast, or gone): look again on the next frame.
+                None if k < followed => self.since_search = SEARCH_INTERVAL,
+                None => {}
+            }
         }
         let hands = dedupe(hands);
         self.tracked = hands.iter().map(Hand::next_crop).collect();
