@@ -111,6 +111,8 @@ struct Painted {
     pixels: Vec<bool>,
     /// Per pixel of the box: hand.
     hand: Vec<bool>,
+    /// The box's width.
+    width: usize,
 }
 
 impl Painted {
@@ -144,13 +146,29 @@ fn paint(f: &HandFixture, hands: &[Hand]) -> Painted {
     }
     let (lo, hi) = vanity::tracking::roi::bounds(&f.faces[0].landmarks);
     let (mut pixels, mut hand) = (Vec::new(), Vec::new());
+    let xs = lo.x.max(0.0) as u32..(hi.x as u32).min(f.picture.width());
+    let width = xs.len();
     for y in lo.y.max(0.0) as u32..(hi.y as u32).min(f.picture.height()) {
-        for x in lo.x.max(0.0) as u32..(hi.x as u32).min(f.picture.width()) {
+        for x in xs.clone() {
             pixels.push(ciede2000(lab(f.picture.get_pixel(x, y).0), lab(made_up.get_pixel(x, y).0)) > PAINTED);
             hand.push(f.hand.get_pixel(x, y).0[0] > 0);
         }
     }
-    Painted { pixels, hand }
+    Painted { pixels, hand, width }
+}
+
+/// Painted hand pixels inside the lips' outline `lips`, and all hand pixels there.
+fn lip_hand_painted(landmarks: &[Vec3], lips: &[Vec2], p: &Painted) -> (usize, usize) {
+    let (lo, _) = vanity::tracking::roi::bounds(landmarks);
+    let (x0, y0) = (lo.x.max(0.0) as u32, lo.y.max(0.0) as u32);
+    let (painted, total) = (0..p.pixels.len())
+        .filter(|&i| p.hand[i])
+        .filter(|&i| {
+            let (x, y) = ((i % p.width) as u32 + x0, (i / p.width) as u32 + y0);
+            vanity::face::regions::inside(lips, Vec2::new(x as f32 + 0.5, y as f32 + 0.5))
+        })
+        .fold((0, 0), |(a, b), i| (a + usize::from(p.pixels[i]), b + 1));
+    (painted, total)
 }
 
 /// Of the hand's pixels the look paints when no hand is known (`bare`), the share `with` paints.
@@ -174,6 +192,20 @@ fn makeup_leaves_a_hand_in_front_of_the_face_bare() {
             still * 100.0,
             face_after as f32 / face_before as f32 * 100.0
         );
+        // The finger across the lips, thin upper lip included: the pixels of the hand inside the
+        // lips' outline (lipstick's reach).
+        let lips = vanity::face::regions::contour(&f.faces[0].landmarks, &vanity::face::regions::LIPS_OUTER);
+        let on_lips = |p: &Painted| lip_hand_painted(f.faces[0].landmarks.as_slice(), &lips, p);
+        let (lips_before, lips_after) = (on_lips(&without), on_lips(&with));
+        if lips_before.1 > 100 {
+            println!(
+                "{name}: finger over the lips ({} px): made up {:.1} % -> {:.1} %",
+                lips_before.1,
+                lips_before.0 as f32 / lips_before.1 as f32 * 100.0,
+                lips_after.0 as f32 / lips_after.1 as f32 * 100.0
+            );
+            assert!(lips_after.0 * 5 < lips_before.0, "{name}: {lips_after:?} vs {lips_before:?}");
+        }
         assert!(hand_before > 1000, "{name}: the look reaches the hand when it is not known ({hand_before})");
         assert!(still < 0.2, "{name}: with the hand found, most of it stays bare ({still})");
         assert!(
