@@ -22,6 +22,11 @@ const TIP_INSET: f32 = 0.5;
 /// Width of the silhouette's soft edge outside its outline, pixels.
 const EDGE_PX: f32 = 1.5;
 
+/// Fingers, each a chain of [`FINGER_CAPSULES`] capsules (the first ones in a silhouette).
+const FINGERS: usize = 5;
+/// Capsules per finger: base to first joint (from the wrist for the thumb), then three bones.
+const FINGER_CAPSULES: usize = 4;
+
 /// A band of radius `radius` around the segment `a`–`b`, pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Capsule {
@@ -83,11 +88,29 @@ impl HandSilhouette {
     /// How much of the pixel centred at `p` the hand covers (1 inside the outline, fading to 0
     /// over [`EDGE_PX`] outside it).
     pub fn coverage(&self, p: Vec2) -> f32 {
-        if crate::face::regions::inside(&self.palm, p) {
-            return 1.0;
-        }
+        (1.0 - self.distance(p) / EDGE_PX).clamp(0.0, 1.0)
+    }
+
+    /// Signed distance (pixels) from `p` to the outline: negative inside.
+    pub fn distance(&self, p: Vec2) -> f32 {
         let d = self.capsules.iter().map(|c| c.distance(p)).fold(f32::MAX, f32::min);
-        (1.0 - d / EDGE_PX).clamp(0.0, 1.0)
+        if d > 0.0 && crate::face::regions::inside(&self.palm, p) {
+            // Inside the palm, beyond the capsules along its edge: that far plus the capsules'
+            // width from the outline.
+            -(d + 2.0 * self.finger_radius())
+        } else {
+            d
+        }
+    }
+
+    /// A finger's half-width, pixels: how far the outline may be off the true edge.
+    pub fn finger_radius(&self) -> f32 {
+        self.capsules.get(FINGER_CAPSULES).map_or(0.0, |c| c.radius)
+    }
+
+    /// Points well inside the hand (along the fingers' bones), where its own colour can be read.
+    pub fn bone_points(&self) -> impl Iterator<Item = Vec2> + '_ {
+        self.capsules[..FINGERS * FINGER_CAPSULES].iter().flat_map(|c| [0.25, 0.5, 0.75].map(|t| c.a.lerp(c.b, t)))
     }
 }
 

@@ -139,7 +139,8 @@ pub(crate) fn lab_of_pixel(frame: &RgbImage, x: u32, y: u32) -> Vec3 {
 }
 
 /// Component-wise median of colours.
-fn median(mut colours: Vec<Vec3>) -> Vec3 {
+/// The per-axis median of `colours` (at least one).
+pub(crate) fn median(mut colours: Vec<Vec3>) -> Vec3 {
     let mut mid = |axis: usize| {
         colours.sort_by(|a, b| a[axis].total_cmp(&b[axis]));
         colours[colours.len() / 2][axis]

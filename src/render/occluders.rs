@@ -13,7 +13,7 @@ use glam::{Vec2, Vec3};
 use image::RgbImage;
 
 use super::hand_silhouette::HandSilhouette;
-use super::lip_edges::{BAND, lab_of_pixel, lip_colour, normals, side_colour};
+use super::lip_edges::{BAND, lab_of_pixel, lip_colour, median, normals, side_colour};
 use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour};
 use crate::tracking::tracker::inter_ocular;
 
@@ -119,13 +119,32 @@ impl OccluderMask {
     }
 
     /// Marks what `hand` covers inside `area` (a face's box: beyond the faces nothing is drawn).
-    pub fn mark_hand(&mut self, hand: &HandSilhouette, area: PixelRect) {
+    /// Near the outline, where the joints' placement leaves it a few pixels off, the picture
+    /// decides when the hand's colour differs from `face_skin` (CIELAB; None: unknown): a pixel is
+    /// hand when nearer the hand's own colour.
+    pub fn mark_hand(&mut self, frame: &RgbImage, hand: &HandSilhouette, area: PixelRect, face_skin: Option<Vec3>) {
         let (lo, hi) = hand.bounds();
-        let Some(r) = pixel_box(lo, hi, self.width, self.height).and_then(|b| b.intersection(area)) else { return };
+        let band = EDGE_BAND * hand.finger_radius();
+        let Some(r) = pixel_box(lo - band, hi + band, self.width, self.height).and_then(|b| b.intersection(area))
+        else {
+            return;
+        };
+        // Both colours, when they can be told apart.
+        let colours = hand_colour(frame, hand)
+            .zip(face_skin)
+            .filter(|(own, face)| skin_distance(*own, *face) >= MIN_HAND_CONTRAST);
         let mut any = false;
         for y in r.y0..r.y1 {
             for x in r.x0..r.x1 {
-                let cover = hand.coverage(Vec2::new(x as f32 + 0.5, y as f32 + 0.5));
+                let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+                let d = hand.distance(p);
+                let cover = match colours {
+                    Some((own, face)) if d.abs() < band => {
+                        let c = lab_of_pixel(frame, x, y);
+                        if skin_distance(c, own) < skin_distance(c, face) { 1.0 } else { 0.0 }
+                    }
+                    _ => hand.coverage(p),
+                };
                 if cover > 0.0 {
                     let px = &mut self.pixels[(y * self.width + x) as usize];
                     *px = (*px).max((cover * 255.0).round() as u8);
@@ -153,6 +172,45 @@ impl OccluderMask {
     pub fn pixels(&self) -> &[u8] {
         &self.pixels
     }
+}
+
+/// How far either side of a hand's outline the picture decides (share of a finger's half-width).
+const EDGE_BAND: f32 = 0.4;
+/// The hand's colour and the face's must differ by this much (CIELAB, lightness half-weighted)
+/// for the picture to decide a hand's edge; closer, the outline alone does.
+const MIN_HAND_CONTRAST: f32 = 6.0;
+
+/// Fewest samples a colour is read from.
+const MIN_COLOUR_SAMPLES: usize = 8;
+
+/// CIELAB distance with lightness half-weighted: shading changes lightness more than colour.
+fn skin_distance(a: Vec3, b: Vec3) -> f32 {
+    Vec3::new((a.x - b.x) * 0.5, a.y - b.y, a.z - b.z).length()
+}
+
+/// The hand's own colour: the median along its fingers' bones, or None off the frame.
+fn hand_colour(frame: &RgbImage, hand: &HandSilhouette) -> Option<Vec3> {
+    let (w, h) = frame.dimensions();
+    let colours: Vec<Vec3> = hand
+        .bone_points()
+        .filter(|p| p.x >= 0.0 && p.y >= 0.0 && p.x < w as f32 && p.y < h as f32)
+        .map(|p| lab_of_pixel(frame, p.x as u32, p.y as u32))
+        .collect();
+    (colours.len() >= MIN_COLOUR_SAMPLES).then(|| median(colours))
+}
+
+/// The face's skin colour away from the hands: the median CIELAB at the `skin` vertices of
+/// `landmarks` that no hand covers; None when too few are left.
+pub fn face_skin_colour(frame: &RgbImage, landmarks: &[Vec3], skin: &[u16], hands: &[HandSilhouette]) -> Option<Vec3> {
+    let (w, h) = frame.dimensions();
+    let colours: Vec<Vec3> = skin
+        .iter()
+        .map(|&i| landmarks[i as usize].truncate())
+        .filter(|p| p.x >= 0.0 && p.y >= 0.0 && p.x < w as f32 && p.y < h as f32)
+        .filter(|p| hands.iter().all(|hand| hand.distance(*p) > hand.finger_radius()))
+        .map(|p| lab_of_pixel(frame, p.x as u32, p.y as u32))
+        .collect();
+    (colours.len() >= MIN_COLOUR_SAMPLES).then(|| median(colours))
 }
 
 /// One face's occluders: a rectangle around the lips and which of its pixels are covered.
@@ -361,6 +419,45 @@ mod tests {
             count += usize::from(*f);
         }
         assert!(count > 500, "{count}");
+    }
+
+    /// A hand pointing up whose joints lie on x = 50-52, its outline narrower than the finger
+    /// drawn: a 100×100 frame of `skin`, the finger painted in `hand_rgb` from x = 38 to 61.
+    fn finger_picture(skin: [u8; 3], hand_rgb: [u8; 3]) -> (RgbImage, HandSilhouette) {
+        let frame = RgbImage::from_fn(100, 100, |x, y| {
+            image::Rgb(if (38..62).contains(&x) && y >= 20 { hand_rgb } else { skin })
+        });
+        // Joints: wrist at the bottom, all fingers stacked on the index finger's line.
+        let mut joints = vec![Vec3::new(50.0, 99.0, 0.0)];
+        for finger in 0..5 {
+            let x = 50.0 + finger as f32 * 0.5;
+            joints.extend((0..4).map(|k| Vec3::new(x, 70.0 - 15.0 * k as f32, 12.0 * finger as f32)));
+        }
+        let hand = crate::tracking::hands::Hand { joints, presence: 1.0 };
+        (frame, HandSilhouette::of(&hand).expect("a hand"))
+    }
+
+    fn marked_columns(frame: &RgbImage, hand: &HandSilhouette, skin: Vec3) -> Vec<u32> {
+        let mut mask = OccluderMask::default();
+        mask.begin(frame.width(), frame.height());
+        mask.mark_hand(frame, hand, PixelRect { x0: 0, y0: 0, x1: 100, y1: 100 }, Some(skin));
+        (0..100).filter(|&x| mask.pixels()[(50 * 100 + x) as usize] > 127).collect()
+    }
+
+    #[test]
+    fn a_hand_edge_follows_the_picture_where_the_hand_and_face_colours_differ() {
+        let (skin, hand_rgb) = ([150, 100, 80], [230, 190, 170]);
+        let face = lab_of_pixel(&RgbImage::from_pixel(1, 1, image::Rgb(skin)), 0, 0);
+        let (frame, hand) = finger_picture(skin, hand_rgb);
+        let r = hand.finger_radius();
+        assert!(r > 6.0 && r < 12.0, "{r}");
+        let cols = marked_columns(&frame, &hand, face);
+        assert_eq!((cols[0], *cols.last().unwrap()), (38, 61), "the painted finger's edges");
+        // Same colour on both sides: the outline alone decides.
+        let (frame, hand) = finger_picture(skin, skin);
+        let outline: Vec<u32> = (0..100).filter(|&x| hand.coverage(Vec2::new(x as f32 + 0.5, 50.5)) > 0.5).collect();
+        assert_eq!(marked_columns(&frame, &hand, face), outline);
+        assert!(outline[0] > 38 && *outline.last().unwrap() < 64, "{outline:?}");
     }
 
     #[test]
