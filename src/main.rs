@@ -687,9 +687,11 @@ fn tracker(paths: &ModelPaths, model: ModelKind, max_faces: usize, smoothing: bo
     tracker_with(paths, TrackerConfig { model, max_faces, ..TrackerConfig::default() }, smoothing)
 }
 
-/// A tracker that also finds the hands in front of the faces: for the commands that draw makeup.
+/// A tracker that also finds the hands in front of the faces (two per face: a photo may hold
+/// several people): for the commands that draw makeup.
 fn makeup_tracker(paths: &ModelPaths, model: ModelKind, max_faces: usize) -> Result<Tracker> {
-    let config = TrackerConfig { model, max_faces, max_hands: MAX_HANDS, ..TrackerConfig::default() };
+    let max_hands = MAX_HANDS.saturating_mul(max_faces);
+    let config = TrackerConfig { model, max_faces, max_hands, ..TrackerConfig::default() };
     tracker_with(paths, config, false)
 }
 

@@ -1,7 +1,7 @@
 //! Hands in the picture, so that what a hand covers is not made up: MediaPipe's palm detector
 //! finds hands, its hand-landmark model places 21 joints, and a tracked hand's next crop comes
 //! from its own joints, as MediaPipe Hands does. The renderer turns the joints into a silhouette
-//! (`render::occluders`).
+//! (`render::hand_silhouette`) that every makeup layer leaves bare.
 
 use std::time::Instant;
 
@@ -66,7 +66,7 @@ impl Hand {
         let at = |i: usize| self.joints[i].truncate();
         let knuckles = ((at(5) + at(13)) * 0.5 + at(9)) * 0.5;
         let rotation = up_rotation(at(WRIST), knuckles);
-        // Wrist and the two lower joints of every finger.
+        // The wrist and the lower joints of every finger (MediaPipe's partial landmark list).
         let palm = [0usize, 1, 2, 3, 5, 6, 9, 10, 13, 14, 17, 18];
         let unrotate = Vec2::from_angle(-rotation);
         let (lo, hi) = palm.iter().fold((Vec2::splat(f32::MAX), Vec2::splat(f32::MIN)), |(lo, hi), &i| {
