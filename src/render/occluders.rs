@@ -190,9 +190,14 @@ fn skin_distance(a: Vec3, b: Vec3) -> f32 {
 
 /// The hand's own colour: the median along its fingers' bones, or None off the frame.
 fn hand_colour(frame: &RgbImage, hand: &HandSilhouette) -> Option<Vec3> {
+    median_colour(frame, hand.bone_points())
+}
+
+/// The median CIELAB of `frame` at the `points` inside it; None when fewer than
+/// [`MIN_COLOUR_SAMPLES`] are.
+fn median_colour(frame: &RgbImage, points: impl Iterator<Item = Vec2>) -> Option<Vec3> {
     let (w, h) = frame.dimensions();
-    let colours: Vec<Vec3> = hand
-        .bone_points()
+    let colours: Vec<Vec3> = points
         .filter(|p| p.x >= 0.0 && p.y >= 0.0 && p.x < w as f32 && p.y < h as f32)
         .map(|p| lab_of_pixel(frame, p.x as u32, p.y as u32))
         .collect();
@@ -202,15 +207,11 @@ fn hand_colour(frame: &RgbImage, hand: &HandSilhouette) -> Option<Vec3> {
 /// The face's skin colour away from the hands: the median CIELAB at the `skin` vertices of
 /// `landmarks` that no hand covers; None when too few are left.
 pub fn face_skin_colour(frame: &RgbImage, landmarks: &[Vec3], skin: &[u16], hands: &[HandSilhouette]) -> Option<Vec3> {
-    let (w, h) = frame.dimensions();
-    let colours: Vec<Vec3> = skin
+    let bare = skin
         .iter()
         .map(|&i| landmarks[i as usize].truncate())
-        .filter(|p| p.x >= 0.0 && p.y >= 0.0 && p.x < w as f32 && p.y < h as f32)
-        .filter(|p| hands.iter().all(|hand| hand.distance(*p) > hand.finger_radius()))
-        .map(|p| lab_of_pixel(frame, p.x as u32, p.y as u32))
-        .collect();
-    (colours.len() >= MIN_COLOUR_SAMPLES).then(|| median(colours))
+        .filter(|p| hands.iter().all(|hand| hand.distance(*p) > hand.finger_radius()));
+    median_colour(frame, bare)
 }
 
 /// One face's occluders: a rectangle around the lips and which of its pixels are covered.
