@@ -2,8 +2,8 @@
 //! silhouettes, [`HandSilhouette`], for every layer), and on the lips a finger found from the
 //! picture alone.
 //!
-//! A finger across the mouth is skin, not lip, and lipstick must leave it bare. Inside each face's lip region (between its fitted outer and inner contours)
-//! pixels whose hue is nearer the face's skin than its lips are candidates; a finger is a wide,
+//! A finger across the mouth is skin, not lip, and lipstick must leave it bare. Inside each
+//! face's lip region (between its fitted outer and inner contours) pixels whose hue is nearer the face's skin than its lips are candidates; a finger is a wide,
 //! solid patch of them, while the lip's own blurred rim and stray pixels are thin or small, so
 //! only what survives an opening (erosion then dilation) and is large is marked. Hue, not
 //! lightness: a finger's shaded side is as dark as a lip, but keeps the skin's hue; lip
@@ -120,9 +120,15 @@ impl OccluderMask {
 
     /// Marks what `hand` covers inside `area` (a face's box: beyond the faces nothing is drawn).
     /// Near the outline, where the joints' placement leaves it a few pixels off, the picture
-    /// decides when the hand's colour differs from `face_skin` (CIELAB; None: unknown): a pixel is
-    /// hand when nearer the hand's own colour.
-    pub fn mark_hand(&mut self, frame: &RgbImage, hand: &HandSilhouette, area: PixelRect, face_skin: Option<Vec3>) {
+    /// decides when the hand's own colour (see [`hand_colour`]) differs from `face_skin` (CIELAB;
+    /// None: unknown): a pixel is hand when nearer the hand's colour.
+    pub fn mark_hand(
+        &mut self,
+        frame: &RgbImage,
+        hand: &HandSilhouette,
+        area: PixelRect,
+        (hand_colour, face_skin): (Option<Vec3>, Option<Vec3>),
+    ) {
         let (lo, hi) = hand.bounds();
         let band = EDGE_BAND * hand.finger_radius();
         let Some(r) = pixel_box(lo - band, hi + band, self.width, self.height).and_then(|b| b.intersection(area))
@@ -130,9 +136,7 @@ impl OccluderMask {
             return;
         };
         // Both colours, when they can be told apart.
-        let colours = hand_colour(frame, hand)
-            .zip(face_skin)
-            .filter(|(own, face)| skin_distance(*own, *face) >= MIN_HAND_CONTRAST);
+        let colours = hand_colour.zip(face_skin).filter(|(own, face)| skin_distance(*own, *face) >= MIN_HAND_CONTRAST);
         let mut any = false;
         for y in r.y0..r.y1 {
             for x in r.x0..r.x1 {
@@ -189,7 +193,7 @@ fn skin_distance(a: Vec3, b: Vec3) -> f32 {
 }
 
 /// The hand's own colour: the median along its fingers' bones, or None off the frame.
-fn hand_colour(frame: &RgbImage, hand: &HandSilhouette) -> Option<Vec3> {
+pub fn hand_colour(frame: &RgbImage, hand: &HandSilhouette) -> Option<Vec3> {
     median_colour(frame, hand.bone_points())
 }
 
@@ -441,7 +445,8 @@ mod tests {
     fn marked_columns(frame: &RgbImage, hand: &HandSilhouette, skin: Vec3) -> Vec<u32> {
         let mut mask = OccluderMask::default();
         mask.begin(frame.width(), frame.height());
-        mask.mark_hand(frame, hand, PixelRect { x0: 0, y0: 0, x1: 100, y1: 100 }, Some(skin));
+        let colours = (hand_colour(frame, hand), Some(skin));
+        mask.mark_hand(frame, hand, PixelRect { x0: 0, y0: 0, x1: 100, y1: 100 }, colours);
         (0..100).filter(|&x| mask.pixels()[(50 * 100 + x) as usize] > 127).collect()
     }
 

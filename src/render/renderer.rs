@@ -12,7 +12,7 @@ use super::hand_silhouette::HandSilhouette;
 use super::layers::{LayerPipeline, ORDER};
 use super::lighting::{LightProbe, vertex_normals};
 use super::lip_edges::LipEdges;
-use super::occluders::{OccluderMask, face_skin_colour, pixel_box};
+use super::occluders::{OccluderMask, face_skin_colour, hand_colour, pixel_box};
 use super::readback::Readback;
 use super::skin_model::{SkinModel, model_vertices};
 use super::stats;
@@ -567,13 +567,15 @@ impl Renderer {
             self.occluder_mask.mark_lips(frame, landmarks);
         }
         let hands: Vec<HandSilhouette> = self.hands.iter().filter_map(HandSilhouette::of).collect();
+        // Each hand's own colour, read once per frame whatever the number of faces it covers.
+        let hand_colours: Vec<Option<Vec3>> = hands.iter().map(|hand| hand_colour(frame, hand)).collect();
         for landmarks in faces.iter().filter(|_| !hands.is_empty()) {
             let (lo, hi) = crate::tracking::roi::bounds(landmarks);
             let margin = (hi - lo) * 0.1;
             let Some(area) = pixel_box(lo - margin, hi + margin, w, h) else { continue };
             let skin = face_skin_colour(frame, landmarks, &self.skin_vertices, &hands);
-            for hand in &hands {
-                self.occluder_mask.mark_hand(frame, hand, area, skin);
+            for (hand, colour) in hands.iter().zip(&hand_colours) {
+                self.occluder_mask.mark_hand(frame, hand, area, (*colour, skin));
             }
         }
         let (Some(r), Some(targets)) = (self.occluder_mask.changed(), self.targets.as_ref()) else { return };

@@ -13,6 +13,7 @@ use ort::value::TensorRef;
 use super::TrackingError;
 use super::detector::{Detection, SsdModel, letterbox, ssd_anchors};
 use super::roi::Roi;
+use super::tracker::dedupe;
 use super::warp::{Border, ValueRange, crop_to_tensor};
 use crate::runtime::{self, ModelSignature, SessionConfig};
 
@@ -184,7 +185,7 @@ impl HandTracker {
         for crop in crops {
             hands.extend(self.joints(frame, &crop)?);
         }
-        Ok(dedupe(hands))
+        Ok(dedupe(hands, |h| &h.joints))
     }
 
     /// Hands in the next frame of a sequence: the hands followed, then (every [`SEARCH_INTERVAL`]
@@ -215,7 +216,7 @@ impl HandTracker {
                 None => {}
             }
         }
-        let hands = dedupe(hands);
+        let hands = dedupe(hands, |h| &h.joints);
         self.tracked = hands.iter().map(Hand::next_crop).collect();
         Ok(hands)
     }
@@ -253,21 +254,6 @@ impl HandTracker {
         let presence = presence[0];
         Ok((presence >= MIN_PRESENCE).then_some(Hand { joints, presence }))
     }
-}
-
-/// Drops hands whose joint boxes overlap an earlier hand's by more than [`SAME_HAND_IOU`] (two
-/// crops that found the same hand).
-fn dedupe(hands: Vec<Hand>) -> Vec<Hand> {
-    let mut kept: Vec<Hand> = Vec::with_capacity(hands.len());
-    let mut boxes: Vec<(Vec2, Vec2)> = Vec::new();
-    for hand in hands {
-        let (lo, hi) = super::roi::bounds(&hand.joints);
-        if boxes.iter().all(|(a, b)| super::roi::box_iou(*a, *b, lo, hi) <= SAME_HAND_IOU) {
-            boxes.push((lo, hi));
-            kept.push(hand);
-        }
-    }
-    kept
 }
 
 #[cfg(test)]

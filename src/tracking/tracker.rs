@@ -315,8 +315,9 @@ impl Tracker {
     }
 }
 
-/// Drops faces whose landmark boxes overlap an earlier face's by more than [`SAME_FACE_IOU`].
-fn dedupe<T>(items: Vec<T>, points: impl Fn(&T) -> &Vec<Vec3>) -> Vec<T> {
+/// Drops items (faces, hands) whose point boxes overlap an earlier item's by more than
+/// [`SAME_FACE_IOU`]: two crops that found the same face or hand.
+pub(super) fn dedupe<T>(items: Vec<T>, points: impl Fn(&T) -> &Vec<Vec3>) -> Vec<T> {
     let mut kept: Vec<T> = Vec::with_capacity(items.len());
     let mut boxes: Vec<(Vec2, Vec2)> = Vec::new();
     for item in items {
