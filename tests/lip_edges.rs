@@ -6,7 +6,7 @@
 mod common;
 
 use common::paint::{lipstick, renderer};
-use common::pixels::lab;
+use common::pixels::{edge_distance, lab};
 use common::{RefImage, fixture, inside, load};
 use glam::{Vec2, Vec3};
 use image::RgbImage;
@@ -52,12 +52,19 @@ struct LipFit {
     into_mouth: f32,
 }
 
-/// A pixel counts as painted from this CIEDE2000 to the bare photo: about a quarter of the
-/// lipstick's full strength on these lips (the faint outer half of the feather does not count).
+/// A pixel counts as painted (a finger over the lips) from this CIEDE2000 to the bare photo:
+/// about a quarter of the lipstick's full strength on these lips.
 const PAINTED: f32 = 8.0;
 
-/// Lipstick #B0153A, opaque matte, with the lip contours fitted (`fit`) or the mesh's own;
-/// painted pixels as [`PAINTED`] says.
+/// Lipstick #B0153A, opaque matte, with the lip contours fitted (`fit`) or the mesh's own. A
+/// pixel counts as painted where more than half the lipstick covers it. How much covers it is
+/// read in linear light: a matte lipstick is its colour scaled by the bare pixel's luminance
+/// against the lip's (the lip keeps its light and shade), the colour taken from the true lip's
+/// body (more than 3 px inside its outline), so the result is the bare pixel moved that share of
+/// the way to the paint. The half-way point is where a feather of any width puts the lip line,
+/// so a softer edge (as soft as the picture's own, see
+/// `the_lipstick_edge_is_as_soft_as_the_lip_edge_in_the_picture`) moves neither coverage nor
+/// spill; only where the line lies does.
 fn measure(f: &LipFixture, fit: bool) -> LipFit {
     let look = lipstick("#B0153A", Finish::Matte, 1.0);
     let made_up = {
@@ -75,18 +82,35 @@ fn measure(f: &LipFixture, fit: bool) -> LipFit {
     }
     let (min, max) = f.outer.iter().fold((Vec2::MAX, Vec2::MIN), |(a, b), p| (a.min(*p), b.max(*p)));
     let margin = (max - min).x * 0.3;
-    let (mut lip, mut hit, mut spill, mut mouth) = (0usize, 0usize, 0usize, 0usize);
+    let mut pixels = Vec::new();
     for y in (min.y - margin).max(0.0) as u32..((max.y + margin) as u32).min(f.image.height()) {
         for x in (min.x - margin).max(0.0) as u32..((max.x + margin) as u32).min(f.image.width()) {
             let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
             let in_mouth = inside(&f.inner, p);
             let is_lip = inside(&f.outer, p) && !in_mouth;
-            let painted = ciede2000(lab(f.image.get_pixel(x, y).0), lab(made_up.get_pixel(x, y).0)) > PAINTED;
-            lip += usize::from(is_lip);
-            hit += usize::from(is_lip && painted);
-            spill += usize::from(!is_lip && painted);
-            mouth += usize::from(in_mouth && painted);
+            let body = is_lip && edge_distance(&f.outer, p) > 3.0 && edge_distance(&f.inner, p) > 3.0;
+            let (bare, out) = (linear(f.image.get_pixel(x, y).0), linear(made_up.get_pixel(x, y).0));
+            pixels.push((bare, out, is_lip, in_mouth, body));
         }
+    }
+    let luma = |c: Vec3| c.dot(Vec3::new(0.2126, 0.7152, 0.0722)).max(1e-4);
+    let body: Vec<(Vec3, Vec3)> = pixels.iter().filter(|p| p.4).map(|p| (p.0, p.1)).collect();
+    let lip_luma = body.iter().map(|(bare, _)| luma(*bare)).sum::<f32>() / body.len() as f32;
+    // The shader's matte: the pixel's luminance against the lip's, highlights above 1.5 flattened.
+    let shading = |bare: Vec3| {
+        let ratio = luma(bare) / lip_luma;
+        if ratio > 1.5 { 1.5 + (ratio - 1.5) * 0.3 } else { ratio }
+    };
+    let per_shade: Vec<Vec3> = body.iter().map(|(bare, out)| *out / shading(*bare)).collect();
+    let paint = Vec3::from_array(std::array::from_fn(|axis| median_of(per_shade.iter().map(|c| c[axis]).collect())));
+    let (mut lip, mut hit, mut spill, mut mouth) = (0usize, 0usize, 0usize, 0usize);
+    for (bare, out, is_lip, in_mouth, _) in pixels {
+        let towards = paint * shading(bare) - bare;
+        let painted = (out - bare).dot(towards) > 0.5 * towards.length_squared();
+        lip += usize::from(is_lip);
+        hit += usize::from(is_lip && painted);
+        spill += usize::from(!is_lip && painted);
+        mouth += usize::from(in_mouth && painted);
     }
     let per_lip = |n: usize| n as f32 / lip.max(1) as f32;
     LipFit { coverage: per_lip(hit), spill: per_lip(spill), into_mouth: per_lip(mouth) }
@@ -148,7 +172,7 @@ fn fitted_lip_contours_match_the_hand_drawn_lips_better_than_the_mesh() {
         assert!(fit.into_mouth <= mesh.into_mouth + 0.005, "{name}: more paint on teeth: {fit:?} vs {mesh:?}");
         // The same offsets the wrong way round (a broken normal) must do worse than the mesh:
         // the comparison can fail.
-        let wrong = LipEdges { outer: edges.outer.map(|d| -d), inner: edges.inner.map(|d| -d) };
+        let wrong = LipEdges { outer: edges.outer.map(|d| -d), inner: edges.inner.map(|d| -d), ..edges };
         let broken = lip_region_fit(&f, &wrong.apply(&f.landmarks));
         assert!(error(&broken) > error(&mesh), "{name}: reversed offsets not caught: {broken:?}");
     }
@@ -174,8 +198,12 @@ fn lipstick_follows_the_lip_in_the_picture_better_than_the_mesh_line() {
             100.0 * fitted.into_mouth
         );
     }
+    // Rendered, the fitted line must be better overall and spill much less; the 10 % margin on
+    // the line's own placement is `fitted_lip_contours_match_the_hand_drawn_lips_better_than_the_mesh`'s.
+    // (The lipstick's feather follows the picture's lip edge, 2-4 times the mesh line's here,
+    // and a wider feather loses a little of a thin lip's coverage at half strength.)
     for (name, mesh, fitted) in &results {
-        assert!(error(fitted) < 0.9 * error(mesh), "{name}: {fitted:?} vs the mesh's {mesh:?}");
+        assert!(error(fitted) < 0.95 * error(mesh), "{name}: {fitted:?} vs the mesh's {mesh:?}");
         assert!(fitted.spill < 0.8 * mesh.spill, "{name}: {fitted:?} vs the mesh's {mesh:?}");
         assert!(fitted.into_mouth <= mesh.into_mouth + 0.005, "{name}: more paint on teeth: {fitted:?}");
     }
@@ -227,6 +255,17 @@ fn the_fitted_lip_edge_holds_still_in_video() {
         jitter(&raw),
         jitter(&steady)
     );
+    // The lipstick's feather (the lip edge's width) holds still too.
+    let width_steps: Vec<f32> = steady
+        .windows(2)
+        .flat_map(|w| w[0].outer_width.iter().zip(&w[1].outer_width).map(|(a, b)| (a - b).abs()))
+        .collect();
+    let width_jitter = width_steps.iter().sum::<f32>() / width_steps.len() as f32;
+    let typical_width = median_of(steady.iter().flat_map(|e| e.outer_width).collect());
+    println!(
+        "carphone ×4: lip edge width {typical_width:.2} px, mean frame-to-frame change {width_jitter:.3} px as drawn"
+    );
+    assert!(typical_width > 1.0 && width_jitter < 0.1 * typical_width, "{width_jitter} of {typical_width}");
     assert!(moved > 100, "the fit does move the edge on this clip: {moved}");
     assert!(jitter(&steady) < 0.5 * jitter(&raw) && jitter(&steady) < 0.3, "{} vs {}", jitter(&steady), jitter(&raw));
 }
@@ -336,5 +375,153 @@ fn lips_without_anything_in_front_are_not_marked_covered() {
         r.render(&f.image, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders");
         let covered = r.occluders().iter().filter(|v| **v > 0).count();
         assert_eq!(covered, 0, "{name}: {covered} lip pixels taken for a finger");
+    }
+}
+
+/// Half the length of each profile across the lip line, pixels: room for a blurred edge and a
+/// plain stretch of lip and of skin on either side (the upper lip here is 14–20 px thick).
+const PROFILE_REACH: f32 = 7.0;
+
+/// The width (pixels) over which `img` turns from the lip to the skin across the outer lip line
+/// at `p` (normal `n`, pointing out of the lip): the distance between the 80 % and 20 % points
+/// of the colour's step (CIELAB, projected on the axis between the profile's two ends), where a
+/// step of at least `min_step` is there.
+fn step_width(img: &RgbImage, p: Vec2, n: Vec2, min_step: f32) -> Option<f32> {
+    let ts: Vec<f32> = (0..=56).map(|k| -PROFILE_REACH + k as f32 * 0.25).collect();
+    let colours: Vec<Vec3> = ts.iter().map(|t| Vec3::from_array(lab_at(img, p + n * *t))).collect();
+    let mean = |keep: &dyn Fn(f32) -> bool| {
+        let picked: Vec<Vec3> = ts.iter().zip(&colours).filter(|(t, _)| keep(**t)).map(|(_, c)| *c).collect();
+        picked.iter().copied().sum::<Vec3>() / picked.len() as f32
+    };
+    let (lip, skin) = (mean(&|t| t <= -0.7 * PROFILE_REACH), mean(&|t| t >= 0.7 * PROFILE_REACH));
+    let axis = lip - skin;
+    if axis.length() < min_step {
+        return None;
+    }
+    let level: Vec<f32> = colours.iter().map(|c| (*c - skin).dot(axis) / axis.length_squared()).collect();
+    // The crossing of `at` nearest the profile's middle, falling from lip to skin.
+    let crossing = |at: f32| {
+        (1..level.len())
+            .filter(|&k| level[k - 1] >= at && level[k] < at)
+            .map(|k| ts[k - 1] + 0.25 * (level[k - 1] - at) / (level[k - 1] - level[k]))
+            .min_by(|a, b| a.abs().total_cmp(&b.abs()))
+    };
+    let width = crossing(0.2)? - crossing(0.8)?;
+    (width > 0.0 && width < PROFILE_REACH).then_some(width)
+}
+
+/// CIELAB at a point, bilinear between pixels in linear light.
+fn lab_at(img: &RgbImage, p: Vec2) -> [f32; 3] {
+    use vanity::looks::color::{linear_to_lab, srgb8_to_linear};
+    let (x, y) = (p.x - 0.5, p.y - 0.5);
+    let (x0, y0) = (x.floor(), y.floor());
+    let (fx, fy) = (x - x0, y - y0);
+    let px = |dx: f32, dy: f32| {
+        let (xi, yi) =
+            ((x0 + dx).clamp(0.0, img.width() as f32 - 1.0), (y0 + dy).clamp(0.0, img.height() as f32 - 1.0));
+        Vec3::from_array(img.get_pixel(xi as u32, yi as u32).0.map(srgb8_to_linear))
+    };
+    let c = px(0.0, 0.0).lerp(px(1.0, 0.0), fx).lerp(px(0.0, 1.0).lerp(px(1.0, 1.0), fx), fy);
+    linear_to_lab(c.to_array())
+}
+
+/// Points along the hand-drawn outer lip line (every 3 px), each with its outward normal,
+/// away from the mouth's corners (where the line turns too fast for a straight profile).
+fn lip_line_profiles(outer: &[Vec2]) -> Vec<(Vec2, Vec2)> {
+    let centre = outer.iter().copied().sum::<Vec2>() / outer.len() as f32;
+    let half_width = outer.iter().map(|p| (p.x - centre.x).abs()).fold(0.0, f32::max);
+    let mut out = Vec::new();
+    for (i, a) in outer.iter().enumerate() {
+        let b = outer[(i + 1) % outer.len()];
+        let steps = (a.distance(b) / 3.0).ceil().max(1.0) as usize;
+        let along = (b - *a).normalize_or_zero();
+        let mut n = Vec2::new(along.y, -along.x);
+        for k in 0..steps {
+            let p = a.lerp(b, k as f32 / steps as f32);
+            if n.dot(p - centre) < 0.0 {
+                n = -n;
+            }
+            if (p.x - centre.x).abs() < 0.75 * half_width {
+                out.push((p, n));
+            }
+        }
+    }
+    out
+}
+
+/// A pixel in linear light.
+fn linear(p: [u8; 3]) -> Vec3 {
+    Vec3::from_array(p.map(vanity::looks::color::srgb8_to_linear))
+}
+
+/// The median of `values` (at least one).
+fn median_of(mut values: Vec<f32>) -> f32 {
+    values.sort_by(f32::total_cmp);
+    values[values.len() / 2]
+}
+
+#[test]
+fn the_lipstick_edge_is_as_soft_as_the_lip_edge_in_the_picture() {
+    // The same photo sharp and out of focus (a Gaussian blur): the painted lip's edge softens
+    // with the picture's own instead of staying a fixed, drawn-on line. Widths are the median
+    // over profiles across the hand-drawn lip line where both the photo and the result show a
+    // step.
+    let look = lipstick("#B0153A", Finish::Matte, 1.0);
+    let edge_widths = |f: &LipFixture, photo: &RgbImage, from_picture: bool| {
+        let painted = {
+            let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+            r.set_look(&look);
+            r.set_lips_from_picture(from_picture);
+            let out = r.render(photo, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders");
+            r.set_lips_from_picture(true);
+            out
+        };
+        let pairs: Vec<(f32, f32)> = lip_line_profiles(&f.outer)
+            .iter()
+            .filter_map(|(p, n)| Some((step_width(photo, *p, *n, 5.0)?, step_width(&painted, *p, *n, 5.0)?)))
+            .collect();
+        assert!(pairs.len() > 40, "{}: {} profiles with a step", f.name, pairs.len());
+        EdgeWidths {
+            picture: median_of(pairs.iter().map(|w| w.0).collect()),
+            lipstick: median_of(pairs.iter().map(|w| w.1).collect()),
+        }
+    };
+    for name in ["portrait", "speech"] {
+        let f = lip_fixture(name);
+        let blurred = image::imageops::blur(&f.image, 2.0);
+        let sharp = edge_widths(&f, &f.image, true);
+        let soft = edge_widths(&f, &blurred, true);
+        // The mesh's line with the fixed feather: what a drawn-on edge measures.
+        let drawn = edge_widths(&f, &f.image, false);
+        let drawn_soft = edge_widths(&f, &blurred, false);
+        println!(
+            "{name}: lip edge width (20-80 %), picture -> lipstick: sharp {:.2} -> {:.2} px, blurred (sigma 2 px) {:.2} -> {:.2} px; fixed feather: {:.2} / {:.2} px",
+            sharp.picture, sharp.lipstick, soft.picture, soft.lipstick, drawn.lipstick, drawn_soft.lipstick
+        );
+        for w in [sharp, soft] {
+            assert!((0.75..1.25).contains(&w.ratio()), "{name}: {w:?}");
+        }
+        assert!(
+            soft.lipstick - sharp.lipstick > 0.5 * (soft.picture - sharp.picture),
+            "{name}: the lipstick's edge does not soften with the picture: {sharp:?} -> {soft:?}"
+        );
+        // The statistic catches a drawn-on edge: the fixed feather is far crisper than the lip.
+        for w in [drawn, drawn_soft] {
+            assert!(w.ratio() < 0.6, "{name}: a fixed feather not caught: {w:?}");
+        }
+    }
+}
+
+/// How soft the lip line is in a photo and in the lipstick drawn on it (20-80 % widths, pixels).
+#[derive(Debug, Clone, Copy)]
+struct EdgeWidths {
+    picture: f32,
+    lipstick: f32,
+}
+
+impl EdgeWidths {
+    /// The lipstick's edge width against the picture's: 1 is as soft as the lip itself.
+    fn ratio(&self) -> f32 {
+        self.lipstick / self.picture
     }
 }

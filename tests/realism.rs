@@ -8,9 +8,11 @@ use common::paint::*;
 use common::pixels::*;
 use glam::Vec3;
 use image::RgbImage;
+use vanity::face::atlas::LIP_FEATHER;
 use vanity::face::regions::LIPS_OUTER;
 use vanity::looks::Finish;
 use vanity::looks::color::{ciede2000, linear_to_srgb, srgb_to_linear};
+use vanity::render::lip_edges::{BAND, MAX_FEATHER};
 use vanity::tracking::tracker::inter_ocular;
 
 /// Inter-ocular distance at a kiosk, pixels (the middle of 150–250).
@@ -185,6 +187,10 @@ struct GoldenFrame {
 
 impl GoldenFrame {
     fn around_lips(img: &RgbImage, lm: &[Vec3]) -> Self {
+        // How far past the mesh's lip line lipstick may reach, fraction of the inter-ocular
+        // distance: the line fitted to the picture moves out by up to `BAND`, and the feather
+        // (as soft as the picture's lip edge) reaches half its widest past that.
+        const LIPSTICK_REACH: f32 = BAND + 0.5 * MAX_FEATHER * LIP_FEATHER;
         let outer = contour(lm, &LIPS_OUTER);
         let iod = inter_ocular(lm);
         let (lo, hi) = outer.iter().fold((glam::Vec2::MAX, glam::Vec2::MIN), |(lo, hi), p| (lo.min(*p), hi.max(*p)));
@@ -197,7 +203,7 @@ impl GoldenFrame {
         for y in 0..height {
             for x in 0..width {
                 let p = glam::Vec2::new((x0 + x) as f32 + 0.5, (y0 + y) as f32 + 0.5);
-                let near = common::inside(&outer, p) || edge_distance(&outer, p) <= 0.03 * iod;
+                let near = common::inside(&outer, p) || edge_distance(&outer, p) <= LIPSTICK_REACH * iod;
                 if near { region.push((x, y)) } else { outside.push((x, y)) }
             }
         }

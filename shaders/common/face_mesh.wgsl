@@ -62,6 +62,9 @@ struct MeshOut {
     @location(2) @interpolate(flat) face: u32,
     // Surface normal from the landmarks' depth, camera space (x right, y down, z to the camera).
     @location(3) normal: vec3<f32>,
+    // Width (pixels) over which lipstick fades across the outer lip line here: as soft as the
+    // picture's own lip edge (render/lip_edges.rs).
+    @location(4) lip_feather: f32,
 };
 
 @vertex
@@ -69,6 +72,7 @@ fn vs_main(
     @location(0) pos: vec2<f32>,
     @location(1) uv: vec2<f32>,
     @location(2) normal: vec3<f32>,
+    @location(3) lip_feather: f32,
     @builtin(instance_index) face: u32,
 ) -> MeshOut {
     var out: MeshOut;
@@ -78,6 +82,7 @@ fn vs_main(
     out.screen_uv = s;
     out.face = face;
     out.normal = normal;
+    out.lip_feather = lip_feather;
     return out;
 }
 
@@ -101,6 +106,37 @@ fn covered(screen_uv: vec2<f32>) -> f32 {
 // mask 2 = lip-line distance, eye openings.
 fn region(mask: i32, uv: vec2<f32>) -> vec4<f32> {
     return textureSampleLevel(region_tex, region_smp, uv, mask, 0.0);
+}
+
+// How far the region atlas stores the signed distance to the outer lip line, in its lip
+// feathers (face/atlas.rs LIP_SD_RANGE).
+const LIP_SD_RANGE: f32 = 3.0;
+
+// How much of the lips this fragment is (0-1): a half on the outer lip line, fading across it
+// over `feather_px` screen pixels, and fading out just inside the mouth. The atlas's distance is
+// turned into screen pixels by the chain rule: its slope across the atlas (central differences,
+// one texel either side) times how the face's UV changes across the screen (exact within a
+// triangle), so the feather is the same on a near face and a far one, a frontal one and a turned
+// one, and the same wherever the face sits on the screen. Call it before any discard: it takes
+// screen derivatives.
+fn lip_coverage(uv: vec2<f32>, feather_px: f32) -> f32 {
+    let m = region(2, uv);
+    let distance = lip_distance(m.b);
+    let texel = 1.0 / f32(textureDimensions(region_tex).x);
+    let du = vec2<f32>(texel, 0.0);
+    let dv = vec2<f32>(0.0, texel);
+    let slope = vec2<f32>(
+        lip_distance(region(2, uv + du).b) - lip_distance(region(2, uv - du).b),
+        lip_distance(region(2, uv + dv).b) - lip_distance(region(2, uv - dv).b),
+    ) / (2.0 * texel);
+    let per_px = max(length(vec2<f32>(dot(slope, dpdx(uv)), dot(slope, dpdy(uv)))), 1e-4);
+    let px = distance / per_px;
+    return (1.0 - smoothstep(-0.5 * feather_px, 0.5 * feather_px, px)) * m.a;
+}
+
+// The signed distance to the outer lip line stored in the atlas (0-1), in lip feathers.
+fn lip_distance(stored: f32) -> f32 {
+    return (stored - 0.5) * 2.0 * LIP_SD_RANGE;
 }
 
 fn face_of(i: u32) -> FaceInfo {

@@ -7,7 +7,7 @@
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let info = face_of(in.face);
-    let lip = region(0, in.uv).r * (1.0 - covered(in.screen_uv));
+    let lip = lip_coverage(in.uv, in.lip_feather) * (1.0 - covered(in.screen_uv));
     if lip * info.strength < 0.002 {
         discard;
     }

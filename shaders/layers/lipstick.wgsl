@@ -8,8 +8,7 @@
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let info = face_of(in.face);
-    let masks = region(0, in.uv);
-    let lip = masks.r;
+    let lip = lip_coverage(in.uv, in.lip_feather);
     let line_dist = region(2, in.uv).r;
     let liner_on = layer.color1.w > 0.5;
     let liner = select(0.0, 1.0 - smoothstep(0.35, 0.75, line_dist), liner_on);

@@ -14,8 +14,13 @@ pub const ATLAS_SIZE: u32 = 512;
 /// Feather width as a fraction of the inter-ocular distance (soft regions: foundation, lids).
 const FEATHER: f32 = 0.04;
 /// Feather of the lips, fraction of the inter-ocular distance: lipstick fades across the lip
-/// line (half on each side), as a lipstick edge does.
-const LIP_FEATHER: f32 = 0.015;
+/// line (half on each side), as a lipstick edge does. The renderer widens or narrows it to the
+/// picture's own lip edge (`render::lip_edges`); this is the width where none was measured.
+pub const LIP_FEATHER: f32 = 0.015;
+/// The signed distance to the outer lip line is stored up to this many lip feathers on either
+/// side (`masks[2]` b): room for a feather [`LIP_SD_RANGE`] / 1.5 times the default. The shader
+/// `shaders/common/face_mesh.wgsl` holds the same number.
+pub const LIP_SD_RANGE: f32 = 3.0;
 /// Feather of the eye openings, fraction of the inter-ocular distance.
 const EYE_FEATHER: f32 = 0.008;
 /// Blush spread (Gaussian sigma) as a fraction of the inter-ocular distance.
@@ -33,7 +38,9 @@ pub const LIP_LINE_RANGE: f32 = 0.06;
 /// - `masks[1]`: r eyeshadow height (0 lash line → 1 brow), g eyeshadow coverage,
 ///   b distance to the lash line and wing (0–[`LINER_RANGE`] IOD), a position along it
 ///   (0 inner corner, 0.5 outer corner, 1 tip of the longest wing).
-/// - `masks[2]`: r distance to the outer lip contour (0–[`LIP_LINE_RANGE`] IOD), g eye openings.
+/// - `masks[2]`: r distance to the outer lip contour (0–[`LIP_LINE_RANGE`] IOD), g eye openings,
+///   b signed distance to the outer lip contour (0.5 on it, 0 [`LIP_SD_RANGE`] lip feathers
+///   inside, 1 as far outside), a the lips' fade just inside the mouth (1 clear of it).
 pub struct RegionAtlas {
     /// The three masks.
     pub masks: [Vec<[u8; 4]>; 3],
@@ -171,9 +178,10 @@ impl RegionAtlas {
                 let inner_d = polyline(p, &inner_line).0;
                 // Half coverage on the outer lip line (fitted to the picture's lip edge, see
                 // `render::lip_edges`), fading across it; fading just inside the mouth.
-                let outer_sd = lips_outer.signed_distance(p, 2.0 * lip_feather);
-                let lips = (1.0 - smoothstep(-0.5 * lip_feather, 0.5 * lip_feather, outer_sd))
-                    * smoothstep(0.0, lip_feather, inner_d);
+                let outer_sd = lips_outer.signed_distance(p, LIP_SD_RANGE * lip_feather);
+                let mouth_fade = smoothstep(0.0, lip_feather, inner_d);
+                let lips = (1.0 - smoothstep(-0.5 * lip_feather, 0.5 * lip_feather, outer_sd)) * mouth_fade;
+                let lip_sd = 0.5 + 0.5 * outer_sd / (LIP_SD_RANGE * lip_feather);
                 // 1 inside the eye opening, falling to 0 at its contour.
                 let eye_cov = eyes
                     .iter()
@@ -220,7 +228,7 @@ impl RegionAtlas {
                     [to_u8(shadow_h), to_u8(shadow_cov), to_u8(liner_d / (LINER_RANGE * iod)), to_u8(liner_s)];
 
                 let lip_line = polyline(p, &outer_line).0 / (LIP_LINE_RANGE * iod);
-                masks[2][i] = [to_u8(lip_line), to_u8(eye_cov), 0, 0];
+                masks[2][i] = [to_u8(lip_line), to_u8(eye_cov), to_u8(lip_sd), to_u8(mouth_fade)];
             }
         }
         Self { masks }
@@ -268,5 +276,17 @@ mod tests {
         assert!(atlas.sample(1, 1, mid(159, 145)) < 0.05, "eye opening");
         // Eye openings marked.
         assert!(atlas.sample(2, 1, mid(159, 145)) > 0.9);
+        // The lip line's signed distance: a half on the line, less inside the lip, the most far
+        // outside; the mouth's fade 0 on its opening, 1 in the lip's body.
+        let on_line = atlas.sample(2, 2, at(0));
+        assert!((on_line - 0.5).abs() < 0.06, "on the lip line: {on_line}");
+        assert!(atlas.sample(2, 2, mid(0, 13)) < 0.2 && atlas.sample(2, 2, at(NOSE_TIP)) == 1.0);
+        assert!(atlas.sample(2, 3, at(13)) < 0.05 && atlas.sample(2, 3, mid(0, 13)) > 0.9);
+    }
+
+    #[test]
+    fn the_shader_reads_the_lip_distance_with_the_range_it_was_stored_with() {
+        let shader = include_str!("../../shaders/common/face_mesh.wgsl");
+        assert!(shader.contains(&format!("const LIP_SD_RANGE: f32 = {LIP_SD_RANGE:?};")));
     }
 }

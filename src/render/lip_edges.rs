@@ -9,6 +9,7 @@
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 
+use crate::face::atlas::LIP_FEATHER;
 use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour};
 use crate::looks::color::{linear_to_lab, srgb8_to_linear};
 use crate::tracking::tracker::inter_ocular;
@@ -36,14 +37,32 @@ const STEPS_PER_PX: f32 = 2.0;
 /// a few frames without crawling from frame to frame.
 const FOLLOW: f32 = 0.35;
 
+/// Share of a smoothstep's width between its 20 % and 80 % points: turns an edge's measured
+/// 20–80 % width into the width of the smoothstep that fades the same way.
+const SMOOTHSTEP_20_80: f32 = 0.4258;
+/// The widest lipstick feather as a share of the lip's thickness at that point.
+const THICKNESS_FEATHER: f32 = 0.75;
+/// The narrowest lipstick feather, pixels: below it the lip line would show the pixel grid.
+const MIN_FEATHER_PX: f32 = 1.0;
+/// The widest lipstick feather, in the region atlas's own lip feathers ([`LIP_FEATHER`]): the
+/// atlas stores the lip line's distance up to [`crate::face::atlas::LIP_SD_RANGE`] of them on
+/// either side. Lipstick reaches at most half of it past the (fitted) lip line.
+pub const MAX_FEATHER: f32 = 4.0;
+
 /// Offsets of the lip contours' vertices along their normals, pixels (positive: away from the
-/// lip's body, i.e. outwards for the outer contour and into the mouth for the inner one).
+/// lip's body, i.e. outwards for the outer contour and into the mouth for the inner one), and how
+/// soft the picture's lip edge is at each outer vertex.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct LipEdges {
     /// One per [`LIPS_OUTER`] vertex.
     pub outer: [f32; 20],
     /// One per [`LIPS_INNER`] vertex (zero with the mouth closed).
     pub inner: [f32; 20],
+    /// Per [`LIPS_OUTER`] vertex: the distance (pixels) over which the picture turns from the
+    /// lip's colour to the skin's across the lip line, 80 % to 20 % lip; 0 where no edge was
+    /// measured. A sharp photo has a crisp lip line, a soft webcam frame or a defocused one a
+    /// blurred line: lipstick drawn crisper than the lip looks painted on.
+    pub outer_width: [f32; 20],
 }
 
 impl LipEdges {
@@ -64,8 +83,13 @@ impl LipEdges {
         // thickness there (the matching outer and inner vertices).
         let half_lip: Vec<f32> = outer.iter().zip(&inner).map(|(o, i)| (0.5 * o.distance(*i)).min(band)).collect();
         let outer_reach: Vec<Reach> = half_lip.iter().map(|&lip| Reach { lip, other: band }).collect();
-        let mut edges =
-            Self { outer: fit_contour(frame, &outer, &outer_normals, &skin_edge, &outer_reach), inner: [0.0; 20] };
+        let found = fit_contour(frame, &outer, &outer_normals, &skin_edge, &outer_reach);
+        // A feather no wider than three quarters of the lip's thickness (half of it inside the
+        // line), so a thin upper lip keeps its full colour over its middle: on a thin lip the
+        // picture's colour step spans the whole lip, and a feather that wide would wash it out.
+        let outer_width =
+            std::array::from_fn(|i| found.widths[i].min(SMOOTHSTEP_20_80 * THICKNESS_FEATHER * 2.0 * half_lip[i]));
+        let mut edges = Self { outer: found.offsets, inner: [0.0; 20], outer_width };
         let gap = (landmarks[LIPS_INNER[5] as usize] - landmarks[LIPS_INNER[15] as usize]).truncate().length();
         if gap > OPEN_MOUTH * iod {
             let inner_normals = normals(&inner, false);
@@ -79,6 +103,7 @@ impl LipEdges {
             // mouth's shadow the picture's edge is ambiguous, and on the fixtures the mesh's
             // inner line is the better one; paint on teeth is worse than a bare pixel of lip.
             edges.inner = fit_contour(frame, &inner, &inner_normals, &mouth_edge, &inner_reach)
+                .offsets
                 .map(|d| (d + RETREAT_SLACK).min(0.0));
         }
         edges
@@ -87,7 +112,28 @@ impl LipEdges {
     /// `self` blended towards a new frame's `fit`: video keeps the edge steady.
     pub fn follow(&self, fit: &Self) -> Self {
         let blend = |a: &[f32; 20], b: &[f32; 20]| std::array::from_fn(|i| a[i] + FOLLOW * (b[i] - a[i]));
-        Self { outer: blend(&self.outer, &fit.outer), inner: blend(&self.inner, &fit.inner) }
+        // A width not measured (0) is not a width: the other one holds.
+        let widths = std::array::from_fn(|i| match (self.outer_width[i], fit.outer_width[i]) {
+            (a, 0.0) => a,
+            (0.0, b) => b,
+            (a, b) => a + FOLLOW * (b - a),
+        });
+        Self { outer: blend(&self.outer, &fit.outer), inner: blend(&self.inner, &fit.inner), outer_width: widths }
+    }
+
+    /// The lipstick's feather at each [`LIPS_OUTER`] vertex, pixels (the paint fades from full to
+    /// none over it, half on each side of the line): as soft as the picture's own lip edge there,
+    /// within what the region atlas can draw; the atlas's default feather where no edge was
+    /// measured. `iod` is the face's inter-ocular distance in pixels.
+    pub fn outer_feathers(&self, iod: f32) -> [f32; 20] {
+        let default = LIP_FEATHER * iod;
+        self.outer_width.map(|w| {
+            if w > 0.0 {
+                (w / SMOOTHSTEP_20_80).clamp(MIN_FEATHER_PX, (MAX_FEATHER * default).max(MIN_FEATHER_PX))
+            } else {
+                default
+            }
+        })
     }
 
     /// `landmarks` with the lip contours' vertices moved to the fitted edges.
@@ -215,27 +261,46 @@ struct Reach {
     other: f32,
 }
 
-/// Each vertex's offset to the edge of `model` along its normal (within its [`Reach`]),
-/// smoothed along the contour; zero where the edge is not clear.
-fn fit_contour(frame: &RgbImage, points: &[Vec2], normals: &[Vec2], model: &EdgeModel, reach: &[Reach]) -> [f32; 20] {
+/// Where one contour's edge lies and how soft it is, per vertex.
+#[derive(Debug, Clone, Copy, Default)]
+struct ContourFit {
+    /// Offset along the normal to the edge, pixels; zero where the edge is not clear.
+    offsets: [f32; 20],
+    /// The edge's 80–20 % width, pixels; zero where no edge was measured.
+    widths: [f32; 20],
+}
+
+/// One profile's edge: where it crosses the model's threshold and over how many pixels.
+#[derive(Debug, Clone, Copy)]
+struct ProfileEdge {
+    /// Offset from the mesh's vertex along the normal, pixels.
+    offset: f32,
+    /// 80 % to 20 % lip, pixels, where both lie on the profile.
+    width: Option<f32>,
+}
+
+/// Each vertex's offset to the edge of `model` along its normal (within its [`Reach`]) and the
+/// edge's width there, both smoothed along the contour.
+fn fit_contour(frame: &RgbImage, points: &[Vec2], normals: &[Vec2], model: &EdgeModel, reach: &[Reach]) -> ContourFit {
     if model.contrast() < MIN_CONTRAST || points.len() != 20 {
-        return [0.0; 20];
+        return ContourFit::default();
     }
-    let found: Vec<Option<f32>> =
+    let found: Vec<Option<ProfileEdge>> =
         points.iter().zip(normals).zip(reach).map(|((p, n), r)| edge_along(frame, *p, *n, model, *r)).collect();
     let limit = reach.iter().map(|r| r.lip.max(r.other)).fold(0.0, f32::max);
-    let mut offsets = smooth_along(&found, limit);
+    let mut offsets = smooth_along(&found.iter().map(|e| e.map(|e| e.offset)).collect::<Vec<_>>(), limit);
     for (d, r) in offsets.iter_mut().zip(reach) {
         *d = d.clamp(-r.lip, r.other);
     }
-    offsets
+    let widths = smooth_widths(&found.iter().map(|e| e.and_then(|e| e.width)).collect::<Vec<_>>());
+    ContourFit { offsets, widths }
 }
 
 /// Where the colour along `p + t·n` (t from −`reach.lip` to `reach.other`) turns from the lip's
 /// to the other side's: the crossing of the model's threshold nearest the mesh's vertex, on the
 /// axis between this profile's own two ends (lip and skin change along the contour, a thin dark
 /// upper lip, a lit lower one), if the inner end is the more lip-like by the face's model.
-fn edge_along(frame: &RgbImage, p: Vec2, n: Vec2, model: &EdgeModel, reach: Reach) -> Option<f32> {
+fn edge_along(frame: &RgbImage, p: Vec2, n: Vec2, model: &EdgeModel, reach: Reach) -> Option<ProfileEdge> {
     let length = reach.lip + reach.other;
     if reach.lip < 1.0 || reach.other < 1.0 {
         return None;
@@ -261,13 +326,46 @@ fn edge_along(frame: &RgbImage, p: Vec2, n: Vec2, model: &EdgeModel, reach: Reac
     let likeness: Vec<f32> =
         (0..raw.len()).map(|k| (raw[k.saturating_sub(1)] + raw[k] + raw[(k + 1).min(raw.len() - 1)]) / 3.0).collect();
     let at = model.threshold;
-    (1..likeness.len())
+    let crossing_at = |k: usize, level: f32| {
+        let (a, b) = (likeness[k - 1], likeness[k]);
+        ts[k - 1] + (ts[k] - ts[k - 1]) * (a - level) / (a - b)
+    };
+    let k = (1..likeness.len())
         .filter(|&k| likeness[k - 1] >= at && likeness[k] < at)
-        .map(|k| {
-            let (a, b) = (likeness[k - 1], likeness[k]);
-            ts[k - 1] + (ts[k] - ts[k - 1]) * (a - at) / (a - b)
-        })
-        .min_by(|a, b| a.abs().total_cmp(&b.abs()))
+        .min_by(|&a, &b| crossing_at(a, at).abs().total_cmp(&crossing_at(b, at).abs()))?;
+    // From the crossing, back into the lip to 80 % and on into the other side to 20 %.
+    let lip_end = (1..=k).rev().find(|&j| likeness[j - 1] >= 0.8).map(|j| crossing_at(j, 0.8));
+    let other_end = (k..likeness.len()).find(|&j| likeness[j] <= 0.2).map(|j| crossing_at(j, 0.2));
+    let width = lip_end.zip(other_end).map(|(a, b)| b - a).filter(|w| *w > 0.0);
+    Some(ProfileEdge { offset: crossing_at(k, at), width })
+}
+
+/// Edge widths smoothed along the closed contour (weights 1-2-3-2-1 over the vertices that
+/// measured one); a vertex with none near it takes the median of the contour's, and a contour
+/// with none stays 0 (not measured).
+fn smooth_widths(found: &[Option<f32>]) -> [f32; 20] {
+    let measured: Vec<f32> = found.iter().flatten().copied().collect();
+    if measured.is_empty() || found.len() != 20 {
+        return [0.0; 20];
+    }
+    let typical = median_of(measured);
+    let n = found.len() as i32;
+    std::array::from_fn(|i| {
+        let (mut sum, mut weight) = (0.0, 0.0);
+        for (d, w) in [(-2i32, 1.0), (-1, 2.0), (0, 3.0), (1, 2.0), (2, 1.0)] {
+            if let Some(v) = found[(i as i32 + d).rem_euclid(n) as usize] {
+                sum += w * v;
+                weight += w;
+            }
+        }
+        if weight > 0.0 { sum / weight } else { typical }
+    })
+}
+
+/// The median of `values` (at least one).
+fn median_of(mut values: Vec<f32>) -> f32 {
+    values.sort_by(f32::total_cmp);
+    values[values.len() / 2]
 }
 
 /// Offsets smoothed along the closed contour (weights 1-2-3-2-1 over the vertices that found

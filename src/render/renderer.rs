@@ -1,7 +1,7 @@
 //! The renderer: pipelines built once, per-frame uploads, headless readback.
 
 use bytemuck::{Pod, Zeroable};
-use glam::Vec3;
+use glam::{Vec2, Vec3};
 use image::RgbImage;
 
 use super::RenderError;
@@ -19,9 +19,10 @@ use super::stats;
 use crate::advisor::measure::FaceShape;
 use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
-use crate::face::regions::skin_triangles;
+use crate::face::regions::{LIPS_OUTER, skin_triangles};
 use crate::looks::Look;
 use crate::tracking::hands::Hand;
+use crate::tracking::tracker::inter_ocular;
 
 /// Most faces drawn in one pass (the size of the per-face uniform array in
 /// `shaders/common/face_mesh.wgsl`): the live mirror's limit; headless renders draw more in
@@ -37,6 +38,9 @@ struct Vertex {
     uv: [f32; 2],
     /// Unit surface normal, camera space (x right, y down, z towards the camera).
     normal: [f32; 3],
+    /// Pixels over which lipstick fades across the outer lip line near this vertex: the
+    /// picture's own lip edge at the nearest outer lip vertex ([`LipEdges::outer_feathers`]).
+    lip_feather: f32,
 }
 
 #[repr(C)]
@@ -191,6 +195,9 @@ pub struct Renderer {
     hands: Vec<Hand>,
     /// Mesh vertices on plain skin (the skin model's samples).
     skin_vertices: Vec<u16>,
+    /// For each mesh vertex, the outer lip vertex nearest it (an index into [`LIPS_OUTER`]):
+    /// whose lip edge sets the vertex's lipstick feather.
+    nearest_lip_vertex: Vec<u8>,
     targets: Option<FrameTargets>,
     staging: Vec<Vertex>,
     rgba: Vec<u8>,
@@ -289,7 +296,7 @@ impl Renderer {
         let vertex_layout = wgpu::VertexBufferLayout {
             array_stride: std::mem::size_of::<Vertex>() as u64,
             step_mode: wgpu::VertexStepMode::Vertex,
-            attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2, 2 => Float32x3],
+            attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2, 2 => Float32x3, 3 => Float32],
         };
         let layers = ORDER
             .iter()
@@ -313,6 +320,7 @@ impl Renderer {
             occluder_mask: OccluderMask::default(),
             hands: Vec::new(),
             skin_vertices: model_vertices(&mesh),
+            nearest_lip_vertex: nearest_outer_lip_vertex(&mesh.uvs),
             uvs: mesh.uvs,
             triangles: mesh.triangles,
             targets: None,
@@ -474,18 +482,18 @@ impl Renderer {
     /// must be submitted before the next: the faces' data is written to the queue, not the encoder.
     fn draw_faces(&mut self, encoder: &mut wgpu::CommandEncoder, frame: &RgbImage, faces: &[FaceDraw<'_>], time: f32) {
         let (w, h) = frame.dimensions();
-        let landmarks = self.fitted_landmarks(frame, faces);
-        self.mark_occluders(frame, &landmarks);
+        let lips = self.fitted_lips(frame, faces);
+        self.mark_occluders(frame, &lips);
         let queue = &self.ctx.queue;
         let targets = self.targets.as_ref().expect("targets made by encode");
         self.staging.clear();
         let mut infos = [FaceInfo::default(); MAX_FACES];
         let faces: Vec<FaceDraw<'_>> =
-            faces.iter().zip(&landmarks).map(|(f, l)| FaceDraw { landmarks: l, strength: f.strength }).collect();
+            faces.iter().zip(&lips).map(|(f, l)| FaceDraw { landmarks: &l.landmarks, strength: f.strength }).collect();
         let normals: Vec<Vec<Vec3>> = faces.iter().map(|f| vertex_normals(f.landmarks, &self.triangles)).collect();
         let probes: Vec<(&[Vec3], &[Vec3])> = faces.iter().zip(&normals).map(|(f, n)| (f.landmarks, &n[..])).collect();
         let lights = self.light.estimate(frame, &probes);
-        for (f, ((face, normals), light)) in faces.iter().zip(&normals).zip(&lights).enumerate() {
+        for (f, (((face, normals), light), lips)) in faces.iter().zip(&normals).zip(&lights).zip(&lips).enumerate() {
             let s = stats::measure(frame, face.landmarks);
             let [r, g, b] = light.colour;
             let d = light.direction;
@@ -503,11 +511,14 @@ impl Renderer {
                 },
             };
             self.staging.extend(
-                face.landmarks[..VERTEX_COUNT].iter().zip(&self.uvs).zip(normals).map(|((p, uv), n)| Vertex {
-                    pos: [p.x, p.y],
-                    uv: *uv,
-                    normal: n.to_array(),
-                }),
+                face.landmarks[..VERTEX_COUNT].iter().zip(&self.uvs).zip(normals).zip(&self.nearest_lip_vertex).map(
+                    |(((p, uv), n), lip)| Vertex {
+                        pos: [p.x, p.y],
+                        uv: *uv,
+                        normal: n.to_array(),
+                        lip_feather: lips.feathers[*lip as usize],
+                    },
+                ),
             );
         }
         if !self.staging.is_empty() {
@@ -537,18 +548,23 @@ impl Renderer {
         }
     }
 
-    /// Each face's landmarks with the lip contours moved to the lip's edges in `frame`
-    /// ([`LipEdges`]), steadied over video frames; the mesh's own with fitting off.
-    fn fitted_landmarks(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Vec<Vec<Vec3>> {
-        if !self.fit_lips {
-            return faces.iter().map(|f| f.landmarks.to_vec()).collect();
-        }
+    /// Each face's lips as the picture shows them ([`LipEdges`], steadied over video frames):
+    /// the landmarks with the lip contours moved to the lip's edges and the lipstick's feather
+    /// as soft as those edges; the mesh's own line and the default feather with fitting off.
+    fn fitted_lips(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Vec<FittedLips> {
         let all: Vec<&[Vec3]> = faces.iter().map(|f| f.landmarks).collect();
-        let edges = self.lip_edges.update(&all, |i, before| {
-            let fit = LipEdges::fit(frame, all[i]);
-            before.map_or(fit, |b| b.follow(&fit))
-        });
-        all.iter().zip(&edges).map(|(l, e)| e.apply(l)).collect()
+        let edges = if self.fit_lips {
+            self.lip_edges.update(&all, |i, before| {
+                let fit = LipEdges::fit(frame, all[i]);
+                before.map_or(fit, |b| b.follow(&fit))
+            })
+        } else {
+            vec![LipEdges::default(); all.len()]
+        };
+        all.iter()
+            .zip(&edges)
+            .map(|(l, e)| FittedLips { landmarks: e.apply(l), feathers: e.outer_feathers(inter_ocular(l)) })
+            .collect()
     }
 
     /// The hands in the frames drawn from now on (the tracker's, for the frame about to be
@@ -560,16 +576,16 @@ impl Renderer {
 
     /// Finds what covers each face ([`OccluderMask`]: the hands, and a finger on the lips) and
     /// uploads the part of the mask that changed.
-    fn mark_occluders(&mut self, frame: &RgbImage, faces: &[Vec<Vec3>]) {
+    fn mark_occluders(&mut self, frame: &RgbImage, faces: &[FittedLips]) {
         let (w, h) = frame.dimensions();
         self.occluder_mask.begin(w, h);
-        for landmarks in faces.iter().filter(|_| self.fit_lips) {
+        for FittedLips { landmarks, .. } in faces.iter().filter(|_| self.fit_lips) {
             self.occluder_mask.mark_lips(frame, landmarks);
         }
         let hands: Vec<HandSilhouette> = self.hands.iter().filter_map(HandSilhouette::of).collect();
         // Each hand's own colour, read once per frame whatever the number of faces it covers.
         let hand_colours: Vec<Option<Vec3>> = hands.iter().map(|hand| hand_colour(frame, hand)).collect();
-        for landmarks in faces.iter().filter(|_| !hands.is_empty()) {
+        for FittedLips { landmarks, .. } in faces.iter().filter(|_| !hands.is_empty()) {
             let (lo, hi) = crate::tracking::roi::bounds(landmarks);
             let margin = (hi - lo) * 0.1;
             let Some(area) = pixel_box(lo - margin, hi + margin, w, h) else { continue };
@@ -707,6 +723,27 @@ struct FaceRegion {
     height: u32,
     /// Indices of the faces inside.
     faces: Vec<usize>,
+}
+
+/// One face's lips as drawn this frame.
+struct FittedLips {
+    /// The face's landmarks, lip contours moved to the picture's lip edges.
+    landmarks: Vec<Vec3>,
+    /// The lipstick's feather at each outer lip vertex, pixels.
+    feathers: [f32; 20],
+}
+
+/// For each vertex (by its `uvs`), the nearest outer lip vertex, as an index into [`LIPS_OUTER`].
+fn nearest_outer_lip_vertex(uvs: &[[f32; 2]]) -> Vec<u8> {
+    let lip: Vec<Vec2> = LIPS_OUTER.iter().map(|&i| Vec2::from_array(uvs[i as usize])).collect();
+    uvs.iter()
+        .map(|uv| {
+            let p = Vec2::from_array(*uv);
+            let nearest =
+                (0..lip.len()).min_by(|&a, &b| lip[a].distance_squared(p).total_cmp(&lip[b].distance_squared(p)));
+            nearest.unwrap_or(0) as u8
+        })
+        .collect()
 }
 
 /// Margin around a face's landmarks, as a share of its larger side (makeup feathers past the
