@@ -33,6 +33,8 @@ const OPEN_MOUTH: f32 = 0.04;
 const RETREAT_SLACK: f32 = 1.0;
 /// Samples per pixel along each normal.
 const STEPS_PER_PX: f32 = 2.0;
+/// Most samples along one normal.
+const MAX_PROFILE: usize = 257;
 /// Share of a new frame's offsets in the smoothed ones (video): the edge follows the lip within
 /// a few frames without crawling from frame to frame.
 const FOLLOW: f32 = 0.35;
@@ -305,12 +307,24 @@ fn edge_along(frame: &RgbImage, p: Vec2, n: Vec2, model: &EdgeModel, reach: Reac
     if reach.lip < 1.0 || reach.other < 1.0 {
         return None;
     }
-    let steps = ((length * STEPS_PER_PX).ceil() as usize).max(4);
-    let ts: Vec<f32> = (0..=steps).map(|k| -reach.lip + length * k as f32 / steps as f32).collect();
-    let colours: Vec<Vec3> = ts.iter().map(|t| lab_at(frame, p + n * *t)).collect();
+    // On the stack, at most MAX_PROFILE samples (every half pixel along a profile up to 128 px,
+    // which a face reaches at an inter-ocular distance of 1280 px; sparser beyond): this runs for
+    // 20 vertices per face and frame.
+    let steps = ((length * STEPS_PER_PX).ceil() as usize).clamp(4, MAX_PROFILE - 1);
+    let mut ts = [0.0f32; MAX_PROFILE];
+    let mut colours = [Vec3::ZERO; MAX_PROFILE];
+    for k in 0..=steps {
+        ts[k] = -reach.lip + length * k as f32 / steps as f32;
+        colours[k] = lab_at(frame, p + n * ts[k]);
+    }
+    let (ts, colours) = (&ts[..=steps], &colours[..=steps]);
     let mean_where = |keep: &dyn Fn(f32) -> bool| {
-        let picked: Vec<Vec3> = ts.iter().zip(&colours).filter(|(t, _)| keep(**t)).map(|(_, c)| *c).collect();
-        picked.iter().copied().sum::<Vec3>() / picked.len().max(1) as f32
+        let (sum, count) = ts
+            .iter()
+            .zip(colours)
+            .filter(|(t, _)| keep(**t))
+            .fold((Vec3::ZERO, 0usize), |(sum, count), (_, c)| (sum + *c, count + 1));
+        sum / count.max(1) as f32
     };
     let inside = mean_where(&|t| t <= -0.5 * reach.lip);
     let outside = mean_where(&|t| t >= 0.5 * reach.other);
@@ -322,9 +336,12 @@ fn edge_along(frame: &RgbImage, p: Vec2, n: Vec2, model: &EdgeModel, reach: Reac
     if axis.length() < MIN_CONTRAST {
         return None;
     }
-    let raw: Vec<f32> = colours.iter().map(|c| ((*c - outside) * weight).dot(axis) / axis.length_squared()).collect();
-    let likeness: Vec<f32> =
-        (0..raw.len()).map(|k| (raw[k.saturating_sub(1)] + raw[k] + raw[(k + 1).min(raw.len() - 1)]) / 3.0).collect();
+    let raw = |k: usize| ((colours[k.min(steps)] - outside) * weight).dot(axis) / axis.length_squared();
+    let mut smoothed = [0.0f32; MAX_PROFILE];
+    for (k, value) in smoothed[..=steps].iter_mut().enumerate() {
+        *value = (raw(k.saturating_sub(1)) + raw(k) + raw(k + 1)) / 3.0;
+    }
+    let likeness = &smoothed[..=steps];
     let at = model.threshold;
     let crossing_at = |k: usize, level: f32| {
         let (a, b) = (likeness[k - 1], likeness[k]);
