@@ -128,13 +128,12 @@ impl LipEdges {
     /// within what the region atlas can draw; the atlas's default feather where no edge was
     /// measured. `iod` is the face's inter-ocular distance in pixels.
     pub fn outer_feathers(&self, iod: f32) -> [f32; 20] {
-        let default = LIP_FEATHER * iod;
+        // At least a pixel (a small face's lip line would alias), and a pixel for a face whose
+        // size is not a finite number.
+        let atlas = LIP_FEATHER * iod;
+        let default = if atlas.is_finite() { atlas.max(MIN_FEATHER_PX) } else { MIN_FEATHER_PX };
         self.outer_width.map(|w| {
-            if w > 0.0 {
-                (w / SMOOTHSTEP_20_80).clamp(MIN_FEATHER_PX, (MAX_FEATHER * default).max(MIN_FEATHER_PX))
-            } else {
-                default
-            }
+            if w > 0.0 { (w / SMOOTHSTEP_20_80).clamp(MIN_FEATHER_PX, MAX_FEATHER * default) } else { default }
         })
     }
 
@@ -401,4 +400,43 @@ fn smooth_along(found: &[Option<f32>], band: f32) -> [f32; 20] {
         let trust = (weight / 4.5).min(1.0);
         if weight > 0.0 { (sum / weight * trust).clamp(-band, band) } else { 0.0 }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_feather_follows_the_measured_edge_within_its_limits() {
+        let iod = 200.0;
+        let default = LIP_FEATHER * iod;
+        let mut edges = LipEdges::default();
+        edges.outer_width[0] = 2.0;
+        edges.outer_width[1] = 0.1;
+        edges.outer_width[2] = 100.0;
+        let feathers = edges.outer_feathers(iod);
+        assert!((feathers[0] - 2.0 / SMOOTHSTEP_20_80).abs() < 1e-4, "{feathers:?}");
+        assert_eq!(feathers[1], MIN_FEATHER_PX);
+        assert_eq!(feathers[2], MAX_FEATHER * default);
+        // Not measured: the atlas's own feather.
+        assert_eq!(feathers[3], default);
+        // A face too small or of no size at all still gets a finite feather of a pixel.
+        for iod in [10.0, f32::NAN, f32::INFINITY, -5.0] {
+            assert!(edges.outer_feathers(iod).iter().all(|f| f.is_finite() && *f >= MIN_FEATHER_PX), "{iod}");
+        }
+    }
+
+    #[test]
+    fn following_keeps_a_width_until_one_is_measured() {
+        let mut before = LipEdges::default();
+        before.outer_width[0] = 3.0;
+        let mut fit = LipEdges::default();
+        fit.outer_width[1] = 2.0;
+        fit.outer_width[2] = 5.0;
+        before.outer_width[2] = 3.0;
+        let followed = before.follow(&fit);
+        assert_eq!(followed.outer_width[0], 3.0);
+        assert_eq!(followed.outer_width[1], 2.0);
+        assert!((followed.outer_width[2] - (3.0 + FOLLOW * 2.0)).abs() < 1e-5);
+    }
 }
