@@ -208,16 +208,6 @@ fn median_colour(frame: &RgbImage, points: impl Iterator<Item = Vec2>) -> Option
     (colours.len() >= MIN_COLOUR_SAMPLES).then(|| median(colours))
 }
 
-/// The face's skin colour away from the hands: the median CIELAB at the `skin` vertices of
-/// `landmarks` that no hand covers; None when too few are left.
-pub fn face_skin_colour(frame: &RgbImage, landmarks: &[Vec3], skin: &[u16], hands: &[HandSilhouette]) -> Option<Vec3> {
-    let bare = skin
-        .iter()
-        .map(|&i| landmarks[i as usize].truncate())
-        .filter(|p| hands.iter().all(|hand| hand.distance(*p) > hand.finger_radius()));
-    median_colour(frame, bare)
-}
-
 /// One face's occluders: a rectangle around the lips and which of its pixels are covered.
 struct Occluders {
     rect: PixelRect,

@@ -12,9 +12,9 @@ use super::hand_silhouette::HandSilhouette;
 use super::layers::{LayerPipeline, ORDER};
 use super::lighting::{LightProbe, vertex_normals};
 use super::lip_edges::LipEdges;
-use super::occluders::{OccluderMask, face_skin_colour, hand_colour, pixel_box};
+use super::occluders::{OccluderMask, hand_colour, pixel_box};
 use super::readback::Readback;
-use super::skin_model::{SkinModel, model_vertices};
+use super::skin_model::{FaceSkin, model_vertices};
 use super::stats;
 use crate::advisor::measure::FaceShape;
 use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
@@ -483,7 +483,11 @@ impl Renderer {
     fn draw_faces(&mut self, encoder: &mut wgpu::CommandEncoder, frame: &RgbImage, faces: &[FaceDraw<'_>], time: f32) {
         let (w, h) = frame.dimensions();
         let lips = self.fitted_lips(frame, faces);
-        self.mark_occluders(frame, &lips);
+        let hands: Vec<HandSilhouette> = self.hands.iter().filter_map(HandSilhouette::of).collect();
+        // Each face's skin, read once for the face-wide layers and for the hands' edges.
+        let skins: Vec<FaceSkin> =
+            lips.iter().map(|l| FaceSkin::read(frame, &l.landmarks, &self.skin_vertices, &hands)).collect();
+        self.mark_occluders(frame, &lips, &hands, &skins);
         let queue = &self.ctx.queue;
         let targets = self.targets.as_ref().expect("targets made by encode");
         self.staging.clear();
@@ -506,7 +510,7 @@ impl Renderer {
                 light_dir: [d.x, d.y, d.z, 0.0],
                 shape: [shape_id(FaceShape::of(face.landmarks)), 0.0, 0.0, 0.0],
                 skin: {
-                    let m = SkinModel::of(frame, face.landmarks, &self.skin_vertices);
+                    let m = skins[f].model;
                     [m.chroma[0], m.chroma[1], m.tolerance[0], m.tolerance[1]]
                 },
             };
@@ -574,24 +578,22 @@ impl Renderer {
         self.hands.extend_from_slice(hands);
     }
 
-    /// Finds what covers each face ([`OccluderMask`]: the hands, and a finger on the lips) and
-    /// uploads the part of the mask that changed.
-    fn mark_occluders(&mut self, frame: &RgbImage, faces: &[FittedLips]) {
+    /// Finds what covers each face ([`OccluderMask`]: the `hands`, and a finger on the lips) and
+    /// uploads the part of the mask that changed. `skins` holds each face's skin.
+    fn mark_occluders(&mut self, frame: &RgbImage, faces: &[FittedLips], hands: &[HandSilhouette], skins: &[FaceSkin]) {
         let (w, h) = frame.dimensions();
         self.occluder_mask.begin(w, h);
         for FittedLips { landmarks, .. } in faces.iter().filter(|_| self.fit_lips) {
             self.occluder_mask.mark_lips(frame, landmarks);
         }
-        let hands: Vec<HandSilhouette> = self.hands.iter().filter_map(HandSilhouette::of).collect();
         // Each hand's own colour, read once per frame whatever the number of faces it covers.
         let hand_colours: Vec<Option<Vec3>> = hands.iter().map(|hand| hand_colour(frame, hand)).collect();
-        for FittedLips { landmarks, .. } in faces.iter().filter(|_| !hands.is_empty()) {
+        for (FittedLips { landmarks, .. }, skin) in faces.iter().zip(skins).filter(|_| !hands.is_empty()) {
             let (lo, hi) = crate::tracking::roi::bounds(landmarks);
             let margin = (hi - lo) * 0.1;
             let Some(area) = pixel_box(lo - margin, hi + margin, w, h) else { continue };
-            let skin = face_skin_colour(frame, landmarks, &self.skin_vertices, &hands);
             for (hand, colour) in hands.iter().zip(&hand_colours) {
-                self.occluder_mask.mark_hand(frame, hand, area, (*colour, skin));
+                self.occluder_mask.mark_hand(frame, hand, area, (*colour, skin.colour));
             }
         }
         let (Some(r), Some(targets)) = (self.occluder_mask.changed(), self.targets.as_ref()) else { return };
