@@ -64,7 +64,8 @@ const PAINTED: f32 = 8.0;
 /// the way to the paint. The half-way point is where a feather of any width puts the lip line,
 /// so a softer edge (as soft as the picture's own, see
 /// `the_lipstick_edge_is_as_soft_as_the_lip_edge_in_the_picture`) moves neither coverage nor
-/// spill; only where the line lies does.
+/// spill; only where the line lies does. (On a thin lip the fade inside the mouth and the two
+/// feathers can overlap, so the half-way point there reads a little less coverage.)
 fn measure(f: &LipFixture, fit: bool) -> LipFit {
     let look = lipstick("#B0153A", Finish::Matte, 1.0);
     let made_up = {

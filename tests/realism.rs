@@ -173,7 +173,8 @@ fn a_face_lit_from_one_side_gets_its_lip_highlight_on_that_side() {
 }
 
 /// The part of a render a golden image holds: the mouth with a margin, and within it the pixels
-/// lipstick may touch (inside the outer lip contour or within 3 % IOD of it: feathering, liner).
+/// lipstick may touch (inside the outer lip contour or within its reach past it: the fitted lip
+/// line, the feather, liner), the rest of the crop a ring lipstick must leave alone.
 struct GoldenFrame {
     x0: u32,
     y0: u32,
@@ -191,10 +192,14 @@ impl GoldenFrame {
         // distance: the line fitted to the picture moves out by up to `BAND`, and the feather
         // (as soft as the picture's lip edge) reaches half its widest past that.
         const LIPSTICK_REACH: f32 = BAND + 0.5 * MAX_FEATHER * LIP_FEATHER;
+        // Width of the skin ring around it, fraction of the inter-ocular distance.
+        const OUTSIDE_RING: f32 = 0.08;
         let outer = contour(lm, &LIPS_OUTER);
         let iod = inter_ocular(lm);
         let (lo, hi) = outer.iter().fold((glam::Vec2::MAX, glam::Vec2::MIN), |(lo, hi), p| (lo.min(*p), hi.max(*p)));
-        let pad = 0.1 * iod;
+        // A ring of skin around what lipstick may touch, as wide again as the fitted line and
+        // feather reach, where it must not show.
+        let pad = (LIPSTICK_REACH + OUTSIDE_RING) * iod;
         let x0 = (lo.x - pad).max(0.0) as u32;
         let y0 = (lo.y - pad).max(0.0) as u32;
         let width = ((hi.x + pad) as u32).min(img.width()) - x0;
@@ -286,7 +291,8 @@ fn finishes_match_their_golden_images_where_lipstick_may_touch() {
         let golden = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8();
         assert_eq!(golden.dimensions(), crop.dimensions(), "{}", path.display());
         let diff = GoldenDifference::of(&crop, &golden, &bare, &frame.region);
-        eprintln!("{finish:?}: {diff:?} over {} px", frame.region.len());
+        eprintln!("{finish:?}: {diff:?} over {} px, {} px of skin around", frame.region.len(), frame.outside.len());
+        assert!(frame.outside.len() > frame.region.len() / 2, "too little skin around the lips to check");
         assert!(diff.passes(), "{}: {diff:?}", path.display());
         assert!(max_diff(&crop, &bare, &frame.outside) <= 1, "{finish:?} painted outside the lips");
     }

@@ -62,8 +62,8 @@ struct MeshOut {
     @location(2) @interpolate(flat) face: u32,
     // Surface normal from the landmarks' depth, camera space (x right, y down, z to the camera).
     @location(3) normal: vec3<f32>,
-    // Width (pixels) over which lipstick fades across the outer lip line here: as soft as the
-    // picture's own lip edge (render/lip_edges.rs).
+    // Width over which lipstick fades across the outer lip line here, in the atlas's lip
+    // feathers: as soft as the picture's own lip edge (render/lip_edges.rs, lip_feather.rs).
     @location(4) lip_feather: f32,
 };
 
@@ -103,7 +103,8 @@ fn covered(screen_uv: vec2<f32>) -> f32 {
 
 // Region masks (see face/atlas.rs): mask 0 = lips, foundation, brows, blush;
 // mask 1 = eyeshadow height, eyeshadow coverage, liner distance, liner position;
-// mask 2 = lip-line distance, eye openings.
+// mask 2 = lip-line distance, eye openings, signed distance to the outer lip line (in lip
+// feathers), the lips' fade inside the mouth.
 fn region(mask: i32, uv: vec2<f32>) -> vec4<f32> {
     return textureSampleLevel(region_tex, region_smp, uv, mask, 0.0);
 }
@@ -113,25 +114,14 @@ fn region(mask: i32, uv: vec2<f32>) -> vec4<f32> {
 const LIP_SD_RANGE: f32 = 3.0;
 
 // How much of the lips this fragment is (0-1): a half on the outer lip line, fading across it
-// over `feather_px` screen pixels, and fading out just inside the mouth. The atlas's distance is
-// turned into screen pixels by the chain rule: its slope across the atlas (central differences,
-// one texel either side) times how the face's UV changes across the screen (exact within a
-// triangle), so the feather is the same on a near face and a far one, a frontal one and a turned
-// one, and the same wherever the face sits on the screen. Call it before any discard: it takes
-// screen derivatives.
-fn lip_coverage(uv: vec2<f32>, feather_px: f32) -> f32 {
+// over `feather` (in the atlas's lip feathers: the renderer converts the lip edge's measured
+// width in pixels per vertex, render/lip_feather.rs, so the fade is as wide on screen on a near
+// face and a far one, a frontal one and a turned one), and fading out just inside the mouth.
+fn lip_coverage(uv: vec2<f32>, feather: f32) -> f32 {
     let m = region(2, uv);
-    let distance = lip_distance(m.b);
-    let texel = 1.0 / f32(textureDimensions(region_tex).x);
-    let du = vec2<f32>(texel, 0.0);
-    let dv = vec2<f32>(0.0, texel);
-    let slope = vec2<f32>(
-        lip_distance(region(2, uv + du).b) - lip_distance(region(2, uv - du).b),
-        lip_distance(region(2, uv + dv).b) - lip_distance(region(2, uv - dv).b),
-    ) / (2.0 * texel);
-    let per_px = max(length(vec2<f32>(dot(slope, dpdx(uv)), dot(slope, dpdy(uv)))), 1e-4);
-    let px = distance / per_px;
-    return (1.0 - smoothstep(-0.5 * feather_px, 0.5 * feather_px, px)) * m.a;
+    // Within what the atlas stores, so that the fade is never cut off at its range.
+    let f = clamp(feather, 0.05, 2.0 * LIP_SD_RANGE);
+    return (1.0 - smoothstep(-0.5 * f, 0.5 * f, lip_distance(m.b))) * m.a;
 }
 
 // The signed distance to the outer lip line stored in the atlas (0-1), in lip feathers.

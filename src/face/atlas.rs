@@ -18,8 +18,8 @@ const FEATHER: f32 = 0.04;
 /// picture's own lip edge (`render::lip_edges`); this is the width where none was measured.
 pub const LIP_FEATHER: f32 = 0.015;
 /// The signed distance to the outer lip line is stored up to this many lip feathers on either
-/// side (`masks[2]` b): room for a feather [`LIP_SD_RANGE`] / 1.5 times the default. The shader
-/// `shaders/common/face_mesh.wgsl` holds the same number.
+/// side (`masks[2]` b): a feather up to twice this many lip feathers fades out before the stored
+/// distance ends. The shader `shaders/common/face_mesh.wgsl` holds the same number.
 pub const LIP_SD_RANGE: f32 = 3.0;
 /// Feather of the eye openings, fraction of the inter-ocular distance.
 const EYE_FEATHER: f32 = 0.008;
@@ -34,7 +34,8 @@ pub const LIP_LINE_RANGE: f32 = 0.06;
 
 /// Three RGBA8 masks, row-major, `ATLAS_SIZE`² texels each.
 ///
-/// - `masks[0]`: r lips, g foundation (face minus eyes, brows, lips), b brows, a blush.
+/// - `masks[0]`: r lips at the default feather (for reading on the CPU; the shaders draw lips
+///   from `masks[2]` b and a, with the feather measured per frame), g foundation (face minus eyes, brows, lips), b brows, a blush.
 /// - `masks[1]`: r eyeshadow height (0 lash line → 1 brow), g eyeshadow coverage,
 ///   b distance to the lash line and wing (0–[`LINER_RANGE`] IOD), a position along it
 ///   (0 inner corner, 0.5 outer corner, 1 tip of the longest wing).
@@ -116,6 +117,13 @@ fn polyline(p: Vec2, points: &[Vec2]) -> (f32, f32) {
     (best, at)
 }
 
+/// One lip feather (the unit the outer lip line's signed distance is stored in) in the atlas's
+/// UV units, for a mesh whose vertices sit at `uvs`: the renderer converts the feathers it
+/// measures in pixels into it.
+pub fn lip_feather_uv(uvs: &[Vec2]) -> f32 {
+    LIP_FEATHER * uvs[EYE_OUTER_RIGHT as usize].distance(uvs[EYE_OUTER_LEFT as usize])
+}
+
 impl RegionAtlas {
     /// Bakes the masks from the mesh's UVs (about a tenth of a second; do it once).
     pub fn bake(mesh: &CanonicalMesh) -> Self {
@@ -125,7 +133,7 @@ impl RegionAtlas {
         let line_of = |idx: &[u16]| idx.iter().map(|&i| uv(i)).collect::<Vec<_>>();
         let iod = uv(EYE_OUTER_RIGHT).distance(uv(EYE_OUTER_LEFT));
         let feather = FEATHER * iod;
-        let lip_feather = LIP_FEATHER * iod;
+        let lip_feather = lip_feather_uv(&mesh.uvs.iter().map(|&uv| Vec2::from_array(uv)).collect::<Vec<_>>()) * n;
         let eye_feather = EYE_FEATHER * iod;
 
         let lips_outer = loop_of(&LIPS_OUTER);

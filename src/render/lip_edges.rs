@@ -9,7 +9,7 @@
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 
-use crate::face::atlas::LIP_FEATHER;
+use crate::face::atlas::{LIP_FEATHER, LIP_SD_RANGE};
 use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour};
 use crate::looks::color::{linear_to_lab, srgb8_to_linear};
 use crate::tracking::tracker::inter_ocular;
@@ -47,9 +47,9 @@ const THICKNESS_FEATHER: f32 = 0.75;
 /// The narrowest lipstick feather, pixels: below it the lip line would show the pixel grid.
 const MIN_FEATHER_PX: f32 = 1.0;
 /// The widest lipstick feather, in the region atlas's own lip feathers ([`LIP_FEATHER`]): the
-/// atlas stores the lip line's distance up to [`crate::face::atlas::LIP_SD_RANGE`] of them on
-/// either side. Lipstick reaches at most half of it past the (fitted) lip line.
-pub const MAX_FEATHER: f32 = 4.0;
+/// atlas stores the lip line's distance up to [`LIP_SD_RANGE`] of them on either side, and
+/// lipstick reaches half its feather past the (fitted) lip line.
+pub const MAX_FEATHER: f32 = 2.0 * LIP_SD_RANGE;
 
 /// Offsets of the lip contours' vertices along their normals, pixels (positive: away from the
 /// lip's body, i.e. outwards for the outer contour and into the mouth for the inner one), and how
@@ -300,7 +300,8 @@ fn fit_contour(frame: &RgbImage, points: &[Vec2], normals: &[Vec2], model: &Edge
 /// Where the colour along `p + t·n` (t from −`reach.lip` to `reach.other`) turns from the lip's
 /// to the other side's: the crossing of the model's threshold nearest the mesh's vertex, on the
 /// axis between this profile's own two ends (lip and skin change along the contour, a thin dark
-/// upper lip, a lit lower one), if the inner end is the more lip-like by the face's model.
+/// upper lip, a lit lower one), if the inner end is the more lip-like by the face's model; and
+/// how wide the step is (its 20–80 % width, pixels), where the profile holds the whole step.
 fn edge_along(frame: &RgbImage, p: Vec2, n: Vec2, model: &EdgeModel, reach: Reach) -> Option<ProfileEdge> {
     let length = reach.lip + reach.other;
     if reach.lip < 1.0 || reach.other < 1.0 {

@@ -11,6 +11,7 @@ pub mod hand_silhouette;
 pub mod layers;
 pub mod lighting;
 pub mod lip_edges;
+pub mod lip_feather;
 pub mod occluders;
 pub mod readback;
 pub mod renderer;

@@ -1,7 +1,7 @@
 //! The renderer: pipelines built once, per-frame uploads, headless readback.
 
 use bytemuck::{Pod, Zeroable};
-use glam::{Vec2, Vec3};
+use glam::Vec3;
 use image::RgbImage;
 
 use super::RenderError;
@@ -12,6 +12,7 @@ use super::hand_silhouette::HandSilhouette;
 use super::layers::{LayerPipeline, ORDER};
 use super::lighting::{LightProbe, vertex_normals};
 use super::lip_edges::LipEdges;
+use super::lip_feather::LipFeatherMap;
 use super::occluders::{OccluderMask, hand_colour, pixel_box};
 use super::readback::Readback;
 use super::skin_model::{FaceSkin, model_vertices};
@@ -19,7 +20,7 @@ use super::stats;
 use crate::advisor::measure::FaceShape;
 use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
-use crate::face::regions::{LIPS_OUTER, skin_triangles};
+use crate::face::regions::skin_triangles;
 use crate::looks::Look;
 use crate::tracking::hands::Hand;
 use crate::tracking::tracker::inter_ocular;
@@ -38,8 +39,9 @@ struct Vertex {
     uv: [f32; 2],
     /// Unit surface normal, camera space (x right, y down, z towards the camera).
     normal: [f32; 3],
-    /// Pixels over which lipstick fades across the outer lip line near this vertex: the
-    /// picture's own lip edge at the nearest outer lip vertex ([`LipEdges::outer_feathers`]).
+    /// How wide lipstick fades across the outer lip line near this vertex, in the atlas's lip
+    /// feathers: the picture's own lip edge at the nearest outer lip vertex
+    /// ([`LipEdges::outer_feathers`], converted by [`LipFeatherMap`]).
     lip_feather: f32,
 }
 
@@ -195,9 +197,8 @@ pub struct Renderer {
     hands: Vec<Hand>,
     /// Mesh vertices on plain skin (the skin model's samples).
     skin_vertices: Vec<u16>,
-    /// For each mesh vertex, the outer lip vertex nearest it (an index into [`LIPS_OUTER`]):
-    /// whose lip edge sets the vertex's lipstick feather.
-    nearest_lip_vertex: Vec<u8>,
+    /// Converts each face's lip feathers from pixels to the atlas's units, per vertex.
+    lip_feather: LipFeatherMap,
     targets: Option<FrameTargets>,
     staging: Vec<Vertex>,
     rgba: Vec<u8>,
@@ -320,7 +321,7 @@ impl Renderer {
             occluder_mask: OccluderMask::default(),
             hands: Vec::new(),
             skin_vertices: model_vertices(&mesh),
-            nearest_lip_vertex: nearest_outer_lip_vertex(&mesh.uvs),
+            lip_feather: LipFeatherMap::new(&mesh.uvs, &mesh.triangles),
             uvs: mesh.uvs,
             triangles: mesh.triangles,
             targets: None,
@@ -497,7 +498,7 @@ impl Renderer {
         let normals: Vec<Vec<Vec3>> = faces.iter().map(|f| vertex_normals(f.landmarks, &self.triangles)).collect();
         let probes: Vec<(&[Vec3], &[Vec3])> = faces.iter().zip(&normals).map(|(f, n)| (f.landmarks, &n[..])).collect();
         let lights = self.light.estimate(frame, &probes);
-        for (f, (((face, normals), light), lips)) in faces.iter().zip(&normals).zip(&lights).zip(&lips).enumerate() {
+        for (f, (((face, normals), light), fitted)) in faces.iter().zip(&normals).zip(&lights).zip(&lips).enumerate() {
             let s = stats::measure(frame, face.landmarks);
             let [r, g, b] = light.colour;
             let d = light.direction;
@@ -514,16 +515,10 @@ impl Renderer {
                     [m.chroma[0], m.chroma[1], m.tolerance[0], m.tolerance[1]]
                 },
             };
-            self.staging.extend(
-                face.landmarks[..VERTEX_COUNT].iter().zip(&self.uvs).zip(normals).zip(&self.nearest_lip_vertex).map(
-                    |(((p, uv), n), lip)| Vertex {
-                        pos: [p.x, p.y],
-                        uv: *uv,
-                        normal: n.to_array(),
-                        lip_feather: lips.feathers[*lip as usize],
-                    },
-                ),
-            );
+            let feathers = self.lip_feather.per_vertex(face.landmarks, &fitted.feathers);
+            self.staging.extend(face.landmarks[..VERTEX_COUNT].iter().zip(&self.uvs).zip(normals).zip(feathers).map(
+                |(((p, uv), n), &lip_feather)| Vertex { pos: [p.x, p.y], uv: *uv, normal: n.to_array(), lip_feather },
+            ));
         }
         if !self.staging.is_empty() {
             queue.write_buffer(&self.vertices, 0, bytemuck::cast_slice(&self.staging));
@@ -733,19 +728,6 @@ struct FittedLips {
     landmarks: Vec<Vec3>,
     /// The lipstick's feather at each outer lip vertex, pixels.
     feathers: [f32; 20],
-}
-
-/// For each vertex (by its `uvs`), the nearest outer lip vertex, as an index into [`LIPS_OUTER`].
-fn nearest_outer_lip_vertex(uvs: &[[f32; 2]]) -> Vec<u8> {
-    let lip: Vec<Vec2> = LIPS_OUTER.iter().map(|&i| Vec2::from_array(uvs[i as usize])).collect();
-    uvs.iter()
-        .map(|uv| {
-            let p = Vec2::from_array(*uv);
-            let nearest =
-                (0..lip.len()).min_by(|&a, &b| lip[a].distance_squared(p).total_cmp(&lip[b].distance_squared(p)));
-            nearest.unwrap_or(0) as u8
-        })
-        .collect()
 }
 
 /// Margin around a face's landmarks, as a share of its larger side (makeup feathers past the
