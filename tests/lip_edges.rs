@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::paint::{lipstick, renderer};
+use common::paint::{LipsFromPicture, lipstick, renderer};
 use common::pixels::{edge_distance, lab};
 use common::{RefImage, fixture, inside, load};
 use glam::{Vec2, Vec3};
@@ -69,12 +69,9 @@ const PAINTED: f32 = 8.0;
 fn measure(f: &LipFixture, fit: bool) -> LipFit {
     let look = lipstick("#B0153A", Finish::Matte, 1.0);
     let made_up = {
-        let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+        let mut r = LipsFromPicture::lock(fit);
         r.set_look(&look);
-        r.set_lips_from_picture(fit);
-        let out = r.render(&f.image, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders");
-        r.set_lips_from_picture(true);
-        out
+        r.render(&f.image, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders")
     };
     if let Some(dir) = std::env::var_os("VANITY_DEBUG_DIR") {
         made_up
@@ -320,12 +317,9 @@ fn a_finger_across_the_lips_stays_bare() {
     assert_eq!(faces.len(), 1, "the face is still found with a finger on it");
     let look = lipstick("#B0153A", Finish::Matte, 1.0);
     let paint = |from_picture: bool| {
-        let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+        let mut r = LipsFromPicture::lock(from_picture);
         r.set_look(&look);
-        r.set_lips_from_picture(from_picture);
-        let out = r.render(&frame, &[FaceDraw { landmarks: &faces[0].landmarks, strength: 1.0 }]).expect("renders");
-        r.set_lips_from_picture(true);
-        out
+        r.render(&frame, &[FaceDraw { landmarks: &faces[0].landmarks, strength: 1.0 }]).expect("renders")
     };
     let (mesh, read) = (paint(false), paint(true));
     if let Some(dir) = std::env::var_os("VANITY_DEBUG_DIR") {
@@ -470,12 +464,9 @@ fn the_lipstick_edge_is_as_soft_as_the_lip_edge_in_the_picture() {
     let look = lipstick("#B0153A", Finish::Matte, 1.0);
     let edge_widths = |f: &LipFixture, photo: &RgbImage, from_picture: bool| {
         let painted = {
-            let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+            let mut r = LipsFromPicture::lock(from_picture);
             r.set_look(&look);
-            r.set_lips_from_picture(from_picture);
-            let out = r.render(photo, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders");
-            r.set_lips_from_picture(true);
-            out
+            r.render(photo, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders")
         };
         let pairs: Vec<(f32, f32)> = lip_line_profiles(&f.outer)
             .iter()

@@ -184,8 +184,8 @@ const EDGE_BAND: f32 = 0.4;
 /// for the picture to decide a hand's edge; closer, the outline alone does.
 const MIN_HAND_CONTRAST: f32 = 6.0;
 
-/// Fewest samples a colour is read from.
-const MIN_COLOUR_SAMPLES: usize = 8;
+/// Fewest samples a colour (a hand's, a face's skin) is read from.
+pub(crate) const MIN_COLOUR_SAMPLES: usize = 8;
 
 /// CIELAB distance with lightness half-weighted: shading changes lightness more than colour.
 fn skin_distance(a: Vec3, b: Vec3) -> f32 {

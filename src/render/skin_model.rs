@@ -9,6 +9,7 @@ use image::RgbImage;
 
 use super::hand_silhouette::HandSilhouette;
 use super::lip_edges::{lab_of_pixel, median};
+use super::occluders::MIN_COLOUR_SAMPLES;
 use crate::looks::color::srgb8_to_linear;
 
 /// Narrowest tolerance on each chromaticity axis (r, g): below it, the skin's own variation (a
@@ -22,8 +23,6 @@ const SPREADS: f32 = 2.5;
 const BELOW_BROWS: f32 = 0.35;
 /// Fewest skin pixels a model rests on; with fewer, everything counts as skin.
 const MIN_SAMPLES: usize = 12;
-/// Fewest vertices the skin's CIELAB colour is read from.
-const MIN_COLOUR_SAMPLES: usize = 8;
 
 /// One face's skin in one frame, read in one pass over its plain-skin vertices: the
 /// chromaticity model the face-wide layers paint by, and the CIELAB colour a hand's edge is told
@@ -35,8 +34,8 @@ const MIN_COLOUR_SAMPLES: usize = 8;
 pub struct FaceSkin {
     /// The shaders' model ([`SkinModel::ANY`] when too few pixels are in the frame).
     pub model: SkinModel,
-    /// Median CIELAB at the bare vertices' own pixels; None when fewer than
-    /// [`MIN_COLOUR_SAMPLES`] are in the frame.
+    /// Median CIELAB at the bare vertices' own pixels, read only when there are hands to tell
+    /// apart from it; None without hands or when fewer than [`MIN_COLOUR_SAMPLES`] are in the frame.
     pub colour: Option<Vec3>,
 }
 
@@ -47,11 +46,14 @@ impl FaceSkin {
         let (w, h) = (i64::from(frame.width()), i64::from(frame.height()));
         let mut r = Vec::with_capacity(vertices.len() * 9);
         let mut g = Vec::with_capacity(vertices.len() * 9);
-        let mut colours = Vec::with_capacity(vertices.len());
+        let mut colours = Vec::with_capacity(if hands.is_empty() { 0 } else { vertices.len() });
         for &i in vertices {
             let p = landmarks[i as usize];
             let in_frame = p.x >= 0.0 && p.y >= 0.0 && p.x < w as f32 && p.y < h as f32;
-            if in_frame && hands.iter().all(|hand| hand.distance(p.truncate()) > hand.finger_radius()) {
+            if in_frame
+                && !hands.is_empty()
+                && hands.iter().all(|hand| hand.distance(p.truncate()) > hand.finger_radius())
+            {
                 colours.push(lab_of_pixel(frame, p.x as u32, p.y as u32));
             }
             let (cx, cy) = (p.x.round() as i64, p.y.round() as i64);
@@ -90,11 +92,6 @@ impl SkinModel {
     /// No model: every pixel counts as skin.
     pub const ANY: SkinModel = SkinModel { chroma: [0.0; 2], tolerance: [0.0; 2] };
 
-    /// The model of one face from the pixels at its plain-skin vertices (3×3 each), hands or not.
-    pub fn of(frame: &RgbImage, landmarks: &[Vec3], vertices: &[u16]) -> SkinModel {
-        FaceSkin::read(frame, landmarks, vertices, &[]).model
-    }
-
     /// The model from skin pixels' r and g chromaticities (reordered).
     fn from_chromaticities(r: &mut [f32], g: &mut [f32]) -> SkinModel {
         if r.len() < MIN_SAMPLES {
@@ -122,17 +119,22 @@ fn median_and_spread(v: &mut [f32]) -> (f32, f32) {
 mod tests {
     use super::*;
 
+    /// The model of one face from the pixels at its plain-skin vertices, without hands.
+    fn model_of(frame: &RgbImage, landmarks: &[Vec3], vertices: &[u16]) -> SkinModel {
+        FaceSkin::read(frame, landmarks, vertices, &[]).model
+    }
+
     #[test]
     fn a_face_of_one_colour_has_a_tight_model_and_too_few_pixels_have_none() {
         let frame = RgbImage::from_pixel(40, 40, image::Rgb([200, 150, 120]));
         let lm: Vec<Vec3> = (0..20).map(|i| Vec3::new(5.0 + i as f32 * 1.5, 20.0, 0.0)).collect();
         let vertices: Vec<u16> = (0..20).collect();
-        let m = SkinModel::of(&frame, &lm, &vertices);
+        let m = model_of(&frame, &lm, &vertices);
         let c = [200u8, 150, 120].map(srgb8_to_linear);
         let sum = c[0] + c[1] + c[2];
         assert!((m.chroma[0] - c[0] / sum).abs() < 1e-4 && (m.chroma[1] - c[1] / sum).abs() < 1e-4);
         assert_eq!(m.tolerance, MIN_TOLERANCE);
-        assert_eq!(SkinModel::of(&frame, &lm[..1], &[0]), SkinModel::ANY);
+        assert_eq!(model_of(&frame, &lm[..1], &[0]), SkinModel::ANY);
     }
 
     #[test]
@@ -144,7 +146,10 @@ mod tests {
         for finger in 0..4 {
             joints.extend((0..4).map(|k| Vec3::new(120.0 + 20.0 * finger as f32, 130.0 - 22.0 * k as f32, 0.0)));
         }
+        let far: Vec<Vec3> = joints.iter().map(|j| *j + Vec3::new(1000.0, 0.0, 0.0)).collect();
         let hand = HandSilhouette::of(&crate::tracking::hands::Hand { joints, presence: 1.0 }).expect("a hand");
+        let far_hand =
+            HandSilhouette::of(&crate::tracking::hands::Hand { joints: far, presence: 1.0 }).expect("a hand");
         let (face, pale) = (image::Rgb([170, 110, 80]), image::Rgb([240, 215, 200]));
         let frame = RgbImage::from_fn(200, 200, |x, y| {
             let on_hand = hand.distance(glam::Vec2::new(x as f32 + 0.5, y as f32 + 0.5)) <= hand.finger_radius();
@@ -156,11 +161,14 @@ mod tests {
         assert!(vertices.len() == 50, "{} vertices", vertices.len());
         let lab = |c: image::Rgb<u8>| Vec3::from_array(crate::looks::color::linear_to_lab(c.0.map(srgb8_to_linear)));
         let with_hand = FaceSkin::read(&frame, &landmarks, &vertices, std::slice::from_ref(&hand));
-        let without = FaceSkin::read(&frame, &landmarks, &vertices, &[]);
+        let without = FaceSkin::read(&frame, &landmarks, &vertices, std::slice::from_ref(&far_hand));
         assert!(with_hand.colour.unwrap().distance(lab(face)) < 0.5, "{with_hand:?}");
-        // Not told about the hand, the pale hand outnumbers the face: the skin read is the hand's.
+        // Told only of a hand elsewhere, the pale hand outnumbers the face: the skin read is the hand's.
         assert!(without.colour.unwrap().distance(lab(pale)) < 0.5, "{without:?}");
         // The chromaticity model keeps the hand either way.
         assert_eq!(with_hand.model, without.model);
+        // With no hands at all nothing needs the colour, and it is not read.
+        let no_hands = FaceSkin::read(&frame, &landmarks, &vertices, &[]);
+        assert_eq!((no_hands.model, no_hands.colour), (without.model, None));
     }
 }

@@ -1,7 +1,8 @@
 //! Rendering for tests: one shared renderer (pipelines built once, as in the app), looks from
 //! TOML text and the fixture faces the render tests draw on.
 
-use std::sync::{Mutex, OnceLock};
+use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use glam::Vec3;
 use image::RgbImage;
@@ -14,6 +15,39 @@ use super::{RefImage, RefVideo, fixture, load, sample};
 pub fn renderer() -> &'static Mutex<Renderer> {
     static R: OnceLock<Mutex<Renderer>> = OnceLock::new();
     R.get_or_init(|| Mutex::new(Renderer::new(GpuContext::headless().expect("a GPU adapter (lavapipe on CI)"))))
+}
+
+/// The shared renderer, locked, reading lips from the picture or drawing the mesh's own lip line
+/// (`from_picture`); set back to reading them when dropped, even by a failing test, so that the
+/// next test finds the renderer as the app runs it.
+pub struct LipsFromPicture(MutexGuard<'static, Renderer>);
+
+impl LipsFromPicture {
+    /// Locks the shared renderer with lips read from the picture or not.
+    pub fn lock(from_picture: bool) -> Self {
+        let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+        r.set_lips_from_picture(from_picture);
+        Self(r)
+    }
+}
+
+impl Deref for LipsFromPicture {
+    type Target = Renderer;
+    fn deref(&self) -> &Renderer {
+        &self.0
+    }
+}
+
+impl DerefMut for LipsFromPicture {
+    fn deref_mut(&mut self) -> &mut Renderer {
+        &mut self.0
+    }
+}
+
+impl Drop for LipsFromPicture {
+    fn drop(&mut self) {
+        self.0.set_lips_from_picture(true);
+    }
 }
 
 pub fn render(frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
