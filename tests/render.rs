@@ -267,3 +267,41 @@ fn ombre_lips_keep_the_shade_at_the_line_and_turn_to_the_inner_colour_inside() {
     assert!(de_line < 4.0, "the shade changed at the lip line: ΔE00 {de_line:.2}");
     assert!(lighter > 10.0, "the inside is not the lighter inner colour: ΔL* {lighter:.1}");
 }
+
+/// Each layer draws only the mesh triangles over the atlas texels it can paint
+/// (`LayerSpec::paints`): every look, finish and layer of the contact sheet, on a large face, an
+/// open mouth and a group's small faces, comes out byte for byte as when every layer draws the
+/// whole face. A layer whose `paints` left out texels its shader paints would differ here.
+#[test]
+fn drawing_each_layer_over_its_own_triangles_changes_no_pixel() {
+    /// Switches the shared renderer back to its own triangles when dropped, even by a failure.
+    struct OwnTriangles<'a>(std::sync::MutexGuard<'a, vanity::render::Renderer>);
+    impl Drop for OwnTriangles<'_> {
+        fn drop(&mut self) {
+            self.0.set_draw_whole_mesh(false);
+        }
+    }
+    let looks = vanity::render::sheet::entries(&vanity::looks::look::bundled().unwrap());
+    let (big, big_lm) = astronaut_x2();
+    let (open, open_lm) = open_mouth();
+    let (crowd, crowd_lm) = group();
+    let scenes = [("astronaut x2", big, vec![big_lm]), ("open mouth", open, vec![open_lm]), ("group", crowd, crowd_lm)];
+    let mut r = OwnTriangles(renderer().lock().unwrap_or_else(|e| e.into_inner()));
+    let mut differing = Vec::new();
+    for (scene, frame, faces) in &scenes {
+        let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
+        for (name, look) in &looks {
+            r.0.set_look(look);
+            r.0.set_draw_whole_mesh(false);
+            let own = r.0.render(frame, &draws).expect("renders");
+            r.0.set_draw_whole_mesh(true);
+            let whole = r.0.render(frame, &draws).expect("renders");
+            let changed = own.pixels().zip(whole.pixels()).filter(|(a, b)| a != b).count();
+            if changed > 0 {
+                differing.push(format!("{scene}, {name}: {changed} px"));
+            }
+        }
+    }
+    eprintln!("{} looks on {} scenes compared", looks.len(), scenes.len());
+    assert!(differing.is_empty(), "{differing:?}");
+}

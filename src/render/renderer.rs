@@ -9,7 +9,7 @@ use super::bindings::{sampler_entry, texture_entry, uniform_entry};
 use super::context::GpuContext;
 use super::face_memory::FaceMemory;
 use super::hand_silhouette::HandSilhouette;
-use super::layers::{LayerPipeline, ORDER};
+use super::layers::{LayerPipeline, ORDER, painted_triangles};
 use super::lighting::{LightProbe, vertex_normals};
 use super::lip_edges::LipEdges;
 use super::lip_feather::LipFeatherMap;
@@ -177,10 +177,13 @@ pub struct Renderer {
     regions_view: wgpu::TextureView,
     vertices: wgpu::Buffer,
     indices: wgpu::Buffer,
-    index_count: u32,
     frame_info: wgpu::Buffer,
     face_info: wgpu::Buffer,
     layers: Vec<LayerPipeline>,
+    /// Every triangle of the face, in the index buffer after the layers' own runs.
+    whole_mesh: std::ops::Range<u32>,
+    /// Whether each layer draws the whole face mesh instead of its own part (for comparisons).
+    draw_whole_mesh: bool,
     uvs: Vec<[f32; 2]>,
     /// The mesh's triangles (all of them: normals need the closed surface).
     triangles: Vec<[u16; 3]>,
@@ -266,8 +269,24 @@ impl Renderer {
             ..Default::default()
         });
 
+        // Each layer's own triangles, one run after another: a layer draws only the part of
+        // the face it can paint.
         let triangles = skin_triangles(&mesh);
-        let index_data: Vec<u16> = triangles.iter().flatten().copied().collect();
+        let mut index_data: Vec<u16> = Vec::new();
+        let layer_indices: Vec<std::ops::Range<u32>> = ORDER
+            .iter()
+            .map(|spec| {
+                let start = index_data.len() as u32;
+                let painted = painted_triangles(&atlas, &mesh.uvs, &triangles, spec.paints);
+                index_data.extend(painted.iter().flatten());
+                start..index_data.len() as u32
+            })
+            .collect();
+        let whole_mesh = {
+            let start = index_data.len() as u32;
+            index_data.extend(triangles.iter().flatten());
+            start..index_data.len() as u32
+        };
         let indices = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("mesh indices"),
             size: (index_data.len() * 2).next_multiple_of(4) as u64,
@@ -301,7 +320,10 @@ impl Renderer {
         };
         let layers = ORDER
             .iter()
-            .map(|spec| LayerPipeline::new(device, spec, &shared_layout, &layer_layout, vertex_layout.clone(), FORMAT))
+            .zip(layer_indices)
+            .map(|(spec, indices)| {
+                LayerPipeline::new(device, spec, &shared_layout, &layer_layout, vertex_layout.clone(), FORMAT, indices)
+            })
             .collect();
 
         Self {
@@ -311,10 +333,11 @@ impl Renderer {
             regions_view,
             vertices,
             indices,
-            index_count: index_data.len() as u32,
             frame_info,
             face_info,
             layers,
+            whole_mesh,
+            draw_whole_mesh: false,
             light: LightProbe::new(&mesh),
             lip_edges: FaceMemory::new(),
             fit_lips: true,
@@ -542,7 +565,8 @@ impl Renderer {
             pass.set_vertex_buffer(0, self.vertices.slice(..));
             pass.set_index_buffer(self.indices.slice(..), wgpu::IndexFormat::Uint16);
             for layer in &self.layers {
-                layer.draw(&mut pass, self.index_count, faces.len() as u32, VERTEX_COUNT as u32);
+                let whole = self.draw_whole_mesh.then(|| self.whole_mesh.clone());
+                layer.draw(&mut pass, faces.len() as u32, VERTEX_COUNT as u32, whole);
             }
         }
     }
@@ -613,6 +637,12 @@ impl Renderer {
     /// pixel: for tests and tools.
     pub fn occluders(&self) -> &[u8] {
         self.occluder_mask.pixels()
+    }
+
+    /// Draws every layer over the whole face mesh instead of only the triangles over what it can
+    /// paint (off, the default): lets a test show that leaving the rest out changes no pixel.
+    pub fn set_draw_whole_mesh(&mut self, on: bool) {
+        self.draw_whole_mesh = on;
     }
 
     /// Reads the lips from the picture (the default: contours fitted to the lip's edges, fingers

@@ -1,6 +1,6 @@
 //! Eyeshadow: 1–3 shades from the lash line up to the brow bone (`shaders/layers/eyeshadow.wgsl`).
 
-use super::{LayerParams, LayerSpec, OVER, linear};
+use super::{AtlasTexel, LayerParams, LayerSpec, OVER, linear};
 use crate::looks::Look;
 
 /// The eyeshadow layer.
@@ -9,6 +9,7 @@ pub const SPEC: LayerSpec = LayerSpec {
     source: include_str!("../../../shaders/layers/eyeshadow.wgsl"),
     blend: OVER,
     params,
+    paints,
 };
 
 fn params(look: &Look) -> Option<LayerParams> {
@@ -20,4 +21,9 @@ fn params(look: &Look) -> Option<LayerParams> {
         params: [e.opacity, e.colors.len().min(3) as f32, e.shimmer, 0.0],
         extra: [0.0; 4],
     })
+}
+
+/// Eyeshadow paints over the lids (`masks[1]` g).
+fn paints(t: &AtlasTexel) -> bool {
+    t[1][1] > 0
 }

@@ -1,6 +1,6 @@
 //! Foundation: edge-preserving smoothing plus a coverage tint (`shaders/layers/foundation.wgsl`).
 
-use super::{LayerParams, LayerSpec, OVER, linear};
+use super::{LayerParams, LayerSpec, OVER, linear, on_face};
 use crate::looks::Look;
 
 /// The foundation layer.
@@ -9,6 +9,7 @@ pub const SPEC: LayerSpec = LayerSpec {
     source: include_str!("../../../shaders/layers/foundation.wgsl"),
     blend: OVER,
     params,
+    paints: on_face,
 };
 
 fn params(look: &Look) -> Option<LayerParams> {

@@ -1,12 +1,17 @@
 //! Highlight: light added on the face's high planes, placed for its shape
 //! (`shaders/layers/highlight.wgsl`).
 
-use super::{ADD, LayerParams, LayerSpec};
+use super::{ADD, LayerParams, LayerSpec, on_face};
 use crate::looks::Look;
 
 /// The highlight layer.
-pub const SPEC: LayerSpec =
-    LayerSpec { name: "highlight", source: include_str!("../../../shaders/layers/highlight.wgsl"), blend: ADD, params };
+pub const SPEC: LayerSpec = LayerSpec {
+    name: "highlight",
+    source: include_str!("../../../shaders/layers/highlight.wgsl"),
+    blend: ADD,
+    params,
+    paints: on_face,
+};
 
 fn params(look: &Look) -> Option<LayerParams> {
     let h = look.highlight.as_ref()?;

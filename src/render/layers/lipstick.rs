@@ -1,12 +1,17 @@
 //! Lipstick: texture-preserving recolour in six finishes, optional liner and ombré inner colour
 //! (`shaders/layers/lipstick.wgsl`).
 
-use super::{LayerParams, LayerSpec, OVER, linear};
+use super::{AtlasTexel, LayerParams, LayerSpec, OVER, linear};
 use crate::looks::{Finish, Look};
 
 /// The lipstick layer.
-pub const SPEC: LayerSpec =
-    LayerSpec { name: "lipstick", source: include_str!("../../../shaders/layers/lipstick.wgsl"), blend: OVER, params };
+pub const SPEC: LayerSpec = LayerSpec {
+    name: "lipstick",
+    source: include_str!("../../../shaders/layers/lipstick.wgsl"),
+    blend: OVER,
+    params,
+    paints,
+};
 
 /// Finish number as the shader reads it.
 fn finish_id(f: Finish) -> f32 {
@@ -29,4 +34,11 @@ fn params(look: &Look) -> Option<LayerParams> {
         params: [l.opacity, finish_id(l.finish), 0.0, 0.0],
         extra: [0.0; 4],
     })
+}
+
+/// Lipstick paints within the stored range of the outer lip line (`masks[2]` b below 1: the
+/// lips and their widest feather) and, as liner, up to 0.75 of the lip line's stored distance
+/// (`masks[2]` r; `shaders/layers/lipstick.wgsl` fades the liner out there).
+fn paints(t: &AtlasTexel) -> bool {
+    t[2][2] < 255 || t[2][0] < 192
 }

@@ -56,6 +56,49 @@ pub struct LayerSpec {
     pub blend: wgpu::BlendState,
     /// The layer's numbers for a look, or None when the look leaves it off.
     pub params: fn(&Look) -> Option<LayerParams>,
+    /// Whether the layer can paint at a texel of the region atlas: its shader's coverage is
+    /// zero wherever this is false, so the renderer draws only the mesh triangles over texels
+    /// where it is true (on a software rasterizer most of a frame's time is fragments).
+    pub paints: fn(&AtlasTexel) -> bool,
+}
+
+/// One texel of the region atlas: the three masks' RGBA bytes there (see
+/// [`crate::face::atlas::RegionAtlas`]).
+pub type AtlasTexel = [[u8; 4]; 3];
+
+/// Where the face-wide layers paint: the foundation region (`masks[0]` g), the face without its
+/// eyes, brows and lips.
+pub fn on_face(t: &AtlasTexel) -> bool {
+    t[0][1] > 0
+}
+
+/// The triangles of `triangles` (vertex indices, with the vertices at `uvs` in the atlas) that
+/// cover at least one texel of `atlas` where `paints` holds, or sample one: each triangle's UV
+/// bounds widened by two texels (bilinear sampling reads a texel beyond).
+pub fn painted_triangles(
+    atlas: &crate::face::atlas::RegionAtlas,
+    uvs: &[[f32; 2]],
+    triangles: &[[u16; 3]],
+    paints: fn(&AtlasTexel) -> bool,
+) -> Vec<[u16; 3]> {
+    use crate::face::atlas::ATLAS_SIZE;
+    let n = ATLAS_SIZE as i64;
+    let texel = |i: usize| -> AtlasTexel { [atlas.masks[0][i], atlas.masks[1][i], atlas.masks[2][i]] };
+    triangles
+        .iter()
+        .filter(|t| {
+            let corners = t.map(|v| uvs[v as usize]);
+            let range = |axis: usize| {
+                let (lo, hi) =
+                    corners.iter().fold((f32::MAX, f32::MIN), |(lo, hi), c| (lo.min(c[axis]), hi.max(c[axis])));
+                let to_texel = |x: f32, round: fn(f32) -> f32| (round(x * n as f32) as i64).clamp(0, n - 1);
+                (to_texel(lo, f32::floor) - 2).max(0)..=(to_texel(hi, f32::ceil) + 2).min(n - 1)
+            };
+            let (xs, ys) = (range(0), range(1));
+            ys.clone().any(|y| xs.clone().any(|x| paints(&texel((y * n + x) as usize))))
+        })
+        .copied()
+        .collect()
 }
 
 /// Ordinary "over" compositing of a colour with coverage alpha.
@@ -113,6 +156,8 @@ pub struct LayerPipeline {
     bind_group: wgpu::BindGroup,
     /// Whether the current look turns this layer on.
     enabled: bool,
+    /// The layer's triangles in the renderer's index buffer (those over what it can paint).
+    indices: std::ops::Range<u32>,
 }
 
 impl LayerPipeline {
@@ -124,6 +169,7 @@ impl LayerPipeline {
         layer_layout: &wgpu::BindGroupLayout,
         vertex_layout: wgpu::VertexBufferLayout<'_>,
         target: wgpu::TextureFormat,
+        indices: std::ops::Range<u32>,
     ) -> Self {
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some(spec.name),
@@ -170,7 +216,7 @@ impl LayerPipeline {
             layout: layer_layout,
             entries: &[wgpu::BindGroupEntry { binding: 0, resource: uniform.as_entire_binding() }],
         });
-        Self { spec, pipeline, uniform, bind_group, enabled: false }
+        Self { spec, pipeline, uniform, bind_group, enabled: false, indices }
     }
 
     /// Uploads this layer's numbers for `look` (uniforms only; nothing is rebuilt).
@@ -189,15 +235,61 @@ impl LayerPipeline {
         self.enabled
     }
 
-    /// Records this layer's draws: the face mesh once per face.
-    pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>, index_count: u32, faces: u32, vertices_per_face: u32) {
-        if !self.enabled {
+    /// Records this layer's draws: its part of the face mesh (or the `whole` mesh's indices)
+    /// once per face.
+    pub fn draw(
+        &self,
+        pass: &mut wgpu::RenderPass<'_>,
+        faces: u32,
+        vertices_per_face: u32,
+        whole: Option<std::ops::Range<u32>>,
+    ) {
+        let indices = whole.unwrap_or_else(|| self.indices.clone());
+        if !self.enabled || indices.is_empty() {
             return;
         }
         pass.set_pipeline(&self.pipeline);
         pass.set_bind_group(1, &self.bind_group, &[]);
         for f in 0..faces {
-            pass.draw_indexed(0..index_count, (f * vertices_per_face) as i32, f..f + 1);
+            pass.draw_indexed(indices.clone(), (f * vertices_per_face) as i32, f..f + 1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::face::atlas::RegionAtlas;
+    use crate::face::mesh::CanonicalMesh;
+    use crate::face::regions::skin_triangles;
+
+    #[test]
+    fn each_layer_draws_only_the_triangles_over_what_it_paints() {
+        let mesh = CanonicalMesh::load();
+        let atlas = RegionAtlas::bake(&mesh);
+        let all = skin_triangles(&mesh);
+        let area = |tris: &[[u16; 3]]| {
+            tris.iter()
+                .map(|t| {
+                    let [a, b, c] = t.map(|v| glam::Vec2::from_array(mesh.uvs[v as usize]));
+                    0.5 * (b - a).perp_dot(c - a).abs()
+                })
+                .sum::<f32>()
+        };
+        let whole = area(&all);
+        let shares: Vec<(&str, f32)> = ORDER
+            .iter()
+            .map(|s| (s.name, area(&painted_triangles(&atlas, &mesh.uvs, &all, s.paints)) / whole))
+            .collect();
+        eprintln!("share of the face's area drawn per layer: {shares:.2?}");
+        let share = |name: &str| shares.iter().find(|c| c.0 == name).map(|c| c.1).unwrap();
+        // The face-wide layers keep nearly all; the lips, lids, brows and liner a small part.
+        assert!(share("foundation") > 0.9);
+        for small in ["lipstick", "gloss", "eyeshadow", "eyeliner", "brows"] {
+            assert!(share(small) > 0.0 && share(small) < 0.2, "{small}: {}", share(small));
+        }
+        // A triangle over a painted texel is kept, its neighbour far from any is not.
+        let nowhere = painted_triangles(&atlas, &mesh.uvs, &all, |_| false);
+        assert!(nowhere.is_empty());
     }
 }
