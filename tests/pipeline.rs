@@ -2,10 +2,12 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::*;
-use vanity::pipeline::{CaptureThread, TrackingThread};
+use vanity::capture::RawPixels;
+use vanity::pipeline::capture_thread::CapturedFrame;
+use vanity::pipeline::{CaptureThread, Latest, TrackingThread};
 use vanity::tracking::{ModelKind, ModelPaths, Tracker, TrackerConfig};
 
 #[test]
@@ -38,5 +40,46 @@ fn frames_flow_from_capture_through_tracking_newest_first() {
     let delivered = last.unwrap() + 1;
     assert!(delivered >= 119, "capture stopped early at {delivered}");
     capture.stop();
+    tracking.stop();
+}
+
+#[test]
+fn a_damaged_frame_in_a_folder_is_skipped_and_tracking_goes_on() {
+    // 12 frames of the sample clip as JPEGs, the tenth replaced by a file cut off half-way.
+    let dir = tempfile::tempdir().unwrap();
+    let mut clip = vanity::capture::open(&sample("carphone.mp4")).unwrap();
+    for n in 0..12 {
+        let frame = clip.next_frame().unwrap().unwrap();
+        frame.image.save(dir.path().join(format!("{n:03}.jpg"))).unwrap();
+    }
+    let damaged = dir.path().join("009.jpg");
+    let bytes = std::fs::read(&damaged).unwrap();
+    std::fs::write(&damaged, &bytes[..bytes.len() / 2]).unwrap();
+
+    let tracker = Tracker::new(
+        &ModelPaths::new(root().join("models")),
+        TrackerConfig { model: ModelKind::V1, ..TrackerConfig::default() },
+    )
+    .unwrap();
+    // Frames go in one at a time, as the capture thread hands them on: read, not decoded.
+    let slot = Latest::new();
+    let tracking = TrackingThread::spawn(tracker, slot.clone(), vanity::pipeline::tracking_thread::no_waker());
+    let mut folder = vanity::capture::open(dir.path()).unwrap();
+    let mut index = 0;
+    while let Some(raw) = folder.next_raw().unwrap() {
+        assert!(matches!(raw.pixels, RawPixels::Encoded(_)));
+        slot.put(CapturedFrame { pixels: raw.pixels, time: raw.time, captured: Instant::now(), index });
+        if index == 9 {
+            std::thread::sleep(Duration::from_millis(300));
+        } else {
+            let r = tracking.results.take_timeout(Duration::from_secs(10)).expect("a result per good frame");
+            assert_eq!((r.index, r.faces.len()), (index, 1), "after frame {index}");
+        }
+        index += 1;
+    }
+    assert_eq!(index, 12);
+    assert!(tracking.error.lock().unwrap().is_none(), "a bad frame is not a tracker error");
+    assert!(tracking.results.try_take().is_none(), "nothing came of the damaged frame");
+    slot.close();
     tracking.stop();
 }

@@ -1,18 +1,20 @@
 //! Webcams through nokhwa (V4L2 on Linux, AVFoundation on macOS, Media Foundation on Windows).
 //!
-//! MJPEG is preferred at the requested resolution: it is what webcams deliver at 720p30/60, and
-//! it is decoded here, on the capture thread, never on the UI thread.
+//! MJPEG is preferred at the requested resolution: it is what webcams deliver at 720p30/60. The
+//! live path hands each buffer on undecoded ([`FrameSource::next_raw`]) and the tracking thread
+//! decodes the frames it takes, never the UI thread and never a frame nobody shows.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use image::RgbImage;
-use nokhwa::Camera;
 use nokhwa::pixel_format::RgbFormat;
 use nokhwa::utils::{
     ApiBackend, CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType, Resolution,
 };
+use nokhwa::{Buffer, Camera};
 
-use super::{Frame, FrameSource, SourceError};
+use super::{EncodedPicture, Frame, FrameSource, RawFrame, RawPixels, SourceError};
 
 /// A camera the system reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,16 +66,35 @@ impl CameraSource {
 
 impl FrameSource for CameraSource {
     fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
-        let fail = |reason: String| SourceError::Camera { index: self.index, reason };
-        let buffer = self.camera.frame().map_err(|e| fail(e.to_string()))?;
-        let decoded = buffer.decode_image::<RgbFormat>().map_err(|e| fail(e.to_string()))?;
-        let (w, h) = (decoded.width(), decoded.height());
-        let image = RgbImage::from_raw(w, h, decoded.into_raw()).ok_or_else(|| fail("short frame".into()))?;
-        Ok(Some(Frame { image, time: self.start.elapsed().as_secs_f64() }))
+        self.next_raw()?.map(RawFrame::decode).transpose()
+    }
+
+    /// The camera's buffer as delivered (MJPEG, YUYV…), decoded by whoever takes it.
+    fn next_raw(&mut self) -> Result<Option<RawFrame>, SourceError> {
+        let buffer =
+            self.camera.frame().map_err(|e| SourceError::Camera { index: self.index, reason: e.to_string() })?;
+        let picture = CameraPicture { buffer, index: self.index };
+        Ok(Some(RawFrame { pixels: RawPixels::Encoded(Arc::new(picture)), time: self.start.elapsed().as_secs_f64() }))
     }
 
     fn size(&self) -> (u32, u32) {
         self.size
+    }
+}
+
+/// One camera buffer, not yet decoded.
+struct CameraPicture {
+    buffer: Buffer,
+    /// The camera it came from, for errors.
+    index: u32,
+}
+
+impl EncodedPicture for CameraPicture {
+    fn decode(&self) -> Result<RgbImage, SourceError> {
+        let fail = |reason: String| SourceError::Camera { index: self.index, reason };
+        let decoded = self.buffer.decode_image::<RgbFormat>().map_err(|e| fail(e.to_string()))?;
+        let (w, h) = (decoded.width(), decoded.height());
+        RgbImage::from_raw(w, h, decoded.into_raw()).ok_or_else(|| fail("short frame".into()))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod still;
 pub mod video;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use image::RgbImage;
 
@@ -19,6 +20,65 @@ pub struct Frame {
     pub image: RgbImage,
     /// Seconds since the start of the source.
     pub time: f64,
+}
+
+/// A frame as a source hands it over, its pixels possibly still compressed. Decoding is left to
+/// whoever takes the frame, so a frame replaced before anyone looks at it costs no decode: a
+/// webcam's MJPEG or a folder of JPEGs delivers 30 frames a second while tracking may take 15.
+#[derive(Debug, Clone)]
+pub struct RawFrame {
+    /// Pixels, decoded or not yet.
+    pub pixels: RawPixels,
+    /// Seconds since the start of the source.
+    pub time: f64,
+}
+
+impl RawFrame {
+    /// The frame decoded; an error names the file or camera the picture came from.
+    pub fn decode(self) -> Result<Frame, SourceError> {
+        Ok(Frame { image: self.pixels.decode()?, time: self.time })
+    }
+}
+
+impl From<Frame> for RawFrame {
+    fn from(frame: Frame) -> Self {
+        Self { pixels: RawPixels::Decoded(frame.image), time: frame.time }
+    }
+}
+
+/// A frame's pixels: decoded already (video, stills), or the compressed picture as delivered.
+#[derive(Clone)]
+pub enum RawPixels {
+    /// 8-bit sRGB pixels.
+    Decoded(RgbImage),
+    /// A compressed picture and how to decode it.
+    Encoded(Arc<dyn EncodedPicture>),
+}
+
+impl RawPixels {
+    /// The pixels, decoding them if the source left them compressed.
+    pub fn decode(self) -> Result<RgbImage, SourceError> {
+        match self {
+            Self::Decoded(image) => Ok(image),
+            Self::Encoded(picture) => picture.decode(),
+        }
+    }
+}
+
+impl std::fmt::Debug for RawPixels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Decoded(image) => write!(f, "Decoded({}×{})", image.width(), image.height()),
+            Self::Encoded(_) => f.write_str("Encoded"),
+        }
+    }
+}
+
+/// A compressed picture a source delivered (a JPEG file's bytes, a camera's MJPEG buffer) that
+/// can be decoded on any thread.
+pub trait EncodedPicture: Send + Sync {
+    /// The picture as 8-bit sRGB, or why it cannot be decoded (naming its file or camera).
+    fn decode(&self) -> Result<RgbImage, SourceError>;
 }
 
 /// Why a source could not be opened or read.
@@ -51,6 +111,12 @@ pub enum SourceError {
 pub trait FrameSource: Send {
     /// The next frame, or None at the end.
     fn next_frame(&mut self) -> Result<Option<Frame>, SourceError>;
+    /// The next frame as delivered, possibly not yet decoded (see [`RawFrame`]): what the live
+    /// capture thread hands on. Sources that decode as they read (video, stills) yield decoded
+    /// frames.
+    fn next_raw(&mut self) -> Result<Option<RawFrame>, SourceError> {
+        Ok(self.next_frame()?.map(RawFrame::from))
+    }
     /// Frame size in pixels.
     fn size(&self) -> (u32, u32);
 }

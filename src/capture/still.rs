@@ -3,12 +3,13 @@
 use std::path::{Path, PathBuf};
 
 use std::io::Cursor;
+use std::sync::Arc;
 
 use image::metadata::Orientation;
 use image::{DynamicImage, GenericImageView, ImageDecoder, ImageFormat, ImageReader, RgbImage};
 
 use super::jpeg::{self, JpegError};
-use super::{DEFAULT_FPS, Frame, FrameSource, SourceError};
+use super::{DEFAULT_FPS, EncodedPicture, Frame, FrameSource, RawFrame, RawPixels, SourceError};
 
 /// Decodes one image file to RGB, upright (EXIF orientation applied, as phones and viewers show
 /// it), naming the file in any error.
@@ -18,18 +19,27 @@ pub fn load_rgb(path: &Path) -> Result<RgbImage, SourceError> {
 
 /// Decodes one image file with its EXIF orientation applied, keeping its channels (alpha too).
 pub fn load_upright(path: &Path) -> Result<DynamicImage, SourceError> {
-    let bytes = std::fs::read(path).map_err(|source| match source.kind() {
+    decode_upright(path, &read_file(path)?)
+}
+
+/// A file's bytes, naming it in any error.
+fn read_file(path: &Path) -> Result<Vec<u8>, SourceError> {
+    std::fs::read(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => SourceError::NotFound { path: path.to_path_buf() },
         _ => SourceError::Io { path: path.to_path_buf(), source },
-    })?;
+    })
+}
+
+/// Decodes an image file's `bytes` with its EXIF orientation applied, naming `path` in any error.
+fn decode_upright(path: &Path, bytes: &[u8]) -> Result<DynamicImage, SourceError> {
     let bad = |e: image::ImageError| SourceError::BadImage { path: path.to_path_buf(), reason: e.to_string() };
-    if bytes.starts_with(&[0xFF, 0xD8]) && !jpeg_is_complete(&bytes) {
+    if bytes.starts_with(&[0xFF, 0xD8]) && !jpeg_is_complete(bytes) {
         // The decoder would fill the missing rows with grey and say nothing.
         let reason =
             "the JPEG is cut off (no end-of-image marker after its picture data): an incomplete download or copy?";
         return Err(SourceError::BadImage { path: path.to_path_buf(), reason: reason.into() });
     }
-    let reader = ImageReader::new(Cursor::new(&bytes))
+    let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|source| SourceError::Io { path: path.to_path_buf(), source })?;
     let is_jpeg = reader.format() == Some(ImageFormat::Jpeg);
@@ -37,7 +47,7 @@ pub fn load_upright(path: &Path) -> Result<DynamicImage, SourceError> {
     // A damaged EXIF block is no reason to refuse the picture: it is then shown as stored.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut img = match is_jpeg {
-        true => decode_jpeg(path, &bytes, decoder)?,
+        true => decode_jpeg(path, bytes, decoder)?,
         false => DynamicImage::from_decoder(decoder).map_err(bad)?,
     };
     img.apply_orientation(orientation);
@@ -173,20 +183,41 @@ impl FolderSource {
 
 impl FrameSource for FolderSource {
     fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
+        self.next_raw()?.map(RawFrame::decode).transpose()
+    }
+
+    /// Reads the next file; decoding (and the size check) is left to whoever takes the frame.
+    fn next_raw(&mut self) -> Result<Option<RawFrame>, SourceError> {
         let Some(path) = self.files.get(self.next) else {
             return Ok(None);
         };
-        let image = load_rgb(path)?;
-        if image.dimensions() != self.size {
-            return Err(SourceError::SizeMismatch { path: path.clone(), expected: self.size, got: image.dimensions() });
-        }
+        let picture = FolderPicture { path: path.clone(), bytes: read_file(path)?, size: self.size };
         let time = self.next as f64 / DEFAULT_FPS;
         self.next += 1;
-        Ok(Some(Frame { image, time }))
+        Ok(Some(RawFrame { pixels: RawPixels::Encoded(Arc::new(picture)), time }))
     }
 
     fn size(&self) -> (u32, u32) {
         self.size
+    }
+}
+
+/// One frame of a folder, read but not decoded.
+struct FolderPicture {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    /// The folder's frame size (its first frame's): a frame of another size is an error.
+    size: (u32, u32),
+}
+
+impl EncodedPicture for FolderPicture {
+    fn decode(&self) -> Result<RgbImage, SourceError> {
+        let image = decode_upright(&self.path, &self.bytes)?.to_rgb8();
+        if image.dimensions() != self.size {
+            let (path, expected, got) = (self.path.clone(), self.size, image.dimensions());
+            return Err(SourceError::SizeMismatch { path, expected, got });
+        }
+        Ok(image)
     }
 }
 
@@ -221,6 +252,40 @@ mod tests {
         let rgb = load_rgb(&path).unwrap();
         assert_eq!(rgb.dimensions(), (32, 24));
         assert!(rgb.pixels().all(|p| p[0] == p[1] && p[1] == p[2]));
+    }
+
+    #[test]
+    fn a_folder_hands_frames_on_undecoded_and_a_bad_one_fails_when_decoded_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let frame =
+            |shade: u8, w: u32| DynamicImage::ImageRgb8(RgbImage::from_pixel(w, 24, image::Rgb([shade, 90, 40])));
+        write_jpeg(dir.path(), "0.jpg", &frame(200, 32));
+        write_jpeg(dir.path(), "1.jpg", &frame(60, 32));
+        std::fs::write(dir.path().join("2.jpg"), b"not a jpeg at all").unwrap();
+        write_jpeg(dir.path(), "3.jpg", &frame(60, 48));
+        write_jpeg(dir.path(), "4.jpg", &frame(120, 32));
+        let mut raw = FolderSource::open(dir.path()).unwrap();
+        let mut decoded = FolderSource::open(dir.path()).unwrap();
+        let mut outcomes = Vec::new();
+        while let Some(frame) = raw.next_raw().unwrap() {
+            assert!(matches!(frame.pixels, RawPixels::Encoded(_)), "read, not decoded");
+            let time = frame.time;
+            let result = frame.decode();
+            if let Ok(frame) = &result {
+                // The same pixels and time as a source that decodes as it reads.
+                let same = decoded.next_frame().unwrap().unwrap();
+                assert_eq!((same.image.as_raw(), same.time), (frame.image.as_raw(), time));
+            } else {
+                assert!(decoded.next_frame().is_err());
+            }
+            outcomes.push(result.map_err(|e| e.to_string()));
+        }
+        assert_eq!(outcomes.len(), 5, "a bad frame does not end the folder");
+        let bad = outcomes[2].as_ref().unwrap_err();
+        assert!(bad.contains("2.jpg"), "{bad}");
+        let wrong_size = outcomes[3].as_ref().unwrap_err();
+        assert!(wrong_size.contains("3.jpg") && wrong_size.contains("(48, 24)"), "{wrong_size}");
+        assert!(outcomes[4].is_ok(), "frames after a bad one decode");
     }
 
     #[test]

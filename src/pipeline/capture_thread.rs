@@ -5,18 +5,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use image::RgbImage;
-
 use super::latest::Latest;
 use super::worker::Worker;
 use crate::capture::still::ImageSource;
-use crate::capture::{self, FrameSource, SourceError};
+use crate::capture::{self, FrameSource, RawPixels, SourceError};
 
 /// A frame as captured.
 #[derive(Debug, Clone)]
 pub struct CapturedFrame {
-    /// Pixels.
-    pub image: Arc<RgbImage>,
+    /// Pixels as the source delivered them: a camera's MJPEG or a folder's JPEG is decoded by
+    /// the tracking thread when it takes the frame, so frames replaced before then cost nothing.
+    pub pixels: RawPixels,
     /// Seconds on the source's clock (grows across loops).
     pub time: f64,
     /// When it was handed over: the start of capture → present latency.
@@ -150,7 +149,7 @@ fn run<F>(
             if stop.load(Ordering::Relaxed) {
                 break;
             }
-            match source.next_frame() {
+            match source.next_raw() {
                 Ok(Some(frame)) => {
                     let time = offset + frame.time;
                     last = frame.time;
@@ -160,7 +159,7 @@ fn run<F>(
                         pause(wait, &stop);
                     }
                     tracing::trace!(index, "frame captured");
-                    out.put(CapturedFrame { image: Arc::new(frame.image), time, captured: Instant::now(), index });
+                    out.put(CapturedFrame { pixels: frame.pixels, time, captured: Instant::now(), index });
                     index += 1;
                 }
                 Ok(None) => break,
@@ -186,6 +185,61 @@ fn run<F>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::{EncodedPicture, RawFrame};
+    use image::RgbImage;
+    use std::sync::atomic::AtomicUsize;
+
+    /// A compressed picture that counts its decodes.
+    struct CountedPicture {
+        decodes: Arc<AtomicUsize>,
+    }
+
+    impl EncodedPicture for CountedPicture {
+        fn decode(&self) -> Result<RgbImage, SourceError> {
+            self.decodes.fetch_add(1, Ordering::SeqCst);
+            Ok(RgbImage::new(8, 8))
+        }
+    }
+
+    /// A camera stand-in delivering undecoded pictures at 500 fps, faster than anyone takes them.
+    struct Compressed {
+        decodes: Arc<AtomicUsize>,
+        delivered: Arc<AtomicUsize>,
+    }
+
+    impl FrameSource for Compressed {
+        fn next_frame(&mut self) -> Result<Option<capture::Frame>, SourceError> {
+            self.next_raw()?.map(RawFrame::decode).transpose()
+        }
+        fn next_raw(&mut self) -> Result<Option<RawFrame>, SourceError> {
+            let n = self.delivered.fetch_add(1, Ordering::SeqCst);
+            let picture = CountedPicture { decodes: self.decodes.clone() };
+            Ok(Some(RawFrame { pixels: RawPixels::Encoded(Arc::new(picture)), time: n as f64 / 500.0 }))
+        }
+        fn size(&self) -> (u32, u32) {
+            (8, 8)
+        }
+    }
+
+    #[test]
+    fn compressed_frames_are_decoded_only_when_taken() {
+        let (decodes, delivered) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let source = Compressed { decodes: decodes.clone(), delivered: delivered.clone() };
+        let open = || Err::<Box<dyn FrameSource>, _>(SourceError::Camera { index: 0, reason: "only once".into() });
+        let cap = CaptureThread::spawn(open, Some(Box::new(source)), true);
+        let mut taken = 0;
+        while taken < 10 {
+            if let Some(frame) = cap.frames.take_timeout(Duration::from_secs(2)) {
+                std::thread::sleep(Duration::from_millis(20)); // a slow consumer: tracking
+                assert_eq!(frame.pixels.decode().unwrap().dimensions(), (8, 8));
+                taken += 1;
+            }
+        }
+        cap.stop();
+        let (decodes, delivered) = (decodes.load(Ordering::SeqCst), delivered.load(Ordering::SeqCst));
+        assert!(delivered > 3 * taken, "the source delivered {delivered} frames while {taken} were taken");
+        assert_eq!(decodes, taken, "decoded {decodes} of {delivered} delivered frames; {taken} were taken");
+    }
 
     #[test]
     fn plays_a_video_at_its_frame_rate_and_ends() {

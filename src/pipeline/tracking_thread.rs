@@ -58,6 +58,7 @@ impl TrackingThread {
         let error = Arc::new(std::sync::Mutex::new(None));
         let (out, err) = (results.clone(), error.clone());
         let worker = Worker::spawn("tracking", move |halt| {
+            let mut undecodable = UndecodableFrames::default();
             while !halt.load(Ordering::Relaxed) {
                 let Some(frame) = input.take_timeout(Duration::from_millis(50)) else {
                     if input.is_closed() {
@@ -66,15 +67,23 @@ impl TrackingThread {
                     continue;
                 };
                 let start = Instant::now();
-                match tracker.track(&frame.image, frame.time) {
+                let image = match frame.pixels.decode() {
+                    Ok(image) => Arc::new(image),
+                    Err(e) => {
+                        undecodable.report(&e);
+                        continue;
+                    }
+                };
+                undecodable.clear();
+                match tracker.track(&image, frame.time) {
                     Ok(faces) => {
                         let track_ms = start.elapsed().as_secs_f64() * 1e3;
                         tracing::trace!(index = frame.index, track_ms, faces = faces.len(), "tracked");
                         // Converted here, for the frames tracked only (the capture thread hands
                         // on every frame, and most are replaced before they are taken).
-                        let rgba = Arc::new(crate::render::rgba_of(&frame.image));
+                        let rgba = Arc::new(crate::render::rgba_of(&image));
                         out.put(TrackedFrame {
-                            image: frame.image,
+                            image,
                             rgba,
                             faces,
                             hands: tracker.hands().to_vec(),
@@ -100,5 +109,32 @@ impl TrackingThread {
     /// Stops the thread and waits for it.
     pub fn stop(mut self) {
         self.worker.stop();
+    }
+}
+
+/// Frames that could not be decoded (a damaged file in a folder, a corrupt camera buffer) are
+/// skipped: the mirror keeps showing the last good frame. The first of a run is a warning naming
+/// the file or camera; the rest of the run are logged at `trace`, so a broken stream does not
+/// flood the log.
+#[derive(Debug, Default)]
+struct UndecodableFrames {
+    /// Frames skipped since the last good one.
+    in_a_row: u64,
+}
+
+impl UndecodableFrames {
+    fn report(&mut self, error: &crate::capture::SourceError) {
+        match self.in_a_row {
+            0 => tracing::warn!("skipping a frame that cannot be decoded: {error}"),
+            n => tracing::trace!(skipped = n + 1, "skipping a frame that cannot be decoded: {error}"),
+        }
+        self.in_a_row += 1;
+    }
+
+    fn clear(&mut self) {
+        if self.in_a_row > 0 {
+            tracing::info!(skipped = self.in_a_row, "frames decode again");
+            self.in_a_row = 0;
+        }
     }
 }
