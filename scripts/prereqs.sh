@@ -6,7 +6,8 @@
 # nothing else.
 #
 # Usage: scripts/prereqs.sh [build] [render] [xvfb] [windows] [wine]
-#   build   - C/C++ compilers (OpenH264), libclang (the camera backend's bindgen), pip (ONNX Runtime)
+#   build   - C/C++ compilers (OpenH264), libclang (the camera backend's bindgen), NASM (libjpeg-turbo's
+#             SIMD decoder), pip (ONNX Runtime)
 #   render  - the Vulkan loader and Mesa's drivers (lavapipe where there is no GPU)
 #   xvfb    - a virtual X server, to run the mirror where there is no display
 #   windows - the MinGW cross toolchain and the Rust target for the Windows package
@@ -35,6 +36,9 @@ if [ "$want_build" = 1 ]; then
   # The camera backend's V4L2 bindings are generated with bindgen, which loads libclang.
   compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null ||
     compgen -G '/usr/lib/*/libclang-[0-9]*.so*' >/dev/null || need+=(libclang-dev)
+  # libjpeg-turbo (every JPEG and MJPEG frame) builds its SIMD code with NASM; without it the build
+  # quietly falls back to plain C, which decodes the same pixels about three times slower.
+  command -v nasm >/dev/null || need+=(nasm)
   # ONNX Runtime comes from the onnxruntime wheel, fetched with pip.
   command -v python3 >/dev/null || need+=(python3)
   python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
