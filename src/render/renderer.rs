@@ -111,9 +111,10 @@ pub fn rgba_of(frame: &RgbImage) -> Vec<u8> {
 /// Writes `frame` as RGBA into `out` (reusing its allocation).
 fn fill_rgba(frame: &RgbImage, out: &mut Vec<u8>) {
     out.clear();
-    out.reserve(frame.as_raw().len() / 3 * 4);
-    for p in frame.as_raw().chunks_exact(3) {
-        out.extend_from_slice(&[p[0], p[1], p[2], 255]);
+    // Opaque alpha everywhere, then the colour copied in: a fixed-size loop the compiler unrolls.
+    out.resize(frame.as_raw().len() / 3 * 4, 255);
+    for (rgba, rgb) in out.chunks_exact_mut(4).zip(frame.as_raw().chunks_exact(3)) {
+        rgba[..3].copy_from_slice(rgb);
     }
 }
 
@@ -814,6 +815,19 @@ mod tests {
 
     fn square(x: f32, y: f32, side: f32) -> Vec<Vec3> {
         vec![Vec3::new(x, y, 0.0), Vec3::new(x + side, y + side, 0.0)]
+    }
+
+    #[test]
+    fn camera_pixels_become_opaque_rgba_in_order_and_a_reused_buffer_holds_only_the_new_frame() {
+        let frame = RgbImage::from_fn(3, 2, |x, y| image::Rgb([x as u8, y as u8, 7 + (x + y) as u8]));
+        let rgba = rgba_of(&frame);
+        assert_eq!(rgba.len(), 3 * 2 * 4);
+        for (i, (px, rgb)) in rgba.chunks_exact(4).zip(frame.pixels()).enumerate() {
+            assert_eq!(px, &[rgb[0], rgb[1], rgb[2], 255], "pixel {i}");
+        }
+        let mut reused = vec![9u8; 1000];
+        fill_rgba(&frame, &mut reused);
+        assert_eq!(reused, rgba, "a longer buffer from a bigger frame must not leave pixels behind");
     }
 
     #[test]
