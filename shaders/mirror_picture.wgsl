@@ -2,17 +2,23 @@
 // the made-up frame (and, left of the before/after line, the bare camera frame), aspect-fit into
 // the viewport egui sets to the picture's rectangle, flipped when the mirror is. Opaque, so the
 // window behind it is never read: on software rasterisers that read is what blending costs.
+// The pipeline is built in variants (override constants) so that each draws only what it shows:
+// without the before/after line the bare frame is not sampled, and a window that stores what the
+// texture holds gets no sRGB encoding; the compiler drops the unused work.
+
+// Whether the before/after line is on: left of it the bare frame is sampled and shown.
+override SHOW_BEFORE: bool = true;
+// Whether the textures are sampled as linear light but the window stores sRGB-encoded values (no
+// plain view of the textures on this device): encode here.
+override ENCODE: bool = true;
 
 struct PictureParams {
-    // Before/after line as a fraction of the picture's width; pixels left of it show the bare
-    // frame. Zero shows only the made-up frame.
+    // Before/after line as a fraction of the picture's width (with SHOW_BEFORE); pixels left of
+    // it show the bare frame.
     split: f32,
     // 1 when the picture is mirrored left to right.
     flip: u32,
-    // 1 when the textures are sampled as linear light but the window stores sRGB-encoded values
-    // (no plain view of the textures on this device): encode here.
-    encode: u32,
-    _pad: u32,
+    _pad: vec2<u32>,
 }
 
 @group(0) @binding(0) var before_tex: texture_2d<f32>;
@@ -40,10 +46,11 @@ fn vs_picture(@builtin(vertex_index) i: u32) -> PictureVertex {
 fn fs_picture(v: PictureVertex) -> @location(0) vec4<f32> {
     let u = select(v.at.x, 1.0 - v.at.x, params.flip == 1u);
     let uv = vec2<f32>(u, v.at.y);
-    let before = textureSample(before_tex, picture_sampler, uv).rgb;
     let after = textureSample(after_tex, picture_sampler, uv).rgb;
-    let c = select(after, before, v.at.x < params.split);
     // select, not if: control flow in a fragment shader leaks memory on every draw in Mesa's
-    // lavapipe (docs/lavapipe-leak.md).
-    return vec4<f32>(select(c, linear_to_srgb(c), params.encode == 1u), 1.0);
+    // lavapipe (docs/lavapipe-leak.md). With a constant false condition the compiler folds the
+    // select away, and with it the unused sample or encoding.
+    let before = textureSample(before_tex, picture_sampler, uv).rgb;
+    let c = select(after, before, SHOW_BEFORE && v.at.x < params.split);
+    return vec4<f32>(select(c, linear_to_srgb(c), ENCODE), 1.0);
 }

@@ -305,3 +305,106 @@ fn drawing_each_layer_over_its_own_triangles_changes_no_pixel() {
     eprintln!("{} looks on {} scenes compared", looks.len(), scenes.len());
     assert!(differing.is_empty(), "{differing:?}");
 }
+
+/// The mirror window's picture pass (`PictureCallback`) drawn into a `format` target the size of
+/// the frame, with the renderer's current textures.
+fn mirror_picture(r: &vanity::render::Renderer, format: wgpu::TextureFormat, split: Option<f32>) -> RgbImage {
+    use egui_wgpu::CallbackTrait;
+    use vanity::app::mirror_picture::{PictureCallback, PicturePipeline};
+    let (device, queue) = (&r.context().device, &r.context().queue);
+    let views = r.views().expect("a frame was rendered");
+    let (w, h) = views.size;
+    let mut picture = PicturePipeline::new(device, format);
+    picture.bind(device, &views);
+    let mut resources = egui_wgpu::CallbackResources::default();
+    resources.insert(picture);
+    let screen = egui_wgpu::ScreenDescriptor { size_in_pixels: [w, h], pixels_per_point: 1.0 };
+    let callback = PictureCallback { split, flip: false };
+    let mut encoder = device.create_command_encoder(&Default::default());
+    let extra = callback.prepare(device, queue, &screen, &mut encoder, &mut resources);
+    let target = device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format,
+        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    });
+    let view = target.create_view(&Default::default());
+    {
+        let mut pass = encoder
+            .begin_render_pass(&wgpu::RenderPassDescriptor {
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: &view,
+                    depth_slice: None,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                ..Default::default()
+            })
+            .forget_lifetime();
+        let whole = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w as f32, h as f32));
+        let info = egui::PaintCallbackInfo {
+            viewport: whole,
+            clip_rect: whole,
+            pixels_per_point: 1.0,
+            screen_size_px: [w, h],
+        };
+        callback.paint(info, &mut pass, &resources);
+    }
+    let readback = vanity::render::readback::Readback::record(device, &mut encoder, &target);
+    queue.submit(extra.into_iter().chain([encoder.finish()]));
+    readback.into_image(device).unwrap()
+}
+
+/// Mean absolute level difference of `a` and `b` over `pixels`.
+fn mean_level_difference(a: &RgbImage, b: &RgbImage, pixels: &[(u32, u32)]) -> f64 {
+    let sum: u64 = pixels
+        .iter()
+        .flat_map(|&(x, y)| (0..3).map(move |c| u64::from(a.get_pixel(x, y)[c].abs_diff(b.get_pixel(x, y)[c]))))
+        .sum();
+    sum as f64 / (pixels.len() * 3) as f64
+}
+
+#[test]
+fn the_mirror_picture_shows_the_made_up_frame_and_the_bare_one_left_of_the_line() {
+    // The window's picture is drawn by pipeline variants (before/after line on or off, sRGB
+    // encoding in the shader or by the window); each must show what the renderer made, and the
+    // line must show the bare frame on its left. The line runs through the middle of the lips so
+    // that a variant showing the wrong texture on either side fails.
+    let (img, lm) = astronaut_x2();
+    let mut r = LipsFromPicture::lock(true);
+    r.set_look(&lipstick("#B0153A", Finish::Matte, 1.0));
+    let made_up = r.render(&img, &[FaceDraw { landmarks: &lm, strength: 1.0 }]).unwrap();
+    let lips = lip_pixels(&img, &lm);
+    let middle = lips.iter().map(|&(x, _)| f64::from(x)).sum::<f64>() / lips.len() as f64;
+    let (left, right): (Vec<_>, Vec<_>) = lips.iter().partition(|&&(x, _)| f64::from(x) + 0.5 < middle - 1.0);
+    let right: Vec<_> = right.into_iter().filter(|&(x, _)| f64::from(x) + 0.5 > middle + 1.0).collect();
+    assert!(left.len() > 40 && right.len() > 40, "lip pixels either side: {} and {}", left.len(), right.len());
+    assert!(
+        mean_level_difference(&img, &made_up, &lips) > 10.0,
+        "the lipstick must show for this test to mean anything"
+    );
+    let everything: Vec<(u32, u32)> = img.enumerate_pixels().map(|(x, y, _)| (x, y)).collect();
+    for format in [wgpu::TextureFormat::Rgba8Unorm, wgpu::TextureFormat::Rgba8UnormSrgb] {
+        let shown = mirror_picture(&r, format, None);
+        let off = mean_level_difference(&shown, &made_up, &everything);
+        assert!(off < 0.6, "{format:?}: the picture differs from the made-up frame by {off:.2} levels");
+        let split = mirror_picture(&r, format, Some((middle / f64::from(img.width())) as f32));
+        let bare_left = mean_level_difference(&split, &img, &left);
+        let made_up_right = mean_level_difference(&split, &made_up, &right);
+        eprintln!(
+            "{format:?}: whole {off:.2}, left of the line vs bare {bare_left:.2}, right vs made up {made_up_right:.2}"
+        );
+        assert!(bare_left < 0.6, "{format:?}: left of the line differs from the bare frame by {bare_left:.2} levels");
+        assert!(
+            made_up_right < 0.6,
+            "{format:?}: right of the line differs from the made-up frame by {made_up_right:.2}"
+        );
+    }
+}

@@ -15,19 +15,44 @@ use crate::render::shaders::mirror_picture_module;
 struct PictureParams {
     split: f32,
     flip: u32,
-    encode: u32,
-    _pad: u32,
+    _pad: [u32; 2],
 }
 
 /// The picture's pipeline, built once per window, and the bind group of the renderer's current
 /// textures. Kept in egui's callback resources, where [`PictureCallback`] finds it.
 pub struct PicturePipeline {
-    pipeline: wgpu::RenderPipeline,
+    /// One pipeline per [`Variant`], built up front.
+    variants: [wgpu::RenderPipeline; Variant::COUNT],
     layout: wgpu::BindGroupLayout,
     sampler: wgpu::Sampler,
     params: wgpu::Buffer,
     bound: Option<BoundTextures>,
     window_is_srgb: bool,
+}
+
+/// What a pipeline of the picture draws: each variant skips the work the others need, which
+/// the shader compiler drops (`SHOW_BEFORE`, `ENCODE` in `mirror_picture.wgsl`). On a software
+/// rasteriser every sample and encoding over a window-sized picture costs real time per frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Variant {
+    /// The before/after line is on: the bare frame is sampled too.
+    before_after: bool,
+    /// The window stores sRGB-encoded values but the textures are sampled as linear light.
+    encode: bool,
+}
+
+impl Variant {
+    const COUNT: usize = 4;
+
+    /// Every variant, in the order of [`Variant::index`].
+    fn all() -> [Variant; Self::COUNT] {
+        std::array::from_fn(|i| Variant { before_after: i & 1 == 1, encode: i & 2 == 2 })
+    }
+
+    /// Where this variant's pipeline is kept.
+    fn index(self) -> usize {
+        usize::from(self.before_after) | usize::from(self.encode) << 1
+    }
 }
 
 /// The renderer's textures as bound for the picture.
@@ -60,30 +85,39 @@ impl PicturePipeline {
             bind_group_layouts: &[Some(&layout)],
             immediate_size: 0,
         });
-        let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-            label: Some("mirror picture"),
-            layout: Some(&pipeline_layout),
-            vertex: wgpu::VertexState {
-                module: &module,
-                entry_point: Some("vs_picture"),
-                compilation_options: Default::default(),
-                buffers: &[],
-            },
-            fragment: Some(wgpu::FragmentState {
-                module: &module,
-                entry_point: Some("fs_picture"),
-                compilation_options: Default::default(),
-                targets: &[Some(wgpu::ColorTargetState {
-                    format: window_format,
-                    blend: None,
-                    write_mask: wgpu::ColorWrites::ALL,
-                })],
-            }),
-            primitive: wgpu::PrimitiveState::default(),
-            depth_stencil: None,
-            multisample: wgpu::MultisampleState::default(),
-            multiview_mask: None,
-            cache: None,
+        let variants = Variant::all().map(|variant| {
+            let constants = [
+                ("SHOW_BEFORE", f64::from(u8::from(variant.before_after))),
+                ("ENCODE", f64::from(u8::from(variant.encode))),
+            ];
+            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some("mirror picture"),
+                layout: Some(&pipeline_layout),
+                vertex: wgpu::VertexState {
+                    module: &module,
+                    entry_point: Some("vs_picture"),
+                    compilation_options: Default::default(),
+                    buffers: &[],
+                },
+                fragment: Some(wgpu::FragmentState {
+                    module: &module,
+                    entry_point: Some("fs_picture"),
+                    compilation_options: wgpu::PipelineCompilationOptions {
+                        constants: &constants,
+                        ..Default::default()
+                    },
+                    targets: &[Some(wgpu::ColorTargetState {
+                        format: window_format,
+                        blend: None,
+                        write_mask: wgpu::ColorWrites::ALL,
+                    })],
+                }),
+                primitive: wgpu::PrimitiveState::default(),
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                multiview_mask: None,
+                cache: None,
+            })
         });
         let sampler = device.create_sampler(&wgpu::SamplerDescriptor {
             label: Some("mirror picture"),
@@ -97,7 +131,7 @@ impl PicturePipeline {
             usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
-        Self { pipeline, layout, sampler, params, bound: None, window_is_srgb: window_format.is_srgb() }
+        Self { variants, layout, sampler, params, bound: None, window_is_srgb: window_format.is_srgb() }
     }
 
     /// Binds the renderer's textures when they are new (first frame, new frame size). A plain
@@ -144,13 +178,7 @@ impl CallbackTrait for PictureCallback {
         resources: &mut CallbackResources,
     ) -> Vec<wgpu::CommandBuffer> {
         if let Some(picture) = resources.get::<PicturePipeline>() {
-            let encode = picture.bound.as_ref().is_some_and(|b| b.encode);
-            let params = PictureParams {
-                split: self.split.unwrap_or(0.0),
-                flip: u32::from(self.flip),
-                encode: u32::from(encode),
-                _pad: 0,
-            };
+            let params = PictureParams { split: self.split.unwrap_or(0.0), flip: u32::from(self.flip), _pad: [0; 2] };
             queue.write_buffer(&picture.params, 0, bytemuck::bytes_of(&params));
         }
         Vec::new()
@@ -164,7 +192,8 @@ impl CallbackTrait for PictureCallback {
     ) {
         let Some(picture) = resources.get::<PicturePipeline>() else { return };
         let Some(bound) = picture.bound.as_ref() else { return };
-        pass.set_pipeline(&picture.pipeline);
+        let variant = Variant { before_after: self.split.is_some(), encode: bound.encode };
+        pass.set_pipeline(&picture.variants[variant.index()]);
         pass.set_bind_group(0, &bound.group, &[]);
         pass.draw(0..3, 0..1);
     }
