@@ -322,16 +322,7 @@ fn mirror_picture(r: &vanity::render::Renderer, format: wgpu::TextureFormat, spl
     let callback = PictureCallback { split, flip: false };
     let mut encoder = device.create_command_encoder(&Default::default());
     let extra = callback.prepare(device, queue, &screen, &mut encoder, &mut resources);
-    let target = device.create_texture(&wgpu::TextureDescriptor {
-        label: None,
-        size: wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
-        mip_level_count: 1,
-        sample_count: 1,
-        dimension: wgpu::TextureDimension::D2,
-        format,
-        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-        view_formats: &[],
-    });
+    let target = common::paint::window_target(device, w, h, format);
     let view = target.create_view(&Default::default());
     {
         let mut pass = encoder

@@ -117,3 +117,18 @@ pub fn group() -> (RgbImage, Vec<Vec<Vec3>>) {
     let r: RefImage = load(&fixture("group_v2.json"));
     (img, r.faces.iter().map(|f| f.points()).collect())
 }
+
+/// A `width`×`height` texture a window's pass can draw into and a test can read back: what the
+/// window-side tests (panel, mirror picture) render into instead of a swapchain image.
+pub fn window_target(device: &wgpu::Device, width: u32, height: u32, format: wgpu::TextureFormat) -> wgpu::Texture {
+    device.create_texture(&wgpu::TextureDescriptor {
+        label: Some("window stand-in"),
+        size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format,
+        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    })
+}
