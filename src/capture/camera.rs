@@ -14,6 +14,7 @@ use nokhwa::utils::{
 };
 use nokhwa::{Buffer, Camera};
 
+use super::jpeg;
 use super::{EncodedPicture, Frame, FrameSource, RawFrame, RawPixels, SourceError};
 
 /// A camera the system reports.
@@ -90,17 +91,61 @@ struct CameraPicture {
 }
 
 impl EncodedPicture for CameraPicture {
+    /// MJPEG goes through the project's own libjpeg-turbo call ([`jpeg::decode_rgb`]: the same
+    /// pixels as nokhwa's, but a damaged buffer is an error, where nokhwa's decoder unwinds through
+    /// the thread that decodes); other formats through nokhwa. A cut-off buffer, or one whose
+    /// picture is not the camera's size, is refused rather than shown with grey or skewed rows.
     fn decode(&self) -> Result<RgbImage, SourceError> {
         let fail = |reason: String| SourceError::Camera { index: self.index, reason };
-        let decoded = self.buffer.decode_image::<RgbFormat>().map_err(|e| fail(e.to_string()))?;
-        let (w, h) = (decoded.width(), decoded.height());
-        RgbImage::from_raw(w, h, decoded.into_raw()).ok_or_else(|| fail("short frame".into()))
+        let image = if self.buffer.source_frame_format() == FrameFormat::MJPEG {
+            let bytes = self.buffer.buffer();
+            if !jpeg::is_complete(bytes) {
+                return Err(fail("an MJPEG frame was cut off (no end-of-image marker)".into()));
+            }
+            jpeg::decode_rgb(bytes).map_err(|e| fail(format!("a damaged MJPEG frame: {e}")))?
+        } else {
+            let decoded = self.buffer.decode_image::<RgbFormat>().map_err(|e| fail(e.to_string()))?;
+            let (w, h) = (decoded.width(), decoded.height());
+            RgbImage::from_raw(w, h, decoded.into_raw()).ok_or_else(|| fail("short frame".into()))?
+        };
+        let expected = (self.buffer.resolution().width(), self.buffer.resolution().height());
+        if image.dimensions() != expected {
+            let ((w, h), (ew, eh)) = (image.dimensions(), expected);
+            return Err(fail(format!("a {w}×{h} frame from a camera set to {ew}×{eh}")));
+        }
+        Ok(image)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `image` as a camera's MJPEG buffer that says it is `width`×`height`.
+    fn mjpeg_buffer(bytes: &[u8], width: u32, height: u32) -> CameraPicture {
+        CameraPicture { buffer: Buffer::new(Resolution::new(width, height), bytes, FrameFormat::MJPEG), index: 3 }
+    }
+
+    #[test]
+    fn damaged_cut_off_and_wrong_size_mjpeg_frames_are_errors_naming_the_camera() {
+        let picture = RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+        let mut jpeg_bytes = Vec::new();
+        picture.write_to(&mut std::io::Cursor::new(&mut jpeg_bytes), image::ImageFormat::Jpeg).unwrap();
+        let good = mjpeg_buffer(&jpeg_bytes, 64, 48).decode().expect("a whole frame decodes");
+        assert_eq!(good.dimensions(), (64, 48));
+        let mut garbage = jpeg_bytes.clone();
+        garbage[20..200].iter_mut().for_each(|b| *b = 0x5A);
+        for (what, picture) in [
+            ("garbage", mjpeg_buffer(&garbage, 64, 48)),
+            ("not a JPEG", mjpeg_buffer(&[1, 2, 3, 4, 5, 6], 64, 48)),
+            ("cut off", mjpeg_buffer(&jpeg_bytes[..jpeg_bytes.len() / 2], 64, 48)),
+            ("wrong size", mjpeg_buffer(&jpeg_bytes, 32, 24)),
+        ] {
+            // An error, never an unwind out of libjpeg through the decoding thread.
+            let e = std::panic::catch_unwind(|| picture.decode()).expect(what).expect_err(what).to_string();
+            assert!(e.starts_with("camera 3:"), "{what}: {e}");
+        }
+    }
 
     #[test]
     fn a_missing_camera_is_a_clear_error() {

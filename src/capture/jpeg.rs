@@ -36,6 +36,30 @@ pub fn decode_rgb(bytes: &[u8]) -> Result<RgbImage, JpegError> {
     })
 }
 
+/// Whether a JPEG holds its whole picture (libjpeg fills a cut-off one with grey and says
+/// nothing): an end-of-image marker after the first top-level
+/// start-of-scan (segments before it, an EXIF thumbnail with its own markers among them, are
+/// skipped by their lengths).
+pub fn is_complete(bytes: &[u8]) -> bool {
+    let mut at = 2;
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            return false;
+        }
+        let marker = bytes[at + 1];
+        if marker == 0xFF {
+            at += 1; // fill byte
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        if marker == 0xDA {
+            return bytes.get(at + 2 + length..).is_some_and(|rest| rest.windows(2).any(|w| w == [0xFF, 0xD9]));
+        }
+        at += 2 + length;
+    }
+    false
+}
+
 fn decode_unguarded(bytes: &[u8]) -> Result<RgbImage, JpegError> {
     let damaged = |e: std::io::Error| JpegError::Damaged(e.to_string());
     let mut header = Decompress::new_mem(bytes).map_err(damaged)?;

@@ -14,7 +14,7 @@ use super::{DEFAULT_FPS, EncodedPicture, Frame, FrameSource, RawFrame, RawPixels
 /// Decodes one image file to RGB, upright (EXIF orientation applied, as phones and viewers show
 /// it), naming the file in any error.
 pub fn load_rgb(path: &Path) -> Result<RgbImage, SourceError> {
-    load_upright(path).map(|img| img.to_rgb8())
+    load_upright(path).map(DynamicImage::into_rgb8)
 }
 
 /// Decodes one image file with its EXIF orientation applied, keeping its channels (alpha too).
@@ -33,7 +33,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, SourceError> {
 /// Decodes an image file's `bytes` with its EXIF orientation applied, naming `path` in any error.
 fn decode_upright(path: &Path, bytes: &[u8]) -> Result<DynamicImage, SourceError> {
     let bad = |e: image::ImageError| SourceError::BadImage { path: path.to_path_buf(), reason: e.to_string() };
-    if bytes.starts_with(&[0xFF, 0xD8]) && !jpeg_is_complete(bytes) {
+    if bytes.starts_with(&[0xFF, 0xD8]) && !jpeg::is_complete(bytes) {
         // The decoder would fill the missing rows with grey and say nothing.
         let reason =
             "the JPEG is cut off (no end-of-image marker after its picture data): an incomplete download or copy?";
@@ -70,29 +70,6 @@ fn decode_jpeg(path: &Path, bytes: &[u8], header: impl ImageDecoder) -> Result<D
         Err(JpegError::NoRgbConversion(_)) => DynamicImage::from_decoder(header).map_err(|e| bad(e.to_string())),
         Err(e) => Err(bad(e.to_string())),
     }
-}
-
-/// Whether a JPEG holds its whole picture: an end-of-image marker after the first top-level
-/// start-of-scan (segments before it, an EXIF thumbnail with its own markers among them, are
-/// skipped by their lengths).
-fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    let mut at = 2;
-    while at + 4 <= bytes.len() {
-        if bytes[at] != 0xFF {
-            return false;
-        }
-        let marker = bytes[at + 1];
-        if marker == 0xFF {
-            at += 1; // fill byte
-            continue;
-        }
-        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
-        if marker == 0xDA {
-            return bytes.get(at + 2 + length..).is_some_and(|rest| rest.windows(2).any(|w| w == [0xFF, 0xD9]));
-        }
-        at += 2 + length;
-    }
-    false
 }
 
 /// A single image, yielded once (or a given number of times, as frames at [`DEFAULT_FPS`]).
@@ -212,7 +189,7 @@ struct FolderPicture {
 
 impl EncodedPicture for FolderPicture {
     fn decode(&self) -> Result<RgbImage, SourceError> {
-        let image = decode_upright(&self.path, &self.bytes)?.to_rgb8();
+        let image = decode_upright(&self.path, &self.bytes)?.into_rgb8();
         if image.dimensions() != self.size {
             let (path, expected, got) = (self.path.clone(), self.size, image.dimensions());
             return Err(SourceError::SizeMismatch { path, expected, got });
@@ -292,9 +269,9 @@ mod tests {
     fn cut_off_and_garbage_jpegs_are_incomplete() {
         // SOI, a DQT-sized segment, SOS with its header, data, EOI.
         let whole = [0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x04, 1, 2, 0xFF, 0xDA, 0x00, 0x04, 0, 0, 7, 7, 0xFF, 0xD9];
-        assert!(jpeg_is_complete(&whole));
-        assert!(!jpeg_is_complete(&whole[..whole.len() - 2]));
-        assert!(!jpeg_is_complete(&whole[..11]), "cut inside the scan header: no panic, incomplete");
-        assert!(!jpeg_is_complete(&[0xFF, 0xD8, 0x12, 0x34, 0x56]));
+        assert!(jpeg::is_complete(&whole));
+        assert!(!jpeg::is_complete(&whole[..whole.len() - 2]));
+        assert!(!jpeg::is_complete(&whole[..11]), "cut inside the scan header: no panic, incomplete");
+        assert!(!jpeg::is_complete(&[0xFF, 0xD8, 0x12, 0x34, 0x56]));
     }
 }
