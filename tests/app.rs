@@ -447,3 +447,136 @@ fn a_still_with_nobody_touching_it_is_not_redrawn() {
     assert!((1..=60).contains(&new_frames), "{s}");
     assert!(frames <= new_frames + 10, "{frames} presented for {new_frames} new frames: {s}");
 }
+
+/// One frame of the whole window (mirror area and panel) painted headless twice: through the
+/// panel's kept pixels (`PanelCache`, as the app does) and with everything painted live.
+struct WindowFrame {
+    through_cache: image::RgbImage,
+    all_live: image::RgbImage,
+    how: vanity::app::panel_cache::PanelPaint,
+}
+
+/// The window painter's parts kept from frame to frame, as in the app.
+struct WindowPainter {
+    gpu: vanity::render::GpuContext,
+    ctx: egui::Context,
+    renderer: egui_wgpu::Renderer,
+    cache: vanity::app::panel_cache::PanelCache,
+}
+
+impl WindowPainter {
+    const SIZE: [u32; 2] = [1280, 720];
+    const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
+
+    fn new() -> Self {
+        let gpu = vanity::render::GpuContext::headless().unwrap();
+        let renderer = egui_wgpu::Renderer::new(&gpu.device, Self::FORMAT, egui_wgpu::RendererOptions::default());
+        Self { gpu, ctx: egui::Context::default(), renderer, cache: Default::default() }
+    }
+
+    /// Paints the window for `state`; `over_panel`: something outside the panel (a tooltip-like
+    /// shape on the top layer) reaches over it.
+    fn frame(
+        &mut self,
+        state: &mut vanity::app::panel::PanelState,
+        catalog: &Catalog,
+        looks: &[Look],
+        over_panel: bool,
+    ) -> WindowFrame {
+        let [w, h] = Self::SIZE;
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w as f32, h as f32))),
+            ..Default::default()
+        };
+        let mut window = egui::Rect::NOTHING;
+        let mut full = self.ctx.run_ui(input, |ui| {
+            window = ui.max_rect();
+            vanity::app::mirror::lay_out_window(ui, state, catalog, looks, |ui, rect, _| {
+                ui.painter().rect_filled(rect.shrink(40.0), 0.0, egui::Color32::from_rgb(200, 80, 90));
+                ui.label("the mirror");
+            });
+            if over_panel {
+                let reach = egui::Rect::from_min_max(egui::pos2(800.0, 100.0), egui::pos2(1100.0, 160.0));
+                ui.ctx().debug_painter().rect_filled(reach, 4.0, egui::Color32::from_rgb(20, 160, 220));
+            }
+        });
+        let textures_changed = !full.textures_delta.set.is_empty();
+        for (id, deltas) in &full.textures_delta.set {
+            for delta in deltas {
+                self.renderer.update_texture(&self.gpu.device, &self.gpu.queue, *id, delta);
+            }
+        }
+        full.textures_delta.clear();
+        let prims = self.ctx.tessellate(full.shapes, 1.0);
+        let screen = egui_wgpu::ScreenDescriptor { size_in_pixels: Self::SIZE, pixels_per_point: 1.0 };
+        let (device, queue) = (&self.gpu.device, &self.gpu.queue);
+
+        let live_target = common::paint::window_target(device, w, h, Self::FORMAT);
+        let mut encoder = device.create_command_encoder(&Default::default());
+        let extra = self.renderer.update_buffers(device, queue, &mut encoder, &prims, &screen);
+        vanity::app::mirror::paint_egui(
+            &mut encoder,
+            &live_target.create_view(&Default::default()),
+            &self.renderer,
+            &prims,
+            &screen,
+        );
+        let readback = vanity::render::readback::Readback::record(device, &mut encoder, &live_target);
+        queue.submit(extra.into_iter().chain([encoder.finish()]));
+        let all_live = readback.into_image(device).unwrap();
+
+        let target = common::paint::window_target(device, w, h, Self::FORMAT);
+        let mut encoder = device.create_command_encoder(&Default::default());
+        let panel = vanity::app::mirror::panel_rect(window);
+        let (extra, paint) = self.cache.prepare(
+            device,
+            queue,
+            &mut self.renderer,
+            &mut encoder,
+            prims,
+            &screen,
+            panel,
+            Self::FORMAT,
+            true,
+            textures_changed,
+        );
+        self.cache.paint(&mut encoder, &target, &self.renderer, &paint, &screen);
+        let readback = vanity::render::readback::Readback::record(device, &mut encoder, &target);
+        queue.submit(extra.into_iter().chain([encoder.finish()]));
+        WindowFrame { through_cache: readback.into_image(device).unwrap(), all_live, how: paint.how }
+    }
+}
+
+/// Pixels that differ between two pictures of the same size.
+fn differing_pixels(a: &image::RgbImage, b: &image::RgbImage) -> usize {
+    a.pixels().zip(b.pixels()).filter(|(p, q)| p != q).count()
+}
+
+#[test]
+fn the_panel_is_painted_again_only_when_it_changes_and_the_window_shows_the_same_pixels() {
+    use vanity::app::panel::Tab;
+    use vanity::app::panel_cache::PanelPaint;
+    let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
+    let looks: Vec<Look> = ["evening", "natural", "glam"].iter().map(|n| Look::find(n).unwrap().0).collect();
+    let mut state = panel_state(looks[0].clone(), Tab::Lips);
+    let mut painter = WindowPainter::new();
+    let mut step = |state: &mut vanity::app::panel::PanelState, over_panel: bool, expected: PanelPaint, what: &str| {
+        let f = painter.frame(state, &catalog, &looks, over_panel);
+        assert_eq!(f.how, expected, "{what}");
+        let off = differing_pixels(&f.through_cache, &f.all_live);
+        assert_eq!(off, 0, "{what}: {off} pixels differ from the window painted live");
+        f.through_cache
+    };
+    step(&mut state, false, PanelPaint::Painted, "the first frame");
+    let lips = step(&mut state, false, PanelPaint::Reused, "the same panel again");
+    state.tab = Tab::Eyes;
+    let eyes = step(&mut state, false, PanelPaint::Painted, "another tab");
+    let changed = differing_pixels(&lips, &eyes);
+    assert!(changed > 1000, "the tab change shows in {changed} pixels only");
+    step(&mut state, true, PanelPaint::Live, "a shape from outside reaching over the panel");
+    step(&mut state, false, PanelPaint::Reused, "the same tab once the shape is gone");
+    // Back to a tab whose glyphs egui already holds: no texture changes, only the panel's meshes.
+    state.tab = Tab::Lips;
+    let back = step(&mut state, false, PanelPaint::Painted, "back to the first tab");
+    assert_eq!(differing_pixels(&back, &lips), 0, "the first tab looks as it did");
+}

@@ -18,6 +18,7 @@ use super::kiosk::{IdleState, Kiosk, KioskKey};
 use super::mirror_picture::PicturePipeline;
 use super::mirror_view::{self, MirrorOverlay};
 use super::panel::{self, Action, PanelState, Tab};
+use super::panel_cache::PanelCache;
 use super::settings::Settings;
 use super::snapshot;
 use super::stats::{FrameStats, FrameTimes, FreshFrame, ProcessUsage};
@@ -94,6 +95,10 @@ struct Gfx {
     renderer: Renderer,
     egui_state: egui_winit::State,
     egui_renderer: egui_wgpu::Renderer,
+    /// The style panel's pixels, painted again only when it changes.
+    panel_cache: PanelCache,
+    /// Whether the window's texture takes copies (the kept panel is copied in).
+    can_copy: bool,
 }
 
 impl Gfx {
@@ -200,7 +205,8 @@ impl Mirror {
         // egui blends in gamma space and wants a plain (non-sRGB) framebuffer; the makeup textures
         // are sRGB views, so egui samples them as linear and encodes correctly.
         let format = caps.formats.iter().copied().find(|f| !f.is_srgb()).unwrap_or(caps.formats[0]);
-        let usage = wgpu::TextureUsages::RENDER_ATTACHMENT | (caps.usages & wgpu::TextureUsages::COPY_SRC);
+        let usage = wgpu::TextureUsages::RENDER_ATTACHMENT
+            | (caps.usages & (wgpu::TextureUsages::COPY_SRC | wgpu::TextureUsages::COPY_DST));
         let config = wgpu::SurfaceConfiguration {
             usage,
             format,
@@ -226,7 +232,18 @@ impl Mirror {
             Some(ctx.device.limits().max_texture_dimension_2d as usize),
         );
         tracing::info!("window on {}", ctx.describe());
-        Ok(Gfx { window, surface, config, renderer: Renderer::new(ctx), egui_state, egui_renderer })
+        let can_copy = usage.contains(wgpu::TextureUsages::COPY_DST);
+        let panel_cache = PanelCache::default();
+        Ok(Gfx {
+            window,
+            surface,
+            config,
+            renderer: Renderer::new(ctx),
+            egui_state,
+            egui_renderer,
+            panel_cache,
+            can_copy,
+        })
     }
 
     fn handle(&mut self, actions: Vec<Action>) {
@@ -564,7 +581,9 @@ impl Mirror {
         };
         let (catalog, looks, panel_state) = (&self.catalog, &self.looks, &mut self.panel);
         let mut actions = Vec::new();
+        let mut window_rect = Rect::NOTHING;
         let mut full = self.egui_ctx.run_ui(raw, |ui| {
+            window_rect = ui.max_rect();
             actions = lay_out_window(ui, panel_state, catalog, looks, |ui, rect, state| {
                 mirror_view::show(ui, rect, state, frame_size, &overlay);
             });
@@ -582,12 +601,25 @@ impl Mirror {
             pixels_per_point: full.pixels_per_point,
         };
         self.stats.ui_scale = full.pixels_per_point;
-        let extra = gfx.egui_renderer.update_buffers(&device, &queue, &mut encoder, &prims, &screen);
+        let panel = panel_rect(window_rect);
+        let textures_changed = !full.textures_delta.set.is_empty() || !full.textures_delta.free.is_empty();
+        let (extra, paint) = gfx.panel_cache.prepare(
+            &device,
+            &queue,
+            &mut gfx.egui_renderer,
+            &mut encoder,
+            prims,
+            &screen,
+            panel,
+            gfx.config.format,
+            gfx.can_copy,
+            textures_changed,
+        );
+        tracing::trace!(panel = ?paint.how, "egui output prepared");
         let ui_built = Instant::now();
         let Some(surface_texture) = gfx.next_surface_texture(&device) else { return };
         let acquired = Instant::now();
-        let view = surface_texture.texture.create_view(&Default::default());
-        paint_egui(&mut encoder, &view, &gfx.egui_renderer, &prims, &screen);
+        gfx.panel_cache.paint(&mut encoder, &surface_texture.texture, &gfx.egui_renderer, &paint, &screen);
         let ui_painted = Instant::now();
         for id in &full.textures_delta.free {
             gfx.egui_renderer.free_texture(id);
@@ -646,9 +678,10 @@ pub fn paint_egui(
     egui_renderer.render(&mut pass, prims, screen);
 }
 
-/// The window: the mirror on the left (drawn by `mirror`), the style panel on the right.
-/// Returns what the user asked for in the panel.
-fn lay_out_window(
+/// The window: the mirror on the left (drawn by `mirror`), the style panel on the right, each
+/// clipped to its own side. Returns what the user asked for in the panel. Public for the tests
+/// that paint a window headless.
+pub fn lay_out_window(
     ui: &mut egui::Ui,
     state: &mut PanelState,
     catalog: &Catalog,
@@ -656,19 +689,29 @@ fn lay_out_window(
     mirror: impl FnOnce(&mut egui::Ui, Rect, &mut PanelState),
 ) -> Vec<Action> {
     let all = ui.max_rect();
-    let split_x = all.right() - panel::PANEL_WIDTH;
-    let mirror_rect = Rect::from_min_max(all.min, Pos2::new(split_x, all.bottom()));
-    let panel_rect = Rect::from_min_max(Pos2::new(split_x, all.top()), all.max);
+    let panel_rect = panel_rect(all);
+    let mirror_rect = Rect::from_min_max(all.min, Pos2::new(panel_rect.left(), all.bottom()));
     let mut actions = Vec::new();
     ui.scope_builder(egui::UiBuilder::new().max_rect(panel_rect), |ui| {
+        // Clipped to its own rectangle, the panel's pixels can be kept between frames
+        // (`PanelCache`) while the mirror beside it changes.
+        ui.set_clip_rect(panel_rect);
         let style = ui.style().clone();
         egui::Frame::side_top_panel(&style).show(ui, |ui| {
             ui.set_min_size(panel_rect.size() - Vec2::splat(16.0));
             egui::ScrollArea::vertical().show(ui, |ui| actions = panel::show(ui, state, catalog, looks));
         });
     });
-    ui.scope_builder(egui::UiBuilder::new().max_rect(mirror_rect), |ui| mirror(ui, mirror_rect, state));
+    ui.scope_builder(egui::UiBuilder::new().max_rect(mirror_rect), |ui| {
+        ui.set_clip_rect(mirror_rect);
+        mirror(ui, mirror_rect, state);
+    });
     actions
+}
+
+/// Where the style panel goes in a window whose whole area is `all` (points): its right edge.
+pub fn panel_rect(all: Rect) -> Rect {
+    Rect::from_min_max(Pos2::new(all.right() - panel::PANEL_WIDTH, all.top()), all.max)
 }
 
 /// The statistics line the overlay shows (toggle in the panel).

@@ -10,6 +10,7 @@ pub mod mirror;
 pub mod mirror_picture;
 pub mod mirror_view;
 pub mod panel;
+pub mod panel_cache;
 pub mod settings;
 pub mod snapshot;
 pub mod stats;
