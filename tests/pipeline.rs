@@ -83,3 +83,74 @@ fn a_damaged_frame_in_a_folder_is_skipped_and_tracking_goes_on() {
     slot.close();
     tracking.stop();
 }
+
+/// Waits up to `limit` for `done`, checking every few milliseconds.
+fn wait_for(limit: Duration, done: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    done()
+}
+
+#[test]
+fn a_run_of_undecodable_frames_is_told_to_the_mirror_and_forgotten_once_frames_decode() {
+    use vanity::pipeline::tracking_thread::SKIPPED_BEFORE_STATUS;
+    // A good frame, a run of frames cut off half-way (a camera sending damaged MJPEG), a good one.
+    let dir = tempfile::tempdir().unwrap();
+    let mut clip = vanity::capture::open(&sample("carphone.mp4")).unwrap();
+    let frame = clip.next_frame().unwrap().unwrap();
+    let damaged = SKIPPED_BEFORE_STATUS as usize + 2;
+    for n in 0..damaged + 2 {
+        let path = dir.path().join(format!("{n:03}.jpg"));
+        frame.image.save(&path).unwrap();
+        if (1..=damaged).contains(&n) {
+            let bytes = std::fs::read(&path).unwrap();
+            std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        }
+    }
+    let tracker = Tracker::new(
+        &ModelPaths::new(root().join("models")),
+        TrackerConfig { model: ModelKind::V1, ..TrackerConfig::default() },
+    )
+    .unwrap();
+    let woken = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = woken.clone();
+    let wake: vanity::pipeline::tracking_thread::Waker =
+        std::sync::Arc::new(move || _ = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+    let slot = Latest::new();
+    let tracking = TrackingThread::spawn(tracker, slot.clone(), wake);
+    let status = || tracking.skipping.lock().unwrap().clone();
+    let mut folder = vanity::capture::open(dir.path()).unwrap();
+    let mut put = |index: u64| {
+        let raw = folder.next_raw().unwrap().unwrap();
+        slot.put(CapturedFrame { pixels: raw.pixels, time: raw.time, captured: Instant::now(), index });
+    };
+    put(0);
+    assert!(tracking.results.take_timeout(Duration::from_secs(10)).is_some(), "the first frame is tracked");
+    for index in 1..=damaged as u64 {
+        put(index);
+        // Taken (and skipped) before the next goes in, as a camera's frames would be at this pace.
+        assert!(wait_for(Duration::from_secs(5), || !slot.is_waiting()), "frame {index} taken");
+        if index < SKIPPED_BEFORE_STATUS {
+            assert_eq!(status(), None, "after {index} damaged frames: too few to tell");
+        }
+    }
+    let woken_before = woken.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(wait_for(Duration::from_secs(5), || status().is_some()), "a long run of damaged frames is told");
+    let line = status().unwrap();
+    assert!(line.contains("cannot be decoded") && line.contains(".jpg") && line.contains("cut off"), "{line}");
+    assert!(woken_before >= 2, "the mirror was woken to show it (woken {woken_before} times)");
+    put(damaged as u64 + 1);
+    assert!(tracking.results.take_timeout(Duration::from_secs(10)).is_some(), "a good frame is tracked again");
+    assert!(
+        wait_for(Duration::from_secs(5), || status().is_none()),
+        "the status goes once frames decode: {:?}",
+        status()
+    );
+    slot.close();
+    tracking.stop();
+}

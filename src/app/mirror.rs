@@ -316,7 +316,10 @@ impl Mirror {
             }
             // A file is not a camera: say what is wrong with it.
             CaptureStatus::Reconnecting(why) => Some(format!("Cannot play the source: {why}")),
-            _ => self.tracking.error.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            _ => {
+                let tracker_error = self.tracking.error.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                tracker_error.or_else(|| self.tracking.skipping.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            }
         }
     }
 

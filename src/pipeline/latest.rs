@@ -63,6 +63,12 @@ impl<T> Latest<T> {
         s.value.take()
     }
 
+    /// Whether a value waits to be taken: lets a producer (or a test) pace itself to the
+    /// consumer instead of replacing values.
+    pub fn is_waiting(&self) -> bool {
+        self.lock().value.is_some()
+    }
+
     /// Values that were replaced before being taken.
     pub fn dropped(&self) -> u64 {
         self.lock().dropped

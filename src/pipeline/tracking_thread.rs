@@ -47,8 +47,16 @@ pub struct TrackingThread {
     pub results: Latest<TrackedFrame>,
     /// The tracker's error, if it stopped on one.
     pub error: Arc<std::sync::Mutex<Option<String>>>,
+    /// What is wrong with the frames being skipped now, once a run of them is long enough to
+    /// show ([`SKIPPED_BEFORE_STATUS`]); `None` while frames decode. A camera that delivers only
+    /// damaged frames would otherwise leave the mirror frozen on its last picture without a word.
+    pub skipping: Arc<std::sync::Mutex<Option<String>>>,
     worker: Worker,
 }
+
+/// Frames skipped in a row before the mirror says so (a third of a second at 30 fps): a single
+/// damaged file in a looping folder is not worth a flashing status line.
+pub const SKIPPED_BEFORE_STATUS: u64 = 10;
 
 impl TrackingThread {
     /// Starts tracking frames from `input` with `tracker` (built by the caller, so a missing
@@ -56,9 +64,10 @@ impl TrackingThread {
     pub fn spawn(mut tracker: Tracker, input: Latest<CapturedFrame>, wake: Waker) -> Self {
         let results = Latest::new();
         let error = Arc::new(std::sync::Mutex::new(None));
+        let skipping = Arc::new(std::sync::Mutex::new(None));
         let (out, err) = (results.clone(), error.clone());
+        let mut undecodable = UndecodableFrames { in_a_row: 0, status: skipping.clone(), wake: wake.clone() };
         let worker = Worker::spawn("tracking", move |halt| {
-            let mut undecodable = UndecodableFrames::default();
             while !halt.load(Ordering::Relaxed) {
                 let Some(frame) = input.take_timeout(Duration::from_millis(50)) else {
                     if input.is_closed() {
@@ -104,7 +113,7 @@ impl TrackingThread {
             }
             out.close();
         });
-        Self { results, error, worker }
+        Self { results, error, skipping, worker }
     }
 
     /// Stops the thread and waits for it.
@@ -116,11 +125,14 @@ impl TrackingThread {
 /// Frames that could not be decoded (a damaged file in a folder, a corrupt camera buffer) are
 /// skipped: the mirror keeps showing the last good frame. The first of a run is a warning naming
 /// the file or camera; the rest of the run are logged at `trace`, so a broken stream does not
-/// flood the log.
-#[derive(Debug, Default)]
+/// flood the log. A long run is also put where the mirror's status line finds it.
 struct UndecodableFrames {
     /// Frames skipped since the last good one.
     in_a_row: u64,
+    /// [`TrackingThread::skipping`].
+    status: Arc<std::sync::Mutex<Option<String>>>,
+    /// Wakes the mirror when the status line changes (no new frame would).
+    wake: Waker,
 }
 
 impl UndecodableFrames {
@@ -130,12 +142,23 @@ impl UndecodableFrames {
             n => tracing::trace!(skipped = n + 1, "skipping a frame that cannot be decoded: {error}"),
         }
         self.in_a_row += 1;
+        if self.in_a_row == SKIPPED_BEFORE_STATUS {
+            self.set_status(Some(format!("Frames cannot be decoded, skipping them: {error}")));
+        }
     }
 
     fn clear(&mut self) {
         if self.in_a_row > 0 {
             tracing::info!(skipped = self.in_a_row, "frames decode again");
+            if self.in_a_row >= SKIPPED_BEFORE_STATUS {
+                self.set_status(None);
+            }
             self.in_a_row = 0;
         }
+    }
+
+    fn set_status(&self, line: Option<String>) {
+        *self.status.lock().unwrap_or_else(|e| e.into_inner()) = line;
+        (self.wake)();
     }
 }
