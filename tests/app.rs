@@ -462,16 +462,26 @@ struct WindowPainter {
     ctx: egui::Context,
     renderer: egui_wgpu::Renderer,
     cache: vanity::app::panel_cache::PanelCache,
+    /// Window pixels per egui point (a display's scale).
+    pixels_per_point: f32,
+}
+
+/// A paint callback that paints nothing, in the mirror's place: the live list holds a callback
+/// as the app's does (its picture).
+struct NoPicture;
+
+impl egui_wgpu::CallbackTrait for NoPicture {
+    fn paint(&self, _: egui::PaintCallbackInfo, _: &mut wgpu::RenderPass<'static>, _: &egui_wgpu::CallbackResources) {}
 }
 
 impl WindowPainter {
     const SIZE: [u32; 2] = [1280, 720];
     const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 
-    fn new() -> Self {
+    fn new(pixels_per_point: f32) -> Self {
         let gpu = vanity::render::GpuContext::headless().unwrap();
         let renderer = egui_wgpu::Renderer::new(&gpu.device, Self::FORMAT, egui_wgpu::RendererOptions::default());
-        Self { gpu, ctx: egui::Context::default(), renderer, cache: Default::default() }
+        Self { gpu, ctx: egui::Context::default(), renderer, cache: Default::default(), pixels_per_point }
     }
 
     /// Paints the window for `state`; `over_panel`: something outside the panel (a tooltip-like
@@ -484,31 +494,37 @@ impl WindowPainter {
         over_panel: bool,
     ) -> WindowFrame {
         let [w, h] = Self::SIZE;
-        let input = egui::RawInput {
-            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w as f32, h as f32))),
+        let ppp = self.pixels_per_point;
+        let mut input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w as f32, h as f32) / ppp)),
             ..Default::default()
         };
+        input.viewports.entry(egui::ViewportId::ROOT).or_default().native_pixels_per_point = Some(ppp);
         let mut window = egui::Rect::NOTHING;
         let mut full = self.ctx.run_ui(input, |ui| {
             window = ui.max_rect();
             vanity::app::mirror::lay_out_window(ui, state, catalog, looks, |ui, rect, _| {
                 ui.painter().rect_filled(rect.shrink(40.0), 0.0, egui::Color32::from_rgb(200, 80, 90));
+                ui.painter().add(egui_wgpu::Callback::new_paint_callback(rect.shrink(60.0), NoPicture));
                 ui.label("the mirror");
             });
             if over_panel {
-                let reach = egui::Rect::from_min_max(egui::pos2(800.0, 100.0), egui::pos2(1100.0, 160.0));
+                let right = ui.max_rect().right();
+                let reach =
+                    egui::Rect::from_min_max(egui::pos2(right - 480.0, 100.0), egui::pos2(right - 180.0, 160.0));
                 ui.ctx().debug_painter().rect_filled(reach, 4.0, egui::Color32::from_rgb(20, 160, 220));
             }
         });
-        let textures_changed = !full.textures_delta.set.is_empty();
+        assert_eq!(full.pixels_per_point, ppp);
+        let textures_changed = !full.textures_delta.set.is_empty() || !full.textures_delta.free.is_empty();
         for (id, deltas) in &full.textures_delta.set {
             for delta in deltas {
                 self.renderer.update_texture(&self.gpu.device, &self.gpu.queue, *id, delta);
             }
         }
         full.textures_delta.clear();
-        let prims = self.ctx.tessellate(full.shapes, 1.0);
-        let screen = egui_wgpu::ScreenDescriptor { size_in_pixels: Self::SIZE, pixels_per_point: 1.0 };
+        let prims = self.ctx.tessellate(full.shapes, ppp);
+        let screen = egui_wgpu::ScreenDescriptor { size_in_pixels: Self::SIZE, pixels_per_point: ppp };
         let (device, queue) = (&self.gpu.device, &self.gpu.queue);
 
         let live_target = common::paint::window_target(device, w, h, Self::FORMAT);
@@ -558,25 +574,29 @@ fn the_panel_is_painted_again_only_when_it_changes_and_the_window_shows_the_same
     use vanity::app::panel_cache::PanelPaint;
     let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
     let looks: Vec<Look> = ["evening", "natural", "glam"].iter().map(|n| Look::find(n).unwrap().0).collect();
-    let mut state = panel_state(looks[0].clone(), Tab::Lips);
-    let mut painter = WindowPainter::new();
-    let mut step = |state: &mut vanity::app::panel::PanelState, over_panel: bool, expected: PanelPaint, what: &str| {
-        let f = painter.frame(state, &catalog, &looks, over_panel);
-        assert_eq!(f.how, expected, "{what}");
-        let off = differing_pixels(&f.through_cache, &f.all_live);
-        assert_eq!(off, 0, "{what}: {off} pixels differ from the window painted live");
-        f.through_cache
-    };
-    step(&mut state, false, PanelPaint::Painted, "the first frame");
-    let lips = step(&mut state, false, PanelPaint::Reused, "the same panel again");
-    state.tab = Tab::Eyes;
-    let eyes = step(&mut state, false, PanelPaint::Painted, "another tab");
-    let changed = differing_pixels(&lips, &eyes);
-    assert!(changed > 1000, "the tab change shows in {changed} pixels only");
-    step(&mut state, true, PanelPaint::Live, "a shape from outside reaching over the panel");
-    step(&mut state, false, PanelPaint::Reused, "the same tab once the shape is gone");
-    // Back to a tab whose glyphs egui already holds: no texture changes, only the panel's meshes.
-    state.tab = Tab::Lips;
-    let back = step(&mut state, false, PanelPaint::Painted, "back to the first tab");
-    assert_eq!(differing_pixels(&back, &lips), 0, "the first tab looks as it did");
+    // A plain display and a scaled one (egui's and our pixel rounding must agree).
+    for pixels_per_point in [1.0, 1.25] {
+        let mut state = panel_state(looks[0].clone(), Tab::Lips);
+        let mut painter = WindowPainter::new(pixels_per_point);
+        let mut step = |state: &mut vanity::app::panel::PanelState, over_panel: bool, expected, what: &str| {
+            let f = painter.frame(state, &catalog, &looks, over_panel);
+            let what = format!("{what} at {pixels_per_point} pixels per point");
+            assert_eq!(f.how, expected, "{what}");
+            let off = differing_pixels(&f.through_cache, &f.all_live);
+            assert_eq!(off, 0, "{what}: {off} pixels differ from the window painted live");
+            f.through_cache
+        };
+        step(&mut state, false, PanelPaint::Painted, "the first frame");
+        let lips = step(&mut state, false, PanelPaint::Reused, "the same panel again");
+        state.tab = Tab::Eyes;
+        let eyes = step(&mut state, false, PanelPaint::Painted, "another tab");
+        let changed = differing_pixels(&lips, &eyes);
+        assert!(changed > 1000, "the tab change shows in {changed} pixels only");
+        step(&mut state, true, PanelPaint::Live, "a shape from outside reaching over the panel");
+        step(&mut state, false, PanelPaint::Reused, "the same tab once the shape is gone");
+        // Back to a tab whose glyphs egui already holds: no texture changes, only the panel's meshes.
+        state.tab = Tab::Lips;
+        let back = step(&mut state, false, PanelPaint::Painted, "back to the first tab");
+        assert_eq!(differing_pixels(&back, &lips), 0, "the first tab looks as it did");
+    }
 }

@@ -35,7 +35,7 @@ impl PixelRect {
     }
 
     fn contains(self, other: Self) -> bool {
-        other.is_empty() || (self.x0 <= other.x0 && self.y0 <= other.y0 && other.x1 <= self.x1 && other.y1 <= self.y1)
+        self.x0 <= other.x0 && self.y0 <= other.y0 && other.x1 <= self.x1 && other.y1 <= self.y1
     }
 
     fn overlaps(self, other: Self) -> bool {
@@ -129,14 +129,17 @@ fn same_primitive(a: &ClippedPrimitive, b: &ClippedPrimitive) -> bool {
 #[derive(Default)]
 pub struct PanelCache {
     kept: Option<KeptPanel>,
+    /// egui changed a texture since the kept pixels were painted (in this frame or in one painted
+    /// live): glyphs or images they show may be stale.
+    textures_changed: bool,
 }
 
 impl PanelCache {
     /// Splits `prims` into what is kept (mesh primitives whose pixels lie inside `panel`, in
     /// points) and what is painted live, paints the kept part into the cache when it changed
     /// (submitted at once), and uploads the live part's buffers into `encoder`. `can_copy`:
-    /// the window's texture takes copies; `textures_changed`: egui updated a texture this frame
-    /// (a font atlas), so kept glyphs may be stale. Returns egui's command buffers to submit
+    /// the window's texture takes copies; `textures_changed`: egui updated or freed a texture
+    /// this frame (a font atlas), so kept glyphs may be stale. Returns egui's command buffers to submit
     /// before `encoder`, and what [`Self::paint`] draws.
     #[allow(clippy::too_many_arguments)]
     pub fn prepare(
@@ -155,8 +158,14 @@ impl PanelCache {
         let scissor =
             |p: &ClippedPrimitive| PixelRect::scissor(p.clip_rect, screen.pixels_per_point, screen.size_in_pixels);
         let panel_px = PixelRect::scissor(panel, screen.pixels_per_point, screen.size_in_pixels);
-        let keep: Vec<bool> =
-            prims.iter().map(|p| matches!(p.primitive, Primitive::Mesh(_)) && panel_px.contains(scissor(p))).collect();
+        self.textures_changed |= textures_changed;
+        // A primitive clipped to nothing paints nothing: it is left live rather than compared.
+        let keep: Vec<bool> = prims
+            .iter()
+            .map(|p| {
+                matches!(p.primitive, Primitive::Mesh(_)) && !scissor(p).is_empty() && panel_px.contains(scissor(p))
+            })
+            .collect();
         let region =
             prims.iter().zip(&keep).filter(|(_, k)| **k).fold(PixelRect::EMPTY, |r, (p, _)| r.union(scissor(p)));
         let covered = prims.iter().zip(&keep).any(|(p, k)| !k && reach(p, screen).overlaps(region));
@@ -167,7 +176,7 @@ impl PanelCache {
         let (kept, live): (Vec<_>, Vec<_>) = prims.into_iter().zip(keep).partition(|(_, k)| *k);
         let kept: Vec<ClippedPrimitive> = kept.into_iter().map(|(p, _)| p).collect();
         let live: Vec<ClippedPrimitive> = live.into_iter().map(|(p, _)| p).collect();
-        let reusable = !textures_changed && self.kept.as_ref().is_some_and(|k| k.shows(&kept, screen, format));
+        let reusable = !self.textures_changed && self.kept.as_ref().is_some_and(|k| k.shows(&kept, screen, format));
         let how = if reusable {
             PanelPaint::Reused
         } else {
@@ -216,6 +225,7 @@ impl PanelCache {
         // Submitted now, before the live list replaces egui's buffers.
         queue.submit(uploads.into_iter().chain([encoder.finish()]));
         tracing::trace!(prims = kept.len(), "panel painted into its kept pixels");
+        self.textures_changed = false;
         self.kept = Some(KeptPanel {
             texture,
             format,
@@ -240,6 +250,9 @@ impl PanelCache {
         super::mirror::paint_egui(encoder, &view, egui_renderer, &prepared.live, screen);
         let (Some(r), Some(kept)) = (prepared.copy, self.kept.as_ref()) else { return };
         if kept.region != r || [target.width(), target.height()] != kept.size {
+            // The window's image is not the size egui laid out for (a resize under way): the
+            // panel shows next frame, laid out for the new size.
+            tracing::debug!(target = ?[target.width(), target.height()], kept = ?kept.size, "panel not copied");
             return;
         }
         let origin = wgpu::Origin3d { x: r.x0, y: r.y0, z: 0 };
