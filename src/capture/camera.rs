@@ -96,13 +96,18 @@ impl EncodedPicture for CameraPicture {
     /// the thread that decodes); other formats through nokhwa. A cut-off buffer, or one whose
     /// picture is not the camera's size, is refused rather than shown with grey or skewed rows.
     fn decode(&self) -> Result<RgbImage, SourceError> {
+        self.decode_reusing(RgbImage::default())
+    }
+
+    fn decode_reusing(&self, spare: RgbImage) -> Result<RgbImage, SourceError> {
         let fail = |reason: String| SourceError::Camera { index: self.index, reason };
         let image = if self.buffer.source_frame_format() == FrameFormat::MJPEG {
             let bytes = self.buffer.buffer();
             if !jpeg::is_complete(bytes) {
                 return Err(fail("an MJPEG frame was cut off (no end-of-image marker)".into()));
             }
-            jpeg::decode_rgb(bytes).map_err(|e| fail(format!("a damaged MJPEG frame: {e}")))?
+            jpeg::decode_rgb_reusing(bytes, spare.into_raw())
+                .map_err(|e| fail(format!("a damaged MJPEG frame: {e}")))?
         } else {
             let decoded = self.buffer.decode_image::<RgbFormat>().map_err(|e| fail(e.to_string()))?;
             let (w, h) = (decoded.width(), decoded.height());

@@ -24,9 +24,15 @@ pub enum JpegError {
 
 /// Decodes `bytes` (a whole JPEG file) to 8-bit RGB exactly as libjpeg-turbo's defaults do.
 pub fn decode_rgb(bytes: &[u8]) -> Result<RgbImage, JpegError> {
+    decode_rgb_reusing(bytes, Vec::new())
+}
+
+/// [`decode_rgb`] into `spare`'s allocation (a frame buffer the caller is done with): a live
+/// stream of same-sized frames then allocates no pixels at all.
+pub fn decode_rgb_reusing(bytes: &[u8], spare: Vec<u8>) -> Result<RgbImage, JpegError> {
     // libjpeg reports fatal errors by unwinding out of the C code; `mozjpeg` turns them into a
     // payload holding the message, without calling the panic hook.
-    catch_unwind(AssertUnwindSafe(|| decode_unguarded(bytes))).unwrap_or_else(|payload| {
+    catch_unwind(AssertUnwindSafe(|| decode_unguarded(bytes, spare))).unwrap_or_else(|payload| {
         let message = payload
             .downcast_ref::<String>()
             .cloned()
@@ -60,7 +66,7 @@ pub fn is_complete(bytes: &[u8]) -> bool {
     false
 }
 
-fn decode_unguarded(bytes: &[u8]) -> Result<RgbImage, JpegError> {
+fn decode_unguarded(bytes: &[u8], spare: Vec<u8>) -> Result<RgbImage, JpegError> {
     let damaged = |e: std::io::Error| JpegError::Damaged(e.to_string());
     let mut header = Decompress::new_mem(bytes).map_err(damaged)?;
     let colour = header.color_space();
@@ -72,7 +78,15 @@ fn decode_unguarded(bytes: &[u8]) -> Result<RgbImage, JpegError> {
     header.do_fancy_upsampling(true);
     let mut started = header.rgb().map_err(damaged)?;
     let (width, height) = (started.width(), started.height());
-    let pixels = started.read_scanlines::<u8>().map_err(damaged)?;
+    let too_large = || JpegError::Damaged(format!("{width}×{height} pixels do not fit in memory"));
+    let len = width.checked_mul(height).and_then(|n| n.checked_mul(3)).ok_or_else(too_large)?;
+    let mut pixels = spare;
+    // Same size as the spare's last picture (a live stream): nothing allocated, nothing cleared.
+    // A header claiming more than memory holds is an error, not an abort.
+    pixels.truncate(len);
+    pixels.try_reserve_exact(len - pixels.len()).map_err(|_| too_large())?;
+    pixels.resize(len, 0);
+    started.read_scanlines_into::<u8>(&mut pixels).map_err(damaged)?;
     // Trailing garbage or a missing end marker is the caller's concern (it checks completeness).
     let _ = started.finish();
     let size = |n: usize| u32::try_from(n).map_err(|_| JpegError::Damaged(format!("{n} pixels is too wide")));

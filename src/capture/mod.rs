@@ -58,9 +58,15 @@ pub enum RawPixels {
 impl RawPixels {
     /// The pixels, decoding them if the source left them compressed.
     pub fn decode(self) -> Result<RgbImage, SourceError> {
+        self.decode_reusing(RgbImage::default())
+    }
+
+    /// [`Self::decode`] into `spare`'s allocation where there is a decode (a frame the caller is
+    /// done with): a live stream then allocates no frame buffers.
+    pub fn decode_reusing(self, spare: RgbImage) -> Result<RgbImage, SourceError> {
         match self {
             Self::Decoded(image) => Ok(image),
-            Self::Encoded(picture) => picture.decode(),
+            Self::Encoded(picture) => picture.decode_reusing(spare),
         }
     }
 }
@@ -79,6 +85,13 @@ impl std::fmt::Debug for RawPixels {
 pub trait EncodedPicture: Send + Sync {
     /// The picture as 8-bit sRGB, or why it cannot be decoded (naming its file or camera).
     fn decode(&self) -> Result<RgbImage, SourceError>;
+
+    /// [`Self::decode`] into `spare`'s allocation, where the decoder can (a frame the caller is
+    /// done with; any size, its pixels are overwritten).
+    fn decode_reusing(&self, spare: RgbImage) -> Result<RgbImage, SourceError> {
+        drop(spare);
+        self.decode()
+    }
 }
 
 /// Why a source could not be opened or read.

@@ -19,7 +19,7 @@ pub fn load_rgb(path: &Path) -> Result<RgbImage, SourceError> {
 
 /// Decodes one image file with its EXIF orientation applied, keeping its channels (alpha too).
 pub fn load_upright(path: &Path) -> Result<DynamicImage, SourceError> {
-    decode_upright(path, &read_file(path)?)
+    decode_upright(path, &read_file(path)?, Vec::new())
 }
 
 /// A file's bytes, naming it in any error.
@@ -31,7 +31,8 @@ fn read_file(path: &Path) -> Result<Vec<u8>, SourceError> {
 }
 
 /// Decodes an image file's `bytes` with its EXIF orientation applied, naming `path` in any error.
-fn decode_upright(path: &Path, bytes: &[u8]) -> Result<DynamicImage, SourceError> {
+/// A JPEG's pixels go into `spare`'s allocation.
+fn decode_upright(path: &Path, bytes: &[u8], spare: Vec<u8>) -> Result<DynamicImage, SourceError> {
     let bad = |e: image::ImageError| SourceError::BadImage { path: path.to_path_buf(), reason: e.to_string() };
     if bytes.starts_with(&[0xFF, 0xD8]) && !jpeg::is_complete(bytes) {
         // The decoder would fill the missing rows with grey and say nothing.
@@ -47,7 +48,7 @@ fn decode_upright(path: &Path, bytes: &[u8]) -> Result<DynamicImage, SourceError
     // A damaged EXIF block is no reason to refuse the picture: it is then shown as stored.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut img = match is_jpeg {
-        true => decode_jpeg(path, bytes, decoder)?,
+        true => decode_jpeg(path, bytes, decoder, spare)?,
         false => DynamicImage::from_decoder(decoder).map_err(bad)?,
     };
     img.apply_orientation(orientation);
@@ -59,13 +60,18 @@ const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
 
 /// A JPEG's pixels from libjpeg-turbo (what cameras, OpenCV and MediaPipe see); the image
 /// crate's decoder only for colour models libjpeg-turbo cannot turn into RGB (CMYK).
-fn decode_jpeg(path: &Path, bytes: &[u8], header: impl ImageDecoder) -> Result<DynamicImage, SourceError> {
+fn decode_jpeg(
+    path: &Path,
+    bytes: &[u8],
+    header: impl ImageDecoder,
+    spare: Vec<u8>,
+) -> Result<DynamicImage, SourceError> {
     let bad = |reason: String| SourceError::BadImage { path: path.to_path_buf(), reason };
     if header.total_bytes() > MAX_DECODED_BYTES {
         let (w, h) = header.dimensions();
         return Err(bad(format!("{w}×{h} pixels is more than Vanity decodes (512 MiB of pixels)")));
     }
-    match jpeg::decode_rgb(bytes) {
+    match jpeg::decode_rgb_reusing(bytes, spare) {
         Ok(rgb) => Ok(DynamicImage::ImageRgb8(rgb)),
         Err(JpegError::NoRgbConversion(_)) => DynamicImage::from_decoder(header).map_err(|e| bad(e.to_string())),
         Err(e) => Err(bad(e.to_string())),
@@ -189,7 +195,11 @@ struct FolderPicture {
 
 impl EncodedPicture for FolderPicture {
     fn decode(&self) -> Result<RgbImage, SourceError> {
-        let image = decode_upright(&self.path, &self.bytes)?.into_rgb8();
+        self.decode_reusing(RgbImage::default())
+    }
+
+    fn decode_reusing(&self, spare: RgbImage) -> Result<RgbImage, SourceError> {
+        let image = decode_upright(&self.path, &self.bytes, spare.into_raw())?.into_rgb8();
         if image.dimensions() != self.size {
             let (path, expected, got) = (self.path.clone(), self.size, image.dimensions());
             return Err(SourceError::SizeMismatch { path, expected, got });

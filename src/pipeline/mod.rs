@@ -7,6 +7,7 @@ pub mod advisor_thread;
 pub mod capture_thread;
 pub mod fader;
 pub mod latest;
+pub mod recycle;
 pub mod tracking_thread;
 pub mod worker;
 

@@ -8,6 +8,7 @@ use image::RgbImage;
 
 use super::capture_thread::CapturedFrame;
 use super::latest::Latest;
+use super::recycle::Recycler;
 use super::worker::Worker;
 use crate::tracking::hands::Hand;
 use crate::tracking::{Face, Tracker};
@@ -68,6 +69,7 @@ impl TrackingThread {
         let (out, err) = (results.clone(), error.clone());
         let mut undecodable = UndecodableFrames { in_a_row: 0, status: skipping.clone(), wake: wake.clone() };
         let worker = Worker::spawn("tracking", move |halt| {
+            let mut buffers = FrameBuffers::default();
             while !halt.load(Ordering::Relaxed) {
                 let Some(frame) = input.take_timeout(Duration::from_millis(50)) else {
                     if input.is_closed() {
@@ -75,13 +77,15 @@ impl TrackingThread {
                     }
                     continue;
                 };
-                let image = match frame.pixels.decode() {
-                    Ok(image) => Arc::new(image),
+                let mut image = buffers.images.fill();
+                let spare = Arc::get_mut(&mut image).map(std::mem::take).unwrap_or_default();
+                match frame.pixels.decode_reusing(spare) {
+                    Ok(decoded) => image = reuse_or_share(image, decoded),
                     Err(e) => {
                         undecodable.report(&e);
                         continue;
                     }
-                };
+                }
                 undecodable.clear();
                 // The tracker's own time, as `vanity track` reports it: the decode is not in it.
                 let start = Instant::now();
@@ -91,7 +95,13 @@ impl TrackingThread {
                         tracing::trace!(index = frame.index, track_ms, faces = faces.len(), "tracked");
                         // Converted here, for the frames tracked only (the capture thread hands
                         // on every frame, and most are replaced before they are taken).
-                        let rgba = Arc::new(crate::render::rgba_of(&image));
+                        let mut rgba = buffers.rgba.fill();
+                        match Arc::get_mut(&mut rgba) {
+                            Some(pixels) => crate::render::fill_rgba(&image, pixels),
+                            None => rgba = Arc::new(crate::render::rgba_of(&image)),
+                        }
+                        buffers.images.lend(&image);
+                        buffers.rgba.lend(&rgba);
                         out.put(TrackedFrame {
                             image,
                             rgba,
@@ -119,6 +129,30 @@ impl TrackingThread {
     /// Stops the thread and waits for it.
     pub fn stop(mut self) {
         self.worker.stop();
+    }
+}
+
+/// The tracked frames' pixel buffers, reused once the mirror lets go of them: the frame in the
+/// hand-off slot, the one shown and the one being made.
+struct FrameBuffers {
+    images: Recycler<RgbImage>,
+    rgba: Recycler<Vec<u8>>,
+}
+
+impl Default for FrameBuffers {
+    fn default() -> Self {
+        Self { images: Recycler::new(3), rgba: Recycler::new(3) }
+    }
+}
+
+/// `decoded` in `buffer` when nobody else holds it (the recycler's own), else in a new one.
+fn reuse_or_share(mut buffer: Arc<RgbImage>, decoded: RgbImage) -> Arc<RgbImage> {
+    match Arc::get_mut(&mut buffer) {
+        Some(slot) => {
+            *slot = decoded;
+            buffer
+        }
+        None => Arc::new(decoded),
     }
 }
 

@@ -21,7 +21,7 @@ pub mod skin_model;
 pub mod stats;
 
 pub use context::GpuContext;
-pub use renderer::{CameraFrame, FaceDraw, MAX_FACES, RenderViews, Renderer, StoredViews, rgba_of};
+pub use renderer::{CameraFrame, FaceDraw, MAX_FACES, RenderViews, Renderer, StoredViews, fill_rgba, rgba_of};
 
 /// What to do when no backend has an adapter, in the platform's words.
 #[cfg(windows)]

@@ -108,8 +108,9 @@ pub fn rgba_of(frame: &RgbImage) -> Vec<u8> {
     out
 }
 
-/// Writes `frame` as RGBA into `out` (reusing its allocation).
-fn fill_rgba(frame: &RgbImage, out: &mut Vec<u8>) {
+/// Writes `frame` as RGBA (opaque) into `out`, reusing its allocation: a stream of frames
+/// converted into the same buffers allocates nothing.
+pub fn fill_rgba(frame: &RgbImage, out: &mut Vec<u8>) {
     out.clear();
     // Opaque alpha everywhere, then the colour copied in: a fixed-size loop the compiler unrolls.
     out.resize(frame.as_raw().len() / 3 * 4, 255);
