@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use vanity::pipeline::capture_thread::CapturedFrame;
 use vanity::pipeline::{Latest, TrackingThread};
-use vanity::tracking::{ModelKind, ModelPaths, Tracker, TrackerConfig};
+use vanity::tracking::ModelKind;
 
 /// Allocations this large are frame-sized (a 176×144 RGB frame is 74 KiB).
 const LARGE: usize = 64 * 1024;
@@ -60,11 +60,7 @@ fn the_tracking_thread_reuses_frame_buffers_the_mirror_let_go_of_and_shows_each_
         let big = image::imageops::resize(&frame.image, 1280, 720, image::imageops::FilterType::Triangle);
         big.save(dir.path().join(format!("{n:03}.jpg"))).unwrap();
     }
-    let tracker = Tracker::new(
-        &ModelPaths::new(root().join("models")),
-        TrackerConfig { model: ModelKind::V2, ..TrackerConfig::default() },
-    )
-    .unwrap();
+    let tracker = default_tracker(ModelKind::V2);
     let slot = Latest::new();
     let tracking = TrackingThread::spawn(tracker, slot.clone(), vanity::pipeline::tracking_thread::no_waker());
     let mut folder = vanity::capture::open(dir.path()).unwrap();

@@ -8,15 +8,11 @@ use common::*;
 use vanity::capture::RawPixels;
 use vanity::pipeline::capture_thread::CapturedFrame;
 use vanity::pipeline::{CaptureThread, Latest, TrackingThread};
-use vanity::tracking::{ModelKind, ModelPaths, Tracker, TrackerConfig};
+use vanity::tracking::ModelKind;
 
 #[test]
 fn frames_flow_from_capture_through_tracking_newest_first() {
-    let tracker = Tracker::new(
-        &ModelPaths::new(root().join("models")),
-        TrackerConfig { model: ModelKind::V1, ..TrackerConfig::default() },
-    )
-    .unwrap();
+    let tracker = default_tracker(ModelKind::V1);
     let capture = CaptureThread::spawn_file(&sample("carphone.mp4"), false).unwrap();
     let tracking =
         TrackingThread::spawn(tracker, capture.frames.clone(), vanity::pipeline::tracking_thread::no_waker());
@@ -56,11 +52,7 @@ fn a_damaged_frame_in_a_folder_is_skipped_and_tracking_goes_on() {
     let bytes = std::fs::read(&damaged).unwrap();
     std::fs::write(&damaged, &bytes[..bytes.len() / 2]).unwrap();
 
-    let tracker = Tracker::new(
-        &ModelPaths::new(root().join("models")),
-        TrackerConfig { model: ModelKind::V1, ..TrackerConfig::default() },
-    )
-    .unwrap();
+    let tracker = default_tracker(ModelKind::V1);
     // Frames go in one at a time, as the capture thread hands them on: read, not decoded.
     let slot = Latest::new();
     let tracking = TrackingThread::spawn(tracker, slot.clone(), vanity::pipeline::tracking_thread::no_waker());
@@ -112,11 +104,7 @@ fn a_run_of_undecodable_frames_is_told_to_the_mirror_and_forgotten_once_frames_d
             std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
         }
     }
-    let tracker = Tracker::new(
-        &ModelPaths::new(root().join("models")),
-        TrackerConfig { model: ModelKind::V1, ..TrackerConfig::default() },
-    )
-    .unwrap();
+    let tracker = default_tracker(ModelKind::V1);
     let woken = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = woken.clone();
     let wake: vanity::pipeline::tracking_thread::Waker =

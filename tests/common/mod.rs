@@ -15,6 +15,12 @@ use vanity::tracking::tracker::inter_ocular;
 /// Landmark error allowed against MediaPipe, as a fraction of the inter-ocular distance.
 pub const MAX_MEAN_ERROR: f32 = 0.005;
 
+/// A tracker with the repository's `model` and default settings (tracking mode, as the mirror).
+pub fn default_tracker(model: vanity::tracking::ModelKind) -> vanity::tracking::Tracker {
+    let paths = vanity::tracking::ModelPaths::new(root().join("models"));
+    vanity::tracking::Tracker::new(&paths, vanity::tracking::TrackerConfig { model, ..Default::default() }).unwrap()
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
