@@ -446,6 +446,10 @@ fn a_still_with_nobody_touching_it_is_not_redrawn() {
     // (a loop that redraws flat out presents ~12 a second here, 70+ in 6 s).
     assert!((1..=60).contains(&new_frames), "{s}");
     assert!(frames <= new_frames + 10, "{frames} presented for {new_frames} new frames: {s}");
+    // Nobody touches the panel: after egui's first frames it is copied, not painted again.
+    let panel_painted = s["panel_painted"].as_u64().unwrap();
+    eprintln!("{frames} frames presented, the panel painted in {panel_painted}");
+    assert!(panel_painted <= 5 && panel_painted < frames, "{s}");
 }
 
 /// One frame of the whole window (mirror area and panel) painted headless twice: through the

@@ -18,7 +18,7 @@ use super::kiosk::{IdleState, Kiosk, KioskKey};
 use super::mirror_picture::PicturePipeline;
 use super::mirror_view::{self, MirrorOverlay};
 use super::panel::{self, Action, PanelState, Tab};
-use super::panel_cache::PanelCache;
+use super::panel_cache::{PanelCache, PanelPaint};
 use super::settings::Settings;
 use super::snapshot;
 use super::stats::{FrameStats, FrameTimes, FreshFrame, ProcessUsage};
@@ -640,6 +640,7 @@ impl Mirror {
         let first = *self.first_present.get_or_insert(presented);
         let times = FrameTimes { render_start, makeup_done, ui_built, acquired, ui_painted, presented };
         self.stats.record_presented(&times, fresh, first);
+        self.stats.panel_painted += u64::from(paint.how != PanelPaint::Reused);
         self.presented += 1;
         if let (Some(path), Some(rb)) = (shot, readback) {
             self.finish_shot(&device, rb, &path);

@@ -78,6 +78,9 @@ pub struct FrameStats {
     /// Window pixels per panel point when last drawn: the window's DPI scale (1.5 on a screen
     /// set to 150 %), so a support report shows whether the panel follows the screen's scaling.
     pub ui_scale: f32,
+    /// Presented frames whose style panel was painted (it changed, or something covered it)
+    /// rather than copied from the pixels kept from an earlier frame ([`super::panel_cache`]).
+    pub panel_painted: u64,
 }
 
 #[derive(Serialize)]
@@ -105,6 +108,7 @@ struct Report {
     render_ms: Quantiles,
     render_stages_ms: StageReport,
     ui_scale: f32,
+    panel_painted: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     advisor: Option<AdvisorReport>,
 }
@@ -180,7 +184,7 @@ impl ProcessUsage {
 impl FrameStats {
     /// The JSON the checks read: `{"frames", "fps", "new_frames", "camera_fps", "latency_ms":
     /// {"p50", "p95"}, "track_ms", "render_ms", "render_stages_ms": {"makeup", "ui", "acquire",
-    /// "present"}}`, plus `"advisor"` when a measurement finished.
+    /// "present"}, "ui_scale", "panel_painted"}`, plus `"advisor"` when a measurement finished.
     pub fn to_json(&self, advisor: &crate::pipeline::AdvisorState) -> String {
         let advisor = match advisor {
             crate::pipeline::AdvisorState::Done(Some(r)) => Some(AdvisorReport {
@@ -254,6 +258,7 @@ impl FrameStats {
                 present: s.present.summary(),
             },
             ui_scale: self.ui_scale,
+            panel_painted: self.panel_painted,
             advisor,
         }
     }
