@@ -114,6 +114,24 @@ mod tests {
     }
 
     #[test]
+    fn a_spare_buffer_of_any_size_gives_the_same_pixels_and_its_allocation_is_kept() {
+        let image = RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, (x ^ y) as u8]));
+        let bytes = encode(&image, 90);
+        let fresh = decode_rgb(&bytes).unwrap();
+        // A smaller frame's buffer, a larger one's (a camera switching resolution), the same size.
+        for spare_len in [10, 64 * 48 * 3, 200 * 100 * 3] {
+            let spare = vec![7u8; spare_len];
+            let kept = spare.capacity() >= 64 * 48 * 3;
+            let spare_ptr = spare.as_ptr();
+            let decoded = decode_rgb_reusing(&bytes, spare).unwrap();
+            assert_eq!(decoded, fresh, "spare of {spare_len} bytes");
+            if kept {
+                assert_eq!(decoded.as_raw().as_ptr(), spare_ptr, "spare of {spare_len} bytes reallocated");
+            }
+        }
+    }
+
+    #[test]
     fn damaged_data_is_an_error_not_a_panic() {
         let bytes = encode(&RgbImage::new(16, 16), 90);
         for cut in [3, 20, bytes.len() / 2] {
