@@ -454,7 +454,7 @@ fn a_still_with_nobody_touching_it_is_not_redrawn() {
 
 /// One frame of the whole window (mirror area and panel) painted headless twice: through the
 /// panel's kept pixels (`PanelCache`, as the app does) and with everything painted live.
-struct WindowFrame {
+struct PaintedWindow {
     through_cache: image::RgbImage,
     all_live: image::RgbImage,
     how: vanity::app::panel_cache::PanelPaint,
@@ -496,7 +496,7 @@ impl WindowPainter {
         catalog: &Catalog,
         looks: &[Look],
         over_panel: bool,
-    ) -> WindowFrame {
+    ) -> PaintedWindow {
         let [w, h] = Self::SIZE;
         let ppp = self.pixels_per_point;
         let mut input = egui::RawInput {
@@ -548,22 +548,18 @@ impl WindowPainter {
         let target = common::paint::window_target(device, w, h, Self::FORMAT);
         let mut encoder = device.create_command_encoder(&Default::default());
         let panel = vanity::app::mirror::panel_rect(window);
-        let (extra, paint) = self.cache.prepare(
-            device,
-            queue,
-            &mut self.renderer,
-            &mut encoder,
-            prims,
-            &screen,
+        let this_frame = vanity::app::panel_cache::WindowFrame {
+            screen: &screen,
             panel,
-            Self::FORMAT,
-            true,
+            format: Self::FORMAT,
+            can_copy: true,
             textures_changed,
-        );
+        };
+        let (extra, paint) = self.cache.prepare(device, queue, &mut self.renderer, &mut encoder, prims, this_frame);
         self.cache.paint(&mut encoder, &target, &self.renderer, &paint, &screen);
         let readback = vanity::render::readback::Readback::record(device, &mut encoder, &target);
         queue.submit(extra.into_iter().chain([encoder.finish()]));
-        WindowFrame { through_cache: readback.into_image(device).unwrap(), all_live, how: paint.how }
+        PaintedWindow { through_cache: readback.into_image(device).unwrap(), all_live, how: paint.how }
     }
 }
 

@@ -18,7 +18,7 @@ use super::kiosk::{IdleState, Kiosk, KioskKey};
 use super::mirror_picture::PicturePipeline;
 use super::mirror_view::{self, MirrorOverlay};
 use super::panel::{self, Action, PanelState, Tab};
-use super::panel_cache::{PanelCache, PanelPaint};
+use super::panel_cache::{PanelCache, PanelPaint, WindowFrame};
 use super::settings::Settings;
 use super::snapshot;
 use super::stats::{FrameStats, FrameTimes, FreshFrame, ProcessUsage};
@@ -606,18 +606,10 @@ impl Mirror {
         self.stats.ui_scale = full.pixels_per_point;
         let panel = panel_rect(window_rect);
         let textures_changed = !full.textures_delta.set.is_empty() || !full.textures_delta.free.is_empty();
-        let (extra, paint) = gfx.panel_cache.prepare(
-            &device,
-            &queue,
-            &mut gfx.egui_renderer,
-            &mut encoder,
-            prims,
-            &screen,
-            panel,
-            gfx.config.format,
-            gfx.can_copy,
-            textures_changed,
-        );
+        let window =
+            WindowFrame { screen: &screen, panel, format: gfx.config.format, can_copy: gfx.can_copy, textures_changed };
+        let (extra, paint) =
+            gfx.panel_cache.prepare(&device, &queue, &mut gfx.egui_renderer, &mut encoder, prims, window);
         tracing::trace!(panel = ?paint.how, "egui output prepared");
         let ui_built = Instant::now();
         let Some(surface_texture) = gfx.next_surface_texture(&device) else { return };

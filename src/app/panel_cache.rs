@@ -86,6 +86,21 @@ pub enum PanelPaint {
     Live,
 }
 
+/// The window this frame's egui output is for.
+#[derive(Clone, Copy)]
+pub struct WindowFrame<'a> {
+    /// egui's screen: size in pixels and pixels per point.
+    pub screen: &'a ScreenDescriptor,
+    /// Where the style panel is, in points.
+    pub panel: egui::Rect,
+    /// The window images' format (the kept texture's).
+    pub format: wgpu::TextureFormat,
+    /// Whether the window's images take copies (the kept panel is copied in).
+    pub can_copy: bool,
+    /// egui updated or freed a texture this frame (a font atlas): kept glyphs may be stale.
+    pub textures_changed: bool,
+}
+
 /// What the window shows this frame, prepared before its texture is acquired.
 pub struct PreparedPaint {
     /// Primitives painted into the window this frame, in egui's order.
@@ -135,13 +150,10 @@ pub struct PanelCache {
 }
 
 impl PanelCache {
-    /// Splits `prims` into what is kept (mesh primitives whose pixels lie inside `panel`, in
-    /// points) and what is painted live, paints the kept part into the cache when it changed
-    /// (submitted at once), and uploads the live part's buffers into `encoder`. `can_copy`:
-    /// the window's texture takes copies; `textures_changed`: egui updated or freed a texture
-    /// this frame (a font atlas), so kept glyphs may be stale. Returns egui's command buffers to submit
-    /// before `encoder`, and what [`Self::paint`] draws.
-    #[allow(clippy::too_many_arguments)]
+    /// Splits `prims` into what is kept (mesh primitives whose pixels lie inside the window's
+    /// panel) and what is painted live, paints the kept part into the cache when it changed
+    /// (submitted at once), and uploads the live part's buffers into `encoder`. Returns egui's
+    /// command buffers to submit before `encoder`, and what [`Self::paint`] draws.
     pub fn prepare(
         &mut self,
         device: &wgpu::Device,
@@ -149,12 +161,9 @@ impl PanelCache {
         egui_renderer: &mut egui_wgpu::Renderer,
         encoder: &mut wgpu::CommandEncoder,
         prims: Vec<ClippedPrimitive>,
-        screen: &ScreenDescriptor,
-        panel: egui::Rect,
-        format: wgpu::TextureFormat,
-        can_copy: bool,
-        textures_changed: bool,
+        window: WindowFrame<'_>,
     ) -> (Vec<wgpu::CommandBuffer>, PreparedPaint) {
+        let WindowFrame { screen, panel, format, can_copy, textures_changed } = window;
         let scissor =
             |p: &ClippedPrimitive| PixelRect::scissor(p.clip_rect, screen.pixels_per_point, screen.size_in_pixels);
         let panel_px = PixelRect::scissor(panel, screen.pixels_per_point, screen.size_in_pixels);
