@@ -552,7 +552,7 @@ impl WindowPainter {
             screen: &screen,
             panel,
             format: Self::FORMAT,
-            can_copy: true,
+            usage: target.usage(),
             textures_changed,
         };
         let (extra, paint) = self.cache.prepare(device, queue, &mut self.renderer, &mut encoder, prims, this_frame);

@@ -97,8 +97,6 @@ struct Gfx {
     egui_renderer: egui_wgpu::Renderer,
     /// The style panel's pixels, painted again only when it changes.
     panel_cache: PanelCache,
-    /// Whether the window's texture takes copies (the kept panel is copied in).
-    can_copy: bool,
 }
 
 impl Gfx {
@@ -232,18 +230,8 @@ impl Mirror {
             Some(ctx.device.limits().max_texture_dimension_2d as usize),
         );
         tracing::info!("window on {}", ctx.describe());
-        let can_copy = usage.contains(wgpu::TextureUsages::COPY_DST);
         let panel_cache = PanelCache::default();
-        Ok(Gfx {
-            window,
-            surface,
-            config,
-            renderer: Renderer::new(ctx),
-            egui_state,
-            egui_renderer,
-            panel_cache,
-            can_copy,
-        })
+        Ok(Gfx { window, surface, config, renderer: Renderer::new(ctx), egui_state, egui_renderer, panel_cache })
     }
 
     fn handle(&mut self, actions: Vec<Action>) {
@@ -606,8 +594,13 @@ impl Mirror {
         self.stats.ui_scale = full.pixels_per_point;
         let panel = panel_rect(window_rect);
         let textures_changed = !full.textures_delta.set.is_empty() || !full.textures_delta.free.is_empty();
-        let window =
-            WindowFrame { screen: &screen, panel, format: gfx.config.format, can_copy: gfx.can_copy, textures_changed };
+        let window = WindowFrame {
+            screen: &screen,
+            panel,
+            format: gfx.config.format,
+            usage: gfx.config.usage,
+            textures_changed,
+        };
         let (extra, paint) =
             gfx.panel_cache.prepare(&device, &queue, &mut gfx.egui_renderer, &mut encoder, prims, window);
         tracing::trace!(panel = ?paint.how, "egui output prepared");

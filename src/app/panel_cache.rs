@@ -95,8 +95,8 @@ pub struct WindowFrame<'a> {
     pub panel: egui::Rect,
     /// The window images' format (the kept texture's).
     pub format: wgpu::TextureFormat,
-    /// Whether the window's images take copies (the kept panel is copied in).
-    pub can_copy: bool,
+    /// The window images' uses: without COPY_DST the kept panel cannot be copied in.
+    pub usage: wgpu::TextureUsages,
     /// egui updated or freed a texture this frame (a font atlas): kept glyphs may be stale.
     pub textures_changed: bool,
 }
@@ -113,19 +113,22 @@ pub struct PreparedPaint {
 
 /// The pixels of the panel as last painted, and the primitives they show.
 struct KeptPanel {
+    /// Window-sized, in the window's format.
     texture: wgpu::Texture,
-    format: wgpu::TextureFormat,
-    size: [u32; 2],
     pixels_per_point: f32,
-    region: PixelRect,
     prims: Vec<ClippedPrimitive>,
 }
 
 impl KeptPanel {
+    /// The kept texture's size in pixels.
+    fn size(&self) -> [u32; 2] {
+        [self.texture.width(), self.texture.height()]
+    }
+
     /// Whether these pixels show exactly `prims` for a `screen` of this format.
     fn shows(&self, prims: &[ClippedPrimitive], screen: &ScreenDescriptor, format: wgpu::TextureFormat) -> bool {
-        self.format == format
-            && self.size == screen.size_in_pixels
+        self.texture.format() == format
+            && self.size() == screen.size_in_pixels
             && self.pixels_per_point == screen.pixels_per_point
             && self.prims.len() == prims.len()
             && self.prims.iter().zip(prims).all(|(a, b)| same_primitive(a, b))
@@ -163,7 +166,8 @@ impl PanelCache {
         prims: Vec<ClippedPrimitive>,
         window: WindowFrame<'_>,
     ) -> (Vec<wgpu::CommandBuffer>, PreparedPaint) {
-        let WindowFrame { screen, panel, format, can_copy, textures_changed } = window;
+        let WindowFrame { screen, panel, format, usage, textures_changed } = window;
+        let can_copy = usage.contains(wgpu::TextureUsages::COPY_DST);
         let scissor =
             |p: &ClippedPrimitive| PixelRect::scissor(p.clip_rect, screen.pixels_per_point, screen.size_in_pixels);
         let panel_px = PixelRect::scissor(panel, screen.pixels_per_point, screen.size_in_pixels);
@@ -189,7 +193,7 @@ impl PanelCache {
         let how = if reusable {
             PanelPaint::Reused
         } else {
-            self.paint_kept(device, queue, egui_renderer, kept, screen, format, region);
+            self.paint_kept(device, queue, egui_renderer, kept, screen, format);
             PanelPaint::Painted
         };
         let extra = egui_renderer.update_buffers(device, queue, encoder, &live, screen);
@@ -199,7 +203,6 @@ impl PanelCache {
     /// Paints `kept` into the cache's texture (made for this size and format if needed) in a
     /// command buffer of its own: egui's buffers hold one list of primitives at a time, so the
     /// live list is uploaded only after this one is submitted.
-    #[allow(clippy::too_many_arguments)]
     fn paint_kept(
         &mut self,
         device: &wgpu::Device,
@@ -208,10 +211,9 @@ impl PanelCache {
         kept: Vec<ClippedPrimitive>,
         screen: &ScreenDescriptor,
         format: wgpu::TextureFormat,
-        region: PixelRect,
     ) {
         let texture = match self.kept.take() {
-            Some(k) if k.format == format && k.size == screen.size_in_pixels => k.texture,
+            Some(k) if k.texture.format() == format && k.size() == screen.size_in_pixels => k.texture,
             _ => device.create_texture(&wgpu::TextureDescriptor {
                 label: Some("kept panel"),
                 size: wgpu::Extent3d {
@@ -235,14 +237,7 @@ impl PanelCache {
         queue.submit(uploads.into_iter().chain([encoder.finish()]));
         tracing::trace!(prims = kept.len(), "panel painted into its kept pixels");
         self.textures_changed = false;
-        self.kept = Some(KeptPanel {
-            texture,
-            format,
-            size: screen.size_in_pixels,
-            pixels_per_point: screen.pixels_per_point,
-            region,
-            prims: kept,
-        });
+        self.kept = Some(KeptPanel { texture, pixels_per_point: screen.pixels_per_point, prims: kept });
     }
 
     /// Paints the frame into `target` (the window's texture): the live primitives over black,
@@ -257,11 +252,12 @@ impl PanelCache {
     ) {
         let view = target.create_view(&Default::default());
         super::mirror::paint_egui(encoder, &view, egui_renderer, &prepared.live, screen);
+        // `copy` is set only when `prepare` left kept pixels showing this frame's panel.
         let (Some(r), Some(kept)) = (prepared.copy, self.kept.as_ref()) else { return };
-        if kept.region != r || [target.width(), target.height()] != kept.size {
+        if [target.width(), target.height()] != kept.size() {
             // The window's image is not the size egui laid out for (a resize under way): the
             // panel shows next frame, laid out for the new size.
-            tracing::debug!(target = ?[target.width(), target.height()], kept = ?kept.size, "panel not copied");
+            tracing::debug!(target = ?[target.width(), target.height()], kept = ?kept.size(), "panel not copied");
             return;
         }
         let origin = wgpu::Origin3d { x: r.x0, y: r.y0, z: 0 };
