@@ -20,22 +20,22 @@ impl<T: Default> Recycler<T> {
         Self { lent: Vec::with_capacity(keep + 1), keep }
     }
 
-    /// A buffer to fill, held by nobody else: one lent earlier and since let go of (its old
-    /// contents, to be overwritten), or a new empty one.
-    pub fn fill(&mut self) -> Arc<T> {
-        match self.lent.iter().position(|b| Arc::strong_count(b) == 1 && Arc::weak_count(b) == 0) {
-            Some(i) => self.lent.remove(i),
-            None => Arc::new(T::default()),
-        }
+    /// A buffer to fill: one shared earlier and since let go of by everyone else (its old
+    /// contents and allocation, to be overwritten), or a new empty one.
+    pub fn spare(&mut self) -> T {
+        let free = self.lent.iter().position(|b| Arc::strong_count(b) == 1 && Arc::weak_count(b) == 0);
+        free.and_then(|i| Arc::try_unwrap(self.lent.remove(i)).ok()).unwrap_or_default()
     }
 
-    /// Lends `buffer` out, keeping a handle to reuse it once the others drop theirs; the oldest
-    /// handle is let go of beyond [`Self::new`]'s `keep`.
-    pub fn lend(&mut self, buffer: &Arc<T>) {
-        self.lent.push(buffer.clone());
+    /// Shares `value` out, keeping a handle to take it back as a spare once the others drop
+    /// theirs; the oldest handle is let go of beyond [`Self::new`]'s `keep`.
+    pub fn share(&mut self, value: T) -> Arc<T> {
+        let shared = Arc::new(value);
+        self.lent.push(shared.clone());
         if self.lent.len() > self.keep {
             self.lent.remove(0);
         }
+        shared
     }
 }
 
@@ -46,23 +46,22 @@ mod tests {
     #[test]
     fn a_buffer_comes_back_only_once_nobody_else_holds_it() {
         let mut r: Recycler<Vec<u8>> = Recycler::new(2);
-        let mut first = r.fill();
-        Arc::get_mut(&mut first).unwrap().extend_from_slice(&[1, 2, 3]);
-        r.lend(&first);
-        // Still held by a reader: the next fill is a new buffer.
-        let second = r.fill();
-        assert!(second.is_empty() && !Arc::ptr_eq(&first, &second));
-        r.lend(&second);
-        let first_ptr = Arc::as_ptr(&first);
+        let mut first = r.spare();
+        first.extend_from_slice(&[1, 2, 3]);
+        let first = r.share(first);
+        // Still held by a reader: the next spare is a new buffer.
+        let second = r.spare();
+        assert!(second.is_empty() && second.as_ptr() != first.as_ptr());
+        let second = r.share(second);
+        let first_ptr = first.as_ptr();
         drop(first);
         // Let go of: it comes back with its old contents (and its allocation).
-        let mut again = r.fill();
-        assert_eq!(Arc::as_ptr(&again), first_ptr);
-        assert_eq!(*again, [1, 2, 3]);
-        assert!(Arc::get_mut(&mut again).is_some(), "nobody else holds it");
+        let again = r.spare();
+        assert_eq!(again.as_ptr(), first_ptr);
+        assert_eq!(again, [1, 2, 3]);
         // Beyond `keep`, the oldest handle is let go of: never more than two kept.
-        r.lend(&again);
-        r.lend(&Arc::new(vec![9]));
+        r.share(again);
+        r.share(vec![9]);
         assert_eq!(r.lent.len(), 2);
         assert!(r.lent.iter().all(|b| !Arc::ptr_eq(b, &second)));
     }

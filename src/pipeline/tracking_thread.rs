@@ -77,15 +77,13 @@ impl TrackingThread {
                     }
                     continue;
                 };
-                let mut image = buffers.images.fill();
-                let spare = Arc::get_mut(&mut image).map(std::mem::take).unwrap_or_default();
-                match frame.pixels.decode_reusing(spare) {
-                    Ok(decoded) => image = reuse_or_share(image, decoded),
+                let image = match frame.pixels.decode_reusing(buffers.images.spare()) {
+                    Ok(image) => image,
                     Err(e) => {
                         undecodable.report(&e);
                         continue;
                     }
-                }
+                };
                 undecodable.clear();
                 // The tracker's own time, as `vanity track` reports it: the decode is not in it.
                 let start = Instant::now();
@@ -95,16 +93,11 @@ impl TrackingThread {
                         tracing::trace!(index = frame.index, track_ms, faces = faces.len(), "tracked");
                         // Converted here, for the frames tracked only (the capture thread hands
                         // on every frame, and most are replaced before they are taken).
-                        let mut rgba = buffers.rgba.fill();
-                        match Arc::get_mut(&mut rgba) {
-                            Some(pixels) => crate::render::fill_rgba(&image, pixels),
-                            None => rgba = Arc::new(crate::render::rgba_of(&image)),
-                        }
-                        buffers.images.lend(&image);
-                        buffers.rgba.lend(&rgba);
+                        let mut rgba = buffers.rgba.spare();
+                        crate::render::fill_rgba(&image, &mut rgba);
                         out.put(TrackedFrame {
-                            image,
-                            rgba,
+                            image: buffers.images.share(image),
+                            rgba: buffers.rgba.share(rgba),
                             faces,
                             hands: tracker.hands().to_vec(),
                             captured: frame.captured,
@@ -142,17 +135,6 @@ struct FrameBuffers {
 impl Default for FrameBuffers {
     fn default() -> Self {
         Self { images: Recycler::new(3), rgba: Recycler::new(3) }
-    }
-}
-
-/// `decoded` in `buffer` when nobody else holds it (the recycler's own), else in a new one.
-fn reuse_or_share(mut buffer: Arc<RgbImage>, decoded: RgbImage) -> Arc<RgbImage> {
-    match Arc::get_mut(&mut buffer) {
-        Some(slot) => {
-            *slot = decoded;
-            buffer
-        }
-        None => Arc::new(decoded),
     }
 }
 
