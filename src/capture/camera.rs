@@ -95,10 +95,6 @@ impl EncodedPicture for CameraPicture {
     /// pixels as nokhwa's, but a damaged buffer is an error, where nokhwa's decoder unwinds through
     /// the thread that decodes); other formats through nokhwa. A cut-off buffer, or one whose
     /// picture is not the camera's size, is refused rather than shown with grey or skewed rows.
-    fn decode(&self) -> Result<RgbImage, SourceError> {
-        self.decode_reusing(RgbImage::default())
-    }
-
     fn decode_reusing(&self, spare: RgbImage) -> Result<RgbImage, SourceError> {
         let fail = |reason: String| SourceError::Camera { index: self.index, reason };
         let image = if self.buffer.source_frame_format() == FrameFormat::MJPEG {

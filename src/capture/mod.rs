@@ -84,14 +84,13 @@ impl std::fmt::Debug for RawPixels {
 /// can be decoded on any thread.
 pub trait EncodedPicture: Send + Sync {
     /// The picture as 8-bit sRGB, or why it cannot be decoded (naming its file or camera).
-    fn decode(&self) -> Result<RgbImage, SourceError>;
-
-    /// [`Self::decode`] into `spare`'s allocation, where the decoder can (a frame the caller is
-    /// done with; any size, its pixels are overwritten).
-    fn decode_reusing(&self, spare: RgbImage) -> Result<RgbImage, SourceError> {
-        drop(spare);
-        self.decode()
+    fn decode(&self) -> Result<RgbImage, SourceError> {
+        self.decode_reusing(RgbImage::default())
     }
+
+    /// [`Self::decode`] into `spare`'s allocation where the decoder can (a frame the caller is
+    /// done with; any size, its pixels are overwritten).
+    fn decode_reusing(&self, spare: RgbImage) -> Result<RgbImage, SourceError>;
 }
 
 /// Why a source could not be opened or read.

@@ -194,10 +194,6 @@ struct FolderPicture {
 }
 
 impl EncodedPicture for FolderPicture {
-    fn decode(&self) -> Result<RgbImage, SourceError> {
-        self.decode_reusing(RgbImage::default())
-    }
-
     fn decode_reusing(&self, spare: RgbImage) -> Result<RgbImage, SourceError> {
         let image = decode_upright(&self.path, &self.bytes, spare.into_raw())?.into_rgb8();
         if image.dimensions() != self.size {

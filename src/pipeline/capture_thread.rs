@@ -195,7 +195,7 @@ mod tests {
     }
 
     impl EncodedPicture for CountedPicture {
-        fn decode(&self) -> Result<RgbImage, SourceError> {
+        fn decode_reusing(&self, _spare: RgbImage) -> Result<RgbImage, SourceError> {
             self.decodes.fetch_add(1, Ordering::SeqCst);
             Ok(RgbImage::new(8, 8))
         }
