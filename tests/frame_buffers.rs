@@ -24,12 +24,7 @@ static LARGE_ON_TRACKING: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for CountingLarge {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if layout.size() >= LARGE
-            && COUNTING.load(Ordering::Relaxed)
-            && std::thread::current().name() == Some("tracking")
-        {
-            LARGE_ON_TRACKING.fetch_add(1, Ordering::Relaxed);
-        }
+        count_if_large_on_tracking(layout.size());
         unsafe { System.alloc(layout) }
     }
 
@@ -38,10 +33,16 @@ unsafe impl GlobalAlloc for CountingLarge {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size >= LARGE && COUNTING.load(Ordering::Relaxed) && std::thread::current().name() == Some("tracking") {
-            LARGE_ON_TRACKING.fetch_add(1, Ordering::Relaxed);
-        }
+        count_if_large_on_tracking(new_size);
         unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// Counts an allocation of `size` bytes if it is frame-sized, made on the tracking thread while
+/// counting.
+fn count_if_large_on_tracking(size: usize) {
+    if size >= LARGE && COUNTING.load(Ordering::Relaxed) && std::thread::current().name() == Some("tracking") {
+        LARGE_ON_TRACKING.fetch_add(1, Ordering::Relaxed);
     }
 }
 
