@@ -22,7 +22,7 @@ fn main() {
             .collect();
         let n = vertex_normals(&lm, &mesh.triangles);
         probe.forget();
-        let l = probe.estimate(&img, &[(&lm, &n)]);
+        let l = probe.estimate(&img, [(&lm[..], &n[..])]);
         println!("{:?}", l[0]);
     }
 }

@@ -1,30 +1,46 @@
-//! The live path reuses its frame buffers: once running, the tracking thread decodes each 720p
-//! frame into, and converts it for the GPU in, buffers the mirror has let go of, instead of
-//! allocating 6.4 MB a frame. Its own test binary: the allocator here counts large allocations.
+//! The live path reuses its buffers: once running, the tracking thread decodes each 720p frame
+//! into, and converts it for the GPU in, buffers the mirror has let go of, instead of allocating
+//! 6.4 MB a frame; and the renderer works out each frame's makeup (lip edges, light, skin,
+//! occluders, vertices) in buffers kept from frame to frame, allocating nothing. Its own test
+//! binary: the allocator here counts allocations.
 
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::paint::*;
 use common::*;
+use glam::Vec3;
+use image::RgbImage;
 use vanity::pipeline::capture_thread::CapturedFrame;
 use vanity::pipeline::{Latest, TrackingThread};
+use vanity::render::{FaceDraw, GpuContext, Renderer};
 use vanity::tracking::ModelKind;
+use vanity::tracking::hands::{Hand, MAX_HANDS};
 
 /// Allocations this large are frame-sized (a 176×144 RGB frame is 74 KiB).
 const LARGE: usize = 64 * 1024;
 
-/// Counts large allocations made on the tracking thread while `COUNTING` is set.
-struct CountingLarge;
+/// Counts large allocations made on the tracking thread while `COUNTING` is set, and every
+/// allocation made on a thread while its own `COUNT_HERE` is set.
+struct Counting;
 
 static COUNTING: AtomicBool = AtomicBool::new(false);
 static LARGE_ON_TRACKING: AtomicUsize = AtomicUsize::new(0);
 
-unsafe impl GlobalAlloc for CountingLarge {
+thread_local! {
+    /// Whether this thread counts every allocation it makes.
+    static COUNT_HERE: Cell<bool> = const { Cell::new(false) };
+    /// How many it made while counting.
+    static MADE_HERE: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count_if_large_on_tracking(layout.size());
+        count(layout.size());
         unsafe { System.alloc(layout) }
     }
 
@@ -33,21 +49,33 @@ unsafe impl GlobalAlloc for CountingLarge {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count_if_large_on_tracking(new_size);
+        count(new_size);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
 
-/// Counts an allocation of `size` bytes if it is frame-sized, made on the tracking thread while
-/// counting.
-fn count_if_large_on_tracking(size: usize) {
+/// Counts an allocation of `size` bytes: on this thread if it counts, and as frame-sized on the
+/// tracking thread if it is and counting is on.
+fn count(size: usize) {
+    if COUNT_HERE.try_with(Cell::get).unwrap_or(false) {
+        let _ = MADE_HERE.try_with(|n| n.set(n.get() + 1));
+    }
     if size >= LARGE && COUNTING.load(Ordering::Relaxed) && std::thread::current().name() == Some("tracking") {
         LARGE_ON_TRACKING.fetch_add(1, Ordering::Relaxed);
     }
 }
 
+/// How many allocations `work` makes on this thread.
+fn allocations_in(work: impl FnOnce()) -> usize {
+    MADE_HERE.with(|n| n.set(0));
+    COUNT_HERE.with(|c| c.set(true));
+    work();
+    COUNT_HERE.with(|c| c.set(false));
+    MADE_HERE.with(Cell::get)
+}
+
 #[global_allocator]
-static ALLOCATOR: CountingLarge = CountingLarge;
+static ALLOCATOR: Counting = Counting;
 
 #[test]
 fn the_tracking_thread_reuses_frame_buffers_the_mirror_let_go_of_and_shows_each_new_frame() {
@@ -92,4 +120,87 @@ fn the_tracking_thread_reuses_frame_buffers_the_mirror_let_go_of_and_shows_each_
     slot.close();
     tracking.stop();
     assert_eq!(large, 0, "the tracking thread allocated {large} frame-sized buffers over {} frames", frames - warm_up);
+}
+
+/// Frames to prepare makeup for, each with its faces and the hands in front of them.
+struct Scene {
+    name: &'static str,
+    frames: Vec<(RgbImage, Vec<Vec<Vec3>>)>,
+    hands: Vec<Hand>,
+}
+
+/// The sample clip with MediaPipe's landmarks on every frame they were taken for (one face that
+/// moves, talks and turns).
+fn clip_scene() -> Scene {
+    let reference: RefVideo = load(&fixture("carphone_track_v1.json"));
+    let mut clip = vanity::capture::open(&sample("carphone.mp4")).unwrap();
+    let mut pictures = Vec::new();
+    let last = reference.frames.iter().map(|f| f.index).max().unwrap();
+    while pictures.len() <= last {
+        pictures.push(clip.next_frame().unwrap().unwrap().image);
+    }
+    let frames = reference
+        .frames
+        .iter()
+        .filter(|f| !f.faces.is_empty())
+        .map(|f| (pictures[f.index].clone(), f.faces.iter().map(RefFace::points).collect()))
+        .collect();
+    Scene { name: "the sample clip", frames, hands: Vec::new() }
+}
+
+/// A photo shown as a still video (the same frame again and again).
+fn still_scene(name: &'static str, picture: RgbImage, faces: Vec<Vec<Vec3>>, hands: Vec<Hand>) -> Scene {
+    Scene { name, frames: vec![(picture, faces); 4], hands }
+}
+
+/// A finger over the lips, with the face and the hand the tracker finds.
+fn hand_scene() -> Scene {
+    let picture = vanity::capture::still::load_rgb(&fixture("hands/shh.jpg")).unwrap();
+    let paths = vanity::tracking::ModelPaths::new(root().join("models"));
+    let config = vanity::tracking::TrackerConfig {
+        model: ModelKind::V2,
+        smoothing: None,
+        max_hands: MAX_HANDS,
+        ..Default::default()
+    };
+    let mut tracker = vanity::tracking::Tracker::new(&paths, config).unwrap();
+    let faces = tracker.detect_image(&picture).unwrap().into_iter().map(|f| f.landmarks).collect();
+    let hands = tracker.hands().to_vec();
+    assert_eq!(hands.len(), 1, "the hand is found");
+    still_scene("a finger on the lips", picture, faces, hands)
+}
+
+#[test]
+fn preparing_a_frame_s_makeup_allocates_nothing_once_its_buffers_have_grown() {
+    let mut renderer = Renderer::new(GpuContext::headless().expect("a GPU adapter (lavapipe on CI)"));
+    renderer.set_look(&vanity::looks::Look::load(&root().join("assets/looks/glam.toml")).unwrap());
+    let (mouth, mouth_faces) = open_mouth();
+    let (people, group_faces) = group();
+    let scenes = [
+        clip_scene(),
+        hand_scene(),
+        still_scene("an open mouth", mouth, vec![mouth_faces], Vec::new()),
+        still_scene("a group photo", people, group_faces, Vec::new()),
+    ];
+    for scene in &scenes {
+        renderer.set_hands(&scene.hands);
+        // The first pass grows the buffers to the scene's largest frame; the second runs in them.
+        let growing = prepare_scene(&mut renderer, scene);
+        let made = prepare_scene(&mut renderer, scene);
+        eprintln!("{}: {growing} then {made} allocations over {} frames", scene.name, scene.frames.len());
+        assert_eq!(made, 0, "{}: preparing {} frames made {made} allocations", scene.name, scene.frames.len());
+    }
+}
+
+/// Prepares the makeup of every frame of `scene`: how many allocations that made.
+fn prepare_scene(renderer: &mut Renderer, scene: &Scene) -> usize {
+    let mut made = 0;
+    for (picture, faces) in &scene.frames {
+        let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
+        made += allocations_in(|| renderer.prepare(picture, &draws));
+        // The work was done: the hand is found covering the face, and nothing without one.
+        let covered = renderer.occluders().iter().filter(|c| **c > 0).count();
+        assert_eq!(covered > 0, !scene.hands.is_empty(), "{}: {covered} pixels covered", scene.name);
+    }
+    made
 }

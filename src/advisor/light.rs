@@ -120,14 +120,19 @@ pub const MIN_EYE_CONTRAST: f64 = 4.0;
 /// reads skin through this correction and the renderer lights makeup by its inverse, so both
 /// see the same light.
 pub fn face_light(eyes: &EyeSamples, calibration: Option<&Correction>) -> (Correction, usize) {
-    face_light_with(eyes, calibration, MIN_EYE_CONTRAST)
+    face_light_with(eyes, calibration, MIN_EYE_CONTRAST, &mut Vec::new())
 }
 
 /// [`face_light`] with the eye-white contrast it demands (the advisor's [`MIN_EYE_CONTRAST`] for
 /// skin readings; the renderer also takes blurrier eyes, whose whites read a little dark, rather
-/// than no light at all).
-pub fn face_light_with(eyes: &EyeSamples, calibration: Option<&Correction>, min_contrast: f64) -> (Correction, usize) {
-    let sclera = lit_sclera(&eyes.sclera).filter(|(rgb, _)| {
+/// than no light at all). `lit` is scratch, which the renderer keeps from frame to frame.
+pub fn face_light_with(
+    eyes: &EyeSamples,
+    calibration: Option<&Correction>,
+    min_contrast: f64,
+    lit: &mut Vec<[f32; 3]>,
+) -> (Correction, usize) {
+    let sclera = lit_sclera_using(&eyes.sclera, lit).filter(|(rgb, _)| {
         let white = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
         eyes.width >= MIN_EYE_WIDTH && eyes.dark_luma.is_some_and(|dark| white >= f64::from(dark) * min_contrast)
     });
@@ -143,7 +148,13 @@ pub fn face_light_with(eyes: &EyeSamples, calibration: Option<&Correction>, min_
 /// The bright, unclipped part of the eye whites (their median), in linear RGB: the lit sclera,
 /// without lashes, lid shadow or the cornea's glint.
 pub fn lit_sclera(pixels: &[[f32; 3]]) -> Option<([f64; 3], usize)> {
-    let mut lit: Vec<[f32; 3]> = pixels.iter().filter(|p| p.iter().all(|c| *c < 0.98)).copied().collect();
+    lit_sclera_using(pixels, &mut Vec::new())
+}
+
+/// [`lit_sclera`] with `lit` as scratch.
+fn lit_sclera_using(pixels: &[[f32; 3]], lit: &mut Vec<[f32; 3]>) -> Option<([f64; 3], usize)> {
+    lit.clear();
+    lit.extend(pixels.iter().filter(|p| p.iter().all(|c| *c < 0.98)));
     if lit.len() < MIN_SCLERA_PIXELS {
         return None;
     }
@@ -151,16 +162,16 @@ pub fn lit_sclera(pixels: &[[f32; 3]]) -> Option<([f64; 3], usize)> {
     lit.sort_by(|a, b| luma(a).total_cmp(&luma(b)));
     // The brightest half, less its top tenth (glints, reflections of the room).
     let (from, to) = (lit.len() / 2, lit.len() - lit.len() / 10);
-    let bright = &lit[from..to.max(from + 1)];
+    let bright = &mut lit[from..to.max(from + 1)];
     if bright.len() < MIN_LIT_SCLERA {
         return None;
     }
-    let median = |c: usize| {
-        let mut v: Vec<f32> = bright.iter().map(|p| p[c]).collect();
-        v.sort_by(f32::total_cmp);
-        f64::from(v[v.len() / 2])
+    let mut median = |c: usize| {
+        bright.sort_unstable_by(|a, b| a[c].total_cmp(&b[c]));
+        f64::from(bright[bright.len() / 2][c])
     };
-    Some(([median(0), median(1), median(2)], bright.len()))
+    let rgb = [median(0), median(1), median(2)];
+    Some((rgb, bright.len()))
 }
 
 /// How the light looks for measuring skin.

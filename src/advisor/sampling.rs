@@ -80,14 +80,21 @@ pub struct EyeSamples {
 /// Samples the eyes of one face (`landmarks` in frame pixels): cheap enough for every frame of
 /// the renderer, which lights makeup by what the eye whites say.
 pub fn eye_samples(frame: &RgbImage, landmarks: &[Vec3]) -> EyeSamples {
-    EyeSamples {
-        sclera: sclera(frame, landmarks),
-        dark_luma: eye_dark_luma(frame, landmarks),
-        width: [RIGHT_EYE, LEFT_EYE]
-            .iter()
-            .map(|eye| landmarks[eye[0] as usize].truncate().distance(landmarks[eye[8] as usize].truncate()))
-            .fold(f32::MAX, f32::min),
-    }
+    let mut out = EyeSamples::default();
+    eye_samples_into(frame, landmarks, &mut out, &mut Vec::new());
+    out
+}
+
+/// [`eye_samples`] written into `out`, with `luma` as scratch: a renderer keeps both from frame
+/// to frame, so sampling the eyes allocates nothing once they have grown to an eye's size.
+pub fn eye_samples_into(frame: &RgbImage, landmarks: &[Vec3], out: &mut EyeSamples, luma: &mut Vec<f32>) {
+    out.sclera.clear();
+    sclera(frame, landmarks, &mut out.sclera);
+    out.dark_luma = eye_dark_luma(frame, landmarks, luma);
+    out.width = [RIGHT_EYE, LEFT_EYE]
+        .iter()
+        .map(|eye| landmarks[eye[0] as usize].truncate().distance(landmarks[eye[8] as usize].truncate()))
+        .fold(f32::MAX, f32::min);
 }
 
 /// Mesh triangles that reach a skin area, found once.
@@ -148,7 +155,7 @@ impl Sampler {
         out.iris = iris(frame, landmarks);
         let outer = contour(landmarks, &LIPS_OUTER);
         let inner = contour(landmarks, &LIPS_INNER);
-        out.lips = pixels_where(frame, &outer, |q| inside(&outer, q) && !inside(&inner, q));
+        for_pixels_where(frame, &outer, |q| inside(&outer, q) && !inside(&inner, q), |p| out.lips.push(p));
         out
     }
 }
@@ -228,22 +235,20 @@ fn edge_distance(poly: &[Vec2], q: Vec2) -> f32 {
         .fold(f32::MAX, f32::min)
 }
 
-/// Linear pixels within `bounds`' box that `keep` accepts.
-fn pixels_where(frame: &RgbImage, bounds: &[Vec2], keep: impl Fn(Vec2) -> bool) -> Vec<[f32; 3]> {
+/// Hands `each` the linear pixels within `bounds`' box that `keep` accepts.
+fn for_pixels_where(frame: &RgbImage, bounds: &[Vec2], keep: impl Fn(Vec2) -> bool, mut each: impl FnMut([f32; 3])) {
     let lo = bounds.iter().fold(Vec2::splat(f32::MAX), |m, p| m.min(*p)).max(Vec2::ZERO);
     let hi = bounds.iter().fold(Vec2::splat(f32::MIN), |m, p| m.max(*p));
-    let mut out = Vec::new();
     if lo.x > hi.x || lo.y > hi.y {
-        return out;
+        return;
     }
     for y in lo.y.floor() as u32..=(hi.y.ceil() as u32).min(frame.height().saturating_sub(1)) {
         for x in lo.x.floor() as u32..=(hi.x.ceil() as u32).min(frame.width().saturating_sub(1)) {
             if keep(Vec2::new(x as f32 + 0.5, y as f32 + 0.5)) {
-                out.push(linear(frame, x, y));
+                each(linear(frame, x, y));
             }
         }
     }
-    out
 }
 
 /// v2's iris landmarks: centre then four points on the rim, for each eye.
@@ -268,32 +273,32 @@ fn irises(landmarks: &[Vec3]) -> [(Vec2, f32); 2] {
 
 /// Eye-white pixels: inside each eye opening, outside the iris (with a margin for its dark rim),
 /// and away from the lid edges (lashes, shadow).
-fn sclera(frame: &RgbImage, landmarks: &[Vec3]) -> Vec<[f32; 3]> {
-    let mut out = Vec::new();
+fn sclera(frame: &RgbImage, landmarks: &[Vec3], out: &mut Vec<[f32; 3]>) {
     for (eye, (centre, radius)) in [RIGHT_EYE, LEFT_EYE].iter().zip(irises(landmarks)) {
         let poly = contour(landmarks, eye);
         let width = poly[0].distance(poly[8]);
-        out.extend(pixels_where(frame, &poly, |q| {
-            inside(&poly, q) && q.distance(centre) > radius * 1.2 && edge_distance(&poly, q) > width * 0.05
-        }));
+        let white =
+            |q: Vec2| inside(&poly, q) && q.distance(centre) > radius * 1.2 && edge_distance(&poly, q) > width * 0.05;
+        for_pixels_where(frame, &poly, white, |p| out.push(p));
     }
-    out
 }
 
-/// The 25th percentile of linear luminance inside both eye openings.
-fn eye_dark_luma(frame: &RgbImage, landmarks: &[Vec3]) -> Option<f32> {
-    let mut luma: Vec<f32> = [RIGHT_EYE, LEFT_EYE]
-        .iter()
-        .flat_map(|eye| {
-            let poly = contour(landmarks, eye);
-            pixels_where(frame, &poly, |q| inside(&poly, q))
-        })
-        .map(|p| 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2])
-        .collect();
+/// The 25th percentile of linear luminance inside both eye openings; `luma` is scratch.
+fn eye_dark_luma(frame: &RgbImage, landmarks: &[Vec3], luma: &mut Vec<f32>) -> Option<f32> {
+    luma.clear();
+    for eye in [RIGHT_EYE, LEFT_EYE] {
+        let poly = contour(landmarks, &eye);
+        for_pixels_where(
+            frame,
+            &poly,
+            |q| inside(&poly, q),
+            |p| luma.push(0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]),
+        );
+    }
     if luma.is_empty() {
         return None;
     }
-    luma.sort_by(f32::total_cmp);
+    luma.sort_unstable_by(f32::total_cmp);
     Some(luma[luma.len() / 4])
 }
 
@@ -306,10 +311,11 @@ fn iris(frame: &RgbImage, landmarks: &[Vec3]) -> Vec<[f32; 3]> {
     for (eye, (centre, radius)) in [RIGHT_EYE, LEFT_EYE].iter().zip(irises(landmarks)) {
         let poly = contour(landmarks, eye);
         let ring = [centre - Vec2::splat(radius), centre + Vec2::splat(radius)];
-        out.extend(pixels_where(frame, &ring, |q| {
+        let ring_pixel = |q: Vec2| {
             let d = q.distance(centre);
             inside(&poly, q) && d > radius * 0.45 && d < radius * 0.9
-        }));
+        };
+        for_pixels_where(frame, &ring, ring_pixel, |p| out.push(p));
     }
     out
 }

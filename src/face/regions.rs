@@ -71,9 +71,10 @@ pub fn skin_triangles(mesh: &CanonicalMesh) -> Vec<[u16; 3]> {
     mesh.triangles.iter().filter(|t| !is_opening(mesh, t)).copied().collect()
 }
 
-/// A named contour's points (e.g. [`LIPS_OUTER`]) in the image plane of `landmarks`.
-pub fn contour(landmarks: &[Vec3], idx: &[u16]) -> Vec<Vec2> {
-    idx.iter().map(|&i| landmarks[i as usize].truncate()).collect()
+/// A named contour's points (e.g. [`LIPS_OUTER`]) in the image plane of `landmarks`, on the stack:
+/// the renderer reads several contours per face and frame.
+pub fn contour<const N: usize>(landmarks: &[Vec3], idx: &[u16; N]) -> [Vec2; N] {
+    idx.map(|i| landmarks[i as usize].truncate())
 }
 
 /// Whether `q` lies inside the closed polygon `poly` (even-odd rule): which pixels a contour holds.

@@ -14,17 +14,38 @@ const SAME_FACE: f32 = 0.5;
 /// Last frame's value for each face, with where that face was.
 #[derive(Debug, Clone)]
 pub struct FaceMemory<T> {
-    /// Centre (mean of the mesh vertices), inter-ocular distance and value, per face.
-    last: Vec<(Vec2, f32, T)>,
+    /// Where each face of the last frame was.
+    places: Vec<FacePlace>,
+    /// Each face's value in the last frame, in the order of `places`.
+    values: Vec<T>,
+    /// This frame's places while they are worked out (kept for its allocation).
+    next_places: Vec<FacePlace>,
+    /// This frame's values while they are worked out (kept for its allocation).
+    next_values: Vec<T>,
+}
+
+/// Where a face was: its centre (mean of the mesh vertices) and its inter-ocular distance.
+#[derive(Debug, Clone, Copy)]
+struct FacePlace {
+    centre: Vec2,
+    iod: f32,
+}
+
+impl FacePlace {
+    fn of(landmarks: &[Vec3]) -> Self {
+        let mesh = &landmarks[..landmarks.len().min(VERTEX_COUNT)];
+        let centre = mesh.iter().map(|p| p.truncate()).sum::<Vec2>() / mesh.len().max(1) as f32;
+        Self { centre, iod: inter_ocular(landmarks).max(1.0) }
+    }
 }
 
 impl<T> Default for FaceMemory<T> {
     fn default() -> Self {
-        Self { last: Vec::new() }
+        Self { places: Vec::new(), values: Vec::new(), next_places: Vec::new(), next_values: Vec::new() }
     }
 }
 
-impl<T: Clone> FaceMemory<T> {
+impl<T> FaceMemory<T> {
     /// Nothing remembered.
     pub fn new() -> Self {
         Self::default()
@@ -32,26 +53,36 @@ impl<T: Clone> FaceMemory<T> {
 
     /// Forgets every face: the next frame is not a continuation (a still, a new source).
     pub fn forget(&mut self) {
-        self.last.clear();
+        self.places.clear();
+        self.values.clear();
     }
 
-    /// This frame's value for each face: `next(face index, last frame's value for the same face)`;
-    /// the results are remembered for the next frame.
-    pub fn update(&mut self, faces: &[&[Vec3]], mut next: impl FnMut(usize, Option<&T>) -> T) -> Vec<T> {
-        let mut now = Vec::with_capacity(faces.len());
-        for (index, landmarks) in faces.iter().enumerate() {
-            let mesh = &landmarks[..landmarks.len().min(VERTEX_COUNT)];
-            let centre = mesh.iter().map(|p| p.truncate()).sum::<Vec2>() / mesh.len().max(1) as f32;
-            let iod = inter_ocular(landmarks).max(1.0);
+    /// This frame's value for each of `faces` (`landmarks_of` says where a face is):
+    /// `next(face, last frame's value for the same face)`, in the order of `faces`; the results
+    /// are remembered for the next frame. Allocates nothing once it has seen as many faces.
+    pub fn update<F>(
+        &mut self,
+        faces: impl IntoIterator<Item = F>,
+        landmarks_of: impl Fn(&F) -> &[Vec3],
+        mut next: impl FnMut(F, Option<&T>) -> T,
+    ) -> &[T] {
+        self.next_places.clear();
+        self.next_values.clear();
+        for face in faces {
+            let place = FacePlace::of(landmarks_of(&face));
             let previous = self
-                .last
+                .places
                 .iter()
-                .filter(|(c, d, _)| c.distance(centre) < SAME_FACE * d.max(iod))
-                .min_by(|a, b| a.0.distance(centre).total_cmp(&b.0.distance(centre)))
-                .map(|(_, _, value)| value);
-            now.push((centre, iod, next(index, previous)));
+                .zip(&self.values)
+                .filter(|(p, _)| p.centre.distance(place.centre) < SAME_FACE * p.iod.max(place.iod))
+                .min_by(|a, b| a.0.centre.distance(place.centre).total_cmp(&b.0.centre.distance(place.centre)))
+                .map(|(_, value)| value);
+            let value = next(face, previous);
+            self.next_places.push(place);
+            self.next_values.push(value);
         }
-        self.last = now;
-        self.last.iter().map(|(_, _, value)| value.clone()).collect()
+        std::mem::swap(&mut self.places, &mut self.next_places);
+        std::mem::swap(&mut self.values, &mut self.next_values);
+        &self.values
     }
 }

@@ -26,6 +26,12 @@ const EDGE_PX: f32 = 1.5;
 const FINGERS: usize = 5;
 /// Capsules per finger: base to first joint (from the wrist for the thumb), then three bones.
 const FINGER_CAPSULES: usize = 4;
+/// Corners of the palm's polygon: the wrist and the five fingers' bases.
+const PALM_CORNERS: usize = 6;
+/// Capsules in an outline: each finger's chain, then the palm's edge.
+const CAPSULES: usize = FINGERS * FINGER_CAPSULES + PALM_CORNERS;
+/// How many points [`HandSilhouette::bone_points`] yields: three along each finger capsule.
+pub const BONE_POINTS: usize = FINGERS * FINGER_CAPSULES * 3;
 
 /// A band of radius `radius` around the segment `a`–`b`, pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,8 +53,8 @@ impl Capsule {
 /// A hand's outline: finger capsules and the palm polygon, in frame pixels.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HandSilhouette {
-    capsules: Vec<Capsule>,
-    palm: Vec<Vec2>,
+    capsules: [Capsule; CAPSULES],
+    palm: [Vec2; PALM_CORNERS],
 }
 
 impl HandSilhouette {
@@ -61,20 +67,27 @@ impl HandSilhouette {
         if !(span.is_finite() && span > 1.0) {
             return None;
         }
-        let mut capsules = Vec::with_capacity(24);
-        for (finger, &base) in FINGER_BASES.iter().enumerate() {
+        let mut capsules = [Capsule { a: Vec2::ZERO, b: Vec2::ZERO, radius: 0.0 }; CAPSULES];
+        let (fingers, palm_edge) = capsules.split_at_mut(FINGERS * FINGER_CAPSULES);
+        for ((finger, &base), chain_capsules) in
+            FINGER_BASES.iter().enumerate().zip(fingers.chunks_exact_mut(FINGER_CAPSULES))
+        {
             let radius = span * if finger == 0 { THUMB_RADIUS } else { FINGER_RADIUS };
             let mut chain = [at(base), at(base + 1), at(base + 2), at(base + 3)];
             let last = chain[3] - chain[2];
             chain[3] -= last.normalize_or_zero() * (radius * TIP_INSET).min(last.length() * 0.5);
             let start = if finger == 0 { at(WRIST) } else { chain[0] };
-            capsules.push(Capsule { a: start, b: chain[0], radius });
-            capsules.extend(chain.windows(2).map(|s| Capsule { a: s[0], b: s[1], radius }));
+            chain_capsules[0] = Capsule { a: start, b: chain[0], radius };
+            for (capsule, bone) in chain_capsules[1..].iter_mut().zip(chain.windows(2)) {
+                *capsule = Capsule { a: bone[0], b: bone[1], radius };
+            }
         }
         // The palm's edge is as soft as the fingers': capsules along it, the polygon inside.
-        let palm: Vec<Vec2> = [WRIST, 1, 5, 9, 13, 17].into_iter().map(at).collect();
+        let palm = [WRIST, 1, 5, 9, 13, 17].map(at);
         let radius = span * FINGER_RADIUS;
-        capsules.extend((0..palm.len()).map(|k| Capsule { a: palm[k], b: palm[(k + 1) % palm.len()], radius }));
+        for (k, capsule) in palm_edge.iter_mut().enumerate() {
+            *capsule = Capsule { a: palm[k], b: palm[(k + 1) % PALM_CORNERS], radius };
+        }
         Some(Self { capsules, palm })
     }
 

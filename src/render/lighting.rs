@@ -10,7 +10,7 @@ use image::RgbImage;
 use super::face_memory::FaceMemory;
 use super::stats;
 use crate::advisor::light::{Correction, Reference, face_light_with};
-use crate::advisor::sampling::{AREAS, eye_samples};
+use crate::advisor::sampling::{AREAS, EyeSamples, eye_samples_into};
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
 
 /// How much of a new frame's estimate enters the smoothed one (the rest is the last frame's).
@@ -62,12 +62,20 @@ fn colour_of(correction: &Correction) -> [f32; 3] {
 /// Unit normals of the mesh at each landmark, in camera space (x right, y down, z towards the
 /// camera), from the landmarks' depth: area-weighted triangle normals, turned to face the camera.
 pub fn vertex_normals(landmarks: &[Vec3], triangles: &[[u16; 3]]) -> Vec<Vec3> {
+    let mut normals = Vec::with_capacity(VERTEX_COUNT);
+    vertex_normals_into(landmarks, triangles, &mut normals);
+    normals
+}
+
+/// [`vertex_normals`] written into `normals`, its allocation reused from frame to frame.
+pub fn vertex_normals_into(landmarks: &[Vec3], triangles: &[[u16; 3]], normals: &mut Vec<Vec3>) {
     // MediaPipe's z grows away from the camera.
     let at = |i: u16| {
         let p = landmarks[i as usize];
         Vec3::new(p.x, p.y, -p.z)
     };
-    let mut normals = vec![Vec3::ZERO; VERTEX_COUNT];
+    normals.clear();
+    normals.resize(VERTEX_COUNT, Vec3::ZERO);
     for t in triangles {
         let n = (at(t[1]) - at(t[0])).cross(at(t[2]) - at(t[0]));
         for &i in t {
@@ -77,7 +85,9 @@ pub fn vertex_normals(landmarks: &[Vec3], triangles: &[[u16; 3]]) -> Vec<Vec3> {
     // The mesh's winding is consistent: if most normals point away, all of them do.
     let facing: f32 = normals.iter().map(|n| n.z).sum();
     let sign = if facing < 0.0 { -1.0 } else { 1.0 };
-    normals.iter().map(|n| (*n * sign).try_normalize().unwrap_or(Vec3::Z)).collect()
+    for n in normals.iter_mut() {
+        *n = (*n * sign).try_normalize().unwrap_or(Vec3::Z);
+    }
 }
 
 /// Mesh vertices on plain skin: inside the shade advisor's skin areas (forehead, cheeks, chin,
@@ -100,12 +110,37 @@ pub struct LightProbe {
     calibration: Option<Correction>,
     /// Last frame's light on each face.
     last: FaceMemory<FaceLight>,
+    /// What an estimate works in, kept between frames.
+    work: LightWork,
+}
+
+/// The buffers one face's light estimate works in: kept between frames, so that estimating
+/// allocates nothing once they have grown to a face's size.
+#[derive(Debug, Default)]
+struct LightWork {
+    /// The eyes' pixels.
+    eyes: EyeSamples,
+    /// Luminances inside the eye openings.
+    eye_luma: Vec<f32>,
+    /// The unclipped eye-white pixels.
+    lit_sclera: Vec<[f32; 3]>,
+    /// Skin vertices' normals and luminances for the direction fit.
+    shading: Vec<(Vec3, f32)>,
+    /// Each sample's misfit.
+    residuals: Vec<f32>,
+    /// The misfits, sorted.
+    sorted: Vec<f32>,
 }
 
 impl LightProbe {
     /// Picks the skin vertices of `mesh`.
     pub fn new(mesh: &CanonicalMesh) -> Self {
-        Self { skin_vertices: skin_vertices(mesh), calibration: None, last: FaceMemory::new() }
+        Self {
+            skin_vertices: skin_vertices(mesh),
+            calibration: None,
+            last: FaceMemory::new(),
+            work: LightWork::default(),
+        }
     }
 
     /// Uses a grey-card calibration (a kiosk's fixed light) instead of the eye whites.
@@ -118,58 +153,68 @@ impl LightProbe {
         self.last.forget();
     }
 
-    /// The light on each face of `frame` (landmarks in frame pixels, normals from
-    /// [`vertex_normals`]), smoothed with the last frame's faces unless [`LightProbe::forget`] was
-    /// called.
-    pub fn estimate(&mut self, frame: &RgbImage, faces: &[(&[Vec3], &[Vec3])]) -> Vec<FaceLight> {
-        let landmarks: Vec<&[Vec3]> = faces.iter().map(|(l, _)| *l).collect();
-        let mut memory = std::mem::take(&mut self.last);
-        let lights = memory.update(&landmarks, |i, previous| {
-            let (landmarks, normals) = faces[i];
-            let (correction, _) =
-                face_light_with(&eye_samples(frame, landmarks), self.calibration.as_ref(), MIN_EYE_CONTRAST);
-            let measured = correction.reference != Reference::None;
-            let colour = if measured { colour_of(&correction) } else { [1.0; 3] };
-            let direction = self.direction(frame, landmarks, normals);
-            let fresh = FaceLight { colour, measured, direction };
-            match previous {
-                Some(before) => before.smoothed(fresh),
-                None => fresh,
-            }
-        });
-        self.last = memory;
-        lights
+    /// The light on each of `faces` (landmarks in frame pixels and normals from
+    /// [`vertex_normals`]) in `frame`, in their order, smoothed with the last frame's faces unless
+    /// [`LightProbe::forget`] was called.
+    pub fn estimate<'f>(
+        &mut self,
+        frame: &RgbImage,
+        faces: impl IntoIterator<Item = (&'f [Vec3], &'f [Vec3])>,
+    ) -> &[FaceLight] {
+        let Self { skin_vertices, calibration, last, work } = self;
+        last.update(
+            faces,
+            |(landmarks, _)| landmarks,
+            |(landmarks, normals), previous| {
+                eye_samples_into(frame, landmarks, &mut work.eyes, &mut work.eye_luma);
+                let (correction, _) =
+                    face_light_with(&work.eyes, calibration.as_ref(), MIN_EYE_CONTRAST, &mut work.lit_sclera);
+                let measured = correction.reference != Reference::None;
+                let colour = if measured { colour_of(&correction) } else { [1.0; 3] };
+                let direction = light_direction(frame, landmarks, normals, skin_vertices, work);
+                let fresh = FaceLight { colour, measured, direction };
+                match previous {
+                    Some(before) => before.smoothed(fresh),
+                    None => fresh,
+                }
+            },
+        )
     }
+}
 
-    /// The dominant light direction on one face: luminance at the skin vertices fitted as `g·n`
-    /// (Lambertian shading by one distant light) by least squares. Light from all around (a
-    /// room's ambient) fits as light from the camera, so flat light gives a frontal direction.
-    fn direction(&self, frame: &RgbImage, landmarks: &[Vec3], normals: &[Vec3]) -> Vec3 {
-        let samples: Vec<(Vec3, f32)> = self
-            .skin_vertices
-            .iter()
-            .filter(|&&i| normals[i as usize].z >= MIN_FACING)
-            .filter_map(|&i| {
-                let p = landmarks[i as usize];
-                luma_near(frame, p.x, p.y).map(|y| (normals[i as usize], y))
-            })
-            .collect();
-        if samples.len() < 12 {
-            return Vec3::Z;
-        }
-        let Some(fit) = fit_shading(&samples) else {
-            return Vec3::Z;
-        };
-        // Shading that spans hair, beard or a specular spot fits badly: refit without the worst.
-        let residuals: Vec<f32> = samples.iter().map(|(n, y)| (y - fit.predict(*n)).abs()).collect();
-        let mut sorted = residuals.clone();
-        sorted.sort_by(f32::total_cmp);
-        let cut = sorted[sorted.len() * 4 / 5] * 1.5 + 1e-6;
-        let kept: Vec<(Vec3, f32)> =
-            samples.iter().zip(&residuals).filter(|(_, r)| **r <= cut).map(|(s, _)| *s).collect();
-        let fit = fit_shading(&kept).unwrap_or(fit);
-        fit.gradient.try_normalize().filter(|d| d.z > 0.0).unwrap_or(Vec3::Z)
+/// The dominant light direction on one face: luminance at the `skin_vertices` fitted as `g·n`
+/// (Lambertian shading by one distant light) by least squares. Light from all around (a room's
+/// ambient) fits as light from the camera, so flat light gives a frontal direction.
+fn light_direction(
+    frame: &RgbImage,
+    landmarks: &[Vec3],
+    normals: &[Vec3],
+    skin_vertices: &[u16],
+    work: &mut LightWork,
+) -> Vec3 {
+    let LightWork { shading: samples, residuals, sorted, .. } = work;
+    samples.clear();
+    samples.extend(skin_vertices.iter().filter(|&&i| normals[i as usize].z >= MIN_FACING).filter_map(|&i| {
+        let p = landmarks[i as usize];
+        luma_near(frame, p.x, p.y).map(|y| (normals[i as usize], y))
+    }));
+    if samples.len() < 12 {
+        return Vec3::Z;
     }
+    let Some(fit) = fit_shading(samples) else {
+        return Vec3::Z;
+    };
+    // Shading that spans hair, beard or a specular spot fits badly: refit without the worst.
+    residuals.clear();
+    residuals.extend(samples.iter().map(|(n, y)| (y - fit.predict(*n)).abs()));
+    sorted.clear();
+    sorted.extend_from_slice(residuals);
+    sorted.sort_unstable_by(f32::total_cmp);
+    let cut = sorted[sorted.len() * 4 / 5] * 1.5 + 1e-6;
+    let mut kept = residuals.iter().map(|r| *r <= cut);
+    samples.retain(|_| kept.next().unwrap_or(false));
+    let fit = fit_shading(samples).unwrap_or(fit);
+    fit.gradient.try_normalize().filter(|d| d.z > 0.0).unwrap_or(Vec3::Z)
 }
 
 /// Shading by one distant light.

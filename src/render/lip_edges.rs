@@ -80,11 +80,11 @@ impl LipEdges {
         let lip = lip_colour(frame, &outer, &inner);
         let outer_normals = normals(&outer, true);
         let skin = side_colour(frame, &outer, &outer_normals, 1.6 * band);
-        let skin_edge = EdgeModel { lip, others: vec![skin], lightness: 0.5, threshold: 0.5 };
+        let skin_edge = EdgeModel { lip, others: &[skin], lightness: 0.5, threshold: 0.5 };
         // Never past the lip's middle: each vertex's reach into the lip is half the lip's
         // thickness there (the matching outer and inner vertices).
-        let half_lip: Vec<f32> = outer.iter().zip(&inner).map(|(o, i)| (0.5 * o.distance(*i)).min(band)).collect();
-        let outer_reach: Vec<Reach> = half_lip.iter().map(|&lip| Reach { lip, other: band }).collect();
+        let half_lip: [f32; 20] = std::array::from_fn(|i| (0.5 * outer[i].distance(inner[i])).min(band));
+        let outer_reach = half_lip.map(|lip| Reach { lip, other: band });
         let found = fit_contour(frame, &outer, &outer_normals, &skin_edge, &outer_reach);
         // A feather no wider than three quarters of the lip's thickness (half of it inside the
         // line), so a thin upper lip keeps its full colour over its middle: on a thin lip the
@@ -98,8 +98,8 @@ impl LipEdges {
             // Into the mouth no further than half its opening, or the far lip is "inside".
             let reach = band.min(0.45 * gap);
             let mouth = mouth_colours(frame, &inner, &inner_normals, reach);
-            let mouth_edge = EdgeModel { lip, others: mouth, lightness: 0.5, threshold: 0.6 };
-            let inner_reach: Vec<Reach> = half_lip.iter().map(|&lip| Reach { lip, other: reach }).collect();
+            let mouth_edge = EdgeModel { lip, others: &mouth, lightness: 0.5, threshold: 0.6 };
+            let inner_reach = half_lip.map(|lip| Reach { lip, other: reach });
             // The inner edge only retreats from the mesh's line, and only where teeth or tongue
             // clearly lie inside it (by more than RETREAT_SLACK): between lip, gums and the
             // mouth's shadow the picture's edge is ambiguous, and on the fixtures the mesh's
@@ -137,9 +137,11 @@ impl LipEdges {
         })
     }
 
-    /// `landmarks` with the lip contours' vertices moved to the fitted edges.
-    pub fn apply(&self, landmarks: &[Vec3]) -> Vec<Vec3> {
-        let mut out = landmarks.to_vec();
+    /// `landmarks` with the lip contours' vertices moved to the fitted edges, written into `out`
+    /// (its allocation reused from frame to frame).
+    pub fn apply_into(&self, landmarks: &[Vec3], out: &mut Vec<Vec3>) {
+        out.clear();
+        out.extend_from_slice(landmarks);
         for (loop_idx, offsets, outward) in [(&LIPS_OUTER, &self.outer, true), (&LIPS_INNER, &self.inner, false)] {
             let points = contour(landmarks, loop_idx);
             for ((&i, n), d) in loop_idx.iter().zip(normals(&points, outward)).zip(offsets) {
@@ -147,22 +149,25 @@ impl LipEdges {
                 *p += (n * *d).extend(0.0);
             }
         }
+    }
+
+    /// `landmarks` with the lip contours' vertices moved to the fitted edges.
+    pub fn apply(&self, landmarks: &[Vec3]) -> Vec<Vec3> {
+        let mut out = Vec::with_capacity(landmarks.len());
+        self.apply_into(landmarks, &mut out);
         out
     }
 }
 
 /// Unit normals of a closed contour, pointing away from its centroid (`outward`) or towards it.
-pub(crate) fn normals(points: &[Vec2], outward: bool) -> Vec<Vec2> {
-    let n = points.len();
-    let centre = points.iter().copied().sum::<Vec2>() / n as f32;
-    (0..n)
-        .map(|i| {
-            let tangent = points[(i + 1) % n] - points[(i + n - 1) % n];
-            let normal = Vec2::new(tangent.y, -tangent.x).normalize_or_zero();
-            let away = normal.dot(points[i] - centre) >= 0.0;
-            if away == outward { normal } else { -normal }
-        })
-        .collect()
+pub(crate) fn normals<const N: usize>(points: &[Vec2; N], outward: bool) -> [Vec2; N] {
+    let centre = points.iter().copied().sum::<Vec2>() / N as f32;
+    std::array::from_fn(|i| {
+        let tangent = points[(i + 1) % N] - points[(i + N - 1) % N];
+        let normal = Vec2::new(tangent.y, -tangent.x).normalize_or_zero();
+        let away = normal.dot(points[i] - centre) >= 0.0;
+        if away == outward { normal } else { -normal }
+    })
 }
 
 /// CIELAB at a point, bilinear between pixels.
@@ -185,46 +190,54 @@ pub(crate) fn lab_of_pixel(frame: &RgbImage, x: u32, y: u32) -> Vec3 {
     Vec3::from_array(linear_to_lab(frame.get_pixel(x, y).0.map(srgb8_to_linear)))
 }
 
-/// Component-wise median of colours.
-/// The per-axis median of `colours` (at least one).
-pub(crate) fn median(mut colours: Vec<Vec3>) -> Vec3 {
+/// The per-axis median of `colours` (at least one), reordering them.
+pub(crate) fn median(colours: &mut [Vec3]) -> Vec3 {
     let mut mid = |axis: usize| {
-        colours.sort_by(|a, b| a[axis].total_cmp(&b[axis]));
+        colours.sort_unstable_by(|a, b| a[axis].total_cmp(&b[axis]));
         colours[colours.len() / 2][axis]
     };
     Vec3::new(mid(0), mid(1), mid(2))
 }
 
 /// The lip's colour: midway between matching outer and inner vertices, away from the corners.
-pub(crate) fn lip_colour(frame: &RgbImage, outer: &[Vec2], inner: &[Vec2]) -> Vec3 {
-    let body = (0..outer.len()).filter(|i| !matches!(i, 0 | 1 | 9 | 10 | 11 | 19));
-    median(body.map(|i| lab_at(frame, (outer[i] + inner[i]) * 0.5)).collect())
+pub(crate) fn lip_colour(frame: &RgbImage, outer: &[Vec2; 20], inner: &[Vec2; 20]) -> Vec3 {
+    const CORNERS: [usize; 6] = [0, 1, 9, 10, 11, 19];
+    let mut body = [Vec3::ZERO; 20 - CORNERS.len()];
+    let middles = (0..20).filter(|i| !CORNERS.contains(i)).map(|i| lab_at(frame, (outer[i] + inner[i]) * 0.5));
+    for (slot, colour) in body.iter_mut().zip(middles) {
+        *slot = colour;
+    }
+    median(&mut body)
 }
 
 /// The colour on the far side of a contour, `reach` along its normals.
-pub(crate) fn side_colour(frame: &RgbImage, points: &[Vec2], normals: &[Vec2], reach: f32) -> Vec3 {
-    median(points.iter().zip(normals).map(|(p, n)| lab_at(frame, *p + *n * reach)).collect())
+pub(crate) fn side_colour<const N: usize>(
+    frame: &RgbImage,
+    points: &[Vec2; N],
+    normals: &[Vec2; N],
+    reach: f32,
+) -> Vec3 {
+    median(&mut std::array::from_fn::<_, N, _>(|i| lab_at(frame, points[i] + normals[i] * reach)))
 }
 
 /// The colours inside the mouth: its bright half (teeth) and its dark half (the mouth's
 /// shadow, the tongue in it), each a median, sampled half and all the way to `reach` in.
-fn mouth_colours(frame: &RgbImage, points: &[Vec2], normals: &[Vec2], reach: f32) -> Vec<Vec3> {
-    let mut inside: Vec<Vec3> = points
-        .iter()
-        .zip(normals)
-        .flat_map(|(p, n)| [0.5, 1.0].map(|k| lab_at(frame, *p + *n * (k * reach))))
-        .collect();
+fn mouth_colours(frame: &RgbImage, points: &[Vec2; 20], normals: &[Vec2; 20], reach: f32) -> [Vec3; 2] {
+    let mut inside: [Vec3; 40] = std::array::from_fn(|k| {
+        let (i, depth) = (k / 2, if k % 2 == 0 { 0.5 } else { 1.0 });
+        lab_at(frame, points[i] + normals[i] * (depth * reach))
+    });
     inside.sort_by(|a, b| a.x.total_cmp(&b.x));
-    let dark = inside.split_off(inside.len() / 2);
-    vec![median(inside), median(dark)]
+    let (darker, brighter) = inside.split_at_mut(20);
+    [median(darker), median(brighter)]
 }
 
 /// What tells the lip from the other side of one contour.
-struct EdgeModel {
+struct EdgeModel<'a> {
     /// The lip's colour (CIELAB).
     lip: Vec3,
     /// The other side's colours: skin, or the inside of the mouth (teeth, and its dark).
-    others: Vec<Vec3>,
+    others: &'a [Vec3],
     /// Weight of lightness against colour: shading changes lightness more than colour, and the
     /// dark between lip and teeth differs from the lip in colour, not only in lightness.
     lightness: f32,
@@ -233,7 +246,7 @@ struct EdgeModel {
     threshold: f32,
 }
 
-impl EdgeModel {
+impl EdgeModel<'_> {
     /// `c` placed between the other side (0) and the lip (1): against the other colour it is
     /// nearest to, so that teeth and the mouth's dark both count as not lip.
     fn likeness(&self, c: Vec3) -> f32 {
@@ -282,18 +295,24 @@ struct ProfileEdge {
 
 /// Each vertex's offset to the edge of `model` along its normal (within its [`Reach`]) and the
 /// edge's width there, both smoothed along the contour.
-fn fit_contour(frame: &RgbImage, points: &[Vec2], normals: &[Vec2], model: &EdgeModel, reach: &[Reach]) -> ContourFit {
-    if model.contrast() < MIN_CONTRAST || points.len() != 20 {
+fn fit_contour(
+    frame: &RgbImage,
+    points: &[Vec2; 20],
+    normals: &[Vec2; 20],
+    model: &EdgeModel,
+    reach: &[Reach; 20],
+) -> ContourFit {
+    if model.contrast() < MIN_CONTRAST {
         return ContourFit::default();
     }
-    let found: Vec<Option<ProfileEdge>> =
-        points.iter().zip(normals).zip(reach).map(|((p, n), r)| edge_along(frame, *p, *n, model, *r)).collect();
+    let found: [Option<ProfileEdge>; 20] =
+        std::array::from_fn(|i| edge_along(frame, points[i], normals[i], model, reach[i]));
     let limit = reach.iter().map(|r| r.lip.max(r.other)).fold(0.0, f32::max);
-    let mut offsets = smooth_along(&found.iter().map(|e| e.map(|e| e.offset)).collect::<Vec<_>>(), limit);
+    let mut offsets = smooth_along(&found.map(|e| e.map(|e| e.offset)), limit);
     for (d, r) in offsets.iter_mut().zip(reach) {
         *d = d.clamp(-r.lip, r.other);
     }
-    let widths = smooth_widths(&found.iter().map(|e| e.and_then(|e| e.width)).collect::<Vec<_>>());
+    let widths = smooth_widths(&found.map(|e| e.and_then(|e| e.width)));
     ContourFit { offsets, widths }
 }
 
@@ -360,12 +379,17 @@ fn edge_along(frame: &RgbImage, p: Vec2, n: Vec2, model: &EdgeModel, reach: Reac
 /// Edge widths smoothed along the closed contour (weights 1-2-3-2-1 over the vertices that
 /// measured one); a vertex with none near it takes the median of the contour's, and a contour
 /// with none stays 0 (not measured).
-fn smooth_widths(found: &[Option<f32>]) -> [f32; 20] {
-    let measured: Vec<f32> = found.iter().flatten().copied().collect();
-    if measured.is_empty() || found.len() != 20 {
+fn smooth_widths(found: &[Option<f32>; 20]) -> [f32; 20] {
+    let mut measured = [0.0f32; 20];
+    let mut count = 0;
+    for width in found.iter().flatten() {
+        measured[count] = *width;
+        count += 1;
+    }
+    if count == 0 {
         return [0.0; 20];
     }
-    let typical = median_of(measured);
+    let typical = median_of(&mut measured[..count]);
     let n = found.len() as i32;
     std::array::from_fn(|i| {
         let (mut sum, mut weight) = (0.0, 0.0);
@@ -379,15 +403,15 @@ fn smooth_widths(found: &[Option<f32>]) -> [f32; 20] {
     })
 }
 
-/// The median of `values` (at least one).
-fn median_of(mut values: Vec<f32>) -> f32 {
-    values.sort_by(f32::total_cmp);
+/// The median of `values` (at least one), reordering them.
+fn median_of(values: &mut [f32]) -> f32 {
+    values.sort_unstable_by(f32::total_cmp);
     values[values.len() / 2]
 }
 
 /// Offsets smoothed along the closed contour (weights 1-2-3-2-1 over the vertices that found
 /// an edge), so one stray vertex cannot kink the line; vertices with no edge near them keep 0.
-fn smooth_along(found: &[Option<f32>], band: f32) -> [f32; 20] {
+fn smooth_along(found: &[Option<f32>; 20], band: f32) -> [f32; 20] {
     let n = found.len();
     std::array::from_fn(|i| {
         let (mut sum, mut weight) = (0.0, 0.0);

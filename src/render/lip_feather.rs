@@ -33,7 +33,7 @@ pub struct LipFeatherMap {
     nearest_lip_vertex: Vec<u8>,
     /// The outer lip line's outward normal at each of its vertices, in the atlas: the direction
     /// a feather is measured in.
-    lip_normals: Vec<Vec2>,
+    lip_normals: [Vec2; 20],
     /// One atlas lip feather in UV units.
     feather_uv: f32,
     /// Per vertex this frame: the sum of its triangles' atlas-to-screen maps, weighted by their
@@ -49,7 +49,7 @@ impl LipFeatherMap {
     /// Reads what the conversion needs from the mesh's `uvs` and `triangles`.
     pub fn new(uvs: &[[f32; 2]], triangles: &[[u16; 3]]) -> Self {
         let uvs: Vec<Vec2> = uvs.iter().map(|&uv| Vec2::from_array(uv)).collect();
-        let lip: Vec<Vec2> = LIPS_OUTER.iter().map(|&i| uvs[i as usize]).collect();
+        let lip: [Vec2; 20] = LIPS_OUTER.map(|i| uvs[i as usize]);
         let nearest_lip_vertex = uvs
             .iter()
             .map(|&p| {

@@ -7,6 +7,7 @@
 pub mod bindings;
 pub mod context;
 pub mod face_memory;
+pub mod frame_prep;
 pub mod hand_silhouette;
 pub mod layers;
 pub mod lighting;

@@ -12,7 +12,7 @@
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 
-use super::hand_silhouette::HandSilhouette;
+use super::hand_silhouette::{BONE_POINTS, HandSilhouette};
 use super::lip_edges::{BAND, lab_of_pixel, lip_colour, median, normals, side_colour};
 use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour};
 use crate::tracking::tracker::inter_ocular;
@@ -82,6 +82,8 @@ pub struct OccluderMask {
     marked: Option<PixelRect>,
     /// What changed since `begin`: last frame's marks and this frame's.
     changed: Option<PixelRect>,
+    /// The lip occluder search's buffers.
+    lip_work: LipWork,
 }
 
 impl OccluderMask {
@@ -89,7 +91,14 @@ impl OccluderMask {
     /// from an empty mask).
     pub fn begin(&mut self, width: u32, height: u32) {
         if (width, height) != (self.width, self.height) {
-            *self = Self { width, height, pixels: vec![0; (width * height) as usize], ..Self::default() };
+            *self = Self {
+                width,
+                height,
+                pixels: vec![0; (width * height) as usize],
+                marked: None,
+                changed: None,
+                lip_work: std::mem::take(&mut self.lip_work),
+            };
             return;
         }
         self.changed = self.marked.take();
@@ -103,10 +112,9 @@ impl OccluderMask {
 
     /// Marks whatever covers the lips of the face with (lip-fitted) `landmarks` in `frame`.
     pub fn mark_lips(&mut self, frame: &RgbImage, landmarks: &[Vec3]) {
-        let Some(found) = lip_occluders(frame, landmarks) else { return };
-        let r = found.rect;
+        let Some(r) = lip_occluders(frame, landmarks, &mut self.lip_work) else { return };
         let mut any = false;
-        for (i, hidden) in found.hidden.iter().enumerate() {
+        for (i, hidden) in self.lip_work.mask.iter().enumerate() {
             if *hidden {
                 let (x, y) = (r.x0 + i as u32 % r.width(), r.y0 + i as u32 / r.width());
                 self.pixels[(y * self.width + x) as usize] = 255;
@@ -192,30 +200,44 @@ fn skin_distance(a: Vec3, b: Vec3) -> f32 {
     Vec3::new((a.x - b.x) * 0.5, a.y - b.y, a.z - b.z).length()
 }
 
-/// The hand's own colour: the median along its fingers' bones, or None off the frame.
+/// The hand's own colour: the median along its fingers' bones, or None when fewer than
+/// [`MIN_COLOUR_SAMPLES`] of them are in the frame.
 pub fn hand_colour(frame: &RgbImage, hand: &HandSilhouette) -> Option<Vec3> {
-    median_colour(frame, hand.bone_points())
-}
-
-/// The median CIELAB of `frame` at the `points` inside it; None when fewer than
-/// [`MIN_COLOUR_SAMPLES`] are.
-fn median_colour(frame: &RgbImage, points: impl Iterator<Item = Vec2>) -> Option<Vec3> {
     let (w, h) = frame.dimensions();
-    let colours: Vec<Vec3> = points
-        .filter(|p| p.x >= 0.0 && p.y >= 0.0 && p.x < w as f32 && p.y < h as f32)
-        .map(|p| lab_of_pixel(frame, p.x as u32, p.y as u32))
-        .collect();
-    (colours.len() >= MIN_COLOUR_SAMPLES).then(|| median(colours))
+    let mut colours = [Vec3::ZERO; BONE_POINTS];
+    let mut count = 0;
+    for p in hand.bone_points().filter(|p| p.x >= 0.0 && p.y >= 0.0 && p.x < w as f32 && p.y < h as f32) {
+        colours[count] = lab_of_pixel(frame, p.x as u32, p.y as u32);
+        count += 1;
+    }
+    (count >= MIN_COLOUR_SAMPLES).then(|| median(&mut colours[..count]))
 }
 
-/// One face's occluders: a rectangle around the lips and which of its pixels are covered.
-struct Occluders {
-    rect: PixelRect,
-    hidden: Vec<bool>,
+/// The buffers the lip occluder search works in (one flag per pixel of a rectangle around the
+/// lips), kept between frames so that a frame allocates nothing.
+#[derive(Debug, Default)]
+struct LipWork {
+    /// Inside the outer lip contour but not the inner one.
+    region: Vec<bool>,
+    /// Inside the inner contour (the mouth's opening).
+    opening: Vec<bool>,
+    /// Pixels of the region with the skin's hue.
+    candidate: Vec<bool>,
+    /// The morphology's result: after [`lip_occluders`], the covered pixels.
+    mask: Vec<bool>,
+    /// The morphology's other buffer.
+    spare: Vec<bool>,
+    /// The large components of the eroded candidates.
+    kept: Vec<bool>,
+    /// What the component search has to hand.
+    components: ComponentWork,
+    /// A row's contour crossings.
+    crossings: Vec<f32>,
 }
 
-/// Finds what covers the lips of one face (see the module's documentation).
-fn lip_occluders(frame: &RgbImage, landmarks: &[Vec3]) -> Option<Occluders> {
+/// Finds what covers the lips of one face (see the module's documentation): the rectangle around
+/// the lips, with `work.mask` holding which of its pixels are covered.
+fn lip_occluders(frame: &RgbImage, landmarks: &[Vec3], work: &mut LipWork) -> Option<PixelRect> {
     let iod = inter_ocular(landmarks);
     if !(iod.is_finite() && iod > 8.0) {
         return None;
@@ -231,10 +253,13 @@ fn lip_occluders(frame: &RgbImage, landmarks: &[Vec3]) -> Option<Occluders> {
     }
     let rect = bounds(&outer, frame.width(), frame.height())?;
     let (w, h) = (rect.width() as usize, rect.height() as usize);
-    let (in_outer, in_inner) = (filled(&outer, rect), filled(&inner, rect));
-    let lip_region: Vec<bool> = in_outer.iter().zip(&in_inner).map(|(o, i)| *o && !*i).collect();
-    let mut candidate = vec![false; w * h];
-    for (i, (region, cand)) in lip_region.iter().zip(candidate.iter_mut()).enumerate() {
+    fill(&outer, rect, &mut work.region, &mut work.crossings);
+    fill(&inner, rect, &mut work.opening, &mut work.crossings);
+    for (region, open) in work.region.iter_mut().zip(&work.opening) {
+        *region &= !*open;
+    }
+    reset(&mut work.candidate, w * h);
+    for (i, (region, cand)) in work.region.iter().zip(work.candidate.iter_mut()).enumerate() {
         let (x, y) = (rect.x0 + (i % w) as u32, rect.y0 + (i / w) as u32);
         if *region {
             let c = lab_of_pixel(frame, x, y);
@@ -244,18 +269,38 @@ fn lip_occluders(frame: &RgbImage, landmarks: &[Vec3]) -> Option<Occluders> {
         }
     }
     let radius = ((OPENING * iod).round() as usize).max(1);
-    let core = erode(&candidate, w, h, radius);
-    let region_area = lip_region.iter().filter(|r| **r).count();
+    copy_into(&mut work.mask, &work.candidate);
+    morph(&mut work.mask, &mut work.spare, (w, h), radius, Morph::Erode);
+    let region_area = work.region.iter().filter(|r| **r).count();
     let min_area = ((MIN_AREA * region_area as f32).ceil() as usize).max(1);
-    let kept = large_components(&core, w, h, min_area);
-    if !kept.iter().any(|k| *k) {
+    large_components(&work.mask, (w, h), min_area, &mut work.kept, &mut work.components);
+    if !work.kept.iter().any(|k| *k) {
         return None;
     }
     // Back to the occluder's own outline (the opening's dilation, within the candidates), and one
     // pixel more so that no lit rim of lipstick is left along it.
-    let opened: Vec<bool> = dilate(&kept, w, h, radius).iter().zip(&candidate).map(|(d, c)| *d && *c).collect();
-    let hidden = dilate(&opened, w, h, 1).iter().zip(&lip_region).map(|(d, r)| *d && *r).collect();
-    Some(Occluders { rect, hidden })
+    copy_into(&mut work.mask, &work.kept);
+    morph(&mut work.mask, &mut work.spare, (w, h), radius, Morph::Dilate);
+    for (m, c) in work.mask.iter_mut().zip(&work.candidate) {
+        *m &= *c;
+    }
+    morph(&mut work.mask, &mut work.spare, (w, h), 1, Morph::Dilate);
+    for (m, r) in work.mask.iter_mut().zip(&work.region) {
+        *m &= *r;
+    }
+    Some(rect)
+}
+
+/// `buffer` as `len` unset flags, its allocation reused.
+fn reset(buffer: &mut Vec<bool>, len: usize) {
+    buffer.clear();
+    buffer.resize(len, false);
+}
+
+/// `buffer` holding a copy of `from`, its allocation reused.
+fn copy_into(buffer: &mut Vec<bool>, from: &[bool]) {
+    buffer.clear();
+    buffer.extend_from_slice(from);
 }
 
 /// Hue angle (degrees) of a CIELAB colour.
@@ -290,12 +335,11 @@ pub fn pixel_box(min: Vec2, max: Vec2, width: u32, height: u32) -> Option<PixelR
 }
 
 /// Which pixels of `rect` have their centre inside the closed polygon `poly` (even-odd rule), row
-/// by row from the edges' crossings: the same pixels as a per-pixel point-in-polygon test, without
-/// testing every edge at every pixel.
-fn filled(poly: &[Vec2], rect: PixelRect) -> Vec<bool> {
+/// by row from the edges' crossings, written into `out`: the same pixels as a per-pixel
+/// point-in-polygon test, without testing every edge at every pixel. `crossings` is scratch.
+fn fill(poly: &[Vec2], rect: PixelRect, out: &mut Vec<bool>, crossings: &mut Vec<f32>) {
     let (w, h) = (rect.width() as usize, rect.height() as usize);
-    let mut out = vec![false; w * h];
-    let mut crossings = Vec::with_capacity(poly.len());
+    reset(out, w * h);
     for row in 0..h {
         let y = (rect.y0 as usize + row) as f32 + 0.5;
         crossings.clear();
@@ -315,32 +359,23 @@ fn filled(poly: &[Vec2], rect: PixelRect) -> Vec<bool> {
             }
         }
     }
-    out
 }
 
-/// `mask` eroded `radius` times by the 4-neighbourhood (a diamond of that radius).
-fn erode(mask: &[bool], w: usize, h: usize, radius: usize) -> Vec<bool> {
-    let mut out = mask.to_vec();
+/// A morphological step by the 4-neighbourhood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Morph {
+    /// Set where a pixel and its four neighbours all are (off the edge counts as unset).
+    Erode,
+    /// Set where any of them is.
+    Dilate,
+}
+
+/// `mask` (`size` = width × height) eroded or dilated `radius` times by the 4-neighbourhood (a
+/// diamond of that radius), in place; `spare` is the other buffer of each step.
+fn morph(mask: &mut Vec<bool>, spare: &mut Vec<bool>, (w, h): (usize, usize), radius: usize, how: Morph) {
     for _ in 0..radius {
-        out = step(&out, w, h, true);
-    }
-    out
-}
-
-/// `mask` dilated `radius` times by the 4-neighbourhood.
-fn dilate(mask: &[bool], w: usize, h: usize, radius: usize) -> Vec<bool> {
-    let mut out = mask.to_vec();
-    for _ in 0..radius {
-        out = step(&out, w, h, false);
-    }
-    out
-}
-
-/// One erosion (`all`: a pixel and its four neighbours all set; off the edge counts as unset) or
-/// dilation (any of them set).
-fn step(mask: &[bool], w: usize, h: usize, all: bool) -> Vec<bool> {
-    (0..w * h)
-        .map(|i| {
+        reset(spare, w * h);
+        for (i, out) in spare.iter_mut().enumerate() {
             let (x, y) = (i % w, i / w);
             let near = [
                 Some(i),
@@ -349,17 +384,36 @@ fn step(mask: &[bool], w: usize, h: usize, all: bool) -> Vec<bool> {
                 (y > 0).then(|| i - w),
                 (y + 1 < h).then(|| i + w),
             ];
-            if all { near.iter().all(|n| n.is_some_and(|j| mask[j])) } else { near.iter().flatten().any(|&j| mask[j]) }
-        })
-        .collect()
+            *out = match how {
+                Morph::Erode => near.iter().all(|n| n.is_some_and(|j| mask[j])),
+                Morph::Dilate => near.iter().flatten().any(|&j| mask[j]),
+            };
+        }
+        std::mem::swap(mask, spare);
+    }
 }
 
-/// The 4-connected components of `mask` with at least `min_area` pixels.
-fn large_components(mask: &[bool], w: usize, h: usize, min_area: usize) -> Vec<bool> {
-    let mut seen = vec![false; w * h];
-    let mut out = vec![false; w * h];
-    let mut stack = Vec::new();
-    let mut component = Vec::new();
+/// What the component search works in, kept between frames.
+#[derive(Debug, Default)]
+struct ComponentWork {
+    seen: Vec<bool>,
+    stack: Vec<usize>,
+    component: Vec<usize>,
+}
+
+/// The 4-connected components of `mask` (`size` = width × height) with at least `min_area`
+/// pixels, written into `out`.
+fn large_components(
+    mask: &[bool],
+    (w, h): (usize, usize),
+    min_area: usize,
+    out: &mut Vec<bool>,
+    work: &mut ComponentWork,
+) {
+    let ComponentWork { seen, stack, component } = work;
+    reset(seen, w * h);
+    reset(out, w * h);
+    stack.clear();
     for start in 0..w * h {
         if !mask[start] || seen[start] {
             continue;
@@ -382,12 +436,11 @@ fn large_components(mask: &[bool], w: usize, h: usize, min_area: usize) -> Vec<b
             }
         }
         if component.len() >= min_area {
-            for &i in &component {
+            for &i in component.iter() {
                 out[i] = true;
             }
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -406,7 +459,9 @@ mod tests {
             })
             .collect();
         let rect = PixelRect { x0: 5, y0: 0, x1: 60, y1: 50 };
-        let fill = filled(&star, rect);
+        let (mut fill_out, mut crossings) = (Vec::new(), Vec::new());
+        fill(&star, rect, &mut fill_out, &mut crossings);
+        let fill = fill_out;
         let (w, mut count) = (rect.width() as usize, 0);
         for (i, f) in fill.iter().enumerate() {
             let p = Vec2::new((rect.x0 as usize + i % w) as f32 + 0.5, (rect.y0 as usize + i / w) as f32 + 0.5);
@@ -465,10 +520,16 @@ mod tests {
         for y in 5..17 {
             mask[y * w + 7..y * w + 13].fill(true);
         }
-        let kept = large_components(&erode(&mask, w, h, 2), w, h, 4);
+        let (mut eroded, mut spare, mut kept) = (mask.clone(), Vec::new(), Vec::new());
+        morph(&mut eroded, &mut spare, (w, h), 2, Morph::Erode);
+        large_components(&eroded, (w, h), 4, &mut kept, &mut ComponentWork::default());
         assert!(!kept[..w].iter().any(|k| *k), "the rim is gone");
         assert!(kept[10 * w + 10], "the patch's core stays");
-        let back: Vec<bool> = dilate(&kept, w, h, 2).iter().zip(&mask).map(|(d, m)| *d && *m).collect();
+        let mut back = kept.clone();
+        morph(&mut back, &mut spare, (w, h), 2, Morph::Dilate);
+        for (b, m) in back.iter_mut().zip(&mask) {
+            *b &= *m;
+        }
         // Back to its edges (a diamond opening rounds only the corners off).
         let patch = [(5, 10), (16, 10), (10, 7), (10, 12)];
         assert!(patch.iter().all(|&(y, x)| back[y * w + x]), "the patch comes back to its edges");

@@ -7,23 +7,15 @@ use image::RgbImage;
 use super::RenderError;
 use super::bindings::{sampler_entry, texture_entry, uniform_entry};
 use super::context::GpuContext;
-use super::face_memory::FaceMemory;
-use super::hand_silhouette::HandSilhouette;
+use super::frame_prep::FramePrep;
 use super::layers::{LayerPipeline, ORDER, painted_triangles};
-use super::lighting::{LightProbe, vertex_normals};
-use super::lip_edges::LipEdges;
-use super::lip_feather::LipFeatherMap;
-use super::occluders::{OccluderMask, hand_colour, pixel_box};
 use super::readback::Readback;
-use super::skin_model::{FaceSkin, model_vertices};
-use super::stats;
 use crate::advisor::measure::FaceShape;
 use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
 use crate::face::regions::skin_triangles;
 use crate::looks::Look;
 use crate::tracking::hands::Hand;
-use crate::tracking::tracker::inter_ocular;
 
 /// Most faces drawn in one pass (the size of the per-face uniform array in
 /// `shaders/common/face_mesh.wgsl`): the live mirror's limit; headless renders draw more in
@@ -32,17 +24,21 @@ pub const MAX_FACES: usize = 8;
 /// Format of the camera texture and of the output: sampling and blending happen in linear light.
 pub const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
 
+/// One mesh vertex of one face, as the layers' vertex shaders read it.
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct Vertex {
-    pos: [f32; 2],
-    uv: [f32; 2],
+pub(super) struct Vertex {
+    /// Frame pixels.
+    pub(super) pos: [f32; 2],
+    /// Place in the region atlas.
+    pub(super) uv: [f32; 2],
     /// Unit surface normal, camera space (x right, y down, z towards the camera).
-    normal: [f32; 3],
+    pub(super) normal: [f32; 3],
     /// How wide lipstick fades across the outer lip line near this vertex, in the atlas's lip
     /// feathers: the picture's own lip edge at the nearest outer lip vertex
-    /// ([`LipEdges::outer_feathers`], converted by [`LipFeatherMap`]).
-    lip_feather: f32,
+    /// ([`super::lip_edges::LipEdges::outer_feathers`], converted by
+    /// [`super::lip_feather::LipFeatherMap`]).
+    pub(super) lip_feather: f32,
 }
 
 #[repr(C)]
@@ -53,25 +49,30 @@ struct FrameInfo {
     _pad: f32,
 }
 
+/// One face's uniforms, as `shaders/common/face_mesh.wgsl` reads them.
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable, Default)]
-struct FaceInfo {
-    lip_luma: f32,
-    skin_luma: f32,
-    iod_px: f32,
-    strength: f32,
+pub(super) struct FaceInfo {
+    /// Mean linear luminance of the bare lips.
+    pub(super) lip_luma: f32,
+    /// Mean linear luminance of the bare skin.
+    pub(super) skin_luma: f32,
+    /// Inter-ocular distance, pixels.
+    pub(super) iod_px: f32,
+    /// 0–1: how strongly makeup shows.
+    pub(super) strength: f32,
     /// What the light multiplies a reflectance by (linear RGB); w 1 when measured.
-    light: [f32; 4],
+    pub(super) light: [f32; 4],
     /// Unit vector towards the light, camera space; w unused.
-    light_dir: [f32; 4],
+    pub(super) light_dir: [f32; 4],
     /// x: the face's shape (see [`shape_id`]).
-    shape: [f32; 4],
+    pub(super) shape: [f32; 4],
     /// The face's skin colour: median r, g chromaticity and the tolerance on each (0: no model).
-    skin: [f32; 4],
+    pub(super) skin: [f32; 4],
 }
 
 /// The face shape as the sculpting shaders read it (`shape_is` in `shaders/common/sculpt.wgsl`).
-fn shape_id(shape: FaceShape) -> f32 {
+pub(super) fn shape_id(shape: FaceShape) -> f32 {
     match shape {
         FaceShape::Oval => 0.0,
         FaceShape::Round => 1.0,
@@ -186,26 +187,9 @@ pub struct Renderer {
     whole_mesh: std::ops::Range<u32>,
     /// Whether each layer draws the whole face mesh instead of its own part (for comparisons).
     draw_whole_mesh: bool,
-    uvs: Vec<[f32; 2]>,
-    /// The mesh's triangles (all of them: normals need the closed surface).
-    triangles: Vec<[u16; 3]>,
-    /// The light on each face.
-    light: LightProbe,
-    /// Last frame's lip edges per face (video keeps them steady).
-    lip_edges: FaceMemory<LipEdges>,
-    /// Whether lips are read from the picture: contours fitted, occluders found (off: the mesh's
-    /// own lip line, for comparisons).
-    fit_lips: bool,
-    /// What covers the faces this frame, as uploaded to the occluder texture.
-    occluder_mask: OccluderMask,
-    /// Hands in the frames drawn next (see [`Renderer::set_hands`]).
-    hands: Vec<Hand>,
-    /// Mesh vertices on plain skin (the skin model's samples).
-    skin_vertices: Vec<u16>,
-    /// Converts each face's lip feathers from pixels to the atlas's units, per vertex.
-    lip_feather: LipFeatherMap,
+    /// The CPU half of each frame: lips, light, skin, occluders, vertices.
+    prep: FramePrep,
     targets: Option<FrameTargets>,
-    staging: Vec<Vertex>,
     rgba: Vec<u8>,
     /// Bumped whenever the frame-sized textures are recreated.
     generation: u64,
@@ -340,17 +324,8 @@ impl Renderer {
             layers,
             whole_mesh,
             draw_whole_mesh: false,
-            light: LightProbe::new(&mesh),
-            lip_edges: FaceMemory::new(),
-            fit_lips: true,
-            occluder_mask: OccluderMask::default(),
-            hands: Vec::new(),
-            skin_vertices: model_vertices(&mesh),
-            lip_feather: LipFeatherMap::new(&mesh.uvs, &mesh.triangles),
-            uvs: mesh.uvs,
-            triangles: mesh.triangles,
+            prep: FramePrep::new(&mesh),
             targets: None,
-            staging: Vec::with_capacity(MAX_FACES * VERTEX_COUNT),
             rgba: Vec::new(),
             generation: 0,
             uploaded: None,
@@ -365,7 +340,7 @@ impl Renderer {
     /// Lights makeup by a kiosk's grey-card calibration (`vanity calibrate`) instead of each
     /// face's eye whites: the store's light is fixed and the card measured it once.
     pub fn set_calibration(&mut self, calibration: Option<crate::advisor::Correction>) {
-        self.light.set_calibration(calibration);
+        self.prep.set_calibration(calibration);
     }
 
     /// Switches to `look`: uploads each layer's numbers; nothing is rebuilt.
@@ -497,58 +472,31 @@ impl Renderer {
         }
         if frame_id.is_none() {
             // A picture, not the next frame of a video: nothing to smooth the light with.
-            self.light.forget();
-            self.lip_edges.forget();
+            self.prep.forget();
         }
         encoder.copy_texture_to_texture(targets.camera.as_image_copy(), targets.target.as_image_copy(), extent);
         self.draw_faces(encoder, frame, &faces[..faces.len().min(MAX_FACES)], time);
+    }
+
+    /// Works out the makeup of up to [`MAX_FACES`] of `faces` in `frame` on the CPU (lip edges,
+    /// light, skin, occluders, vertices) without touching the GPU: the first half of
+    /// [`Renderer::encode`], public so that its cost and allocations can be measured alone.
+    pub fn prepare(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) {
+        self.prep.prepare(frame, faces);
     }
 
     /// Draws the makeup of up to [`MAX_FACES`] faces over what the output texture holds. Each call
     /// must be submitted before the next: the faces' data is written to the queue, not the encoder.
     fn draw_faces(&mut self, encoder: &mut wgpu::CommandEncoder, frame: &RgbImage, faces: &[FaceDraw<'_>], time: f32) {
         let (w, h) = frame.dimensions();
-        let lips = self.fitted_lips(frame, faces);
-        let hands: Vec<HandSilhouette> = self.hands.iter().filter_map(HandSilhouette::of).collect();
-        // Each face's skin, read once for the face-wide layers and for the hands' edges.
-        let skins: Vec<FaceSkin> =
-            lips.iter().map(|l| FaceSkin::read(frame, &l.landmarks, &self.skin_vertices, &hands)).collect();
-        self.mark_occluders(frame, &lips, &hands, &skins);
+        self.prep.prepare(frame, faces);
+        self.upload_occluders(w);
         let queue = &self.ctx.queue;
         let targets = self.targets.as_ref().expect("targets made by encode");
-        self.staging.clear();
-        let mut infos = [FaceInfo::default(); MAX_FACES];
-        let faces: Vec<FaceDraw<'_>> =
-            faces.iter().zip(&lips).map(|(f, l)| FaceDraw { landmarks: &l.landmarks, strength: f.strength }).collect();
-        let normals: Vec<Vec<Vec3>> = faces.iter().map(|f| vertex_normals(f.landmarks, &self.triangles)).collect();
-        let probes: Vec<(&[Vec3], &[Vec3])> = faces.iter().zip(&normals).map(|(f, n)| (f.landmarks, &n[..])).collect();
-        let lights = self.light.estimate(frame, &probes);
-        for (f, (((face, normals), light), fitted)) in faces.iter().zip(&normals).zip(&lights).zip(&lips).enumerate() {
-            let s = stats::measure(frame, face.landmarks);
-            let [r, g, b] = light.colour;
-            let d = light.direction;
-            infos[f] = FaceInfo {
-                lip_luma: s.lip_luma,
-                skin_luma: s.skin_luma,
-                iod_px: s.iod_px,
-                strength: face.strength,
-                light: [r, g, b, if light.measured { 1.0 } else { 0.0 }],
-                light_dir: [d.x, d.y, d.z, 0.0],
-                shape: [shape_id(FaceShape::of(face.landmarks)), 0.0, 0.0, 0.0],
-                skin: {
-                    let m = skins[f].model;
-                    [m.chroma[0], m.chroma[1], m.tolerance[0], m.tolerance[1]]
-                },
-            };
-            let feathers = self.lip_feather.per_vertex(face.landmarks, &fitted.feathers);
-            self.staging.extend(face.landmarks[..VERTEX_COUNT].iter().zip(&self.uvs).zip(normals).zip(feathers).map(
-                |(((p, uv), n), &lip_feather)| Vertex { pos: [p.x, p.y], uv: *uv, normal: n.to_array(), lip_feather },
-            ));
+        if !self.prep.vertices.is_empty() {
+            queue.write_buffer(&self.vertices, 0, bytemuck::cast_slice(&self.prep.vertices));
         }
-        if !self.staging.is_empty() {
-            queue.write_buffer(&self.vertices, 0, bytemuck::cast_slice(&self.staging));
-        }
-        queue.write_buffer(&self.face_info, 0, bytemuck::cast_slice(&infos));
+        queue.write_buffer(&self.face_info, 0, bytemuck::cast_slice(&self.prep.infos));
         let info = FrameInfo { size: [w as f32, h as f32], time, _pad: 0.0 };
         queue.write_buffer(&self.frame_info, 0, bytemuck::bytes_of(&info));
 
@@ -562,62 +510,29 @@ impl Renderer {
             })],
             ..Default::default()
         });
-        if !faces.is_empty() {
+        let drawn = self.prep.drawn as u32;
+        if drawn > 0 {
             pass.set_bind_group(0, &targets.shared, &[]);
             pass.set_vertex_buffer(0, self.vertices.slice(..));
             pass.set_index_buffer(self.indices.slice(..), wgpu::IndexFormat::Uint16);
             for layer in &self.layers {
                 let whole = self.draw_whole_mesh.then(|| self.whole_mesh.clone());
-                layer.draw(&mut pass, faces.len() as u32, VERTEX_COUNT as u32, whole);
+                layer.draw(&mut pass, drawn, VERTEX_COUNT as u32, whole);
             }
         }
-    }
-
-    /// Each face's lips as the picture shows them ([`LipEdges`], steadied over video frames):
-    /// the landmarks with the lip contours moved to the lip's edges and the lipstick's feather
-    /// as soft as those edges; the mesh's own line and the default feather with fitting off.
-    fn fitted_lips(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Vec<FittedLips> {
-        let all: Vec<&[Vec3]> = faces.iter().map(|f| f.landmarks).collect();
-        let edges = if self.fit_lips {
-            self.lip_edges.update(&all, |i, before| {
-                let fit = LipEdges::fit(frame, all[i]);
-                before.map_or(fit, |b| b.follow(&fit))
-            })
-        } else {
-            vec![LipEdges::default(); all.len()]
-        };
-        all.iter()
-            .zip(&edges)
-            .map(|(l, e)| FittedLips { landmarks: e.apply(l), feathers: e.outer_feathers(inter_ocular(l)) })
-            .collect()
     }
 
     /// The hands in the frames drawn from now on (the tracker's, for the frame about to be
     /// encoded): makeup leaves what they cover bare. Pass none for a picture without hands.
     pub fn set_hands(&mut self, hands: &[Hand]) {
-        self.hands.clear();
-        self.hands.extend_from_slice(hands);
+        self.prep.set_hands(hands);
     }
 
-    /// Finds what covers each face ([`OccluderMask`]: the `hands`, and a finger on the lips) and
-    /// uploads the part of the mask that changed. `skins` holds each face's skin.
-    fn mark_occluders(&mut self, frame: &RgbImage, faces: &[FittedLips], hands: &[HandSilhouette], skins: &[FaceSkin]) {
-        let (w, h) = frame.dimensions();
-        self.occluder_mask.begin(w, h);
-        for FittedLips { landmarks, .. } in faces.iter().filter(|_| self.fit_lips) {
-            self.occluder_mask.mark_lips(frame, landmarks);
-        }
-        // Each hand's own colour, read once per frame whatever the number of faces it covers.
-        let hand_colours: Vec<Option<Vec3>> = hands.iter().map(|hand| hand_colour(frame, hand)).collect();
-        for (FittedLips { landmarks, .. }, skin) in faces.iter().zip(skins).filter(|_| !hands.is_empty()) {
-            let (lo, hi) = crate::tracking::roi::bounds(landmarks);
-            let margin = (hi - lo) * 0.1;
-            let Some(area) = pixel_box(lo - margin, hi + margin, w, h) else { continue };
-            for (hand, colour) in hands.iter().zip(&hand_colours) {
-                self.occluder_mask.mark_hand(frame, hand, area, (*colour, skin.colour));
-            }
-        }
-        let (Some(r), Some(targets)) = (self.occluder_mask.changed(), self.targets.as_ref()) else { return };
+    /// Uploads the part of the occluder mask ([`super::occluders::OccluderMask`]) that changed
+    /// this frame, for a frame `w` pixels wide.
+    fn upload_occluders(&self, w: u32) {
+        let mask = &self.prep.occluder_mask;
+        let (Some(r), Some(targets)) = (mask.changed(), self.targets.as_ref()) else { return };
         self.ctx.queue.write_texture(
             wgpu::TexelCopyTextureInfo {
                 texture: &targets.occluders,
@@ -625,7 +540,7 @@ impl Renderer {
                 origin: wgpu::Origin3d { x: r.x0, y: r.y0, z: 0 },
                 aspect: wgpu::TextureAspect::All,
             },
-            self.occluder_mask.pixels(),
+            mask.pixels(),
             wgpu::TexelCopyBufferLayout {
                 offset: u64::from(r.y0 * w + r.x0),
                 bytes_per_row: Some(w),
@@ -638,7 +553,7 @@ impl Renderer {
     /// What the last frame drawn found covering the faces (255 = covered), one byte per frame
     /// pixel: for tests and tools.
     pub fn occluders(&self) -> &[u8] {
-        self.occluder_mask.pixels()
+        self.prep.occluder_mask.pixels()
     }
 
     /// Draws every layer over the whole face mesh instead of only the triangles over what it can
@@ -651,8 +566,7 @@ impl Renderer {
     /// in front left bare) or draws the mesh's own lip line over everything: lets a test or a
     /// benchmark compare the two.
     pub fn set_lips_from_picture(&mut self, on: bool) {
-        self.fit_lips = on;
-        self.lip_edges.forget();
+        self.prep.set_lips_from_picture(on);
     }
 
     /// Renders makeup over `frame` for `faces` and waits for the GPU (no readback): for timing.
@@ -684,9 +598,9 @@ impl Renderer {
             return self.render(frame, faces);
         }
         let mut out = frame.clone();
-        let hands = std::mem::take(&mut self.hands);
+        let hands = std::mem::take(&mut self.prep.hands);
         let result = self.render_regions(frame, faces, &hands, &mut out);
-        self.hands = hands;
+        self.prep.hands = hands;
         result.map(|()| out)
     }
 
@@ -752,14 +666,6 @@ struct FaceRegion {
     height: u32,
     /// Indices of the faces inside.
     faces: Vec<usize>,
-}
-
-/// One face's lips as drawn this frame.
-struct FittedLips {
-    /// The face's landmarks, lip contours moved to the picture's lip edges.
-    landmarks: Vec<Vec3>,
-    /// The lipstick's feather at each outer lip vertex, pixels.
-    feathers: [f32; 20],
 }
 
 /// Margin around a face's landmarks, as a share of its larger side (makeup feathers past the

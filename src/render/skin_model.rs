@@ -39,14 +39,38 @@ pub struct FaceSkin {
     pub colour: Option<Vec3>,
 }
 
+impl Default for FaceSkin {
+    /// No skin read: every pixel counts as skin, and no colour to tell a hand from.
+    fn default() -> Self {
+        Self { model: SkinModel::ANY, colour: None }
+    }
+}
+
 impl FaceSkin {
     /// Reads the skin of the face with `landmarks` at its `vertices`; its colour leaves out those
     /// within a finger's half-width of any of `hands`.
     pub fn read(frame: &RgbImage, landmarks: &[Vec3], vertices: &[u16], hands: &[HandSilhouette]) -> Self {
+        Self::read_into(frame, landmarks, vertices, hands, &mut SkinSamples::default())
+    }
+
+    /// [`FaceSkin::read`] with the samples gathered in `samples`, whose buffers a renderer keeps
+    /// from frame to frame.
+    pub fn read_into(
+        frame: &RgbImage,
+        landmarks: &[Vec3],
+        vertices: &[u16],
+        hands: &[HandSilhouette],
+        samples: &mut SkinSamples,
+    ) -> Self {
         let (w, h) = (i64::from(frame.width()), i64::from(frame.height()));
-        let mut r = Vec::with_capacity(vertices.len() * 9);
-        let mut g = Vec::with_capacity(vertices.len() * 9);
-        let mut colours = Vec::with_capacity(if hands.is_empty() { 0 } else { vertices.len() });
+        let SkinSamples { r, g, colours } = samples;
+        r.clear();
+        g.clear();
+        colours.clear();
+        // Room for every pixel around every vertex at once: no growing, frame after frame.
+        r.reserve(vertices.len() * 9);
+        g.reserve(vertices.len() * 9);
+        colours.reserve(if hands.is_empty() { 0 } else { vertices.len() });
         for &i in vertices {
             let p = landmarks[i as usize];
             let in_frame = p.x >= 0.0 && p.y >= 0.0 && p.x < w as f32 && p.y < h as f32;
@@ -70,8 +94,20 @@ impl FaceSkin {
             }
         }
         let colour = (colours.len() >= MIN_COLOUR_SAMPLES).then(|| median(colours));
-        Self { model: SkinModel::from_chromaticities(&mut r, &mut g), colour }
+        Self { model: SkinModel::from_chromaticities(r, g), colour }
     }
+}
+
+/// The pixels one face's skin is read from: buffers kept between frames, so that reading the
+/// skin allocates nothing once they have grown to a face's size.
+#[derive(Debug, Default)]
+pub struct SkinSamples {
+    /// r chromaticities around the vertices.
+    r: Vec<f32>,
+    /// g chromaticities around the vertices.
+    g: Vec<f32>,
+    /// CIELAB at the vertices no hand covers.
+    colours: Vec<Vec3>,
 }
 
 /// One face's skin colour model, as the shaders read it (`FaceInfo.skin`).
@@ -106,13 +142,16 @@ impl SkinModel {
     }
 }
 
-/// Median and robust spread (1.4826 × median absolute deviation) of `v` (reordered).
+/// Median and robust spread (1.4826 × median absolute deviation) of `v`, which is left holding
+/// the absolute deviations.
 fn median_and_spread(v: &mut [f32]) -> (f32, f32) {
-    v.sort_by(f32::total_cmp);
+    v.sort_unstable_by(f32::total_cmp);
     let median = v[v.len() / 2];
-    let mut dev: Vec<f32> = v.iter().map(|x| (x - median).abs()).collect();
-    dev.sort_by(f32::total_cmp);
-    (median, 1.4826 * dev[dev.len() / 2])
+    for x in v.iter_mut() {
+        *x = (*x - median).abs();
+    }
+    v.sort_unstable_by(f32::total_cmp);
+    (median, 1.4826 * v[v.len() / 2])
 }
 
 #[cfg(test)]

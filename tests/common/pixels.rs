@@ -101,6 +101,6 @@ pub fn lip_pixels(img: &RgbImage, lm: &[Vec3]) -> Vec<(u32, u32)> {
 /// Pixels well outside the face oval.
 pub fn outside_face(img: &RgbImage, lms: &[Vec<Vec3>]) -> Vec<(u32, u32)> {
     let ovals: Vec<(Vec<Vec2>, f32)> =
-        lms.iter().map(|lm| (contour(lm, &FACE_OVAL), 0.15 * inter_ocular(lm))).collect();
+        lms.iter().map(|lm| (contour(lm, &FACE_OVAL).to_vec(), 0.15 * inter_ocular(lm))).collect();
     pixels(img, |p| ovals.iter().all(|(o, m)| !inside(o, p) && edge_distance(o, p) > *m))
 }

@@ -1,0 +1,228 @@
+//! The CPU half of drawing makeup on a frame: each face's lips fitted to the picture, its skin,
+//! the light on it, what covers it, and the vertices and per-face uniforms the layers draw with.
+//! Kept apart from the GPU half ([`super::Renderer::encode`]) so that it can be measured alone,
+//! and built on buffers kept from frame to frame: once the faces are tracked, a live frame
+//! allocates nothing here (`tests/frame_buffers.rs` counts).
+
+use glam::Vec3;
+use image::RgbImage;
+
+use super::face_memory::FaceMemory;
+use super::hand_silhouette::HandSilhouette;
+use super::lighting::{LightProbe, vertex_normals_into};
+use super::lip_edges::LipEdges;
+use super::lip_feather::LipFeatherMap;
+use super::occluders::{OccluderMask, hand_colour, pixel_box};
+use super::renderer::{FaceDraw, FaceInfo, MAX_FACES, Vertex, shape_id};
+use super::skin_model::{FaceSkin, SkinSamples, model_vertices};
+use super::stats;
+use crate::advisor::Correction;
+use crate::advisor::measure::FaceShape;
+use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
+use crate::tracking::hands::Hand;
+use crate::tracking::tracker::inter_ocular;
+
+/// One face's working data in a frame, kept between frames for its allocations.
+#[derive(Debug, Default)]
+struct FaceWork {
+    /// The landmarks with the lip contours moved to the picture's lip edges (the mesh's own with
+    /// fitting off).
+    landmarks: Vec<Vec3>,
+    /// The lipstick's feather at each outer lip vertex, pixels.
+    feathers: [f32; 20],
+    /// The mesh's unit normals at `landmarks`.
+    normals: Vec<Vec3>,
+    /// The pixels the skin was read from.
+    skin_samples: SkinSamples,
+    /// The face's skin this frame.
+    skin: FaceSkin,
+}
+
+/// What the makeup layers need from the CPU for one frame, and the state carried between
+/// frames (steadied lip edges and light, the occluder mask).
+pub struct FramePrep {
+    /// The mesh's atlas coordinates, per vertex.
+    uvs: Vec<[f32; 2]>,
+    /// The mesh's triangles (all of them: normals need the closed surface).
+    triangles: Vec<[u16; 3]>,
+    /// The light on each face.
+    pub(super) light: LightProbe,
+    /// Last frame's lip edges per face (video keeps them steady).
+    lip_edges: FaceMemory<LipEdges>,
+    /// Whether lips are read from the picture: contours fitted, occluders found (off: the mesh's
+    /// own lip line, for comparisons).
+    fit_lips: bool,
+    /// What covers the faces this frame.
+    pub(super) occluder_mask: OccluderMask,
+    /// Hands in the frames drawn next (see [`FramePrep::set_hands`]).
+    pub(super) hands: Vec<Hand>,
+    /// Mesh vertices on plain skin (the skin model's samples).
+    skin_vertices: Vec<u16>,
+    /// Converts each face's lip feathers from pixels to the atlas's units, per vertex.
+    lip_feather: LipFeatherMap,
+    /// Per face drawn: its working data (the first [`FramePrep::faces`] are this frame's).
+    faces: Vec<FaceWork>,
+    /// This frame's hand outlines.
+    silhouettes: Vec<HandSilhouette>,
+    /// Each hand's own colour this frame.
+    hand_colours: Vec<Option<Vec3>>,
+    /// The vertices of every face drawn, in order.
+    pub(super) vertices: Vec<Vertex>,
+    /// Per face drawn: what its layers read.
+    pub(super) infos: [FaceInfo; MAX_FACES],
+    /// How many faces this frame draws.
+    pub(super) drawn: usize,
+}
+
+impl FramePrep {
+    /// Reads what it needs from the canonical mesh.
+    pub fn new(mesh: &CanonicalMesh) -> Self {
+        Self {
+            uvs: mesh.uvs.clone(),
+            triangles: mesh.triangles.clone(),
+            light: LightProbe::new(mesh),
+            lip_edges: FaceMemory::new(),
+            fit_lips: true,
+            occluder_mask: OccluderMask::default(),
+            hands: Vec::new(),
+            skin_vertices: model_vertices(mesh),
+            lip_feather: LipFeatherMap::new(&mesh.uvs, &mesh.triangles),
+            faces: Vec::new(),
+            silhouettes: Vec::new(),
+            hand_colours: Vec::new(),
+            vertices: Vec::with_capacity(MAX_FACES * VERTEX_COUNT),
+            infos: [FaceInfo::default(); MAX_FACES],
+            drawn: 0,
+        }
+    }
+
+    /// Uses a grey-card calibration instead of each face's eye whites.
+    pub fn set_calibration(&mut self, calibration: Option<Correction>) {
+        self.light.set_calibration(calibration);
+    }
+
+    /// The hands in the frames prepared from now on.
+    pub fn set_hands(&mut self, hands: &[Hand]) {
+        self.hands.clear();
+        self.hands.extend_from_slice(hands);
+    }
+
+    /// Reads lips from the picture or draws the mesh's own lip line (see
+    /// [`super::Renderer::set_lips_from_picture`]).
+    pub fn set_lips_from_picture(&mut self, on: bool) {
+        self.fit_lips = on;
+        self.lip_edges.forget();
+    }
+
+    /// The next frame is not the next frame of a video: nothing to smooth with.
+    pub fn forget(&mut self) {
+        self.light.forget();
+        self.lip_edges.forget();
+    }
+
+    /// Works out the first [`MAX_FACES`] of `faces` in `frame`: lips, skin, occluders, light,
+    /// then the vertices and per-face uniforms.
+    pub fn prepare(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) {
+        let faces = &faces[..faces.len().min(MAX_FACES)];
+        if self.faces.len() < faces.len() {
+            self.faces.resize_with(faces.len(), FaceWork::default);
+        }
+        self.drawn = faces.len();
+        self.fit_lips_to(frame, faces);
+        self.silhouettes.clear();
+        self.silhouettes.extend(self.hands.iter().filter_map(HandSilhouette::of));
+        // Each face's skin, read once for the face-wide layers and for the hands' edges.
+        for work in &mut self.faces[..faces.len()] {
+            work.skin = FaceSkin::read_into(
+                frame,
+                &work.landmarks,
+                &self.skin_vertices,
+                &self.silhouettes,
+                &mut work.skin_samples,
+            );
+            vertex_normals_into(&work.landmarks, &self.triangles, &mut work.normals);
+        }
+        self.mark_occluders(frame);
+        self.fill_vertices_and_infos(frame, faces);
+    }
+
+    /// Each face's lips as the picture shows them ([`LipEdges`], steadied over video frames):
+    /// the landmarks with the lip contours moved to the lip's edges and the lipstick's feather
+    /// as soft as those edges; the mesh's own line and the default feather with fitting off.
+    fn fit_lips_to(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) {
+        let edges: &[LipEdges] = if self.fit_lips {
+            self.lip_edges.update(
+                faces,
+                |face| face.landmarks,
+                |face, before| {
+                    let fit = LipEdges::fit(frame, face.landmarks);
+                    before.map_or(fit, |b| b.follow(&fit))
+                },
+            )
+        } else {
+            &[]
+        };
+        for (i, (face, work)) in faces.iter().zip(&mut self.faces).enumerate() {
+            let e = edges.get(i).copied().unwrap_or_default();
+            e.apply_into(face.landmarks, &mut work.landmarks);
+            work.feathers = e.outer_feathers(inter_ocular(face.landmarks));
+        }
+    }
+
+    /// Finds what covers each face ([`OccluderMask`]: the hands, and a finger on the lips).
+    fn mark_occluders(&mut self, frame: &RgbImage) {
+        let (w, h) = frame.dimensions();
+        let faces = &self.faces[..self.drawn];
+        self.occluder_mask.begin(w, h);
+        for work in faces.iter().filter(|_| self.fit_lips) {
+            self.occluder_mask.mark_lips(frame, &work.landmarks);
+        }
+        // Each hand's own colour, read once per frame whatever the number of faces it covers.
+        self.hand_colours.clear();
+        self.hand_colours.extend(self.silhouettes.iter().map(|hand| hand_colour(frame, hand)));
+        for work in faces.iter().filter(|_| !self.silhouettes.is_empty()) {
+            let (lo, hi) = crate::tracking::roi::bounds(&work.landmarks);
+            let margin = (hi - lo) * 0.1;
+            let Some(area) = pixel_box(lo - margin, hi + margin, w, h) else { continue };
+            for (hand, colour) in self.silhouettes.iter().zip(&self.hand_colours) {
+                self.occluder_mask.mark_hand(frame, hand, area, (*colour, work.skin.colour));
+            }
+        }
+    }
+
+    /// The vertices (positions, atlas coordinates, normals, lip feathers) and per-face uniforms
+    /// (light, skin, shape, statistics) of each face.
+    fn fill_vertices_and_infos(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) {
+        let works = &self.faces[..faces.len()];
+        let lights = self.light.estimate(frame, works.iter().map(|w| (&w.landmarks[..], &w.normals[..])));
+        self.vertices.clear();
+        self.infos = [FaceInfo::default(); MAX_FACES];
+        for (((face, work), light), info) in faces.iter().zip(works).zip(lights).zip(&mut self.infos) {
+            let s = stats::measure(frame, &work.landmarks);
+            let [r, g, b] = light.colour;
+            let d = light.direction;
+            let m = work.skin.model;
+            *info = FaceInfo {
+                lip_luma: s.lip_luma,
+                skin_luma: s.skin_luma,
+                iod_px: s.iod_px,
+                strength: face.strength,
+                light: [r, g, b, if light.measured { 1.0 } else { 0.0 }],
+                light_dir: [d.x, d.y, d.z, 0.0],
+                shape: [shape_id(FaceShape::of(&work.landmarks)), 0.0, 0.0, 0.0],
+                skin: [m.chroma[0], m.chroma[1], m.tolerance[0], m.tolerance[1]],
+            };
+            let feathers = self.lip_feather.per_vertex(&work.landmarks, &work.feathers);
+            self.vertices.extend(
+                work.landmarks[..VERTEX_COUNT].iter().zip(&self.uvs).zip(&work.normals).zip(feathers).map(
+                    |(((p, uv), n), &lip_feather)| Vertex {
+                        pos: [p.x, p.y],
+                        uv: *uv,
+                        normal: n.to_array(),
+                        lip_feather,
+                    },
+                ),
+            );
+        }
+    }
+}
