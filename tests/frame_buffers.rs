@@ -1,6 +1,6 @@
-//! The live path reuses its buffers: once running, the tracking thread decodes each 720p frame
-//! into, and converts it for the GPU in, buffers the mirror has let go of, instead of allocating
-//! 6.4 MB a frame; and the renderer works out each frame's makeup (lip edges, light, skin,
+//! The live path reuses its buffers: once running, a folder source reads each file into, and the
+//! tracking thread decodes each 720p frame into and converts it for the GPU in, buffers the next
+//! thread has let go of, instead of allocating 6.5 MB a frame; and the renderer works out each frame's makeup (lip edges, light, skin,
 //! occluders, vertices) in buffers kept from frame to frame, allocating nothing. Its own test
 //! binary: the allocator here counts allocations.
 
@@ -34,8 +34,19 @@ static LARGE_ON_TRACKING: AtomicUsize = AtomicUsize::new(0);
 thread_local! {
     /// Whether this thread counts every allocation it makes.
     static COUNT_HERE: Cell<bool> = const { Cell::new(false) };
+    /// Allocations from this size on count as large here.
+    static LARGE_HERE: Cell<usize> = const { Cell::new(usize::MAX) };
     /// How many it made while counting.
-    static MADE_HERE: Cell<usize> = const { Cell::new(0) };
+    static MADE_HERE: Cell<Allocations> = const { Cell::new(Allocations { all: 0, large: 0 }) };
+}
+
+/// Allocations counted on one thread.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Allocations {
+    /// Every allocation (and reallocation).
+    all: usize,
+    /// Those of the size given to [`allocations_in`] or more.
+    large: usize,
 }
 
 unsafe impl GlobalAlloc for Counting {
@@ -58,20 +69,25 @@ unsafe impl GlobalAlloc for Counting {
 /// tracking thread if it is and counting is on.
 fn count(size: usize) {
     if COUNT_HERE.try_with(Cell::get).unwrap_or(false) {
-        let _ = MADE_HERE.try_with(|n| n.set(n.get() + 1));
+        let large_here = LARGE_HERE.try_with(Cell::get).unwrap_or(usize::MAX);
+        let _ = MADE_HERE.try_with(|n| {
+            let Allocations { all, large } = n.get();
+            n.set(Allocations { all: all + 1, large: large + usize::from(size >= large_here) });
+        });
     }
     if size >= LARGE && COUNTING.load(Ordering::Relaxed) && std::thread::current().name() == Some("tracking") {
         LARGE_ON_TRACKING.fetch_add(1, Ordering::Relaxed);
     }
 }
 
-/// How many allocations `work` makes on this thread.
-fn allocations_in(work: impl FnOnce()) -> usize {
-    MADE_HERE.with(|n| n.set(0));
+/// What `work` returns, and the allocations it makes on this thread (as large from `large` bytes).
+fn allocations_in<T>(large: usize, work: impl FnOnce() -> T) -> (T, Allocations) {
+    LARGE_HERE.with(|l| l.set(large));
+    MADE_HERE.with(|n| n.set(Allocations::default()));
     COUNT_HERE.with(|c| c.set(true));
-    work();
+    let result = work();
     COUNT_HERE.with(|c| c.set(false));
-    MADE_HERE.with(Cell::get)
+    (result, MADE_HERE.with(Cell::get))
 }
 
 #[global_allocator]
@@ -96,11 +112,18 @@ fn the_tracking_thread_reuses_frame_buffers_the_mirror_let_go_of_and_shows_each_
     // The mirror holds the frame it shows until the next one replaces it.
     let mut shown = None;
     let warm_up = 5;
+    let mut large_reads = 0;
     for index in 0..frames {
         if index == warm_up {
             COUNTING.store(true, Ordering::SeqCst);
         }
-        let raw = folder.next_raw().unwrap().unwrap();
+        // Each file read into a buffer the tracking thread has let go of: nothing half the
+        // file's size or more is allocated.
+        let file_size = std::fs::metadata(dir.path().join(format!("{index:03}.jpg"))).unwrap().len() as usize;
+        let (raw, read) = allocations_in(file_size / 2, || folder.next_raw().unwrap().unwrap());
+        if index >= warm_up {
+            large_reads += read.large;
+        }
         slot.put(CapturedFrame { pixels: raw.pixels, time: raw.time, captured: Instant::now(), index });
         let result = tracking.results.take_timeout(Duration::from_secs(20)).expect("each frame tracked");
         assert_eq!(result.index, index);
@@ -120,6 +143,7 @@ fn the_tracking_thread_reuses_frame_buffers_the_mirror_let_go_of_and_shows_each_
     slot.close();
     tracking.stop();
     assert_eq!(large, 0, "the tracking thread allocated {large} frame-sized buffers over {} frames", frames - warm_up);
+    assert_eq!(large_reads, 0, "reading {} files allocated {large_reads} file-sized buffers", frames - warm_up);
 }
 
 /// Frames to prepare makeup for, each with its faces and the hands in front of them.
@@ -197,7 +221,7 @@ fn prepare_scene(renderer: &mut Renderer, scene: &Scene) -> usize {
     let mut made = 0;
     for (picture, faces) in &scene.frames {
         let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
-        made += allocations_in(|| renderer.prepare(picture, &draws));
+        made += allocations_in(usize::MAX, || renderer.prepare(picture, &draws)).1.all;
         // The work was done: the hand is found covering the face, and nothing without one.
         let covered = renderer.occluders().iter().filter(|c| **c > 0).count();
         assert_eq!(covered > 0, !scene.hands.is_empty(), "{}: {covered} pixels covered", scene.name);

@@ -1,8 +1,7 @@
 //! Still images and folders of numbered frames.
 
-use std::path::{Path, PathBuf};
-
-use std::io::Cursor;
+use std::io::{Cursor, Read};
+use std::path::Path;
 use std::sync::Arc;
 
 use image::metadata::Orientation;
@@ -10,6 +9,7 @@ use image::{DynamicImage, GenericImageView, ImageDecoder, ImageFormat, ImageRead
 
 use super::jpeg::{self, JpegError};
 use super::{DEFAULT_FPS, EncodedPicture, Frame, FrameSource, RawFrame, RawPixels, SourceError};
+use crate::pipeline::recycle::Recycler;
 
 /// Decodes one image file to RGB, upright (EXIF orientation applied, as phones and viewers show
 /// it), naming the file in any error.
@@ -24,10 +24,21 @@ pub fn load_upright(path: &Path) -> Result<DynamicImage, SourceError> {
 
 /// A file's bytes, naming it in any error.
 fn read_file(path: &Path) -> Result<Vec<u8>, SourceError> {
-    std::fs::read(path).map_err(|source| match source.kind() {
+    let mut bytes = Vec::new();
+    read_file_into(path, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// A file's bytes written into `bytes` (its allocation reused: a folder's frames of similar size
+/// are read without allocating), naming the file in any error.
+fn read_file_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), SourceError> {
+    let failed = |source: std::io::Error| match source.kind() {
         std::io::ErrorKind::NotFound => SourceError::NotFound { path: path.to_path_buf() },
         _ => SourceError::Io { path: path.to_path_buf(), source },
-    })
+    };
+    bytes.clear();
+    std::fs::File::open(path).and_then(|mut file| file.read_to_end(bytes)).map_err(failed)?;
+    Ok(())
 }
 
 /// Decodes an image file's `bytes` with its EXIF orientation applied, naming `path` in any error.
@@ -139,28 +150,32 @@ impl FrameSource for ImageSource {
 
 /// Image files of a folder in name order, as frames at [`DEFAULT_FPS`].
 pub struct FolderSource {
-    files: Vec<PathBuf>,
+    files: Vec<Arc<Path>>,
     next: usize,
     size: (u32, u32),
+    /// The files' bytes, handed on undecoded and reused once the frame has been decoded.
+    reads: Recycler<Vec<u8>>,
 }
 
 impl FolderSource {
     /// Lists the folder's images and reads the first to learn the frame size.
     pub fn open(dir: &Path) -> Result<Self, SourceError> {
         let io = |source| SourceError::Io { path: dir.to_path_buf(), source };
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        let mut files: Vec<Arc<Path>> = std::fs::read_dir(dir)
             .map_err(io)?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
                 let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
                 matches!(ext.as_deref(), Some("png" | "jpg" | "jpeg"))
             })
+            .map(Arc::from)
             .collect();
         files.sort();
         let first = files.first().ok_or_else(|| SourceError::EmptyFolder { path: dir.to_path_buf() })?;
         // Decoded rather than read from the header: EXIF orientation may swap width and height.
         let size = load_upright(first)?.dimensions();
-        Ok(Self { files, next: 0, size })
+        // The frame in the hand-off slot, the one being decoded and the one being read.
+        Ok(Self { files, next: 0, size, reads: Recycler::new(3) })
     }
 }
 
@@ -174,7 +189,9 @@ impl FrameSource for FolderSource {
         let Some(path) = self.files.get(self.next) else {
             return Ok(None);
         };
-        let picture = FolderPicture { path: path.clone(), bytes: read_file(path)?, size: self.size };
+        let mut bytes = self.reads.spare();
+        read_file_into(path, &mut bytes)?;
+        let picture = FolderPicture { path: path.clone(), bytes: self.reads.share(bytes), size: self.size };
         let time = self.next as f64 / DEFAULT_FPS;
         self.next += 1;
         Ok(Some(RawFrame { pixels: RawPixels::Encoded(Arc::new(picture)), time }))
@@ -187,8 +204,8 @@ impl FrameSource for FolderSource {
 
 /// One frame of a folder, read but not decoded.
 struct FolderPicture {
-    path: PathBuf,
-    bytes: Vec<u8>,
+    path: Arc<Path>,
+    bytes: Arc<Vec<u8>>,
     /// The folder's frame size (its first frame's): a frame of another size is an error.
     size: (u32, u32),
 }
@@ -197,7 +214,7 @@ impl EncodedPicture for FolderPicture {
     fn decode_reusing(&self, spare: RgbImage) -> Result<RgbImage, SourceError> {
         let image = decode_upright(&self.path, &self.bytes, spare.into_raw())?.into_rgb8();
         if image.dimensions() != self.size {
-            let (path, expected, got) = (self.path.clone(), self.size, image.dimensions());
+            let (path, expected, got) = (self.path.to_path_buf(), self.size, image.dimensions());
             return Err(SourceError::SizeMismatch { path, expected, got });
         }
         Ok(image)
@@ -207,6 +224,7 @@ impl EncodedPicture for FolderPicture {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn write_jpeg(dir: &Path, name: &str, image: &DynamicImage) -> PathBuf {
         let path = dir.join(name);
