@@ -94,56 +94,100 @@ fn allocations_in<T>(large: usize, work: impl FnOnce() -> T) -> (T, Allocations)
 static ALLOCATOR: Counting = Counting;
 
 #[test]
-fn the_tracking_thread_reuses_frame_buffers_the_mirror_let_go_of_and_shows_each_new_frame() {
+fn a_live_stream_from_a_folder_or_a_video_reuses_its_frame_buffers_and_shows_each_new_frame() {
+    // One after the other: both count on the thread named "tracking".
+    let frames = 30;
     // 1280×720 JPEGs, as a webcam's MJPEG or a folder of phone frames arrive: the sample clip
     // scaled up.
     let dir = tempfile::tempdir().unwrap();
     let mut clip = vanity::capture::open(&sample("carphone.mp4")).unwrap();
-    let frames = 30;
+    let mut originals = Vec::new();
     for n in 0..frames {
         let frame = clip.next_frame().unwrap().unwrap();
         let big = image::imageops::resize(&frame.image, 1280, 720, image::imageops::FilterType::Triangle);
         big.save(dir.path().join(format!("{n:03}.jpg"))).unwrap();
+        originals.push(frame.image);
     }
-    let tracker = default_tracker(ModelKind::V2);
-    let slot = Latest::new();
-    let tracking = TrackingThread::spawn(tracker, slot.clone(), vanity::pipeline::tracking_thread::no_waker());
-    let mut folder = vanity::capture::open(dir.path()).unwrap();
-    // The mirror holds the frame it shows until the next one replaces it.
-    let mut shown = None;
-    let warm_up = 5;
-    let mut large_reads = 0;
-    for index in 0..frames {
-        if index == warm_up {
-            COUNTING.store(true, Ordering::SeqCst);
-        }
-        // Each file read into a buffer the tracking thread has let go of: nothing half the
-        // file's size or more is allocated.
-        let file_size = std::fs::metadata(dir.path().join(format!("{index:03}.jpg"))).unwrap().len() as usize;
-        let (raw, read) = allocations_in(file_size / 2, || folder.next_raw().unwrap().unwrap());
-        if index >= warm_up {
-            large_reads += read.large;
-        }
-        slot.put(CapturedFrame { pixels: raw.pixels, time: raw.time, captured: Instant::now(), index });
-        let result = tracking.results.take_timeout(Duration::from_secs(20)).expect("each frame tracked");
-        assert_eq!(result.index, index);
-        // Each result holds its own frame, not an earlier one left in a reused buffer.
-        let expected = vanity::capture::still::load_rgb(&dir.path().join(format!("{index:03}.jpg"))).unwrap();
-        assert!(*result.image == expected, "frame {index}: the picture is not the frame's");
-        assert!(
-            result.rgba.len() == expected.len() / 3 * 4
-                && result.rgba.chunks_exact(4).zip(expected.pixels()).all(|(q, p)| q[..3] == p.0 && q[3] == 255),
-            "frame {index}: the RGBA is not the frame's"
+    let file = |index: usize| dir.path().join(format!("{index:03}.jpg"));
+    let folder = LiveRun {
+        source: vanity::capture::open(dir.path()).unwrap(),
+        frames,
+        // A read allocates nothing half the file's size or more.
+        read_size: &|index| std::fs::metadata(file(index)).unwrap().len() as usize / 2,
+        expected: &|index| vanity::capture::still::load_rgb(&file(index)).unwrap(),
+    };
+    let (tracking, reads) = folder.allocations();
+    assert_eq!(tracking, 0, "folder: the tracking thread allocated {tracking} frame-sized buffers");
+    assert_eq!(reads, 0, "folder: reading the files allocated {reads} file-sized buffers");
+    // The video itself (176×144, 74 KiB a frame), decoded on the capture side.
+    let video = LiveRun {
+        source: vanity::capture::open(&sample("carphone.mp4")).unwrap(),
+        frames,
+        read_size: &|_| LARGE,
+        expected: &|index| originals[index].clone(),
+    };
+    let (tracking, reads) = video.allocations();
+    assert_eq!(tracking, 0, "video: the tracking thread allocated {tracking} frame-sized buffers");
+    assert_eq!(reads, 0, "video: decoding allocated {reads} frame-sized buffers");
+}
+
+/// A source's frames through a tracking thread, as the live mirror takes them.
+struct LiveRun<'a> {
+    source: Box<dyn vanity::capture::FrameSource>,
+    frames: usize,
+    /// For each frame, from what size an allocation while reading it counts.
+    read_size: &'a dyn Fn(usize) -> usize,
+    /// Each frame's pixels.
+    expected: &'a dyn Fn(usize) -> RgbImage,
+}
+
+impl LiveRun<'_> {
+    /// Frame-sized allocations over the frames after a warm-up: on the tracking thread, and
+    /// while the source reads. Checks that each result holds its own frame (not an earlier one
+    /// left in a reused buffer), as picture and as RGBA, while the mirror holds the one before.
+    fn allocations(mut self) -> (usize, usize) {
+        let slot = Latest::new();
+        let tracking = TrackingThread::spawn(
+            default_tracker(ModelKind::V2),
+            slot.clone(),
+            vanity::pipeline::tracking_thread::no_waker(),
         );
-        shown = Some(result);
+        LARGE_ON_TRACKING.store(0, Ordering::SeqCst);
+        // The mirror holds the frame it shows until the next one replaces it.
+        let mut shown = None;
+        let warm_up = 5;
+        let mut large_reads = 0;
+        for index in 0..self.frames {
+            if index == warm_up {
+                COUNTING.store(true, Ordering::SeqCst);
+            }
+            let (raw, read) = allocations_in((self.read_size)(index), || self.source.next_raw().unwrap().unwrap());
+            if index >= warm_up {
+                large_reads += read.large;
+            }
+            slot.put(CapturedFrame {
+                pixels: raw.pixels,
+                time: raw.time,
+                captured: Instant::now(),
+                index: index as u64,
+            });
+            let result = tracking.results.take_timeout(Duration::from_secs(20)).expect("each frame tracked");
+            assert_eq!(result.index, index as u64);
+            let expected = (self.expected)(index);
+            assert!(*result.image == expected, "frame {index}: the picture is not the frame's");
+            assert!(
+                result.rgba.len() == expected.len() / 3 * 4
+                    && result.rgba.chunks_exact(4).zip(expected.pixels()).all(|(q, p)| q[..3] == p.0 && q[3] == 255),
+                "frame {index}: the RGBA is not the frame's"
+            );
+            shown = Some(result);
+        }
+        COUNTING.store(false, Ordering::SeqCst);
+        assert!(shown.is_some());
+        slot.close();
+        tracking.stop();
+        (LARGE_ON_TRACKING.load(Ordering::SeqCst), large_reads)
     }
-    COUNTING.store(false, Ordering::SeqCst);
-    let large = LARGE_ON_TRACKING.load(Ordering::SeqCst);
-    assert!(shown.is_some());
-    slot.close();
-    tracking.stop();
-    assert_eq!(large, 0, "the tracking thread allocated {large} frame-sized buffers over {} frames", frames - warm_up);
-    assert_eq!(large_reads, 0, "reading {} files allocated {large_reads} file-sized buffers", frames - warm_up);
 }
 
 /// Frames to prepare makeup for, each with its faces and the hands in front of them.

@@ -51,6 +51,9 @@ impl From<Frame> for RawFrame {
 pub enum RawPixels {
     /// 8-bit sRGB pixels.
     Decoded(RgbImage),
+    /// 8-bit sRGB pixels in a buffer the source reuses once everyone has let go of it (a video's
+    /// decoded frames): whoever takes the frame shares it on as it is, without copying it.
+    Shared(Arc<RgbImage>),
     /// A compressed picture and how to decode it.
     Encoded(Arc<dyn EncodedPicture>),
 }
@@ -66,6 +69,7 @@ impl RawPixels {
     pub fn decode_reusing(self, spare: RgbImage) -> Result<RgbImage, SourceError> {
         match self {
             Self::Decoded(image) => Ok(image),
+            Self::Shared(image) => Ok(Arc::try_unwrap(image).unwrap_or_else(|shared| copy_into(&shared, spare))),
             Self::Encoded(picture) => picture.decode_reusing(spare),
         }
     }
@@ -75,9 +79,18 @@ impl std::fmt::Debug for RawPixels {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Decoded(image) => write!(f, "Decoded({}×{})", image.width(), image.height()),
+            Self::Shared(image) => write!(f, "Shared({}×{})", image.width(), image.height()),
             Self::Encoded(_) => f.write_str("Encoded"),
         }
     }
+}
+
+/// `image`'s pixels in `spare`'s allocation.
+fn copy_into(image: &RgbImage, spare: RgbImage) -> RgbImage {
+    let mut pixels = spare.into_raw();
+    pixels.clear();
+    pixels.extend_from_slice(image.as_raw());
+    RgbImage::from_raw(image.width(), image.height(), pixels).expect("as many pixels as the image's")
 }
 
 /// A compressed picture a source delivered (a JPEG file's bytes, a camera's MJPEG buffer) that

@@ -11,7 +11,8 @@ use openh264::OpenH264API;
 use openh264::decoder::{DecodedYUV, Decoder, DecoderConfig, Flush};
 use openh264::formats::YUVSource;
 
-use super::{Frame, FrameSource, SourceError};
+use super::{Frame, FrameSource, RawFrame, RawPixels, SourceError};
+use crate::pipeline::recycle::Recycler;
 
 /// Annex B start code that OpenH264 expects before every NAL unit.
 const START_CODE: [u8; 4] = [0, 0, 0, 1];
@@ -29,6 +30,9 @@ pub struct Mp4Source {
     size: (u32, u32),
     /// Pictures the decoder handed back, in display order, waiting to be taken.
     ready: VecDeque<RgbImage>,
+    /// Frames handed on by [`FrameSource::next_raw`], converted into again once everyone has let
+    /// go of them: a live stream of a video allocates no frame buffers.
+    pictures: Recycler<RgbImage>,
     frames_out: u64,
     flushed: bool,
     annexb: Vec<u8>,
@@ -78,6 +82,9 @@ impl Mp4Source {
             fps,
             size,
             ready: VecDeque::new(),
+            // In the capture hand-off, being tracked, in the mirror's hand-off, shown, and with
+            // the shade advisor.
+            pictures: Recycler::new(5),
             frames_out: 0,
             flushed: false,
             annexb: Vec::new(),
@@ -124,7 +131,7 @@ impl Mp4Source {
                 reason: format!("corrupt H.264 data in sample {id} ({e})"),
             })?;
             if let Some(yuv) = picture {
-                self.ready.push_back(to_rgb(&yuv));
+                self.ready.push_back(to_rgb(&yuv, self.pictures.spare()));
             }
         }
         if self.ready.is_empty() && !self.flushed {
@@ -133,7 +140,9 @@ impl Mp4Source {
                 path: self.path.clone(),
                 reason: format!("corrupt H.264 data at the end ({e})"),
             })?;
-            self.ready.extend(rest.iter().map(to_rgb));
+            for yuv in &rest {
+                self.ready.push_back(to_rgb(yuv, self.pictures.spare()));
+            }
         }
         Ok(())
     }
@@ -141,9 +150,12 @@ impl Mp4Source {
 
 /// Converts a decoded picture with BT.601 limited-range coefficients, as players do for SD video.
 /// (Measured against OpenCV/FFmpeg on carphone: within 3 levels, on average 1 level brighter.)
-fn to_rgb(yuv: &DecodedYUV<'_>) -> RgbImage {
+/// Written into `spare`'s allocation.
+fn to_rgb(yuv: &DecodedYUV<'_>, spare: RgbImage) -> RgbImage {
     let (w, h) = yuv.dimensions();
-    let mut rgb = vec![0u8; w * h * 3];
+    let mut rgb = spare.into_raw();
+    rgb.clear();
+    rgb.resize(w * h * 3, 0);
     yuv.write_rgb8(&mut rgb);
     RgbImage::from_raw(w as u32, h as u32, rgb).expect("buffer sized for the picture")
 }
@@ -156,6 +168,14 @@ impl FrameSource for Mp4Source {
             self.frames_out += 1;
             Frame { image, time }
         }))
+    }
+
+    /// The next frame, shared from a buffer this source converts into again once the frame is
+    /// let go of.
+    fn next_raw(&mut self) -> Result<Option<RawFrame>, SourceError> {
+        Ok(self
+            .next_frame()?
+            .map(|Frame { image, time }| RawFrame { pixels: RawPixels::Shared(self.pictures.share(image)), time }))
     }
 
     fn size(&self) -> (u32, u32) {

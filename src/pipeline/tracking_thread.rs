@@ -10,6 +10,7 @@ use super::capture_thread::CapturedFrame;
 use super::latest::Latest;
 use super::recycle::Recycler;
 use super::worker::Worker;
+use crate::capture::{RawPixels, SourceError};
 use crate::tracking::hands::Hand;
 use crate::tracking::{Face, Tracker};
 
@@ -77,7 +78,7 @@ impl TrackingThread {
                     }
                     continue;
                 };
-                let image = match frame.pixels.decode_reusing(buffers.images.spare()) {
+                let image = match buffers.picture_of(frame.pixels) {
                     Ok(image) => image,
                     Err(e) => {
                         undecodable.report(&e);
@@ -96,7 +97,7 @@ impl TrackingThread {
                         let mut rgba = buffers.rgba.spare();
                         crate::render::fill_rgba(&image, &mut rgba);
                         out.put(TrackedFrame {
-                            image: buffers.images.share(image),
+                            image,
                             rgba: buffers.rgba.share(rgba),
                             faces,
                             hands: tracker.hands().to_vec(),
@@ -135,6 +136,20 @@ struct FrameBuffers {
 impl Default for FrameBuffers {
     fn default() -> Self {
         Self { images: Recycler::new(3), rgba: Recycler::new(3) }
+    }
+}
+
+impl FrameBuffers {
+    /// The frame's picture to track and hand on: decoded into a buffer the mirror has let go of,
+    /// or, already decoded into one its source reuses, shared on as it is.
+    fn picture_of(&mut self, pixels: RawPixels) -> Result<Arc<RgbImage>, SourceError> {
+        match pixels {
+            RawPixels::Shared(image) => Ok(image),
+            pixels => {
+                let spare = self.images.spare();
+                Ok(self.images.share(pixels.decode_reusing(spare)?))
+            }
+        }
     }
 }
 
