@@ -16,6 +16,7 @@ use nokhwa::{Buffer, Camera};
 
 use super::jpeg;
 use super::{EncodedPicture, Frame, FrameSource, RawFrame, RawPixels, SourceError};
+use crate::pipeline::recycle::Recycler;
 
 /// A camera the system reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +49,12 @@ pub struct CameraSource {
     camera: Camera,
     index: u32,
     size: (u32, u32),
+    /// The stream's format and resolution, as opened.
+    format: CameraFormat,
     start: Instant,
+    /// The buffers frames are copied out of the driver's into, reused once the tracking thread
+    /// has decoded (or skipped) them: a stream allocates no frame buffers.
+    reads: Recycler<Vec<u8>>,
 }
 
 impl CameraSource {
@@ -59,9 +65,17 @@ impl CameraSource {
         let requested = RequestedFormat::new::<RgbFormat>(RequestedFormatType::Closest(wanted));
         let mut camera = Camera::new(CameraIndex::Index(index), requested).map_err(|e| fail(e.to_string()))?;
         camera.open_stream().map_err(|e| fail(e.to_string()))?;
-        let res = camera.resolution();
-        tracing::info!(index, width = res.width(), height = res.height(), format = ?camera.frame_format(), "camera open");
-        Ok(Self { camera, index, size: (res.width(), res.height()), start: Instant::now() })
+        // What the stream was opened with (Media Foundation may settle on another mode than the
+        // one asked for): every frame is read as this format.
+        if let Err(e) = camera.refresh_camera_format() {
+            tracing::debug!(index, "camera format not refreshed: {e}");
+        }
+        let format = camera.camera_format();
+        let res = format.resolution();
+        tracing::info!(index, width = res.width(), height = res.height(), format = ?format.format(), "camera open");
+        // The frame in the hand-off slot, the one being decoded and the one being read.
+        let reads = Recycler::new(3);
+        Ok(Self { camera, index, size: (res.width(), res.height()), format, start: Instant::now(), reads })
     }
 }
 
@@ -72,9 +86,18 @@ impl FrameSource for CameraSource {
 
     /// The camera's buffer as delivered (MJPEG, YUYV…), decoded by whoever takes it.
     fn next_raw(&mut self) -> Result<Option<RawFrame>, SourceError> {
-        let buffer =
-            self.camera.frame().map_err(|e| SourceError::Camera { index: self.index, reason: e.to_string() })?;
-        let picture = CameraPicture { buffer, index: self.index };
+        let mut bytes = self.reads.spare();
+        let delivered =
+            self.camera.frame_raw().map_err(|e| SourceError::Camera { index: self.index, reason: e.to_string() })?;
+        bytes.clear();
+        bytes.extend_from_slice(&delivered);
+        drop(delivered);
+        let picture = CameraPicture {
+            bytes: self.reads.share(bytes),
+            format: self.format.format(),
+            resolution: self.format.resolution(),
+            index: self.index,
+        };
         Ok(Some(RawFrame { pixels: RawPixels::Encoded(Arc::new(picture)), time: self.start.elapsed().as_secs_f64() }))
     }
 
@@ -85,7 +108,12 @@ impl FrameSource for CameraSource {
 
 /// One camera buffer, not yet decoded.
 struct CameraPicture {
-    buffer: Buffer,
+    /// The frame as the camera delivered it.
+    bytes: Arc<Vec<u8>>,
+    /// How it is encoded (MJPEG, YUYV…).
+    format: FrameFormat,
+    /// The camera's frame size.
+    resolution: Resolution,
     /// The camera it came from, for errors.
     index: u32,
 }
@@ -97,19 +125,20 @@ impl EncodedPicture for CameraPicture {
     /// picture is not the camera's size, is refused rather than shown with grey or skewed rows.
     fn decode_reusing(&self, spare: RgbImage) -> Result<RgbImage, SourceError> {
         let fail = |reason: String| SourceError::Camera { index: self.index, reason };
-        let image = if self.buffer.source_frame_format() == FrameFormat::MJPEG {
-            let bytes = self.buffer.buffer();
+        let image = if self.format == FrameFormat::MJPEG {
+            let bytes = self.bytes.as_slice();
             if !jpeg::is_complete(bytes) {
                 return Err(fail("an MJPEG frame was cut off (no end-of-image marker)".into()));
             }
             jpeg::decode_rgb_reusing(bytes, spare.into_raw())
                 .map_err(|e| fail(format!("a damaged MJPEG frame: {e}")))?
         } else {
-            let decoded = self.buffer.decode_image::<RgbFormat>().map_err(|e| fail(e.to_string()))?;
+            let buffer = Buffer::new(self.resolution, &self.bytes, self.format);
+            let decoded = buffer.decode_image::<RgbFormat>().map_err(|e| fail(e.to_string()))?;
             let (w, h) = (decoded.width(), decoded.height());
             RgbImage::from_raw(w, h, decoded.into_raw()).ok_or_else(|| fail("short frame".into()))?
         };
-        let expected = (self.buffer.resolution().width(), self.buffer.resolution().height());
+        let expected = (self.resolution.width(), self.resolution.height());
         if image.dimensions() != expected {
             let ((w, h), (ew, eh)) = (image.dimensions(), expected);
             return Err(fail(format!("a {w}×{h} frame from a camera set to {ew}×{eh}")));
@@ -124,7 +153,12 @@ mod tests {
 
     /// `image` as a camera's MJPEG buffer that says it is `width`×`height`.
     fn mjpeg_buffer(bytes: &[u8], width: u32, height: u32) -> CameraPicture {
-        CameraPicture { buffer: Buffer::new(Resolution::new(width, height), bytes, FrameFormat::MJPEG), index: 3 }
+        CameraPicture {
+            bytes: Arc::new(bytes.to_vec()),
+            format: FrameFormat::MJPEG,
+            resolution: Resolution::new(width, height),
+            index: 3,
+        }
     }
 
     #[test]
