@@ -1,6 +1,7 @@
-//! The live path reuses its buffers: once running, a folder source reads each file into, and the
-//! tracking thread decodes each 720p frame into and converts it for the GPU in, buffers the next
-//! thread has let go of, instead of allocating 6.5 MB a frame; and the renderer works out each frame's makeup (lip edges, light, skin,
+//! The live path reuses its buffers: once running, a folder source reads each file into (a video
+//! decodes each frame into), and the tracking thread decodes each 720p frame into and converts it
+//! for the GPU in, buffers the next thread has let go of, instead of allocating 6.5 MB a frame;
+//! and the renderer works out each frame's makeup (lip edges, light, skin,
 //! occluders, vertices) in buffers kept from frame to frame, allocating nothing. Its own test
 //! binary: the allocator here counts allocations.
 
@@ -244,11 +245,18 @@ fn preparing_a_frame_s_makeup_allocates_nothing_once_its_buffers_have_grown() {
     renderer.set_look(&vanity::looks::Look::load(&root().join("assets/looks/glam.toml")).unwrap());
     let (mouth, mouth_faces) = open_mouth();
     let (people, group_faces) = group();
+    // A close face: the phone photo at three times its size (3240×4320), its eye whites
+    // some 650 pixels.
+    let (photo, photo_face) = phone();
+    let (w, h) = photo.dimensions();
+    let photo = image::imageops::resize(&photo, w * 3, h * 3, image::imageops::FilterType::Triangle);
+    let photo_face = photo_face.iter().map(|p| *p * 3.0).collect();
     let scenes = [
         clip_scene(),
         hand_scene(),
         still_scene("an open mouth", mouth, vec![mouth_faces], Vec::new()),
         still_scene("a group photo", people, group_faces, Vec::new()),
+        still_scene("a close face", photo, vec![photo_face], Vec::new()),
     ];
     for scene in &scenes {
         renderer.set_hands(&scene.hands);

@@ -159,7 +159,11 @@ fn lit_sclera_using(pixels: &[[f32; 3]], lit: &mut Vec<[f32; 3]>) -> Option<([f6
         return None;
     }
     let luma = |p: &[f32; 3]| 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
-    lit.sort_by(|a, b| luma(a).total_cmp(&luma(b)));
+    // Unstable, ties broken by colour: a stable sort of more than a few hundred pixels would
+    // allocate its scratch on every frame.
+    lit.sort_unstable_by(|a, b| {
+        luma(a).total_cmp(&luma(b)).then_with(|| a.map(f32::to_bits).cmp(&b.map(f32::to_bits)))
+    });
     // The brightest half, less its top tenth (glints, reflections of the room).
     let (from, to) = (lit.len() / 2, lit.len() - lit.len() / 10);
     let bright = &mut lit[from..to.max(from + 1)];

@@ -16,6 +16,7 @@ use nokhwa::{Buffer, Camera};
 
 use super::jpeg;
 use super::{EncodedPicture, Frame, FrameSource, RawFrame, RawPixels, SourceError};
+#[cfg(target_os = "linux")]
 use crate::pipeline::recycle::Recycler;
 
 /// A camera the system reports.
@@ -49,11 +50,13 @@ pub struct CameraSource {
     camera: Camera,
     index: u32,
     size: (u32, u32),
-    /// The stream's format and resolution, as opened.
-    format: CameraFormat,
     start: Instant,
-    /// The buffers frames are copied out of the driver's into, reused once the tracking thread
-    /// has decoded (or skipped) them: a stream allocates no frame buffers.
+    /// The stream's format and resolution, as opened.
+    #[cfg(target_os = "linux")]
+    format: CameraFormat,
+    /// The buffers frames are copied into out of the driver's own, reused once the tracking
+    /// thread has decoded (or skipped) them: a stream allocates no frame buffers.
+    #[cfg(target_os = "linux")]
     reads: Recycler<Vec<u8>>,
 }
 
@@ -65,17 +68,50 @@ impl CameraSource {
         let requested = RequestedFormat::new::<RgbFormat>(RequestedFormatType::Closest(wanted));
         let mut camera = Camera::new(CameraIndex::Index(index), requested).map_err(|e| fail(e.to_string()))?;
         camera.open_stream().map_err(|e| fail(e.to_string()))?;
-        // What the stream was opened with (Media Foundation may settle on another mode than the
-        // one asked for): every frame is read as this format.
-        if let Err(e) = camera.refresh_camera_format() {
-            tracing::debug!(index, "camera format not refreshed: {e}");
-        }
         let format = camera.camera_format();
         let res = format.resolution();
         tracing::info!(index, width = res.width(), height = res.height(), format = ?format.format(), "camera open");
-        // The frame in the hand-off slot, the one being decoded and the one being read.
-        let reads = Recycler::new(3);
-        Ok(Self { camera, index, size: (res.width(), res.height()), format, start: Instant::now(), reads })
+        Ok(Self {
+            camera,
+            index,
+            size: (res.width(), res.height()),
+            start: Instant::now(),
+            #[cfg(target_os = "linux")]
+            format,
+            // The frame in the hand-off slot, the one being decoded and the one being read.
+            #[cfg(target_os = "linux")]
+            reads: Recycler::new(3),
+        })
+    }
+
+    /// The next frame from the driver. V4L2 lends its own mapped buffer ([`Camera::frame_raw`],
+    /// read in the format the stream was opened with, as nokhwa's [`Camera::frame`] does there):
+    /// copied into a buffer of ours, reused once decoded.
+    #[cfg(target_os = "linux")]
+    fn read_picture(&mut self) -> Result<CameraPicture, nokhwa::NokhwaError> {
+        let mut bytes = self.reads.spare();
+        bytes.clear();
+        bytes.extend_from_slice(&self.camera.frame_raw()?);
+        Ok(CameraPicture {
+            delivered: Delivered::Reused(self.reads.share(bytes)),
+            format: self.format.format(),
+            resolution: self.format.resolution(),
+            index: self.index,
+        })
+    }
+
+    /// The next frame from the driver, through nokhwa's [`Camera::frame`]: Media Foundation
+    /// refreshes the stream's format with each frame there, and AVFoundation drops stale frames,
+    /// which [`Camera::frame_raw`] does not.
+    #[cfg(not(target_os = "linux"))]
+    fn read_picture(&mut self) -> Result<CameraPicture, nokhwa::NokhwaError> {
+        let buffer = self.camera.frame()?;
+        Ok(CameraPicture {
+            format: buffer.source_frame_format(),
+            resolution: buffer.resolution(),
+            delivered: Delivered::Nokhwa(buffer),
+            index: self.index,
+        })
     }
 }
 
@@ -86,18 +122,8 @@ impl FrameSource for CameraSource {
 
     /// The camera's buffer as delivered (MJPEG, YUYV…), decoded by whoever takes it.
     fn next_raw(&mut self) -> Result<Option<RawFrame>, SourceError> {
-        let mut bytes = self.reads.spare();
-        let delivered =
-            self.camera.frame_raw().map_err(|e| SourceError::Camera { index: self.index, reason: e.to_string() })?;
-        bytes.clear();
-        bytes.extend_from_slice(&delivered);
-        drop(delivered);
-        let picture = CameraPicture {
-            bytes: self.reads.share(bytes),
-            format: self.format.format(),
-            resolution: self.format.resolution(),
-            index: self.index,
-        };
+        let picture =
+            self.read_picture().map_err(|e| SourceError::Camera { index: self.index, reason: e.to_string() })?;
         Ok(Some(RawFrame { pixels: RawPixels::Encoded(Arc::new(picture)), time: self.start.elapsed().as_secs_f64() }))
     }
 
@@ -106,10 +132,29 @@ impl FrameSource for CameraSource {
     }
 }
 
+/// A frame's bytes as the camera delivered them.
+enum Delivered {
+    /// Copied out of the driver's buffer into one reused once decoded (V4L2).
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    Reused(Arc<Vec<u8>>),
+    /// nokhwa's own copy (other platforms).
+    #[cfg_attr(target_os = "linux", allow(dead_code))]
+    Nokhwa(Buffer),
+}
+
+impl Delivered {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Self::Reused(bytes) => bytes,
+            Self::Nokhwa(buffer) => buffer.buffer(),
+        }
+    }
+}
+
 /// One camera buffer, not yet decoded.
 struct CameraPicture {
     /// The frame as the camera delivered it.
-    bytes: Arc<Vec<u8>>,
+    delivered: Delivered,
     /// How it is encoded (MJPEG, YUYV…).
     format: FrameFormat,
     /// The camera's frame size.
@@ -126,15 +171,20 @@ impl EncodedPicture for CameraPicture {
     fn decode_reusing(&self, spare: RgbImage) -> Result<RgbImage, SourceError> {
         let fail = |reason: String| SourceError::Camera { index: self.index, reason };
         let image = if self.format == FrameFormat::MJPEG {
-            let bytes = self.bytes.as_slice();
+            let bytes = self.delivered.bytes();
             if !jpeg::is_complete(bytes) {
                 return Err(fail("an MJPEG frame was cut off (no end-of-image marker)".into()));
             }
             jpeg::decode_rgb_reusing(bytes, spare.into_raw())
                 .map_err(|e| fail(format!("a damaged MJPEG frame: {e}")))?
         } else {
-            let buffer = Buffer::new(self.resolution, &self.bytes, self.format);
-            let decoded = buffer.decode_image::<RgbFormat>().map_err(|e| fail(e.to_string()))?;
+            let decoded = match &self.delivered {
+                Delivered::Nokhwa(buffer) => buffer.decode_image::<RgbFormat>(),
+                Delivered::Reused(bytes) => {
+                    Buffer::new(self.resolution, bytes, self.format).decode_image::<RgbFormat>()
+                }
+            };
+            let decoded = decoded.map_err(|e| fail(e.to_string()))?;
             let (w, h) = (decoded.width(), decoded.height());
             RgbImage::from_raw(w, h, decoded.into_raw()).ok_or_else(|| fail("short frame".into()))?
         };
@@ -154,7 +204,7 @@ mod tests {
     /// `image` as a camera's MJPEG buffer that says it is `width`×`height`.
     fn mjpeg_buffer(bytes: &[u8], width: u32, height: u32) -> CameraPicture {
         CameraPicture {
-            bytes: Arc::new(bytes.to_vec()),
+            delivered: Delivered::Reused(Arc::new(bytes.to_vec())),
             format: FrameFormat::MJPEG,
             resolution: Resolution::new(width, height),
             index: 3,

@@ -82,9 +82,10 @@ impl Mp4Source {
             fps,
             size,
             ready: VecDeque::new(),
-            // In the capture hand-off, being tracked, in the mirror's hand-off, shown, and with
-            // the shade advisor.
-            pictures: Recycler::new(5),
+            // In the capture hand-off, being tracked, in the mirror's hand-off, shown, and the
+            // shade advisor's waiting job and the one it reads (the one being converted is
+            // taken out as a spare).
+            pictures: Recycler::new(6),
             frames_out: 0,
             flushed: false,
             annexb: Vec::new(),

@@ -9,8 +9,8 @@ use std::sync::Arc;
 pub struct Recycler<T> {
     /// Buffers lent out, oldest first.
     lent: Vec<Arc<T>>,
-    /// How many are kept: enough for the frame in the hand-off slot, the one shown and the one
-    /// being made.
+    /// How many are kept: as many as can be held elsewhere at once (hand-off slots, the frame
+    /// shown, the one being tracked, the shade advisor's), each owner saying which.
     keep: usize,
 }
 

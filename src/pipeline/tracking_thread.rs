@@ -126,8 +126,7 @@ impl TrackingThread {
     }
 }
 
-/// The tracked frames' pixel buffers, reused once the mirror lets go of them: the frame in the
-/// hand-off slot, the one shown and the one being made.
+/// The tracked frames' pixel buffers, reused once the mirror lets go of them.
 struct FrameBuffers {
     images: Recycler<RgbImage>,
     rgba: Recycler<Vec<u8>>,
@@ -135,7 +134,9 @@ struct FrameBuffers {
 
 impl Default for FrameBuffers {
     fn default() -> Self {
-        Self { images: Recycler::new(3), rgba: Recycler::new(3) }
+        // The frame being tracked, the one in the mirror's hand-off slot, the one shown, and the
+        // shade advisor's waiting job and the one it reads (pictures only).
+        Self { images: Recycler::new(5), rgba: Recycler::new(3) }
     }
 }
 

@@ -60,7 +60,8 @@ pub struct FramePrep {
     skin_vertices: Vec<u16>,
     /// Converts each face's lip feathers from pixels to the atlas's units, per vertex.
     lip_feather: LipFeatherMap,
-    /// Per face drawn: its working data (the first [`FramePrep::faces`] are this frame's).
+    /// Per face: its working data (the first [`FramePrep::drawn`] are this frame's; the rest are
+    /// kept from frames with more faces, for their allocations).
     faces: Vec<FaceWork>,
     /// This frame's hand outlines.
     silhouettes: Vec<HandSilhouette>,

@@ -480,7 +480,9 @@ impl Renderer {
 
     /// Works out the makeup of up to [`MAX_FACES`] of `faces` in `frame` on the CPU (lip edges,
     /// light, skin, occluders, vertices) without touching the GPU: the first half of
-    /// [`Renderer::encode`], public so that its cost and allocations can be measured alone.
+    /// [`Renderer::encode`], public so that its cost and allocations can be measured alone. For
+    /// measuring only: it moves the video smoothing on a frame and clears the occluder marks it
+    /// does not upload, so a frame to be drawn goes through `encode` alone.
     pub fn prepare(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) {
         self.prep.prepare(frame, faces);
     }

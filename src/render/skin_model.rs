@@ -128,7 +128,7 @@ impl SkinModel {
     /// No model: every pixel counts as skin.
     pub const ANY: SkinModel = SkinModel { chroma: [0.0; 2], tolerance: [0.0; 2] };
 
-    /// The model from skin pixels' r and g chromaticities (reordered).
+    /// The model from skin pixels' r and g chromaticities (overwritten: see [`median_and_spread`]).
     fn from_chromaticities(r: &mut [f32], g: &mut [f32]) -> SkinModel {
         if r.len() < MIN_SAMPLES {
             return SkinModel::ANY;
