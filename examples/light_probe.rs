@@ -20,7 +20,8 @@ fn main() {
                 Vec3::new(p[0].as_f64().unwrap() as f32, p[1].as_f64().unwrap() as f32, p[2].as_f64().unwrap() as f32)
             })
             .collect();
-        let n = vertex_normals(&lm, &mesh.triangles);
+        let mut n = Vec::new();
+        vertex_normals(&lm, &mesh.triangles, &mut n);
         probe.forget();
         let l = probe.estimate(&img, [(&lm[..], &n[..])]);
         println!("{:?}", l[0]);

@@ -132,7 +132,7 @@ pub fn face_light_with(
     min_contrast: f64,
     lit: &mut Vec<[f32; 3]>,
 ) -> (Correction, usize) {
-    let sclera = lit_sclera_using(&eyes.sclera, lit).filter(|(rgb, _)| {
+    let sclera = lit_sclera(&eyes.sclera, lit).filter(|(rgb, _)| {
         let white = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
         eyes.width >= MIN_EYE_WIDTH && eyes.dark_luma.is_some_and(|dark| white >= f64::from(dark) * min_contrast)
     });
@@ -147,12 +147,8 @@ pub fn face_light_with(
 
 /// The bright, unclipped part of the eye whites (their median), in linear RGB: the lit sclera,
 /// without lashes, lid shadow or the cornea's glint.
-pub fn lit_sclera(pixels: &[[f32; 3]]) -> Option<([f64; 3], usize)> {
-    lit_sclera_using(pixels, &mut Vec::new())
-}
-
-/// [`lit_sclera`] with `lit` as scratch.
-fn lit_sclera_using(pixels: &[[f32; 3]], lit: &mut Vec<[f32; 3]>) -> Option<([f64; 3], usize)> {
+/// `lit` is scratch (kept by the renderer from frame to frame).
+pub fn lit_sclera(pixels: &[[f32; 3]], lit: &mut Vec<[f32; 3]>) -> Option<([f64; 3], usize)> {
     lit.clear();
     lit.extend(pixels.iter().filter(|p| p.iter().all(|c| *c < 0.98)));
     if lit.len() < MIN_SCLERA_PIXELS {
@@ -348,9 +344,9 @@ mod tests {
         let mut px = vec![[0.55f32, 0.5, 0.45]; 40];
         px.extend(vec![[0.05f32, 0.04, 0.04]; 30]); // lashes and shadow
         px.extend(vec![[1.0f32, 1.0, 1.0]; 5]); // glints, clipped
-        let (m, n) = lit_sclera(&px).unwrap();
+        let (m, n) = lit_sclera(&px, &mut Vec::new()).unwrap();
         assert!((m[0] - 0.55).abs() < 1e-6 && n > 10, "{m:?}");
-        assert!(lit_sclera(&px[..5]).is_none(), "too few pixels");
+        assert!(lit_sclera(&px[..5], &mut Vec::new()).is_none(), "too few pixels");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use image::RgbImage;
 
 use super::face_memory::FaceMemory;
 use super::hand_silhouette::HandSilhouette;
-use super::lighting::{LightProbe, vertex_normals_into};
+use super::lighting::{LightProbe, vertex_normals};
 use super::lip_edges::LipEdges;
 use super::lip_feather::LipFeatherMap;
 use super::occluders::{OccluderMask, hand_colour, pixel_box};
@@ -134,14 +134,9 @@ impl FramePrep {
         self.silhouettes.extend(self.hands.iter().filter_map(HandSilhouette::of));
         // Each face's skin, read once for the face-wide layers and for the hands' edges.
         for work in &mut self.faces[..faces.len()] {
-            work.skin = FaceSkin::read_into(
-                frame,
-                &work.landmarks,
-                &self.skin_vertices,
-                &self.silhouettes,
-                &mut work.skin_samples,
-            );
-            vertex_normals_into(&work.landmarks, &self.triangles, &mut work.normals);
+            work.skin =
+                FaceSkin::read(frame, &work.landmarks, &self.skin_vertices, &self.silhouettes, &mut work.skin_samples);
+            vertex_normals(&work.landmarks, &self.triangles, &mut work.normals);
         }
         self.mark_occluders(frame);
         self.fill_vertices_and_infos(frame, faces);

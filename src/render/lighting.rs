@@ -61,14 +61,8 @@ fn colour_of(correction: &Correction) -> [f32; 3] {
 
 /// Unit normals of the mesh at each landmark, in camera space (x right, y down, z towards the
 /// camera), from the landmarks' depth: area-weighted triangle normals, turned to face the camera.
-pub fn vertex_normals(landmarks: &[Vec3], triangles: &[[u16; 3]]) -> Vec<Vec3> {
-    let mut normals = Vec::with_capacity(VERTEX_COUNT);
-    vertex_normals_into(landmarks, triangles, &mut normals);
-    normals
-}
-
-/// [`vertex_normals`] written into `normals`, its allocation reused from frame to frame.
-pub fn vertex_normals_into(landmarks: &[Vec3], triangles: &[[u16; 3]], normals: &mut Vec<Vec3>) {
+/// Written into `normals`, its allocation reused from frame to frame.
+pub fn vertex_normals(landmarks: &[Vec3], triangles: &[[u16; 3]], normals: &mut Vec<Vec3>) {
     // MediaPipe's z grows away from the camera.
     let at = |i: u16| {
         let p = landmarks[i as usize];
@@ -305,7 +299,8 @@ mod tests {
         let mesh = CanonicalMesh::load();
         // The canonical mesh in a frame: x right, y down (metric y is up), z away from the camera.
         let lm: Vec<Vec3> = mesh.positions.iter().map(|p| Vec3::new(p[0], -p[1], -p[2]) * 10.0).collect();
-        let n = vertex_normals(&lm, &mesh.triangles);
+        let mut n = Vec::new();
+        vertex_normals(&lm, &mesh.triangles, &mut n);
         assert!(n[1].z > 0.8, "nose tip {:?}", n[1]);
         // The cheeks' outer sides (234 on the subject's right, image left) turn away sideways.
         assert!(n[234].x < -0.5, "right side {:?}", n[234]);

@@ -151,7 +151,8 @@ impl LipEdges {
         }
     }
 
-    /// `landmarks` with the lip contours' vertices moved to the fitted edges.
+    /// `landmarks` with the lip contours' vertices moved to the fitted edges, as a new list (for
+    /// tools and tests; the renderer reuses its own with [`LipEdges::apply_into`]).
     pub fn apply(&self, landmarks: &[Vec3]) -> Vec<Vec3> {
         let mut out = Vec::with_capacity(landmarks.len());
         self.apply_into(landmarks, &mut out);

@@ -48,14 +48,9 @@ impl Default for FaceSkin {
 
 impl FaceSkin {
     /// Reads the skin of the face with `landmarks` at its `vertices`; its colour leaves out those
-    /// within a finger's half-width of any of `hands`.
-    pub fn read(frame: &RgbImage, landmarks: &[Vec3], vertices: &[u16], hands: &[HandSilhouette]) -> Self {
-        Self::read_into(frame, landmarks, vertices, hands, &mut SkinSamples::default())
-    }
-
-    /// [`FaceSkin::read`] with the samples gathered in `samples`, whose buffers a renderer keeps
-    /// from frame to frame.
-    pub fn read_into(
+    /// within a finger's half-width of any of `hands`. The pixels are gathered in `samples`,
+    /// whose buffers a renderer keeps from frame to frame.
+    pub fn read(
         frame: &RgbImage,
         landmarks: &[Vec3],
         vertices: &[u16],
@@ -160,7 +155,7 @@ mod tests {
 
     /// The model of one face from the pixels at its plain-skin vertices, without hands.
     fn model_of(frame: &RgbImage, landmarks: &[Vec3], vertices: &[u16]) -> SkinModel {
-        FaceSkin::read(frame, landmarks, vertices, &[]).model
+        FaceSkin::read(frame, landmarks, vertices, &[], &mut SkinSamples::default()).model
     }
 
     #[test]
@@ -199,15 +194,17 @@ mod tests {
         let vertices: Vec<u16> = (0..landmarks.len() as u16).collect();
         assert!(vertices.len() == 50, "{} vertices", vertices.len());
         let lab = |c: image::Rgb<u8>| Vec3::from_array(crate::looks::color::linear_to_lab(c.0.map(srgb8_to_linear)));
-        let with_hand = FaceSkin::read(&frame, &landmarks, &vertices, std::slice::from_ref(&hand));
-        let without = FaceSkin::read(&frame, &landmarks, &vertices, std::slice::from_ref(&far_hand));
+        let with_hand =
+            FaceSkin::read(&frame, &landmarks, &vertices, std::slice::from_ref(&hand), &mut SkinSamples::default());
+        let without =
+            FaceSkin::read(&frame, &landmarks, &vertices, std::slice::from_ref(&far_hand), &mut SkinSamples::default());
         assert!(with_hand.colour.unwrap().distance(lab(face)) < 0.5, "{with_hand:?}");
         // Told only of a hand elsewhere, the pale hand outnumbers the face: the skin read is the hand's.
         assert!(without.colour.unwrap().distance(lab(pale)) < 0.5, "{without:?}");
         // The chromaticity model keeps the hand either way.
         assert_eq!(with_hand.model, without.model);
         // With no hands at all nothing needs the colour, and it is not read.
-        let no_hands = FaceSkin::read(&frame, &landmarks, &vertices, &[]);
+        let no_hands = FaceSkin::read(&frame, &landmarks, &vertices, &[], &mut SkinSamples::default());
         assert_eq!((no_hands.model, no_hands.colour), (without.model, None));
     }
 }
