@@ -154,8 +154,11 @@ impl LiveRun<'_> {
             vanity::pipeline::tracking_thread::no_waker(),
         );
         LARGE_ON_TRACKING.store(0, Ordering::SeqCst);
-        // The mirror holds the frame it shows until the next one replaces it.
-        let mut shown = None;
+        // The mirror holds the frame it shows until the next one replaces it, and the shade
+        // advisor the pictures of the two before (the job it reads and the one waiting): the
+        // most frames the live path holds at once, so a recycler keeping too few is caught.
+        let mut shown: Option<vanity::pipeline::TrackedFrame> = None;
+        let mut advisor: std::collections::VecDeque<std::sync::Arc<RgbImage>> = Default::default();
         let warm_up = 5;
         let mut large_reads = 0;
         for index in 0..self.frames {
@@ -181,10 +184,15 @@ impl LiveRun<'_> {
                     && result.rgba.chunks_exact(4).zip(expected.pixels()).all(|(q, p)| q[..3] == p.0 && q[3] == 255),
                 "frame {index}: the RGBA is not the frame's"
             );
-            shown = Some(result);
+            if let Some(previous) = shown.replace(result) {
+                advisor.push_back(previous.image.clone());
+                if advisor.len() > 2 {
+                    advisor.pop_front();
+                }
+            }
         }
         COUNTING.store(false, Ordering::SeqCst);
-        assert!(shown.is_some());
+        assert!(shown.is_some() && advisor.len() == 2);
         slot.close();
         tracking.stop();
         (LARGE_ON_TRACKING.load(Ordering::SeqCst), large_reads)
