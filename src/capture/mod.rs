@@ -69,7 +69,8 @@ impl RawPixels {
     pub fn decode_reusing(self, spare: RgbImage) -> Result<RgbImage, SourceError> {
         match self {
             Self::Decoded(image) => Ok(image),
-            Self::Shared(image) => Ok(Arc::try_unwrap(image).unwrap_or_else(|shared| copy_into(&shared, spare))),
+            // Held by the source's recycler too: a copy (the tracking thread shares it instead).
+            Self::Shared(image) => Ok(Arc::unwrap_or_clone(image)),
             Self::Encoded(picture) => picture.decode_reusing(spare),
         }
     }
@@ -83,14 +84,6 @@ impl std::fmt::Debug for RawPixels {
             Self::Encoded(_) => f.write_str("Encoded"),
         }
     }
-}
-
-/// `image`'s pixels in `spare`'s allocation.
-fn copy_into(image: &RgbImage, spare: RgbImage) -> RgbImage {
-    let mut pixels = spare.into_raw();
-    pixels.clear();
-    pixels.extend_from_slice(image.as_raw());
-    RgbImage::from_raw(image.width(), image.height(), pixels).expect("as many pixels as the image's")
 }
 
 /// A compressed picture a source delivered (a JPEG file's bytes, a camera's MJPEG buffer) that

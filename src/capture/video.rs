@@ -155,7 +155,8 @@ impl Mp4Source {
 fn to_rgb(yuv: &DecodedYUV<'_>, spare: RgbImage) -> RgbImage {
     let (w, h) = yuv.dimensions();
     let mut rgb = spare.into_raw();
-    rgb.clear();
+    // Same size as the spare's last picture: nothing cleared, the conversion writes every byte.
+    rgb.truncate(w * h * 3);
     rgb.resize(w * h * 3, 0);
     yuv.write_rgb8(&mut rgb);
     RgbImage::from_raw(w as u32, h as u32, rgb).expect("buffer sized for the picture")

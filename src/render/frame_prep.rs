@@ -46,7 +46,7 @@ pub struct FramePrep {
     /// The mesh's triangles (all of them: normals need the closed surface).
     triangles: Vec<[u16; 3]>,
     /// The light on each face.
-    pub(super) light: LightProbe,
+    light: LightProbe,
     /// Last frame's lip edges per face (video keeps them steady).
     lip_edges: FaceMemory<LipEdges>,
     /// Whether lips are read from the picture: contours fitted, occluders found (off: the mesh's

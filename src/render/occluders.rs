@@ -374,8 +374,8 @@ enum Morph {
 /// diamond of that radius), in place; `spare` is the other buffer of each step.
 fn morph(mask: &mut Vec<bool>, spare: &mut Vec<bool>, (w, h): (usize, usize), radius: usize, how: Morph) {
     for _ in 0..radius {
-        reset(spare, w * h);
-        for (i, out) in spare.iter_mut().enumerate() {
+        spare.clear();
+        spare.extend((0..w * h).map(|i| {
             let (x, y) = (i % w, i / w);
             let near = [
                 Some(i),
@@ -384,11 +384,11 @@ fn morph(mask: &mut Vec<bool>, spare: &mut Vec<bool>, (w, h): (usize, usize), ra
                 (y > 0).then(|| i - w),
                 (y + 1 < h).then(|| i + w),
             ];
-            *out = match how {
+            match how {
                 Morph::Erode => near.iter().all(|n| n.is_some_and(|j| mask[j])),
                 Morph::Dilate => near.iter().flatten().any(|&j| mask[j]),
-            };
-        }
+            }
+        }));
         std::mem::swap(mask, spare);
     }
 }

@@ -112,11 +112,12 @@ pub fn rgba_of(frame: &RgbImage) -> Vec<u8> {
 /// Writes `frame` as RGBA (opaque) into `out`, reusing its allocation: a stream of frames
 /// converted into the same buffers allocates nothing.
 pub fn fill_rgba(frame: &RgbImage, out: &mut Vec<u8>) {
-    out.clear();
-    // Opaque alpha everywhere, then the colour copied in: a fixed-size loop the compiler unrolls.
-    out.resize(frame.as_raw().len() / 3 * 4, 255);
+    // Same size as the buffer's last frame: nothing cleared, every byte written below.
+    let len = frame.as_raw().len() / 3 * 4;
+    out.truncate(len);
+    out.resize(len, 255);
     for (rgba, rgb) in out.chunks_exact_mut(4).zip(frame.as_raw().chunks_exact(3)) {
-        rgba[..3].copy_from_slice(rgb);
+        rgba.copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
     }
 }
 
