@@ -20,7 +20,7 @@ use vanity::pipeline::capture_thread::CapturedFrame;
 use vanity::pipeline::{Latest, TrackingThread};
 use vanity::render::{FaceDraw, GpuContext, Renderer};
 use vanity::tracking::ModelKind;
-use vanity::tracking::hands::{Hand, MAX_HANDS};
+use vanity::tracking::hands::Hand;
 
 /// Allocations this large are frame-sized (a 176×144 RGB frame is 74 KiB).
 const LARGE: usize = 64 * 1024;
@@ -233,16 +233,8 @@ fn still_scene(name: &'static str, picture: RgbImage, faces: Vec<Vec<Vec3>>, han
 /// A finger over the lips, with the face and the hand the tracker finds.
 fn hand_scene() -> Scene {
     let picture = vanity::capture::still::load_rgb(&fixture("hands/shh.jpg")).unwrap();
-    let paths = vanity::tracking::ModelPaths::new(root().join("models"));
-    let config = vanity::tracking::TrackerConfig {
-        model: ModelKind::V2,
-        smoothing: None,
-        max_hands: MAX_HANDS,
-        ..Default::default()
-    };
-    let mut tracker = vanity::tracking::Tracker::new(&paths, config).unwrap();
-    let faces = tracker.detect_image(&picture).unwrap().into_iter().map(|f| f.landmarks).collect();
-    let hands = tracker.hands().to_vec();
+    let (faces, hands) = faces_and_hands_in(&picture);
+    let faces = faces.into_iter().map(|f| f.landmarks).collect();
     assert_eq!(hands.len(), 1, "the hand is found");
     still_scene("a finger on the lips", picture, faces, hands)
 }

@@ -59,10 +59,7 @@ struct HandFixture {
 fn hand_fixture(name: &'static str) -> HandFixture {
     let picture = vanity::capture::still::load_rgb(&fixture(&format!("hands/{name}.jpg"))).unwrap();
     let hand = image::open(fixture(&format!("hands/{name}_hand.png"))).unwrap().to_luma8();
-    let config = TrackerConfig { model: ModelKind::V2, smoothing: None, max_hands: MAX_HANDS, ..Default::default() };
-    let mut tracker = Tracker::new(&ModelPaths::new(common::root().join("models")), config).unwrap();
-    let faces = tracker.detect_image(&picture).unwrap();
-    let hands = tracker.hands().to_vec();
+    let (faces, hands) = common::faces_and_hands_in(&picture);
     HandFixture { name, picture, hand, faces, hands }
 }
 

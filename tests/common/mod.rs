@@ -21,6 +21,22 @@ pub fn default_tracker(model: vanity::tracking::ModelKind) -> vanity::tracking::
     vanity::tracking::Tracker::new(&paths, vanity::tracking::TrackerConfig { model, ..Default::default() }).unwrap()
 }
 
+/// The faces and hands the tracker finds in a still `picture` (v2, hands on, no smoothing).
+pub fn faces_and_hands_in(
+    picture: &image::RgbImage,
+) -> (Vec<vanity::tracking::Face>, Vec<vanity::tracking::hands::Hand>) {
+    let paths = vanity::tracking::ModelPaths::new(root().join("models"));
+    let config = vanity::tracking::TrackerConfig {
+        model: vanity::tracking::ModelKind::V2,
+        smoothing: None,
+        max_hands: vanity::tracking::hands::MAX_HANDS,
+        ..Default::default()
+    };
+    let mut tracker = vanity::tracking::Tracker::new(&paths, config).unwrap();
+    let faces = tracker.detect_image(picture).unwrap();
+    (faces, tracker.hands().to_vec())
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
