@@ -10,8 +10,8 @@ use glam::Vec3;
 use image::RgbImage;
 use vanity::face::atlas::LIP_FEATHER;
 use vanity::face::regions::LIPS_OUTER;
-use vanity::looks::Finish;
 use vanity::looks::color::{ciede2000, linear_to_srgb, srgb_to_linear};
+use vanity::looks::{Finish, Look};
 use vanity::render::lip_edges::{BAND, MAX_FEATHER};
 use vanity::tracking::tracker::inter_ocular;
 
@@ -530,40 +530,131 @@ fn painted(before: &RgbImage, after: &RgbImage) -> std::collections::HashSet<(u3
         .collect()
 }
 
+/// The face-wide layers, each alone at full opacity.
+const FACE_WIDE_LAYERS: [(&str, &str); 4] = [
+    ("foundation", "[foundation]\ncolor = \"#C98A6A\"\nopacity = 1.0\nsmoothing = 0.0\n"),
+    ("contour", "[contour]\ncolor = \"#6F4A36\"\nopacity = 1.0\n"),
+    ("blush", "[blush]\ncolor = \"#E0607A\"\nopacity = 1.0\n"),
+    ("highlight", "[highlight]\ncolor = \"#EED4B4\"\nopacity = 1.0\n"),
+];
+
+/// Fewest occluder pixels a layer must reach on the clear face for its spill to be a figure.
+const MIN_REACH: usize = 200;
+
+/// What one layer paints with something in front of the face, against what it paints on the
+/// clear face with the same landmarks.
+struct Occlusion {
+    /// Occluder pixels the layer paints on the clear face.
+    reach: usize,
+    /// Share of those it still paints with the occluder in front.
+    spill: f32,
+    /// Pixels off the occluder the layer paints on the clear face.
+    visible: usize,
+    /// Share of those it still paints with the occluder in front.
+    coverage: f32,
+}
+
+/// How `look` paints `scene` (`clear` with an occluder over the pixels `occluder`), the face
+/// at `lm` in both.
+fn occlusion(clear: &RgbImage, scene: &RgbImage, lm: &[Vec3], occluder: &[(u32, u32)], look: &Look) -> Occlusion {
+    let occluder: std::collections::HashSet<(u32, u32)> = occluder.iter().copied().collect();
+    let faces = [lm.to_vec()];
+    let on_clear = painted(clear, &render(clear, &faces, look));
+    let on_scene = painted(scene, &render(scene, &faces, look));
+    let (reach, visible): (Vec<_>, Vec<_>) = on_clear.iter().partition(|p| occluder.contains(p));
+    let share = |of: &[&(u32, u32)]| of.iter().filter(|p| on_scene.contains(p)).count() as f32 / of.len().max(1) as f32;
+    Occlusion { reach: reach.len(), spill: share(&reach), visible: visible.len(), coverage: share(&visible) }
+}
+
+/// Each face-wide layer leaves the occluder over `scene` bare (at most 10 % of what it would
+/// reach painted) and keeps at least 90 % of the visible skin.
+fn assert_face_wide_layers_leave_bare(
+    what: &str,
+    clear: &RgbImage,
+    scene: &RgbImage,
+    lm: &[Vec3],
+    occluder: &[(u32, u32)],
+) {
+    let mut measured = 0;
+    for (layer, text) in FACE_WIDE_LAYERS {
+        let o = occlusion(clear, scene, lm, occluder, &look(&format!("name = \"t\"\n{text}")));
+        if o.reach < MIN_REACH {
+            continue; // this layer does not reach where the occluder is
+        }
+        measured += 1;
+        eprintln!(
+            "{what}, {layer}: spill {:.1} % of {} occluder px it would reach, coverage {:.1} % of {} visible px",
+            o.spill * 100.0,
+            o.reach,
+            o.coverage * 100.0,
+            o.visible
+        );
+        assert!(o.spill <= 0.1, "{layer} paints the {what}: {:.1} %", o.spill * 100.0);
+        assert!(o.coverage >= 0.9, "{layer} lost the skin beside the {what}: {:.1} %", o.coverage * 100.0);
+    }
+    assert!(measured > 0, "no layer reaches the {what}");
+}
+
 #[test]
 fn face_wide_layers_paint_the_skin_not_hair_or_a_sleeve_in_front_of_it() {
     let (a, al) = astronaut();
     let (img, lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
-    let layers = [
-        ("foundation", "[foundation]\ncolor = \"#C98A6A\"\nopacity = 1.0\nsmoothing = 0.0\n"),
-        ("contour", "[contour]\ncolor = \"#6F4A36\"\nopacity = 1.0\n"),
-        ("blush", "[blush]\ncolor = \"#E0607A\"\nopacity = 1.0\n"),
-        ("highlight", "[highlight]\ncolor = \"#EED4B4\"\nopacity = 1.0\n"),
-    ];
     for what in ["hair", "sleeve"] {
         let (scene, occluder) = occluded(&img, &lm, what);
-        let occluder_set: std::collections::HashSet<(u32, u32)> = occluder.iter().copied().collect();
-        for (layer, text) in layers {
-            let lk = look(&format!("name = \"t\"\n{text}"));
-            // Where the layer paints on the clear face, and on the face with something in front.
-            let clear = painted(&img, &render(&img, std::slice::from_ref(&lm), &lk));
-            let hidden = painted(&scene, &render(&scene, std::slice::from_ref(&lm), &lk));
-            let reach: Vec<_> = clear.iter().filter(|p| occluder_set.contains(p)).collect();
-            if reach.len() < 200 {
-                continue; // this layer does not reach where the occluder is
-            }
-            let spill = reach.iter().filter(|p| hidden.contains(p)).count() as f32 / reach.len() as f32;
-            let visible: Vec<_> = clear.iter().filter(|p| !occluder_set.contains(p)).collect();
-            let coverage = visible.iter().filter(|p| hidden.contains(p)).count() as f32 / visible.len() as f32;
-            eprintln!(
-                "{what} over the face, {layer}: spill {:.1} % of {} occluder px it would reach, coverage {:.1} % of {} visible px",
-                spill * 100.0,
-                reach.len(),
-                coverage * 100.0,
-                visible.len()
-            );
-            assert!(spill <= 0.1, "{layer} paints the {what}: {:.1} %", spill * 100.0);
-            assert!(coverage >= 0.9, "{layer} lost the skin beside the {what}: {:.1} %", coverage * 100.0);
+        assert_face_wide_layers_leave_bare(&format!("{what} over the face"), &img, &scene, &lm, &occluder);
+    }
+}
+
+/// The kiosk astronaut `img` (scaled `scale` times from the original `original`, face at `lm`)
+/// with her chin resting on her shoulder: her own suit's upper arm, at the same scale, laid over
+/// her jaw and lower cheek from the frame's lower left edge, the middle of its round top `rise`
+/// inter-ocular distances above her chin. Returns the picture and the shoulder's pixels.
+fn on_a_shoulder(
+    img: &RgbImage,
+    original: &RgbImage,
+    lm: &[Vec3],
+    scale: f32,
+    rise: f32,
+) -> (RgbImage, Vec<(u32, u32)>) {
+    let iod = inter_ocular(lm);
+    let (chin, jaw) = (lm[152].truncate(), lm[172].truncate());
+    let centre = glam::Vec2::new(jaw.x - 0.45 * iod, chin.y + (0.85 - rise) * iod);
+    let radii = glam::Vec2::new(1.2, 0.85) * iod;
+    let top = centre - glam::Vec2::new(0.0, radii.y);
+    // The suit's upper arm in the original picture, below the top of her right shoulder.
+    let arm = glam::Vec2::new(70.0, 290.0);
+    let last = glam::Vec2::new(original.width() as f32 - 1.0, original.height() as f32 - 1.0);
+    let mut out = img.clone();
+    let mut at = Vec::new();
+    for (x, y, p) in out.enumerate_pixels_mut() {
+        let q = glam::Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+        if in_ellipse(q, centre, radii) {
+            let from = (arm + (q - top) / scale).clamp(glam::Vec2::ZERO, last);
+            *p = *original.get_pixel(from.x as u32, from.y as u32);
+            at.push((x, y));
         }
+    }
+    (out, at)
+}
+
+#[test]
+fn a_chin_resting_on_a_shoulder_leaves_the_shoulder_bare() {
+    let (a, al) = astronaut();
+    let (img, clear_lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
+    let scale = inter_ocular(&clear_lm) / inter_ocular(&al);
+    // The shoulder's top under the corner of her mouth, then up her cheek.
+    for (pose, rise) in [("under the chin", 0.75), ("up the cheek", 1.1)] {
+        let (scene, shoulder) = on_a_shoulder(&img, &a, &clear_lm, scale, rise);
+        // The face as the mirror tracks it with the shoulder in front.
+        let (faces, _) = common::faces_and_hands_in(&scene);
+        assert_eq!(faces.len(), 1, "{pose}: the face on the shoulder is found once");
+        let lm = &faces[0].landmarks;
+        let oval = contour(lm, &vanity::face::regions::FACE_OVAL);
+        let in_oval = |&(x, y): &(u32, u32)| common::inside(&oval, glam::Vec2::new(x as f32 + 0.5, y as f32 + 0.5));
+        let face = pixels(&scene, |p| common::inside(&oval, p)).len();
+        let on_face = shoulder.iter().filter(|p| in_oval(p)).count();
+        eprintln!("shoulder {pose}: {:.1} % of the face oval ({on_face} px)", 100.0 * on_face as f32 / face as f32);
+        assert!(on_face * 12 > face, "{pose}: the shoulder covers too little of the face to show anything");
+        assert_face_wide_layers_leave_bare(&format!("shoulder {pose}"), &img, &scene, lm, &shoulder);
     }
 }

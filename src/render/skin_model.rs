@@ -1,8 +1,9 @@
 //! What this face's skin looks like in this frame, so face-wide layers (foundation, contour,
 //! highlight, blush) paint skin and not what lies in front of it: hair across the forehead, a
-//! sleeve or a dark collar under the chin, a hand in a glove. Learned per face and frame from the
-//! plain-skin vertices below the brows (the forehead is where hair hangs): the median
-//! chromaticity of their pixels and its robust spread on each axis.
+//! sleeve or a dark collar under the chin, a clothed shoulder the chin rests on, a hand in a
+//! glove. Learned per face and frame from the plain-skin vertices below the brows (the forehead
+//! is where hair hangs): the median chromaticity of their pixels and its robust spread on each
+//! axis. Skin of the face's own colour in front of it (a bare shoulder) passes for the face.
 
 use glam::Vec3;
 use image::RgbImage;
