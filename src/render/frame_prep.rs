@@ -52,6 +52,8 @@ pub struct FramePrep {
     /// Whether lips are read from the picture: contours fitted, occluders found (off: the mesh's
     /// own lip line, for comparisons).
     fit_lips: bool,
+    /// A light direction every face is drawn with instead of its own estimate (for comparisons).
+    pinned_direction: Option<Vec3>,
     /// What covers the faces this frame.
     pub(super) occluder_mask: OccluderMask,
     /// Hands in the frames drawn next (see [`FramePrep::set_hands`]).
@@ -84,6 +86,7 @@ impl FramePrep {
             light: LightProbe::new(mesh),
             lip_edges: FaceMemory::new(),
             fit_lips: true,
+            pinned_direction: None,
             occluder_mask: OccluderMask::default(),
             hands: Vec::new(),
             skin_vertices: model_vertices(mesh),
@@ -113,6 +116,12 @@ impl FramePrep {
     pub fn set_lips_from_picture(&mut self, on: bool) {
         self.fit_lips = on;
         self.lip_edges.forget();
+    }
+
+    /// Draws every face lit from `direction` instead of its estimated light direction (see
+    /// [`super::Renderer::pin_light_direction`]).
+    pub fn pin_light_direction(&mut self, direction: Option<Vec3>) {
+        self.pinned_direction = direction.and_then(Vec3::try_normalize);
     }
 
     /// The next frame is not the next frame of a video: nothing to smooth with.
@@ -196,7 +205,7 @@ impl FramePrep {
         for (((face, work), light), info) in faces.iter().zip(works).zip(lights).zip(&mut self.infos) {
             let s = stats::measure(frame, &work.landmarks);
             let [r, g, b] = light.colour;
-            let d = light.direction;
+            let d = self.pinned_direction.unwrap_or(light.direction);
             let m = work.skin.model;
             *info = FaceInfo {
                 lip_luma: s.lip_luma,

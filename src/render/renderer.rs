@@ -572,6 +572,13 @@ impl Renderer {
         self.prep.set_lips_from_picture(on);
     }
 
+    /// Lights every face from `direction` (camera space: x right, y down, z towards the camera)
+    /// instead of the direction estimated from its shading, or from its own again with None (the
+    /// default): lets a test show what the estimate moves.
+    pub fn pin_light_direction(&mut self, direction: Option<Vec3>) {
+        self.prep.pin_light_direction(direction);
+    }
+
     /// Renders makeup over `frame` for `faces` and waits for the GPU (no readback): for timing.
     pub fn render_only(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<(), RenderError> {
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());

@@ -132,3 +132,29 @@ pub fn window_target(device: &wgpu::Device, width: u32, height: u32, format: wgp
         view_formats: &[],
     })
 }
+
+/// The shared renderer, locked, with every face lit from one pinned direction instead of its
+/// estimated one (None: its own); set back to estimating when dropped, even by a failing test.
+pub struct PinnedLight(MutexGuard<'static, Renderer>);
+
+impl PinnedLight {
+    /// Locks the shared renderer with the light direction pinned to `direction` or not.
+    pub fn lock(direction: Option<Vec3>) -> Self {
+        let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+        r.pin_light_direction(direction);
+        Self(r)
+    }
+
+    /// `look` over `frame` with `faces`, as [`render`] draws it.
+    pub fn render(&mut self, frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
+        self.0.set_look(look);
+        let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
+        self.0.render(frame, &draws).expect("renders")
+    }
+}
+
+impl Drop for PinnedLight {
+    fn drop(&mut self) {
+        self.0.pin_light_direction(None);
+    }
+}
