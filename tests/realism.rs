@@ -690,3 +690,68 @@ fn a_chin_resting_on_a_shoulder_leaves_the_shoulder_bare() {
         assert_face_wide_layers_leave_bare(&format!("shoulder {pose}"), &img, &scene, lm, &shoulder);
     }
 }
+
+/// Linear RGB of a pixel.
+fn linear_at(img: &RgbImage, x: u32, y: u32) -> glam::Vec3 {
+    glam::Vec3::from(img.get_pixel(x, y).0.map(|c| srgb_to_linear(c as f32 / 255.0)))
+}
+
+/// What `finish` adds to `matte` at the tenth of `lips` it brightens most (linear RGB, summed):
+/// the colour of its highlights.
+fn highlight_colour(finish: &RgbImage, matte: &RgbImage, lips: &[(u32, u32)]) -> glam::Vec3 {
+    let mut added: Vec<glam::Vec3> =
+        lips.iter().map(|&(x, y)| linear_at(finish, x, y) - linear_at(matte, x, y)).collect();
+    let luma = |c: &glam::Vec3| c.dot(glam::Vec3::new(0.2126, 0.7152, 0.0722));
+    added.sort_by(|a, b| luma(b).total_cmp(&luma(a)));
+    added[..added.len() / 10].iter().copied().sum()
+}
+
+/// Share of `lips` that `finish` brightens over `matte` by at least half its tenth-brightest
+/// lift: small for a sharp highlight, large for a broad sheen.
+fn highlight_spread(finish: &RgbImage, matte: &RgbImage, lips: &[(u32, u32)]) -> f32 {
+    let mut lift: Vec<f32> =
+        lips.iter().map(|&(x, y)| luminance_at(finish, x, y) - luminance_at(matte, x, y)).collect();
+    lift.sort_by(|a, b| b.total_cmp(a));
+    let strong = lift[lift.len() / 100];
+    lift.iter().filter(|l| **l >= 0.5 * strong).count() as f32 / lift.len() as f32
+}
+
+/// Mean CIEDE2000 between two pictures over `at`.
+fn mean_delta_e(a: &RgbImage, b: &RgbImage, at: &[(u32, u32)]) -> f32 {
+    at.iter().map(|&(x, y)| ciede2000(lab(a.get_pixel(x, y).0), lab(b.get_pixel(x, y).0))).sum::<f32>()
+        / at.len() as f32
+}
+
+#[test]
+fn metallic_highlights_take_the_shade_s_colour_gloss_ones_are_sharper_than_satin_and_sheer_shows_the_lip() {
+    let mut failures = Vec::new();
+    for (name, img, lm) in kiosk_faces() {
+        let lips = lip_pixels(&img, &lm);
+        let drawn = |f: Finish| render(&img, std::slice::from_ref(&lm), &lipstick("#B0153A", f, 1.0));
+        let [matte, satin, gloss, metallic, sheer] =
+            [Finish::Matte, Finish::Satin, Finish::Gloss, Finish::Metallic, Finish::Sheer].map(drawn);
+        // Red's share of a highlight's light: the shade #B0153A is nearly all red, the light white.
+        let red_share = |c: glam::Vec3| c.x / (c.x + c.y + c.z);
+        let metallic_red = red_share(highlight_colour(&metallic, &matte, &lips));
+        let gloss_red = red_share(highlight_colour(&gloss, &matte, &lips));
+        let (gloss_spread, satin_spread) =
+            (highlight_spread(&gloss, &matte, &lips), highlight_spread(&satin, &matte, &lips));
+        let (sheer_off, matte_off) = (mean_delta_e(&sheer, &img, &lips), mean_delta_e(&matte, &img, &lips));
+        eprintln!(
+            "{name}: red share of the highlights' light: metallic {metallic_red:.2}, gloss {gloss_red:.2}; \
+             lip share in the highlight: gloss {gloss_spread:.2}, satin {satin_spread:.2}; \
+             mean ΔE00 from the bare lips: sheer {sheer_off:.1}, matte {matte_off:.1}"
+        );
+        if metallic_red < 0.5 || metallic_red < gloss_red + 0.2 {
+            failures
+                .push(format!("{name}: metallic highlights not tinted ({metallic_red:.2} vs gloss {gloss_red:.2})"));
+        }
+        if gloss_spread > 0.85 * satin_spread {
+            failures.push(format!("{name}: gloss as broad as satin ({gloss_spread:.2} vs {satin_spread:.2})"));
+        }
+        if sheer_off > 0.5 * matte_off {
+            failures.push(format!("{name}: sheer hides the lip ({sheer_off:.1} vs matte {matte_off:.1})"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+}
