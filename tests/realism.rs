@@ -755,3 +755,52 @@ fn metallic_highlights_take_the_shade_s_colour_gloss_ones_are_sharper_than_satin
     }
     assert!(failures.is_empty(), "{failures:?}");
 }
+
+/// Sizes (pixels, 4-connected) of the shimmer's flakes on `img`'s lips: groups of the twentieth
+/// of the lip pixels that a shimmer lipstick brightens most over a satin one, smallest first.
+fn flake_sizes(img: &RgbImage, lm: &[Vec3]) -> Vec<usize> {
+    let lips = lip_pixels(img, lm);
+    let satin = render(img, std::slice::from_ref(&lm.to_vec()), &lipstick("#B0153A", Finish::Satin, 1.0));
+    let shimmer = render(img, std::slice::from_ref(&lm.to_vec()), &lipstick("#B0153A", Finish::Shimmer, 1.0));
+    let lift = |&(x, y): &(u32, u32)| luminance_at(&shimmer, x, y) - luminance_at(&satin, x, y);
+    let mut lifts: Vec<f32> = lips.iter().map(lift).collect();
+    lifts.sort_by(|a, b| b.total_cmp(a));
+    let bright_from = lifts[lifts.len() / 20];
+    let mut bright: std::collections::HashSet<(u32, u32)> =
+        lips.iter().copied().filter(|p| lift(p) >= bright_from).collect();
+    let mut sizes = Vec::new();
+    while let Some(&start) = bright.iter().next() {
+        bright.remove(&start);
+        let (mut stack, mut size) = (vec![start], 0);
+        while let Some((x, y)) = stack.pop() {
+            size += 1;
+            for next in [(x + 1, y), (x.wrapping_sub(1), y), (x, y + 1), (x, y.wrapping_sub(1))] {
+                if bright.remove(&next) {
+                    stack.push(next);
+                }
+            }
+        }
+        sizes.push(size);
+    }
+    sizes.sort_unstable();
+    sizes
+}
+
+#[test]
+fn shimmer_flakes_are_sized_to_the_face_not_to_the_screen() {
+    let (a, al) = astronaut();
+    let (p, pl) = phone();
+    for (name, img, lm) in [("astronaut", &a, &al), ("phone", &p, &pl)] {
+        let median_at = |iod: f32| {
+            let (scaled, scaled_lm) = at_kiosk_distance(img, lm, iod);
+            let sizes = flake_sizes(&scaled, &scaled_lm);
+            assert!(sizes.len() >= 5, "{name} at IOD {iod}: {} flakes", sizes.len());
+            sizes[sizes.len() / 2]
+        };
+        let (kiosk, near) = (median_at(KIOSK_IOD), median_at(2.0 * KIOSK_IOD));
+        eprintln!("{name}: median flake {kiosk} px at IOD {KIOSK_IOD}, {near} px at twice that");
+        // A flake of the lip's surface covers four times the pixels on a face twice as near.
+        assert!(kiosk >= 2, "{name}: flakes of {kiosk} px at kiosk distance are screen pixels");
+        assert!(near as f32 >= 2.5 * kiosk as f32, "{name}: flakes {kiosk} -> {near} px do not grow with the face");
+    }
+}
