@@ -268,6 +268,31 @@ fn ombre_lips_keep_the_shade_at_the_line_and_turn_to_the_inner_colour_inside() {
     assert!(lighter > 10.0, "the inside is not the lighter inner colour: ΔL* {lighter:.1}");
 }
 
+/// The ombré layer goes over the lipstick as a second coat, and the lipstick leaves it its share
+/// of each pixel: with the inner colour the same as the shade, the two coats draw what the
+/// lipstick alone draws, in every finish (sheer's half coverage included: two sheer coats laid
+/// over each other would cover more) and with a liner.
+#[test]
+fn ombre_in_the_lipstick_s_own_colour_draws_the_plain_lipstick() {
+    let (img, lm) = open_mouth();
+    let faces = std::slice::from_ref(&lm);
+    let lips = pixels(&img, |p| inside(&contour(&lm, &LIPS_OUTER), p));
+    for finish in Finish::ALL {
+        for liner in [None, Some("#5A1020")] {
+            let mut plain = lipstick("#B0153A", finish, 0.8);
+            plain.lipstick.as_mut().unwrap().liner = liner.map(|c| c.parse().unwrap());
+            let mut two_coats = plain.clone();
+            two_coats.lipstick.as_mut().unwrap().inner = Some("#B0153A".parse().unwrap());
+            let diff = max_diff(&render(&img, faces, &plain), &render(&img, faces, &two_coats), &lips);
+            eprintln!("{finish:?}, liner {liner:?}: two coats of one colour differ from one by {diff} levels at most");
+            assert!(
+                diff <= 2,
+                "{finish:?} (liner {liner:?}): ombré in the shade's own colour differs by {diff} levels"
+            );
+        }
+    }
+}
+
 /// Each layer draws only the mesh triangles over the atlas texels it can paint
 /// (`LayerSpec::paints`): every look, finish and layer of the contact sheet, on a large face, an
 /// open mouth and a group's small faces, comes out byte for byte as when every layer draws the

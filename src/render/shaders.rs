@@ -2,12 +2,13 @@
 //! shared files of `shaders/common/` followed by the layer's own file.
 
 /// Shared WGSL, in the order they are prepended.
-pub const COMMON: [(&str, &str); 5] = [
+pub const COMMON: [(&str, &str); 6] = [
     ("common/srgb.wgsl", include_str!("../../shaders/common/srgb.wgsl")),
     ("common/blend.wgsl", include_str!("../../shaders/common/blend.wgsl")),
     ("common/noise.wgsl", include_str!("../../shaders/common/noise.wgsl")),
     ("common/face_mesh.wgsl", include_str!("../../shaders/common/face_mesh.wgsl")),
     ("common/sculpt.wgsl", include_str!("../../shaders/common/sculpt.wgsl")),
+    ("common/lip_finish.wgsl", include_str!("../../shaders/common/lip_finish.wgsl")),
 ];
 
 /// A layer's complete module: the common files, then the layer's own source.

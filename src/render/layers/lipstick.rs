@@ -1,5 +1,6 @@
-//! Lipstick: texture-preserving recolour in six finishes, optional liner and ombré inner colour
-//! (`shaders/layers/lipstick.wgsl`).
+//! Lipstick: texture-preserving recolour in six finishes and an optional liner
+//! (`shaders/layers/lipstick.wgsl`; the finishes in `shaders/common/lip_finish.wgsl`, shared with
+//! the ombré layer).
 
 use super::{AtlasTexel, LayerParams, LayerSpec, OVER, linear};
 use crate::looks::{Finish, Look};
@@ -13,8 +14,8 @@ pub const SPEC: LayerSpec = LayerSpec {
     paints,
 };
 
-/// Finish number as the shader reads it.
-fn finish_id(f: Finish) -> f32 {
+/// Finish number as `shaders/common/lip_finish.wgsl` reads it.
+pub fn finish_id(f: Finish) -> f32 {
     match f {
         Finish::Matte => 0.0,
         Finish::Satin => 1.0,
@@ -28,9 +29,10 @@ fn finish_id(f: Finish) -> f32 {
 fn params(look: &Look) -> Option<LayerParams> {
     let l = look.lipstick.as_ref()?;
     let liner = l.liner.map(linear).unwrap_or([0.0; 4]);
-    let inner = l.inner.map(linear).unwrap_or([0.0; 4]);
+    // The ombré layer's inner colour goes over this coat, which leaves it its share.
+    let ombre_on = [0.0, 0.0, 0.0, if l.inner.is_some() { 1.0 } else { 0.0 }];
     Some(LayerParams {
-        colors: [linear(l.color), liner, inner],
+        colors: [linear(l.color), liner, ombre_on],
         params: [l.opacity, finish_id(l.finish), 0.0, 0.0],
         extra: [0.0; 4],
     })

@@ -11,6 +11,7 @@ pub mod foundation;
 pub mod gloss;
 pub mod highlight;
 pub mod lipstick;
+pub mod ombre;
 
 use bytemuck::{Pod, Zeroable};
 
@@ -134,8 +135,8 @@ pub const MULTIPLY: wgpu::BlendState = wgpu::BlendState {
 };
 
 /// Every layer, bottom to top: foundation → contour → highlight → blush → eyeshadow → eyeliner →
-/// brows → lipstick → clear gloss.
-pub const ORDER: [LayerSpec; 9] = [
+/// brows → lipstick → ombré → clear gloss.
+pub const ORDER: [LayerSpec; 10] = [
     foundation::SPEC,
     contour::SPEC,
     highlight::SPEC,
@@ -144,6 +145,7 @@ pub const ORDER: [LayerSpec; 9] = [
     eyeliner::SPEC,
     brows::SPEC,
     lipstick::SPEC,
+    ombre::SPEC,
     gloss::SPEC,
 ];
 
@@ -285,7 +287,7 @@ mod tests {
         let share = |name: &str| shares.iter().find(|c| c.0 == name).map(|c| c.1).unwrap();
         // The face-wide layers keep nearly all; the lips, lids, brows and liner a small part.
         assert!(share("foundation") > 0.9);
-        for small in ["lipstick", "gloss", "eyeshadow", "eyeliner", "brows"] {
+        for small in ["lipstick", "ombre", "gloss", "eyeshadow", "eyeliner", "brows"] {
             assert!(share(small) > 0.0 && share(small) < 0.2, "{small}: {}", share(small));
         }
         // A triangle over a painted texel is kept, its neighbour far from any is not.
