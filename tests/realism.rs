@@ -804,3 +804,68 @@ fn shimmer_flakes_are_sized_to_the_face_not_to_the_screen() {
         assert!(near as f32 >= 2.5 * kiosk as f32, "{name}: flakes {kiosk} -> {near} px do not grow with the face");
     }
 }
+
+#[test]
+fn shimmer_flakes_glint_in_turn_as_the_light_meets_the_face_from_another_angle() {
+    let (a, al) = astronaut();
+    let (img, lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
+    let faces = [lm.clone()];
+    let shadow =
+        |shimmer: f32| look(&format!("name = \"t\"\n[eyeshadow]\ncolors = [\"#6B4E8A\"]\nshimmer = {shimmer}\n"));
+    let matte_lid = render(&img, &faces, &shadow(0.0));
+    let lid: Vec<(u32, u32)> = pixels(&img, |p| {
+        let (x, y) = (p.x as u32, p.y as u32);
+        img.get_pixel(x, y).0.iter().zip(matte_lid.get_pixel(x, y).0).any(|(a, b)| a.abs_diff(b) > 3)
+    });
+    let lips = lip_pixels(&img, &lm);
+    // The light a little above and to one side, then the other: as under a fixed light when the
+    // head turns a few degrees, each flake's tilt meets the light at another angle.
+    let (one, other) = (Vec3::new(-0.25, -0.3, 1.0), Vec3::new(0.25, -0.3, 1.0));
+    for (what, region, off, on) in [
+        ("lid", &lid, shadow(0.0), shadow(0.8)),
+        ("lips", &lips, lipstick("#B0153A", Finish::Satin, 1.0), lipstick("#B0153A", Finish::Shimmer, 1.0)),
+        // The control: satin's broad sheen over matte, which slides but does not flash.
+        ("satin's sheen", &lips, lipstick("#B0153A", Finish::Matte, 1.0), lipstick("#B0153A", Finish::Satin, 1.0)),
+    ] {
+        let added = |light: Vec3| {
+            let mut renderer = PinnedLight::lock(Some(light));
+            added_light(&renderer.render(&img, &faces, &on), &renderer.render(&img, &faces, &off), region, 0, 0)
+        };
+        let (first, turned) = (added(one), added(other));
+        // A flake lights up or goes dark when its added light changes by a tenth of the
+        // brightest glints' (the 99th percentile).
+        let mut sorted = first.clone();
+        sorted.sort_by(f32::total_cmp);
+        let flash = 0.1 * sorted[sorted.len() * 99 / 100];
+        // The change at each pixel against the mean change around it (a square of 9×9 px): a
+        // sheen sliding across the lips changes neighbours alike, a flake flashes alone.
+        let change: std::collections::HashMap<(u32, u32), f32> =
+            region.iter().zip(first.iter().zip(&turned)).map(|(p, (a, b))| (*p, b - a)).collect();
+        let change = &change;
+        let local = |&(x, y): &(u32, u32)| {
+            let around: Vec<f32> = (x.saturating_sub(4)..=x + 4)
+                .flat_map(|u| (y.saturating_sub(4)..=y + 4).filter_map(move |v| change.get(&(u, v)).copied()))
+                .collect();
+            change[&(x, y)] - around.iter().sum::<f32>() / around.len() as f32
+        };
+        let own: Vec<f32> = region.iter().map(local).collect();
+        let share = |count: usize| count as f32 / own.len() as f32;
+        let up = share(own.iter().filter(|d| **d > flash).count());
+        let down = share(own.iter().filter(|d| **d < -flash).count());
+        eprintln!(
+            "{what}: after the turn {:.1} % of the pixels light up and {:.1} % go dark against their neighbours",
+            up * 100.0,
+            down * 100.0
+        );
+        if what == "satin's sheen" {
+            assert!(up <= 0.002 && down <= 0.002, "a sliding sheen counted as flakes ({up:.3}, {down:.3})");
+        } else {
+            assert!(
+                up >= 0.01 && down >= 0.01,
+                "{what}: the flakes do not glint in turn ({:.1} % up, {:.1} % down)",
+                up * 100.0,
+                down * 100.0
+            );
+        }
+    }
+}
