@@ -465,19 +465,26 @@ fn added_light(a: &RgbImage, b: &RgbImage, at: &[(u32, u32)], dx: u32, dy: u32) 
     at.iter().map(|&(x, y)| luminance_at(a, x + dx, y + dy) - luminance_at(b, x + dx, y + dy)).collect()
 }
 
+/// A purple eyeshadow with `shimmer` (0-1).
+fn shadow(shimmer: f32) -> Look {
+    look(&format!("name = \"t\"\n[eyeshadow]\ncolors = [\"#6B4E8A\"]\nshimmer = {shimmer}\n"))
+}
+
+/// The lid: where a matte eyeshadow (`with_shadow`, over `img`) paints.
+fn lid_pixels(img: &RgbImage, with_shadow: &RgbImage) -> Vec<(u32, u32)> {
+    pixels(img, |p| {
+        let (x, y) = (p.x as u32, p.y as u32);
+        img.get_pixel(x, y).0.iter().zip(with_shadow.get_pixel(x, y).0).any(|(a, b)| a.abs_diff(b) > 3)
+    })
+}
+
 #[test]
 fn shimmer_flakes_glint_on_lids_and_lips_and_stay_on_the_face_when_it_moves() {
     let (a, al) = astronaut();
     let (img, lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
-    let shadow =
-        |shimmer: f32| look(&format!("name = \"t\"\n[eyeshadow]\ncolors = [\"#6B4E8A\"]\nshimmer = {shimmer}\n"));
     let matte = render(&img, std::slice::from_ref(&lm), &shadow(0.0));
     let shimmer = render(&img, std::slice::from_ref(&lm), &shadow(0.8));
-    // The lid: where the matte eyeshadow paints.
-    let lid: Vec<(u32, u32)> = pixels(&img, |p| {
-        let (x, y) = (p.x as u32, p.y as u32);
-        img.get_pixel(x, y).0.iter().zip(matte.get_pixel(x, y).0).any(|(a, b)| a.abs_diff(b) > 3)
-    });
+    let lid = lid_pixels(&img, &matte);
     assert!(lid.len() > 500, "{} lid pixels", lid.len());
     let d = p90_delta_e(&matte, &shimmer, &lid);
     eprintln!("eyeshadow shimmer vs matte over {} lid px: p90 ΔE00 {d:.2}", lid.len());
@@ -648,12 +655,16 @@ fn on_a_shoulder(
     scale: f32,
     rise: f32,
 ) -> (RgbImage, Vec<(u32, u32)>) {
+    // Mesh vertices: the chin's lowest point and the jaw's corner on her right (the image's left).
+    const CHIN: usize = 152;
+    const RIGHT_JAW_CORNER: usize = 172;
     let iod = inter_ocular(lm);
-    let (chin, jaw) = (lm[152].truncate(), lm[172].truncate());
+    let (chin, jaw) = (lm[CHIN].truncate(), lm[RIGHT_JAW_CORNER].truncate());
     let centre = glam::Vec2::new(jaw.x - 0.45 * iod, chin.y + (0.85 - rise) * iod);
     let radii = glam::Vec2::new(1.2, 0.85) * iod;
     let top = centre - glam::Vec2::new(0.0, radii.y);
-    // The suit's upper arm in the original picture, below the top of her right shoulder.
+    // The suit's upper arm in the original picture (512×512 pixels): below the top of her right
+    // shoulder, left of the mission patch.
     let arm = glam::Vec2::new(70.0, 290.0);
     let last = glam::Vec2::new(original.width() as f32 - 1.0, original.height() as f32 - 1.0);
     let mut out = img.clone();
@@ -706,8 +717,8 @@ fn highlight_colour(finish: &RgbImage, matte: &RgbImage, lips: &[(u32, u32)]) ->
     added[..added.len() / 10].iter().copied().sum()
 }
 
-/// Share of `lips` that `finish` brightens over `matte` by at least half its tenth-brightest
-/// lift: small for a sharp highlight, large for a broad sheen.
+/// Share of `lips` that `finish` brightens over `matte` by at least half its strongest lift (the
+/// 99th percentile): small for a sharp highlight, large for a broad sheen.
 fn highlight_spread(finish: &RgbImage, matte: &RgbImage, lips: &[(u32, u32)]) -> f32 {
     let mut lift: Vec<f32> =
         lips.iter().map(|&(x, y)| luminance_at(finish, x, y) - luminance_at(matte, x, y)).collect();
@@ -760,8 +771,9 @@ fn metallic_highlights_take_the_shade_s_colour_gloss_ones_are_sharper_than_satin
 /// of the lip pixels that a shimmer lipstick brightens most over a satin one, smallest first.
 fn flake_sizes(img: &RgbImage, lm: &[Vec3]) -> Vec<usize> {
     let lips = lip_pixels(img, lm);
-    let satin = render(img, std::slice::from_ref(&lm.to_vec()), &lipstick("#B0153A", Finish::Satin, 1.0));
-    let shimmer = render(img, std::slice::from_ref(&lm.to_vec()), &lipstick("#B0153A", Finish::Shimmer, 1.0));
+    let faces = [lm.to_vec()];
+    let satin = render(img, &faces, &lipstick("#B0153A", Finish::Satin, 1.0));
+    let shimmer = render(img, &faces, &lipstick("#B0153A", Finish::Shimmer, 1.0));
     let lift = |&(x, y): &(u32, u32)| luminance_at(&shimmer, x, y) - luminance_at(&satin, x, y);
     let mut lifts: Vec<f32> = lips.iter().map(lift).collect();
     lifts.sort_by(|a, b| b.total_cmp(a));
@@ -810,13 +822,7 @@ fn shimmer_flakes_glint_in_turn_as_the_light_meets_the_face_from_another_angle()
     let (a, al) = astronaut();
     let (img, lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
     let faces = [lm.clone()];
-    let shadow =
-        |shimmer: f32| look(&format!("name = \"t\"\n[eyeshadow]\ncolors = [\"#6B4E8A\"]\nshimmer = {shimmer}\n"));
-    let matte_lid = render(&img, &faces, &shadow(0.0));
-    let lid: Vec<(u32, u32)> = pixels(&img, |p| {
-        let (x, y) = (p.x as u32, p.y as u32);
-        img.get_pixel(x, y).0.iter().zip(matte_lid.get_pixel(x, y).0).any(|(a, b)| a.abs_diff(b) > 3)
-    });
+    let lid = lid_pixels(&img, &render(&img, &faces, &shadow(0.0)));
     let lips = lip_pixels(&img, &lm);
     // The light a little above and to one side, then the other: as under a fixed light when the
     // head turns a few degrees, each flake's tilt meets the light at another angle.

@@ -276,7 +276,9 @@ fn ombre_lips_keep_the_shade_at_the_line_and_turn_to_the_inner_colour_inside() {
 fn ombre_in_the_lipstick_s_own_colour_draws_the_plain_lipstick() {
     let (img, lm) = open_mouth();
     let faces = std::slice::from_ref(&lm);
-    let lips = pixels(&img, |p| inside(&contour(&lm, &LIPS_OUTER), p));
+    // The lips and a margin past them, where the liner and the lips' feather reach.
+    let (outer, margin) = (contour(&lm, &LIPS_OUTER), 0.05 * inter_ocular(&lm));
+    let lips = pixels(&img, |p| inside(&outer, p) || edge_distance(&outer, p) < margin);
     for finish in Finish::ALL {
         for liner in [None, Some("#5A1020")] {
             let mut plain = lipstick("#B0153A", finish, 0.8);
@@ -306,7 +308,12 @@ fn drawing_each_layer_over_its_own_triangles_changes_no_pixel() {
             self.0.set_draw_whole_mesh(false);
         }
     }
-    let looks = vanity::render::sheet::entries(&vanity::looks::look::bundled().unwrap());
+    let mut looks = vanity::render::sheet::entries(&vanity::looks::look::bundled().unwrap());
+    // Ombré with a liner: the ombré draws over the lipstick's triangles, liner band included.
+    let mut two_tone_lined = lipstick("#6E1428", Finish::Sheer, 1.0);
+    let lips = two_tone_lined.lipstick.as_mut().unwrap();
+    (lips.inner, lips.liner) = (Some("#E86A7E".parse().unwrap()), Some("#3A0A14".parse().unwrap()));
+    looks.push(("ombré with liner".to_string(), two_tone_lined));
     let (big, big_lm) = astronaut_x2();
     let (open, open_lm) = open_mouth();
     let (crowd, crowd_lm) = group();

@@ -31,6 +31,7 @@ fn common_files_validate_with_those_before_them() {
     let mut before = String::new();
     for (name, source) in COMMON {
         before.push_str(source);
+        before.push('\n');
         validate(name, &before);
     }
 }

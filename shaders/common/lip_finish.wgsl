@@ -49,12 +49,17 @@ fn lip_finish(info: FaceInfo, pigment: vec3<f32>, ratio: f32, n: vec3<f32>, uv: 
     return select(color, sheer, is_finish(finish, 5.0));
 }
 
-// How much of a pixel the lip colour covers (0-1): the lips (their fitted, feathered outline),
-// plus the liner's band past the line when `liner_on`, minus a hand or finger in front.
-// `line_dist` is the atlas's stored lip-line distance (region 2 r).
-fn lip_paint_coverage(uv: vec2<f32>, feather: f32, screen_uv: vec2<f32>, line_dist: f32, liner_on: bool) -> f32 {
-    let lip = lip_coverage(uv, feather);
+// How much of a pixel the lip colour covers (0-1): the lips (`lip`, from lip_coverage: their
+// fitted, feathered outline), plus the liner's band past the line when `liner_on`, minus a hand
+// or finger in front. `line_dist` is the atlas's stored lip-line distance (region 2 r).
+fn lip_paint_coverage(lip: f32, screen_uv: vec2<f32>, line_dist: f32, liner_on: bool) -> f32 {
     return max(lip, liner_band(line_dist, liner_on) * smoothstep(0.0, 0.2, lip + 0.05)) * (1.0 - covered(screen_uv));
+}
+
+// The lip's own light and texture at a pixel of colour `base`: its luminance against the
+// lip's mean.
+fn lip_ratio(info: FaceInfo, base: vec3<f32>) -> f32 {
+    return luma(base) / max(info.lip_luma, 1e-4);
 }
 
 // How much of the liner's band a pixel at lip-line distance `line_dist` is (0 when off).

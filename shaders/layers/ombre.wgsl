@@ -3,20 +3,23 @@
 // stored lip-line distance), kept off the liner. The lipstick below leaves this share to it
 // (`under_ombre`), so the two cover the lips as one coat of the blended colour.
 // layer.color0 = inner colour, layer.params = (opacity, finish as the lipstick's, liner on 0/1, -).
+// It draws over the lipstick's triangles (src/render/layers/lipstick.rs `paints`).
 
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let info = face_of(in.face);
     let line_dist = region(2, in.uv).r;
     let liner_on = layer.params.z > 0.5;
-    let coverage = lip_paint_coverage(in.uv, in.lip_feather, in.screen_uv, line_dist, liner_on);
-    let finish = layer.params.y;
-    let share = ombre_share(line_dist, liner_mix(line_dist, liner_on, lip_coverage(in.uv, in.lip_feather)), true);
-    let alpha = coverage * layer.params.x * finish_opacity(finish) * info.strength * share;
-    if alpha < 0.002 {
+    let lip = lip_coverage(in.uv, in.lip_feather);
+    let coverage = lip_paint_coverage(lip, in.screen_uv, line_dist, liner_on);
+    let share = ombre_share(line_dist, liner_mix(line_dist, liner_on, lip), true);
+    // Where the lipstick below draws (its own threshold) and leaves this coat a share.
+    if coverage * info.strength < 0.002 || share <= 0.0 {
         discard;
     }
-    let ratio = luma(camera_at(in.screen_uv)) / max(info.lip_luma, 1e-4);
+    let finish = layer.params.y;
+    let alpha = coverage * layer.params.x * finish_opacity(finish) * info.strength * share;
+    let ratio = lip_ratio(info, camera_at(in.screen_uv));
     let color = lip_finish(info, lit(info, layer.color0.rgb), ratio, in.normal, in.uv, finish);
     return vec4<f32>(keep_hue(color), alpha);
 }

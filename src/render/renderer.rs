@@ -572,9 +572,10 @@ impl Renderer {
         self.prep.set_lips_from_picture(on);
     }
 
-    /// Lights every face from `direction` (camera space: x right, y down, z towards the camera)
-    /// instead of the direction estimated from its shading, or from its own again with None (the
-    /// default): lets a test show what the estimate moves.
+    /// Lights every face from `direction` (towards the light, camera space: x right, y down, z
+    /// towards the camera) instead of the direction estimated from its shading, or from its own
+    /// again with None (the default; a zero vector counts as None): lets a test show what the
+    /// estimate moves.
     pub fn pin_light_direction(&mut self, direction: Option<Vec3>) {
         self.prep.pin_light_direction(direction);
     }

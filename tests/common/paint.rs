@@ -51,10 +51,14 @@ impl Drop for LipsFromPicture {
 }
 
 pub fn render(frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
-    let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
-    r.set_look(look);
+    render_with(&mut renderer().lock().unwrap_or_else(|e| e.into_inner()), frame, faces, look)
+}
+
+/// `look` over `frame` with `faces` (full strength) by `renderer` as it is set.
+pub fn render_with(renderer: &mut Renderer, frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
+    renderer.set_look(look);
     let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
-    r.render(frame, &draws).expect("renders")
+    renderer.render(frame, &draws).expect("renders")
 }
 
 pub fn look(text: &str) -> Look {
@@ -147,9 +151,7 @@ impl PinnedLight {
 
     /// `look` over `frame` with `faces`, as [`render`] draws it.
     pub fn render(&mut self, frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
-        self.0.set_look(look);
-        let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
-        self.0.render(frame, &draws).expect("renders")
+        render_with(&mut self.0, frame, faces, look)
     }
 }
 

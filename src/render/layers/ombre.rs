@@ -3,8 +3,8 @@
 //! colour; the lipstick below then leaves the inner colour's share of each pixel to this layer,
 //! so the two cover the lips as one coat of the blended colour would.
 
-use super::lipstick::finish_id;
-use super::{AtlasTexel, LayerParams, LayerSpec, OVER, linear};
+use super::lipstick::{finish_id, paints};
+use super::{LayerParams, LayerSpec, OVER, linear};
 use crate::looks::Look;
 
 /// The ombré layer.
@@ -25,9 +25,4 @@ fn params(look: &Look) -> Option<LayerParams> {
         params: [l.opacity, finish_id(l.finish), liner_on, 0.0],
         extra: [0.0; 4],
     })
-}
-
-/// Ombré paints on the lips, within the stored range of the outer lip line (`masks[2]` b below 1).
-fn paints(t: &AtlasTexel) -> bool {
-    t[2][2] < 255
 }
