@@ -23,13 +23,18 @@ const VISIBLE: f32 = 3.0;
 
 /// Real faces at kiosk distance: the astronaut, the phone photo and the video's open mouth.
 fn kiosk_faces() -> Vec<(&'static str, RgbImage, Vec<Vec3>)> {
+    kiosk_faces_at(KIOSK_IOD)
+}
+
+/// The kiosk faces scaled so that their inter-ocular distance is `iod` pixels.
+fn kiosk_faces_at(iod: f32) -> Vec<(&'static str, RgbImage, Vec<Vec3>)> {
     let (a, al) = astronaut();
     let (p, pl) = phone();
     let (o, ol) = open_mouth();
     vec![
-        ("astronaut", at_kiosk_distance(&a, &al, KIOSK_IOD)),
-        ("phone", at_kiosk_distance(&p, &pl, KIOSK_IOD)),
-        ("open mouth", at_kiosk_distance(&o, &ol, KIOSK_IOD)),
+        ("astronaut", at_kiosk_distance(&a, &al, iod)),
+        ("phone", at_kiosk_distance(&p, &pl, iod)),
+        ("open mouth", at_kiosk_distance(&o, &ol, iod)),
     ]
     .into_iter()
     .map(|(name, (img, lm))| (name, img, lm))
@@ -69,9 +74,11 @@ fn relit(img: &RgbImage, gain: impl Fn(u32, u32) -> f32) -> RgbImage {
 #[test]
 fn every_pair_of_finishes_differs_visibly_at_kiosk_distance() {
     let mut worst = f32::MAX;
-    for (name, img, lm) in kiosk_faces() {
+    // A kiosk sees shoppers from about 150 to 250 px between the eyes.
+    let faces = [150.0, KIOSK_IOD, 250.0].into_iter().flat_map(kiosk_faces_at);
+    for (name, img, lm) in faces {
         let lips = lip_pixels(&img, &lm);
-        assert!(lips.len() > 300, "{name}: {} lip pixels", lips.len());
+        assert!(lips.len() > 150, "{name}: {} lip pixels", lips.len());
         let renders: Vec<RgbImage> = Finish::ALL
             .iter()
             .map(|f| render(&img, std::slice::from_ref(&lm), &lipstick("#B0153A", *f, 1.0)))
