@@ -13,8 +13,9 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let lip = lip_coverage(in.uv, in.lip_feather);
     let coverage = lip_paint_coverage(lip, in.screen_uv, line_dist, liner_on);
     let share = ombre_share(line_dist, liner_mix(line_dist, liner_on, lip), true);
-    // Where the lipstick below draws (its own threshold) and leaves this coat a share.
-    if coverage * info.strength < 0.002 || share <= 0.0 {
+    // Where the lipstick below draws (its own threshold) and leaves this coat a share (`|`, not
+    // `||`: no short-circuit branch, see docs/lavapipe-leak.md).
+    if (coverage * info.strength < 0.002) | (share <= 0.0) {
         discard;
     }
     let finish = layer.params.y;
