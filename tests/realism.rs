@@ -139,7 +139,7 @@ fn luminance_at(img: &RgbImage, x: u32, y: u32) -> f32 {
 fn highlight_position(finish: &RgbImage, matte: &RgbImage, lm: &[Vec3]) -> f32 {
     let lips = lip_pixels(finish, lm);
     let mut lift: Vec<(f32, u32)> =
-        lips.iter().map(|&(x, y)| (luminance_at(finish, x, y) - luminance_at(matte, x, y), x)).collect();
+        added_light(finish, matte, &lips, 0, 0).into_iter().zip(lips.iter().map(|p| p.0)).collect();
     lift.sort_by(|a, b| b.0.total_cmp(&a.0));
     let top = &lift[..lift.len() / 10];
     let cx = top.iter().map(|t| t.1 as f32 + 0.5).sum::<f32>() / top.len() as f32;
@@ -727,8 +727,7 @@ fn highlight_colour(finish: &RgbImage, matte: &RgbImage, lips: &[(u32, u32)]) ->
 /// Share of `lips` that `finish` brightens over `matte` by at least half its strongest lift (the
 /// 99th percentile): small for a sharp highlight, large for a broad sheen.
 fn highlight_spread(finish: &RgbImage, matte: &RgbImage, lips: &[(u32, u32)]) -> f32 {
-    let mut lift: Vec<f32> =
-        lips.iter().map(|&(x, y)| luminance_at(finish, x, y) - luminance_at(matte, x, y)).collect();
+    let mut lift = added_light(finish, matte, lips, 0, 0);
     lift.sort_by(|a, b| b.total_cmp(a));
     let strong = lift[lift.len() / 100];
     lift.iter().filter(|l| **l >= 0.5 * strong).count() as f32 / lift.len() as f32
@@ -781,12 +780,12 @@ fn flake_sizes(img: &RgbImage, lm: &[Vec3]) -> Vec<usize> {
     let faces = [lm.to_vec()];
     let satin = render(img, &faces, &lipstick("#B0153A", Finish::Satin, 1.0));
     let shimmer = render(img, &faces, &lipstick("#B0153A", Finish::Shimmer, 1.0));
-    let lift = |&(x, y): &(u32, u32)| luminance_at(&shimmer, x, y) - luminance_at(&satin, x, y);
-    let mut lifts: Vec<f32> = lips.iter().map(lift).collect();
-    lifts.sort_by(|a, b| b.total_cmp(a));
-    let bright_from = lifts[lifts.len() / 20];
+    let lifts = added_light(&shimmer, &satin, &lips, 0, 0);
+    let mut sorted = lifts.clone();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let bright_from = sorted[sorted.len() / 20];
     let mut bright: std::collections::HashSet<(u32, u32)> =
-        lips.iter().copied().filter(|p| lift(p) >= bright_from).collect();
+        lips.iter().zip(&lifts).filter(|(_, l)| **l >= bright_from).map(|(p, _)| *p).collect();
     let mut sizes = Vec::new();
     while let Some(&start) = bright.iter().next() {
         bright.remove(&start);

@@ -49,11 +49,23 @@ fn lip_finish(info: FaceInfo, pigment: vec3<f32>, ratio: f32, n: vec3<f32>, uv: 
     return select(color, sheer, is_finish(finish, 5.0));
 }
 
-// How much of a pixel the lip colour covers (0-1): the lips (`lip`, from lip_coverage: their
-// fitted, feathered outline), plus the liner's band past the line when `liner_on`, minus a hand
-// or finger in front. `line_dist` is the atlas's stored lip-line distance (region 2 r).
-fn lip_paint_coverage(lip: f32, screen_uv: vec2<f32>, line_dist: f32, liner_on: bool) -> f32 {
-    return max(lip, liner_band(line_dist, liner_on) * smoothstep(0.0, 0.2, lip + 0.05)) * (1.0 - covered(screen_uv));
+// Where a fragment lies on the lips, as the lipstick and the ombré both read it.
+struct LipPixel {
+    // The atlas's stored lip-line distance (region 2 r).
+    line_dist: f32,
+    // How much of the pixel is lip (lip_coverage: the fitted, feathered outline).
+    lip: f32,
+    // How much of it the lip colour covers (0-1): the lips, plus the liner's band past the line
+    // when the liner is on, minus a hand or finger in front.
+    coverage: f32,
+};
+
+// The lips at fragment `in`, with the liner on or off.
+fn lip_pixel(in: MeshOut, liner_on: bool) -> LipPixel {
+    let line_dist = region(2, in.uv).r;
+    let lip = lip_coverage(in.uv, in.lip_feather);
+    let coverage = max(lip, liner_band(line_dist, liner_on) * smoothstep(0.0, 0.2, lip + 0.05)) * (1.0 - covered(in.screen_uv));
+    return LipPixel(line_dist, lip, coverage);
 }
 
 // The lip's own light and texture at a pixel of colour `base`: its luminance against the

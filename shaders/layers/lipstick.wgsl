@@ -9,11 +9,9 @@
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let info = face_of(in.face);
-    let line_dist = region(2, in.uv).r;
     let liner_on = layer.color1.w > 0.5;
-    let lip = lip_coverage(in.uv, in.lip_feather);
-    let coverage = lip_paint_coverage(lip, in.screen_uv, line_dist, liner_on);
-    if coverage * info.strength < 0.002 {
+    let at = lip_pixel(in, liner_on);
+    if at.coverage * info.strength < 0.002 {
         discard;
     }
     let base = camera_at(in.screen_uv);
@@ -22,9 +20,9 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     // The pigment under the room's light, in its finish.
     var color = lip_finish(info, lit(info, layer.color0.rgb), ratio, in.normal, in.uv, finish);
     let liner_color = recolor(lit(info, layer.color1.rgb), min(ratio, 1.2));
-    let liner = liner_mix(line_dist, liner_on, lip);
-    let share = ombre_share(line_dist, liner, layer.params.z > 0.5);
+    let liner = liner_mix(at.line_dist, liner_on, at.lip);
+    let share = ombre_share(at.line_dist, liner, layer.params.z > 0.5);
     color = mix(color, liner_color, liner_under_ombre(liner, share));
-    let alpha = coverage * layer.params.x * finish_opacity(finish) * info.strength;
+    let alpha = at.coverage * layer.params.x * finish_opacity(finish) * info.strength;
     return vec4<f32>(keep_hue(color), under_ombre(alpha, share));
 }

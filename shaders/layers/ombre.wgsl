@@ -8,18 +8,16 @@
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let info = face_of(in.face);
-    let line_dist = region(2, in.uv).r;
     let liner_on = layer.params.z > 0.5;
-    let lip = lip_coverage(in.uv, in.lip_feather);
-    let coverage = lip_paint_coverage(lip, in.screen_uv, line_dist, liner_on);
-    let share = ombre_share(line_dist, liner_mix(line_dist, liner_on, lip), true);
+    let at = lip_pixel(in, liner_on);
+    let share = ombre_share(at.line_dist, liner_mix(at.line_dist, liner_on, at.lip), true);
     // Where the lipstick below draws (its own threshold) and leaves this coat a share (`|`, not
     // `||`: no short-circuit branch, see docs/lavapipe-leak.md).
-    if (coverage * info.strength < 0.002) | (share <= 0.0) {
+    if (at.coverage * info.strength < 0.002) | (share <= 0.0) {
         discard;
     }
     let finish = layer.params.y;
-    let alpha = coverage * layer.params.x * finish_opacity(finish) * info.strength * share;
+    let alpha = at.coverage * layer.params.x * finish_opacity(finish) * info.strength * share;
     let ratio = lip_ratio(info, camera_at(in.screen_uv));
     let color = lip_finish(info, lit(info, layer.color0.rgb), ratio, in.normal, in.uv, finish);
     return vec4<f32>(keep_hue(color), alpha);
