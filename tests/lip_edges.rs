@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::paint::{LipsFromPicture, lipstick, renderer};
+use common::paint::{Switched, lipstick, renderer};
 use common::pixels::{edge_distance, lab};
 use common::{RefImage, fixture, inside, load};
 use glam::{Vec2, Vec3};
@@ -84,7 +84,7 @@ fn measure_corners(f: &LipFixture, fit: bool) -> LipFit {
 fn measure_where(f: &LipFixture, fit: bool, counts: impl Fn(Vec2) -> bool) -> LipFit {
     let look = lipstick("#B0153A", Finish::Matte, 1.0);
     let made_up = {
-        let mut r = LipsFromPicture::lock(fit);
+        let mut r = Switched::lips_from_picture(fit);
         r.set_look(&look);
         r.render(&f.image, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders")
     };
@@ -342,7 +342,7 @@ fn a_finger_across_the_lips_stays_bare() {
     assert_eq!(faces.len(), 1, "the face is still found with a finger on it");
     let look = lipstick("#B0153A", Finish::Matte, 1.0);
     let paint = |from_picture: bool| {
-        let mut r = LipsFromPicture::lock(from_picture);
+        let mut r = Switched::lips_from_picture(from_picture);
         r.set_look(&look);
         r.render(&frame, &[FaceDraw { landmarks: &faces[0].landmarks, strength: 1.0 }]).expect("renders")
     };
@@ -489,7 +489,7 @@ fn the_lipstick_edge_is_as_soft_as_the_lip_edge_in_the_picture() {
     let look = lipstick("#B0153A", Finish::Matte, 1.0);
     let edge_widths = |f: &LipFixture, photo: &RgbImage, from_picture: bool| {
         let painted = {
-            let mut r = LipsFromPicture::lock(from_picture);
+            let mut r = Switched::lips_from_picture(from_picture);
             r.set_look(&look);
             r.render(photo, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders")
         };

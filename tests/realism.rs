@@ -168,15 +168,15 @@ fn side_lit(img: &RgbImage, lm: &[Vec3], finish: Finish, pinned: Option<Vec3>) -
     let outer = contour(lm, &LIPS_OUTER);
     let centre = outer.iter().map(|p| p.x).sum::<f32>() / outer.len() as f32;
     let span = 0.8 * inter_ocular(lm);
-    let mut renderer = PinnedLight::lock(pinned);
+    let mut renderer = Switched::light_pinned(pinned);
     let faces = [lm.to_vec()];
     let mut position = |from_left: bool| {
         let scene = relit(img, |x, _| {
             let t = ((x as f32 - centre) / span + 0.5).clamp(0.0, 1.0);
             1.0 - 0.95 * if from_left { t } else { 1.0 - t }
         });
-        let shiny = renderer.render(&scene, &faces, &lipstick("#B0153A", finish, 1.0));
-        let matte = renderer.render(&scene, &faces, &lipstick("#B0153A", Finish::Matte, 1.0));
+        let shiny = renderer.draw(&scene, &faces, &lipstick("#B0153A", finish, 1.0));
+        let matte = renderer.draw(&scene, &faces, &lipstick("#B0153A", Finish::Matte, 1.0));
         highlight_position(&shiny, &matte, lm)
     };
     SideLit { from_left: position(true), from_right: position(false) }
@@ -541,12 +541,14 @@ fn in_ellipse(p: glam::Vec2, centre: glam::Vec2, radii: glam::Vec2) -> bool {
 }
 
 /// The kiosk astronaut with something in front of her face, and where it is: her own hair hanging
-/// over the forehead down to the brows (copied from above her hairline), or a dark sleeve across
+/// over the forehead down to the brows (copied from above her hairline), a lock of it across her
+/// right brow and lid (copied from 0.75 inter-ocular distances above), or a dark sleeve across
 /// the jaw and lower cheek (her black collar, tiled).
 fn occluded(img: &RgbImage, lm: &[Vec3], what: &str) -> (RgbImage, Vec<(u32, u32)>) {
     let iod = inter_ocular(lm);
     let (centre, radii, source) = match what {
         "hair" => (at_uv(lm, [0.5, 0.21]), glam::Vec2::new(0.55, 0.16) * iod, glam::Vec2::new(0.0, -0.6 * iod)),
+        "lock" => (at_uv(lm, [0.35, 0.3]), glam::Vec2::new(0.35, 0.16) * iod, glam::Vec2::new(0.0, -0.75 * iod)),
         _ => (at_uv(lm, [0.2, 0.74]), glam::Vec2::new(0.3, 0.22) * iod, glam::Vec2::ZERO),
     };
     let collar = at_uv(lm, [0.5, 0.954]) + glam::Vec2::new(0.0, 0.45 * iod);
@@ -558,7 +560,7 @@ fn occluded(img: &RgbImage, lm: &[Vec3], what: &str) -> (RgbImage, Vec<(u32, u32
             continue;
         }
         let from = match what {
-            "hair" => q + source,
+            "hair" | "lock" => q + source,
             _ => collar + glam::Vec2::new((x % 16) as f32, (y % 16) as f32),
         };
         *p = *img.get_pixel(from.x as u32, from.y as u32);
@@ -621,8 +623,21 @@ fn assert_face_wide_layers_leave_bare(
     lm: &[Vec3],
     occluder: &[(u32, u32)],
 ) {
+    assert_layers_leave_bare(&FACE_WIDE_LAYERS, what, clear, scene, lm, occluder);
+}
+
+/// Each of `layers` (name, look) leaves the occluder over `scene` bare (at most 10 % of what it
+/// would reach painted) and keeps at least 90 % of what it paints beside it.
+fn assert_layers_leave_bare(
+    layers: &[(&str, &str)],
+    what: &str,
+    clear: &RgbImage,
+    scene: &RgbImage,
+    lm: &[Vec3],
+    occluder: &[(u32, u32)],
+) {
     let mut measured = 0;
-    for (layer, text) in FACE_WIDE_LAYERS {
+    for &(layer, text) in layers {
         let o = occlusion(clear, scene, lm, occluder, &look(&format!("name = \"t\"\n{text}")));
         if o.reach < MIN_REACH {
             continue; // this layer does not reach where the occluder is
@@ -648,6 +663,43 @@ fn face_wide_layers_paint_the_skin_not_hair_or_a_sleeve_in_front_of_it() {
     for what in ["hair", "sleeve"] {
         let (scene, occluder) = occluded(&img, &lm, what);
         assert_face_wide_layers_leave_bare(&format!("{what} over the face"), &img, &scene, &lm, &occluder);
+    }
+}
+
+/// The layers that tell hair from the face: the face-wide ones, the eyeshadow and the brow tint.
+fn layers_that_read_hair() -> Vec<(&'static str, &'static str)> {
+    let mut layers = FACE_WIDE_LAYERS.to_vec();
+    layers.push(("eyeshadow", "[eyeshadow]\ncolors = [\"#6B4E8A\"]\nshimmer = 0.8\nopacity = 1.0\n"));
+    layers.push(("brows", "[brows]\ncolor = \"#3B2A20\"\nopacity = 1.0\n"));
+    layers
+}
+
+#[test]
+fn a_lock_of_hair_across_the_brow_and_lid_is_not_made_up() {
+    let (a, al) = astronaut();
+    // The lid is pinker and darker than the cheeks the skin model learns from, and the brows are
+    // hair: the eyeshadow and the brow tint tell the lock by the hair read above her forehead
+    // (her brows are fairer and pinker than her hair).
+    for iod in [150.0, 200.0, 250.0] {
+        let (img, lm) = at_kiosk_distance(&a, &al, iod);
+        let (scene, lock) = occluded(&img, &lm, "lock");
+        let what = format!("lock of hair across the brow and lid at IOD {iod}");
+        assert_layers_leave_bare(&layers_that_read_hair(), &what, &img, &scene, &lm, &lock);
+    }
+}
+
+#[test]
+fn reading_the_hair_costs_a_clear_face_little_of_its_makeup() {
+    for (name, img, lm) in kiosk_faces() {
+        let faces = [lm];
+        for (layer, text) in layers_that_read_hair() {
+            let look = look(&format!("name = \"t\"\n{text}"));
+            let without = painted(&img, &Switched::hair_read(false).draw(&img, &faces, &look));
+            let with = painted(&img, &render(&img, &faces, &look));
+            let kept = with.intersection(&without).count() as f32 / without.len().max(1) as f32;
+            eprintln!("{name}, {layer}: keeps {:.1} % of its {} px with the hair read", kept * 100.0, without.len());
+            assert!(kept >= 0.9, "{name}: {layer} lost {:.1} % of the clear face to the hair", (1.0 - kept) * 100.0);
+        }
     }
 }
 
@@ -840,8 +892,8 @@ fn shimmer_flakes_glint_in_turn_as_the_light_meets_the_face_from_another_angle()
         ("satin's sheen", &lips, lipstick("#B0153A", Finish::Matte, 1.0), lipstick("#B0153A", Finish::Satin, 1.0)),
     ] {
         let added = |light: Vec3| {
-            let mut renderer = PinnedLight::lock(Some(light));
-            added_light(&renderer.render(&img, &faces, &on), &renderer.render(&img, &faces, &off), region, 0, 0)
+            let mut renderer = Switched::light_pinned(Some(light));
+            added_light(&renderer.draw(&img, &faces, &on), &renderer.draw(&img, &faces, &off), region, 0, 0)
         };
         let (first, turned) = (added(one), added(other));
         // A flake lights up or goes dark when its added light changes by a tenth of the

@@ -401,7 +401,7 @@ fn the_mirror_picture_shows_the_made_up_frame_and_the_bare_one_left_of_the_line(
     // line must show the bare frame on its left. The line runs through the middle of the lips so
     // that a variant showing the wrong texture on either side fails.
     let (img, lm) = astronaut_x2();
-    let mut r = LipsFromPicture::lock(true);
+    let mut r = Switched::lips_from_picture(true);
     r.set_look(&lipstick("#B0153A", Finish::Matte, 1.0));
     let made_up = r.render(&img, &[FaceDraw { landmarks: &lm, strength: 1.0 }]).unwrap();
     let lips = lip_pixels(&img, &lm);

@@ -28,6 +28,10 @@ struct FaceInfo {
     // The face's skin colour this frame: median linear r, g chromaticity (xy) and how far from it
     // a pixel may lie on each axis and still be skin (zw; 0 = no model, everything is skin).
     skin: vec4<f32>,
+    // The hair just above the face, read the same way (zw 0: none that stands apart from the skin).
+    hair: vec4<f32>,
+    // The brows' chromaticity as an rgb summing to 1 (w 1 when read, 0 when not).
+    brows: vec4<f32>,
 };
 
 struct Faces {
@@ -133,16 +137,40 @@ fn face_of(i: u32) -> FaceInfo {
     return face_info.faces[min(i, 7u)];
 }
 
+// How far a pixel's chromaticity lies from a colour model's (skin or hair: chromaticity xy,
+// tolerance zw), in the model's tolerances.
+fn chroma_off(model: vec4<f32>, c: vec3<f32>) -> f32 {
+    let sum = max(c.r + c.g + c.b, 1e-4);
+    return length((vec2<f32>(c.r, c.g) / sum - model.xy) / max(model.zw, vec2<f32>(1e-4)));
+}
+
+// How many robust spreads a colour model's tolerance spans (skin_model::SPREADS).
+const SKIN_MODEL_SPREADS: f32 = 2.5;
+
+// How much a camera pixel looks like the hair above this face (1) rather than its skin (0): a
+// lock hanging across the brow or lid. Hair is a colour within the hair's model and more likely
+// hair than skin by a margin, each model taken as a normal distribution of its own spread (hair
+// with highlights spreads wider than skin: a colour equally far from both in their own
+// tolerances is more likely skin). 0 everywhere when no hair apart from the skin was read.
+fn hair_likeness(info: FaceInfo, c: vec3<f32>) -> f32 {
+    let to_hair = chroma_off(info.hair, c);
+    let to_skin = chroma_off(info.skin, c);
+    // The wider spread's lower density, in squared tolerances.
+    let spread = log(max(info.hair.z * info.hair.w, 1e-12) / max(info.skin.z * info.skin.w, 1e-12));
+    let odds = to_skin * to_skin - to_hair * to_hair - 2.0 * spread / (SKIN_MODEL_SPREADS * SKIN_MODEL_SPREADS);
+    let like = smoothstep(0.5, 1.5, odds) * (1.0 - smoothstep(1.5, 2.5, to_hair));
+    // Selected with a non-short-circuit |: no branch (docs/lavapipe-leak.md).
+    return select(like, 0.0, (info.hair.z <= 0.0) | (info.skin.z <= 0.0));
+}
+
 // How much a camera pixel looks like this face's skin (1) rather than something in front of it
 // (0): hair, a sleeve, a dark collar. Face-wide layers paint only where it is skin.
 fn skin_likeness(info: FaceInfo, c: vec3<f32>) -> f32 {
-    let sum = max(c.r + c.g + c.b, 1e-4);
-    let off = length((vec2<f32>(c.r, c.g) / sum - info.skin.xy) / max(info.skin.zw, vec2<f32>(1e-4)));
-    let hue = 1.0 - smoothstep(1.0, 2.0, off);
+    let hue = 1.0 - smoothstep(1.0, 2.0, chroma_off(info.skin, c));
     // Much darker than the face's skin (black hair, clothing) is not skin either.
     let y = dot(c, vec3<f32>(0.2126, 0.7152, 0.0722));
     let dark = smoothstep(0.08, 0.2, y / max(info.skin_luma, 1e-4));
-    return select(hue * dark, 1.0, info.skin.z <= 0.0);
+    return select(hue * dark, 1.0, info.skin.z <= 0.0) * (1.0 - hair_likeness(info, c));
 }
 
 // A product's colour as the camera sees it: its reflectance (a linear catalogue colour) under

@@ -9,7 +9,9 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let m = region(1, in.uv);
     let height = m.r;
     let coverage = m.g * (1.0 - smoothstep(0.5, 0.95, height)) * (1.0 - region(2, in.uv).g);
-    let alpha = coverage * layer.params.x * info.strength * (1.0 - covered(in.screen_uv));
+    let base = camera_at(in.screen_uv);
+    // Not on a lock of hair hanging across the lid.
+    let alpha = coverage * layer.params.x * info.strength * (1.0 - covered(in.screen_uv)) * (1.0 - hair_likeness(info, base));
     if alpha < 0.002 {
         discard;
     }
@@ -23,7 +25,6 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
         smoothstep(0.35, 0.65, height),
     );
     let shade = select(select(layer.color0.rgb, three, n >= 3), two, n == 2);
-    let base = camera_at(in.screen_uv);
     let ratio = clamp(luma(base) / max(info.skin_luma, 1e-4), 0.3, 1.6);
     let pigment = lit(info, shade);
     let shimmer = layer.params.z;

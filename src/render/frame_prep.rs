@@ -14,7 +14,7 @@ use super::lip_edges::LipEdges;
 use super::lip_feather::LipFeatherMap;
 use super::occluders::{OccluderMask, hand_colour, pixel_box};
 use super::renderer::{FaceDraw, FaceInfo, MAX_FACES, Vertex, shape_id};
-use super::skin_model::{FaceSkin, SkinSamples, model_vertices};
+use super::skin_model::{ChromaModel, FaceSkin, SampleSites, SkinSamples};
 use super::stats;
 use crate::advisor::Correction;
 use crate::advisor::measure::FaceShape;
@@ -54,12 +54,15 @@ pub struct FramePrep {
     fit_lips: bool,
     /// A light direction every face is drawn with instead of its own estimate (for comparisons).
     pinned_direction: Option<Vec3>,
+    /// Whether each face's hair is read, so that a lock across the brow or lid stays bare (off:
+    /// for comparisons).
+    read_hair: bool,
     /// What covers the faces this frame.
     pub(super) occluder_mask: OccluderMask,
     /// Hands in the frames drawn next (see [`FramePrep::set_hands`]).
     pub(super) hands: Vec<Hand>,
-    /// Mesh vertices on plain skin (the skin model's samples).
-    skin_vertices: Vec<u16>,
+    /// Where each face's skin and hair are read.
+    skin_sites: SampleSites,
     /// Converts each face's lip feathers from pixels to the atlas's units, per vertex.
     lip_feather: LipFeatherMap,
     /// Per face: its working data (the first [`FramePrep::drawn`] are this frame's; the rest are
@@ -87,9 +90,10 @@ impl FramePrep {
             lip_edges: FaceMemory::new(),
             fit_lips: true,
             pinned_direction: None,
+            read_hair: true,
             occluder_mask: OccluderMask::default(),
             hands: Vec::new(),
-            skin_vertices: model_vertices(mesh),
+            skin_sites: SampleSites::of(mesh),
             lip_feather: LipFeatherMap::new(&mesh.uvs, &mesh.triangles),
             faces: Vec::new(),
             silhouettes: Vec::new(),
@@ -124,6 +128,11 @@ impl FramePrep {
         self.pinned_direction = direction.and_then(Vec3::try_normalize);
     }
 
+    /// Reads each face's hair or not (see [`super::Renderer::set_hair_read`]).
+    pub fn set_hair_read(&mut self, on: bool) {
+        self.read_hair = on;
+    }
+
     /// The next frame is not the next frame of a video: nothing to smooth with.
     pub fn forget(&mut self) {
         self.light.forget();
@@ -144,7 +153,10 @@ impl FramePrep {
         // Each face's skin, read once for the face-wide layers and for the hands' edges.
         for work in &mut self.faces[..faces.len()] {
             work.skin =
-                FaceSkin::read(frame, &work.landmarks, &self.skin_vertices, &self.silhouettes, &mut work.skin_samples);
+                FaceSkin::read(frame, &work.landmarks, &self.skin_sites, &self.silhouettes, &mut work.skin_samples);
+            if !self.read_hair {
+                work.skin.hair = ChromaModel::ANY;
+            }
             vertex_normals(&work.landmarks, &self.triangles, &mut work.normals);
         }
         self.mark_occluders(frame);
@@ -206,7 +218,6 @@ impl FramePrep {
             let s = stats::measure(frame, &work.landmarks);
             let [r, g, b] = light.colour;
             let d = self.pinned_direction.unwrap_or(light.direction);
-            let m = work.skin.model;
             *info = FaceInfo {
                 lip_luma: s.lip_luma,
                 skin_luma: s.skin_luma,
@@ -215,7 +226,9 @@ impl FramePrep {
                 light: [r, g, b, if light.measured { 1.0 } else { 0.0 }],
                 light_dir: [d.x, d.y, d.z, 0.0],
                 shape: [shape_id(FaceShape::of(&work.landmarks)), 0.0, 0.0, 0.0],
-                skin: [m.chroma[0], m.chroma[1], m.tolerance[0], m.tolerance[1]],
+                skin: work.skin.model.as_uniform(),
+                hair: work.skin.hair.as_uniform(),
+                brows: work.skin.brows.map_or([0.0; 4], |[r, g]| [r, g, 1.0 - r - g, 1.0]),
             };
             let feathers = self.lip_feather.per_vertex(&work.landmarks, &work.feathers);
             self.vertices.extend(

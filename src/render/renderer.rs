@@ -69,6 +69,10 @@ pub(super) struct FaceInfo {
     pub(super) shape: [f32; 4],
     /// The face's skin colour: median r, g chromaticity and the tolerance on each (0: no model).
     pub(super) skin: [f32; 4],
+    /// The hair above the face: median r, g chromaticity and the tolerance on each (0: no model).
+    pub(super) hair: [f32; 4],
+    /// The brows' chromaticity as an rgb summing to 1; w 1 when read, 0 when not.
+    pub(super) brows: [f32; 4],
 }
 
 /// The face shape as the sculpting shaders read it (`shape_is` in `shaders/common/sculpt.wgsl`).
@@ -578,6 +582,13 @@ impl Renderer {
     /// estimate moves.
     pub fn pin_light_direction(&mut self, direction: Option<Vec3>) {
         self.prep.pin_light_direction(direction);
+    }
+
+    /// Reads each face's hair above its forehead (the default), so that a lock of it across a
+    /// brow or lid stays bare, or leaves hair to the skin model alone: lets a test show what
+    /// reading it costs a clear face.
+    pub fn set_hair_read(&mut self, on: bool) {
+        self.prep.set_hair_read(on);
     }
 
     /// Renders makeup over `frame` for `faces` and waits for the GPU (no readback): for timing.

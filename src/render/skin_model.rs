@@ -4,14 +4,28 @@
 //! glove. Learned per face and frame from the plain-skin vertices below the brows (the forehead
 //! is where hair hangs): the median chromaticity of their pixels and its robust spread on each
 //! axis. Skin of the face's own colour in front of it (a bare shoulder) passes for the face.
+//!
+//! Hair is read the same way from just above the face's upper outline, so that a lock hanging
+//! across the brow or lid is told from the lid (which is pinker and darker than the cheeks the
+//! skin model learns from): a pixel nearer the hair's colour than the skin's is hair. The hair
+//! model is kept only where it stands apart from the skin (not on a bald head, or another face
+//! above this one); dark hair of the skin's own hue is left to the skin model's darkness test.
+//! The eyeshadow leaves hair bare; the brow tint too, where one of the brows (the one least like
+//! the hair: a lock covers one) does not itself look like the hair.
 
-use glam::Vec3;
+use glam::{Vec2, Vec3};
 use image::RgbImage;
 
 use super::hand_silhouette::HandSilhouette;
 use super::lip_edges::{lab_of_pixel, median};
 use super::occluders::MIN_COLOUR_SAMPLES;
+use crate::face::regions::{FACE_OVAL, LEFT_BROW, RIGHT_BROW};
 use crate::looks::color::srgb8_to_linear;
+use crate::tracking::tracker::inter_ocular;
+
+/// Mesh vertices: the top of the forehead on the face's outline, and the chin's lowest point.
+const FOREHEAD_TOP: usize = 10;
+const CHIN: usize = 152;
 
 /// Narrowest tolerance on each chromaticity axis (r, g): below it, the skin's own variation (a
 /// flushed cheek, a shadow's bluer light) would count as "not skin". Red varies more with
@@ -24,6 +38,14 @@ const SPREADS: f32 = 2.5;
 const BELOW_BROWS: f32 = 0.35;
 /// Fewest skin pixels a model rests on; with fewer, everything counts as skin.
 const MIN_SAMPLES: usize = 12;
+/// Canonical v above which a face-outline vertex is the top of the forehead: hair is read beyond it.
+const HAIRLINE: f32 = 0.2;
+/// How far beyond the forehead's outline, in inter-ocular distances, hair is read: past the
+/// outline's own uncertainty, short of the top of a short haircut.
+const HAIR_REACH: [f32; 6] = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35];
+/// How many skin tolerances the hair's median must lie from the skin's for the hair to be told
+/// apart: nearer, the two overlap and the lid would pass for hair.
+const HAIR_APART: f32 = 2.0;
 
 /// One face's skin in one frame, read in one pass over its plain-skin vertices: the
 /// chromaticity model the face-wide layers paint by, and the CIELAB colour a hand's edge is told
@@ -33,8 +55,15 @@ const MIN_SAMPLES: usize = 12;
 /// makeup went while the hand lost only 0.6 % more paint.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FaceSkin {
-    /// The shaders' model ([`SkinModel::ANY`] when too few pixels are in the frame).
-    pub model: SkinModel,
+    /// The shaders' model ([`ChromaModel::ANY`] when too few pixels are in the frame).
+    pub model: ChromaModel,
+    /// The hair above the face ([`ChromaModel::ANY`] when too little is in the frame or it does
+    /// not stand apart from the skin).
+    pub hair: ChromaModel,
+    /// Median r, g chromaticity along the middle of both brows, None when too little is in the
+    /// frame: brows of the hair's own colour are tinted hair and all, so only brows unlike the
+    /// hair tell a lock across them from themselves.
+    pub brows: Option<[f32; 2]>,
     /// Median CIELAB at the bare vertices' own pixels, read only when there are hands to tell
     /// apart from it; None without hands or when fewer than [`MIN_COLOUR_SAMPLES`] are in the frame.
     pub colour: Option<Vec3>,
@@ -43,29 +72,32 @@ pub struct FaceSkin {
 impl Default for FaceSkin {
     /// No skin read: every pixel counts as skin, and no colour to tell a hand from.
     fn default() -> Self {
-        Self { model: SkinModel::ANY, colour: None }
+        Self { model: ChromaModel::ANY, hair: ChromaModel::ANY, brows: None, colour: None }
     }
 }
 
 impl FaceSkin {
-    /// Reads the skin of the face with `landmarks` at its `vertices`; its colour leaves out those
-    /// within a finger's half-width of any of `hands`. The pixels are gathered in `samples`,
-    /// whose buffers a renderer keeps from frame to frame.
+    /// Reads the skin of the face with `landmarks` at the skin `sites` and its hair beyond them;
+    /// the skin's colour leaves out the sites within a finger's half-width of any of `hands`. The
+    /// pixels are gathered in `samples`, whose buffers a renderer keeps from frame to frame.
     pub fn read(
         frame: &RgbImage,
         landmarks: &[Vec3],
-        vertices: &[u16],
+        sites: &SampleSites,
         hands: &[HandSilhouette],
         samples: &mut SkinSamples,
     ) -> Self {
+        let vertices = &sites.skin[..];
         let (w, h) = (i64::from(frame.width()), i64::from(frame.height()));
         let SkinSamples { r, g, colours } = samples;
         r.clear();
         g.clear();
         colours.clear();
-        // Room for every pixel around every vertex at once: no growing, frame after frame.
-        r.reserve(vertices.len() * 9);
-        g.reserve(vertices.len() * 9);
+        // Room for every pixel around every vertex (or hair point) at once: no growing, frame
+        // after frame.
+        let points = vertices.len().max(sites.forehead_top.len() * HAIR_REACH.len()).max(sites.brow_edges.len());
+        r.reserve(points * 9);
+        g.reserve(points * 9);
         colours.reserve(if hands.is_empty() { 0 } else { vertices.len() });
         for &i in vertices {
             let p = landmarks[i as usize];
@@ -76,21 +108,97 @@ impl FaceSkin {
             {
                 colours.push(lab_of_pixel(frame, p.x as u32, p.y as u32));
             }
-            let (cx, cy) = (p.x.round() as i64, p.y.round() as i64);
-            for (x, y) in (-1..=1).flat_map(|dy| (-1..=1).map(move |dx| (cx + dx, cy + dy))) {
-                if x < 0 || y < 0 || x >= w || y >= h {
-                    continue;
-                }
-                let c = frame.get_pixel(x as u32, y as u32).0.map(srgb8_to_linear);
-                let sum = c[0] + c[1] + c[2];
-                if sum > 0.02 {
-                    r.push(c[0] / sum);
-                    g.push(c[1] / sum);
-                }
-            }
+            push_chromaticities_around(frame, p.truncate(), r, g);
         }
         let colour = (colours.len() >= MIN_COLOUR_SAMPLES).then(|| median(colours));
-        Self { model: SkinModel::from_chromaticities(r, g), colour }
+        let model = ChromaModel::from_chromaticities(r, g);
+        let hair = read_hair(frame, landmarks, &sites.forehead_top, &model, r, g);
+        let brows = read_brows(frame, landmarks, &sites.brow_edges, &hair, r, g);
+        Self { model, hair, brows, colour }
+    }
+}
+
+/// The hair beyond the `forehead_top` vertices of the face with `landmarks` and skin `skin`;
+/// [`ChromaModel::ANY`] where it does not stand apart from the skin. `r` and `g` are the buffers
+/// the pixels are gathered in.
+fn read_hair(
+    frame: &RgbImage,
+    landmarks: &[Vec3],
+    forehead_top: &[u16],
+    skin: &ChromaModel,
+    r: &mut Vec<f32>,
+    g: &mut Vec<f32>,
+) -> ChromaModel {
+    if forehead_top.is_empty() || skin.tolerance[0] <= 0.0 {
+        return ChromaModel::ANY;
+    }
+    r.clear();
+    g.clear();
+    for p in hair_points(landmarks, forehead_top) {
+        push_chromaticities_around(frame, p, r, g);
+    }
+    let hair = ChromaModel::from_chromaticities(r, g);
+    if hair.tolerance[0] > 0.0 && skin.distance(hair.chroma) >= HAIR_APART { hair } else { ChromaModel::ANY }
+}
+
+/// The chromaticity of the brow, of the two between `brow_edges` (the right brow's five pairs,
+/// then the left's), that looks least like `hair`: a lock hanging across one brow must not pass
+/// for the brows. None when neither brow has enough pixels in the frame.
+fn read_brows(
+    frame: &RgbImage,
+    landmarks: &[Vec3],
+    brow_edges: &[(u16, u16)],
+    hair: &ChromaModel,
+    r: &mut Vec<f32>,
+    g: &mut Vec<f32>,
+) -> Option<[f32; 2]> {
+    let mut unlike_hair: Option<[f32; 2]> = None;
+    for brow in brow_edges.chunks(brow_edges.len().div_ceil(2).max(1)) {
+        r.clear();
+        g.clear();
+        for &(lower, upper) in brow {
+            let middle = (landmarks[lower as usize].truncate() + landmarks[upper as usize].truncate()) / 2.0;
+            push_chromaticities_around(frame, middle, r, g);
+        }
+        let model = ChromaModel::from_chromaticities(r, g);
+        if model.tolerance[0] <= 0.0 {
+            continue;
+        }
+        let further = |c: [f32; 2]| hair.tolerance[0] > 0.0 && hair.distance(model.chroma) > hair.distance(c);
+        if unlike_hair.is_none_or(further) {
+            unlike_hair = Some(model.chroma);
+        }
+    }
+    unlike_hair
+}
+
+/// Where hair is read for the face with `landmarks`: beyond each of the `forehead_top` outline
+/// vertices, away from the middle of the face, at each of [`HAIR_REACH`].
+fn hair_points<'a>(landmarks: &'a [Vec3], forehead_top: &'a [u16]) -> impl Iterator<Item = Vec2> + 'a {
+    let middle = (landmarks[FOREHEAD_TOP].truncate() + landmarks[CHIN].truncate()) / 2.0;
+    let iod = inter_ocular(landmarks);
+    forehead_top.iter().flat_map(move |&i| {
+        let p = landmarks[i as usize].truncate();
+        let out = (p - middle).normalize_or_zero();
+        HAIR_REACH.iter().map(move |&k| p + out * k * iod)
+    })
+}
+
+/// Appends the r and g chromaticities of the 3×3 pixels around `p` that are in the frame and
+/// not black.
+fn push_chromaticities_around(frame: &RgbImage, p: Vec2, r: &mut Vec<f32>, g: &mut Vec<f32>) {
+    let (w, h) = (i64::from(frame.width()), i64::from(frame.height()));
+    let (cx, cy) = (p.x.round() as i64, p.y.round() as i64);
+    for (x, y) in (-1..=1).flat_map(|dy| (-1..=1).map(move |dx| (cx + dx, cy + dy))) {
+        if x < 0 || y < 0 || x >= w || y >= h {
+            continue;
+        }
+        let c = frame.get_pixel(x as u32, y as u32).0.map(srgb8_to_linear);
+        let sum = c[0] + c[1] + c[2];
+        if sum > 0.02 {
+            r.push(c[0] / sum);
+            g.push(c[1] / sum);
+        }
     }
 }
 
@@ -106,35 +214,68 @@ pub struct SkinSamples {
     colours: Vec<Vec3>,
 }
 
-/// One face's skin colour model, as the shaders read it (`FaceInfo.skin`).
+/// A colour one face's skin or hair has, as the shaders read it (`FaceInfo.skin`, `FaceInfo.hair`).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SkinModel {
+pub struct ChromaModel {
     /// Median r and g chromaticity (linear r / (r+g+b), g / (r+g+b)).
     pub chroma: [f32; 2],
     /// Distance on each axis still counted as skin; 0 = no model (everything is skin).
     pub tolerance: [f32; 2],
 }
 
-/// The mesh vertices the model samples: the plain-skin vertices below the brows.
-pub fn model_vertices(mesh: &crate::face::CanonicalMesh) -> Vec<u16> {
-    super::lighting::skin_vertices(mesh).into_iter().filter(|&i| mesh.uvs[i as usize][1] > BELOW_BROWS).collect()
+/// The mesh vertices a face's skin and hair are read at, chosen once from the canonical mesh.
+#[derive(Debug, Clone)]
+pub struct SampleSites {
+    /// The plain-skin vertices below the brows: the skin model's samples.
+    skin: Vec<u16>,
+    /// The face outline's vertices along the top of the forehead: hair is read beyond them.
+    forehead_top: Vec<u16>,
+    /// Pairs of vertices across each brow (lower edge, upper edge): the brows are read between them.
+    brow_edges: Vec<(u16, u16)>,
 }
 
-impl SkinModel {
-    /// No model: every pixel counts as skin.
-    pub const ANY: SkinModel = SkinModel { chroma: [0.0; 2], tolerance: [0.0; 2] };
+impl SampleSites {
+    /// The sites on `mesh`.
+    pub fn of(mesh: &crate::face::CanonicalMesh) -> Self {
+        let skin = super::lighting::skin_vertices(mesh)
+            .into_iter()
+            .filter(|&i| mesh.uvs[i as usize][1] > BELOW_BROWS)
+            .collect();
+        let forehead_top = FACE_OVAL.iter().copied().filter(|&i| mesh.uvs[i as usize][1] < HAIRLINE).collect();
+        // Each brow's outline runs along its lower edge from the temple, then back along its
+        // upper edge: its k-th vertex faces the (N-1-k)-th.
+        let across = |brow: &[u16; 10]| (0..5).map(|k| (brow[k], brow[9 - k])).collect::<Vec<_>>();
+        let brow_edges = [across(&RIGHT_BROW), across(&LEFT_BROW)].concat();
+        Self { skin, forehead_top, brow_edges }
+    }
+}
 
-    /// The model from skin pixels' r and g chromaticities (overwritten: see [`median_and_spread`]).
-    fn from_chromaticities(r: &mut [f32], g: &mut [f32]) -> SkinModel {
+impl ChromaModel {
+    /// No model: every pixel counts as skin (and none as hair).
+    pub const ANY: ChromaModel = ChromaModel { chroma: [0.0; 2], tolerance: [0.0; 2] };
+
+    /// The model from pixels' r and g chromaticities (overwritten: see [`median_and_spread`]).
+    fn from_chromaticities(r: &mut [f32], g: &mut [f32]) -> ChromaModel {
         if r.len() < MIN_SAMPLES {
-            return SkinModel::ANY;
+            return ChromaModel::ANY;
         }
         let (mr, sr) = median_and_spread(r);
         let (mg, sg) = median_and_spread(g);
-        SkinModel {
+        ChromaModel {
             chroma: [mr, mg],
             tolerance: [(SPREADS * sr).max(MIN_TOLERANCE[0]), (SPREADS * sg).max(MIN_TOLERANCE[1])],
         }
+    }
+
+    /// How far `chroma` lies from the model's, in its tolerances (1 = at the edge of the model).
+    fn distance(&self, chroma: [f32; 2]) -> f32 {
+        Vec2::new((chroma[0] - self.chroma[0]) / self.tolerance[0], (chroma[1] - self.chroma[1]) / self.tolerance[1])
+            .length()
+    }
+
+    /// The model as the shaders read it: chromaticity, then tolerance (0: no model).
+    pub fn as_uniform(&self) -> [f32; 4] {
+        [self.chroma[0], self.chroma[1], self.tolerance[0], self.tolerance[1]]
     }
 }
 
@@ -154,9 +295,14 @@ fn median_and_spread(v: &mut [f32]) -> (f32, f32) {
 mod tests {
     use super::*;
 
+    /// Sites that read skin at `vertices` and no hair.
+    fn skin_at(vertices: &[u16]) -> SampleSites {
+        SampleSites { skin: vertices.to_vec(), forehead_top: Vec::new(), brow_edges: Vec::new() }
+    }
+
     /// The model of one face from the pixels at its plain-skin vertices, without hands.
-    fn model_of(frame: &RgbImage, landmarks: &[Vec3], vertices: &[u16]) -> SkinModel {
-        FaceSkin::read(frame, landmarks, vertices, &[], &mut SkinSamples::default()).model
+    fn model_of(frame: &RgbImage, landmarks: &[Vec3], vertices: &[u16]) -> ChromaModel {
+        FaceSkin::read(frame, landmarks, &skin_at(vertices), &[], &mut SkinSamples::default()).model
     }
 
     #[test]
@@ -169,7 +315,75 @@ mod tests {
         let sum = c[0] + c[1] + c[2];
         assert!((m.chroma[0] - c[0] / sum).abs() < 1e-4 && (m.chroma[1] - c[1] / sum).abs() < 1e-4);
         assert_eq!(m.tolerance, MIN_TOLERANCE);
-        assert_eq!(model_of(&frame, &lm[..1], &[0]), SkinModel::ANY);
+        assert_eq!(model_of(&frame, &lm[..1], &[0]), ChromaModel::ANY);
+    }
+
+    /// A face drawn flat from the canonical mesh's atlas (200 px across) in `skin`, everything
+    /// outside its outline and the pixels `in_lock` says a lock of hair covers in `hair`: the
+    /// skin, hair and brows read from it, and the brows' vertex pairs on it.
+    fn flat_face(skin: [u8; 3], hair: [u8; 3], in_lock: impl Fn(Vec2) -> bool) -> (FaceSkin, Vec<Vec2>) {
+        let mesh = crate::face::CanonicalMesh::load();
+        let landmarks: Vec<Vec3> =
+            mesh.uvs.iter().map(|uv| Vec3::new(100.0 + 200.0 * uv[0], 100.0 + 200.0 * uv[1], 0.0)).collect();
+        let outline: Vec<Vec2> = FACE_OVAL.iter().map(|&i| landmarks[i as usize].truncate()).collect();
+        let frame = RgbImage::from_fn(400, 400, |x, y| {
+            let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+            let on_face = crate::face::regions::inside(&outline, p) && !in_lock(p);
+            image::Rgb(if on_face { skin } else { hair })
+        });
+        let sites = SampleSites::of(&mesh);
+        let brows = sites
+            .brow_edges
+            .iter()
+            .map(|&(a, b)| (landmarks[a as usize].truncate() + landmarks[b as usize].truncate()) / 2.0)
+            .collect();
+        (FaceSkin::read(&frame, &landmarks, &sites, &[], &mut SkinSamples::default()), brows)
+    }
+
+    /// Linear r, g chromaticity of an sRGB colour.
+    fn chroma(c: [u8; 3]) -> [f32; 2] {
+        let l = c.map(srgb8_to_linear);
+        let sum = l[0] + l[1] + l[2];
+        [l[0] / sum, l[1] / sum]
+    }
+
+    fn assert_near(got: [f32; 2], want: [f32; 2], what: &str) {
+        assert!((got[0] - want[0]).abs() < 1e-4 && (got[1] - want[1]).abs() < 1e-4, "{what}: {got:?} not {want:?}");
+    }
+
+    #[test]
+    fn hair_is_read_above_the_forehead_where_it_stands_apart_from_the_skin() {
+        let skin = [200, 150, 120];
+        // Blond hair: yellower than the skin.
+        let blond = [190, 165, 90];
+        let (read, _) = flat_face(skin, blond, |_| false);
+        assert_near(read.hair.chroma, chroma(blond), "blond hair");
+        assert!(read.model.distance(read.hair.chroma) >= HAIR_APART);
+        // A bald head (skin above the forehead) and dark hair of the skin's own hue: no hair
+        // model, the skin model's darkness test is left to tell them.
+        for around in [skin, [100, 75, 60]] {
+            let (read, _) = flat_face(skin, around, |_| false);
+            assert_eq!(read.hair, ChromaModel::ANY, "hair {around:?}");
+        }
+    }
+
+    #[test]
+    fn a_lock_of_hair_over_one_brow_does_not_pass_for_the_brows() {
+        let (skin, blond) = ([200, 150, 120], [190, 165, 90]);
+        let (clear, brows) = flat_face(skin, blond, |_| false);
+        assert_near(clear.brows.expect("brows read"), chroma(skin), "clear brows");
+        // The lock over the right brow (the first five pairs), then over both.
+        let near = |p: Vec2, of: &[Vec2]| of.iter().any(|b| b.distance(p) < 4.0);
+        let (one, _) = flat_face(skin, blond, |p| near(p, &brows[..5]));
+        assert_near(one.brows.expect("brows read"), chroma(skin), "one brow under the lock");
+        let (both, _) = flat_face(skin, blond, |p| near(p, &brows));
+        assert_near(both.brows.expect("brows read"), chroma(blond), "both brows under the lock");
+    }
+
+    #[test]
+    fn the_shaders_weigh_hair_and_skin_in_the_model_s_own_spreads() {
+        let shader = include_str!("../../shaders/common/face_mesh.wgsl");
+        assert!(shader.contains(&format!("const SKIN_MODEL_SPREADS: f32 = {SPREADS:?};")));
     }
 
     #[test]
@@ -195,17 +409,27 @@ mod tests {
         let vertices: Vec<u16> = (0..landmarks.len() as u16).collect();
         assert!(vertices.len() == 50, "{} vertices", vertices.len());
         let lab = |c: image::Rgb<u8>| Vec3::from_array(crate::looks::color::linear_to_lab(c.0.map(srgb8_to_linear)));
-        let with_hand =
-            FaceSkin::read(&frame, &landmarks, &vertices, std::slice::from_ref(&hand), &mut SkinSamples::default());
-        let without =
-            FaceSkin::read(&frame, &landmarks, &vertices, std::slice::from_ref(&far_hand), &mut SkinSamples::default());
+        let with_hand = FaceSkin::read(
+            &frame,
+            &landmarks,
+            &skin_at(&vertices),
+            std::slice::from_ref(&hand),
+            &mut SkinSamples::default(),
+        );
+        let without = FaceSkin::read(
+            &frame,
+            &landmarks,
+            &skin_at(&vertices),
+            std::slice::from_ref(&far_hand),
+            &mut SkinSamples::default(),
+        );
         assert!(with_hand.colour.unwrap().distance(lab(face)) < 0.5, "{with_hand:?}");
         // Told only of a hand elsewhere, the pale hand outnumbers the face: the skin read is the hand's.
         assert!(without.colour.unwrap().distance(lab(pale)) < 0.5, "{without:?}");
         // The chromaticity model keeps the hand either way.
         assert_eq!(with_hand.model, without.model);
         // With no hands at all nothing needs the colour, and it is not read.
-        let no_hands = FaceSkin::read(&frame, &landmarks, &vertices, &[], &mut SkinSamples::default());
+        let no_hands = FaceSkin::read(&frame, &landmarks, &skin_at(&vertices), &[], &mut SkinSamples::default());
         assert_eq!((no_hands.model, no_hands.colour), (without.model, None));
     }
 }

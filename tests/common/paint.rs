@@ -17,39 +17,6 @@ pub fn renderer() -> &'static Mutex<Renderer> {
     R.get_or_init(|| Mutex::new(Renderer::new(GpuContext::headless().expect("a GPU adapter (lavapipe on CI)"))))
 }
 
-/// The shared renderer, locked, reading lips from the picture or drawing the mesh's own lip line
-/// (`from_picture`); set back to reading them when dropped, even by a failing test, so that the
-/// next test finds the renderer as the app runs it.
-pub struct LipsFromPicture(MutexGuard<'static, Renderer>);
-
-impl LipsFromPicture {
-    /// Locks the shared renderer with lips read from the picture or not.
-    pub fn lock(from_picture: bool) -> Self {
-        let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
-        r.set_lips_from_picture(from_picture);
-        Self(r)
-    }
-}
-
-impl Deref for LipsFromPicture {
-    type Target = Renderer;
-    fn deref(&self) -> &Renderer {
-        &self.0
-    }
-}
-
-impl DerefMut for LipsFromPicture {
-    fn deref_mut(&mut self) -> &mut Renderer {
-        &mut self.0
-    }
-}
-
-impl Drop for LipsFromPicture {
-    fn drop(&mut self) {
-        self.0.set_lips_from_picture(true);
-    }
-}
-
 pub fn render(frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
     render_with(&mut renderer().lock().unwrap_or_else(|e| e.into_inner()), frame, faces, look)
 }
@@ -137,26 +104,61 @@ pub fn window_target(device: &wgpu::Device, width: u32, height: u32, format: wgp
     })
 }
 
-/// The shared renderer, locked, with every face lit from one pinned direction instead of its
-/// estimated one (None: its own); set back to estimating when dropped, even by a failing test.
-pub struct PinnedLight(MutexGuard<'static, Renderer>);
+/// The shared renderer, locked, with one of its comparison switches set (lips read from the
+/// picture or not, the light direction pinned, hair read or not); set back as the app runs it
+/// when dropped, even by a failing test, so that the next test finds the renderer as the app
+/// runs it.
+pub struct Switched {
+    /// The locked renderer.
+    renderer: MutexGuard<'static, Renderer>,
+    /// Sets the switch back.
+    reset: fn(&mut Renderer),
+}
 
-impl PinnedLight {
-    /// Locks the shared renderer with the light direction pinned to `direction` or not.
-    pub fn lock(direction: Option<Vec3>) -> Self {
-        let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
-        r.pin_light_direction(direction);
-        Self(r)
+impl Switched {
+    /// Locks the shared renderer and `set`s a switch that `reset` sets back.
+    fn lock(set: impl FnOnce(&mut Renderer), reset: fn(&mut Renderer)) -> Self {
+        let mut renderer = renderer().lock().unwrap_or_else(|e| e.into_inner());
+        set(&mut renderer);
+        Self { renderer, reset }
+    }
+
+    /// Lips read from the picture or the mesh's own lip line drawn (`from_picture` false).
+    pub fn lips_from_picture(from_picture: bool) -> Self {
+        Self::lock(|r| r.set_lips_from_picture(from_picture), |r| r.set_lips_from_picture(true))
+    }
+
+    /// Every face lit from `direction` instead of its estimated one (None: its own).
+    pub fn light_pinned(direction: Option<Vec3>) -> Self {
+        Self::lock(|r| r.pin_light_direction(direction), |r| r.pin_light_direction(None))
+    }
+
+    /// Each face's hair read or not.
+    pub fn hair_read(on: bool) -> Self {
+        Self::lock(|r| r.set_hair_read(on), |r| r.set_hair_read(true))
     }
 
     /// `look` over `frame` with `faces`, as [`render`] draws it.
-    pub fn render(&mut self, frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
-        render_with(&mut self.0, frame, faces, look)
+    pub fn draw(&mut self, frame: &RgbImage, faces: &[Vec<Vec3>], look: &Look) -> RgbImage {
+        render_with(&mut self.renderer, frame, faces, look)
     }
 }
 
-impl Drop for PinnedLight {
+impl Deref for Switched {
+    type Target = Renderer;
+    fn deref(&self) -> &Renderer {
+        &self.renderer
+    }
+}
+
+impl DerefMut for Switched {
+    fn deref_mut(&mut self) -> &mut Renderer {
+        &mut self.renderer
+    }
+}
+
+impl Drop for Switched {
     fn drop(&mut self) {
-        self.0.pin_light_direction(None);
+        (self.reset)(&mut self.renderer);
     }
 }
