@@ -542,13 +542,15 @@ fn in_ellipse(p: glam::Vec2, centre: glam::Vec2, radii: glam::Vec2) -> bool {
 
 /// The kiosk astronaut with something in front of her face, and where it is: her own hair hanging
 /// over the forehead down to the brows (copied from above her hairline), a lock of it across her
-/// right brow and lid (copied from 0.75 inter-ocular distances above), or a dark sleeve across
-/// the jaw and lower cheek (her black collar, tiled).
+/// right brow and lid (copied from 0.75 inter-ocular distances above: the crown's lit hair) or a
+/// side lock there (copied from the hair beside her left cheek: darker, in the shade), or a dark
+/// sleeve across the jaw and lower cheek (her black collar, tiled).
 fn occluded(img: &RgbImage, lm: &[Vec3], what: &str) -> (RgbImage, Vec<(u32, u32)>) {
     let iod = inter_ocular(lm);
     let (centre, radii, source) = match what {
         "hair" => (at_uv(lm, [0.5, 0.21]), glam::Vec2::new(0.55, 0.16) * iod, glam::Vec2::new(0.0, -0.6 * iod)),
         "lock" => (at_uv(lm, [0.35, 0.3]), glam::Vec2::new(0.35, 0.16) * iod, glam::Vec2::new(0.0, -0.75 * iod)),
+        "side lock" => (at_uv(lm, [0.35, 0.3]), glam::Vec2::new(0.35, 0.16) * iod, glam::Vec2::new(1.36, -0.15) * iod),
         _ => (at_uv(lm, [0.2, 0.74]), glam::Vec2::new(0.3, 0.22) * iod, glam::Vec2::ZERO),
     };
     let collar = at_uv(lm, [0.5, 0.954]) + glam::Vec2::new(0.0, 0.45 * iod);
@@ -560,7 +562,7 @@ fn occluded(img: &RgbImage, lm: &[Vec3], what: &str) -> (RgbImage, Vec<(u32, u32
             continue;
         }
         let from = match what {
-            "hair" | "lock" => q + source,
+            "hair" | "lock" | "side lock" => q + source,
             _ => collar + glam::Vec2::new((x % 16) as f32, (y % 16) as f32),
         };
         *p = *img.get_pixel(from.x as u32, from.y as u32);
@@ -605,10 +607,22 @@ struct Occlusion {
 /// How `look` paints `scene` (`clear` with an occluder over the pixels `occluder`), the face
 /// at `lm` in both.
 fn occlusion(clear: &RgbImage, scene: &RgbImage, lm: &[Vec3], occluder: &[(u32, u32)], look: &Look) -> Occlusion {
+    occlusion_by(&mut renderer().lock().unwrap_or_else(|e| e.into_inner()), clear, scene, lm, occluder, look)
+}
+
+/// [`occlusion`] drawn by `renderer` as it is set.
+fn occlusion_by(
+    renderer: &mut vanity::render::Renderer,
+    clear: &RgbImage,
+    scene: &RgbImage,
+    lm: &[Vec3],
+    occluder: &[(u32, u32)],
+    look: &Look,
+) -> Occlusion {
     let occluder: std::collections::HashSet<(u32, u32)> = occluder.iter().copied().collect();
     let faces = [lm.to_vec()];
-    let on_clear = painted(clear, &render(clear, &faces, look));
-    let on_scene = painted(scene, &render(scene, &faces, look));
+    let on_clear = painted(clear, &render_with(renderer, clear, &faces, look));
+    let on_scene = painted(scene, &render_with(renderer, scene, &faces, look));
     let (reach, visible): (Vec<_>, Vec<_>) = on_clear.iter().partition(|p| occluder.contains(p));
     let share = |of: &[&(u32, u32)]| of.iter().filter(|p| on_scene.contains(p)).count() as f32 / of.len().max(1) as f32;
     Occlusion { reach: reach.len(), spill: share(&reach), visible: visible.len(), coverage: share(&visible) }
@@ -627,22 +641,23 @@ fn assert_face_wide_layers_leave_bare(
 }
 
 /// Each of `layers` (name, look) leaves the occluder over `scene` bare (at most 10 % of what it
-/// would reach painted) and keeps at least 90 % of what it paints beside it.
+/// would reach painted) and keeps at least 90 % of what it paints beside it. Returns the layers
+/// that reach the occluder (the others are not measured).
 fn assert_layers_leave_bare(
-    layers: &[(&str, &str)],
+    layers: &[(&'static str, &'static str)],
     what: &str,
     clear: &RgbImage,
     scene: &RgbImage,
     lm: &[Vec3],
     occluder: &[(u32, u32)],
-) {
-    let mut measured = 0;
+) -> Vec<&'static str> {
+    let mut measured = Vec::new();
     for &(layer, text) in layers {
         let o = occlusion(clear, scene, lm, occluder, &look(&format!("name = \"t\"\n{text}")));
         if o.reach < MIN_REACH {
             continue; // this layer does not reach where the occluder is
         }
-        measured += 1;
+        measured.push(layer);
         eprintln!(
             "{what}, {layer}: spill {:.1} % of {} occluder px it would reach, coverage {:.1} % of {} visible px",
             o.spill * 100.0,
@@ -653,7 +668,8 @@ fn assert_layers_leave_bare(
         assert!(o.spill <= 0.1, "{layer} paints the {what}: {:.1} %", o.spill * 100.0);
         assert!(o.coverage >= 0.9, "{layer} lost the skin beside the {what}: {:.1} %", o.coverage * 100.0);
     }
-    assert!(measured > 0, "no layer reaches the {what}");
+    assert!(!measured.is_empty(), "no layer reaches the {what}");
+    measured
 }
 
 #[test]
@@ -666,7 +682,8 @@ fn face_wide_layers_paint_the_skin_not_hair_or_a_sleeve_in_front_of_it() {
     }
 }
 
-/// The layers that tell hair from the face: the face-wide ones, the eyeshadow and the brow tint.
+/// The layers that tell hair from the face: the face-wide ones, the eyeshadow (fifth) and the
+/// brow tint.
 fn layers_that_read_hair() -> Vec<(&'static str, &'static str)> {
     let mut layers = FACE_WIDE_LAYERS.to_vec();
     layers.push(("eyeshadow", "[eyeshadow]\ncolors = [\"#6B4E8A\"]\nshimmer = 0.8\nopacity = 1.0\n"));
@@ -679,12 +696,25 @@ fn a_lock_of_hair_across_the_brow_and_lid_is_not_made_up() {
     let (a, al) = astronaut();
     // The lid is pinker and darker than the cheeks the skin model learns from, and the brows are
     // hair: the eyeshadow and the brow tint tell the lock by the hair read above her forehead
-    // (her brows are fairer and pinker than her hair).
+    // (her brows are fairer and pinker than her hair). The side lock is hair from elsewhere, in
+    // the shade.
+    let eyeshadow = look(&format!("name = \"t\"\n{}", layers_that_read_hair()[4].1));
     for iod in [150.0, 200.0, 250.0] {
         let (img, lm) = at_kiosk_distance(&a, &al, iod);
-        let (scene, lock) = occluded(&img, &lm, "lock");
-        let what = format!("lock of hair across the brow and lid at IOD {iod}");
-        assert_layers_leave_bare(&layers_that_read_hair(), &what, &img, &scene, &lm, &lock);
+        for lock in ["lock", "side lock"] {
+            let (scene, at) = occluded(&img, &lm, lock);
+            let what = format!("{lock} of hair across the brow and lid at IOD {iod}");
+            let measured = assert_layers_leave_bare(&layers_that_read_hair(), &what, &img, &scene, &lm, &at);
+            assert!(measured.contains(&"eyeshadow") && measured.contains(&"brows"), "{what}: measured {measured:?}");
+            // The control: without the hair, the eyeshadow paints the lock as it does the lid.
+            let blind = occlusion_by(&mut Switched::hair_read(false), &img, &scene, &lm, &at, &eyeshadow);
+            eprintln!("{what}, eyeshadow without the hair read: spill {:.1} %", blind.spill * 100.0);
+            assert!(
+                blind.spill >= 0.5,
+                "{what}: the lock passes for the lid without the hair ({:.1} %)",
+                blind.spill * 100.0
+            );
+        }
     }
 }
 

@@ -146,6 +146,15 @@ fn chroma_off(model: vec4<f32>, c: vec3<f32>) -> f32 {
 
 // How many robust spreads a colour model's tolerance spans (skin_model::SPREADS).
 const SKIN_MODEL_SPREADS: f32 = 2.5;
+// Where a pixel starts and ends counting as hair, in the odds hair_likeness weighs (the
+// log-likelihood ratio of hair to skin × 2 / SKIN_MODEL_SPREADS²): likelihood ratios of about 5
+// and 110, so that the skin's own fringe stays skin.
+const HAIR_ODDS_FROM: f32 = 0.5;
+const HAIR_ODDS_TO: f32 = 1.5;
+// How far from the hair's colour, in its tolerances, a pixel stops counting as hair (a colour
+// like neither, e.g. makeup already on the lid, is no lock of hair).
+const HAIR_REACH_FROM: f32 = 1.5;
+const HAIR_REACH_TO: f32 = 2.5;
 
 // How much a camera pixel looks like the hair above this face (1) rather than its skin (0): a
 // lock hanging across the brow or lid. Hair is a colour within the hair's model and more likely
@@ -155,10 +164,12 @@ const SKIN_MODEL_SPREADS: f32 = 2.5;
 fn hair_likeness(info: FaceInfo, c: vec3<f32>) -> f32 {
     let to_hair = chroma_off(info.hair, c);
     let to_skin = chroma_off(info.skin, c);
-    // The wider spread's lower density, in squared tolerances.
+    // The log of how much wider the hair's spread is than the skin's: its density is that much lower.
     let spread = log(max(info.hair.z * info.hair.w, 1e-12) / max(info.skin.z * info.skin.w, 1e-12));
+    // In squared tolerances.
     let odds = to_skin * to_skin - to_hair * to_hair - 2.0 * spread / (SKIN_MODEL_SPREADS * SKIN_MODEL_SPREADS);
-    let like = smoothstep(0.5, 1.5, odds) * (1.0 - smoothstep(1.5, 2.5, to_hair));
+    let near_hair = 1.0 - smoothstep(HAIR_REACH_FROM, HAIR_REACH_TO, to_hair);
+    let like = smoothstep(HAIR_ODDS_FROM, HAIR_ODDS_TO, odds) * near_hair;
     // Selected with a non-short-circuit |: no branch (docs/lavapipe-leak.md).
     return select(like, 0.0, (info.hair.z <= 0.0) | (info.skin.z <= 0.0));
 }
@@ -168,8 +179,7 @@ fn hair_likeness(info: FaceInfo, c: vec3<f32>) -> f32 {
 fn skin_likeness(info: FaceInfo, c: vec3<f32>) -> f32 {
     let hue = 1.0 - smoothstep(1.0, 2.0, chroma_off(info.skin, c));
     // Much darker than the face's skin (black hair, clothing) is not skin either.
-    let y = dot(c, vec3<f32>(0.2126, 0.7152, 0.0722));
-    let dark = smoothstep(0.08, 0.2, y / max(info.skin_luma, 1e-4));
+    let dark = smoothstep(0.08, 0.2, luma(c) / max(info.skin_luma, 1e-4));
     return select(hue * dark, 1.0, info.skin.z <= 0.0) * (1.0 - hair_likeness(info, c));
 }
 

@@ -9,7 +9,8 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     // themselves do not look like the hair (brows of the hair's colour are tinted hair and all).
     let brows_are_hair = select(hair_likeness(info, info.brows.rgb), 1.0, info.brows.w <= 0.0);
     let lock = hair_likeness(info, base) * (1.0 - brows_are_hair);
-    let alpha = region(0, in.uv).b * layer.params.x * info.strength * (1.0 - covered(in.screen_uv)) * (1.0 - lock);
+    let shown = (1.0 - covered(in.screen_uv)) * (1.0 - lock);
+    let alpha = region(0, in.uv).b * layer.params.x * info.strength * shown;
     if alpha < 0.002 {
         discard;
     }

@@ -3,6 +3,11 @@
 // layer.params = (opacity, number of shades, shimmer 0-1, -): shimmer adds a soft sheen and mica
 // flakes fixed on the lid, glinting where the face's light mirrors off them.
 
+// Share of the skin's luminance below which a pixel is a lash or hair in deep shade (whose
+// chromaticity says nothing), fading in up to LASH_TO: far darker than a lid's crease.
+const LASH_FROM: f32 = 0.03;
+const LASH_TO: f32 = 0.08;
+
 @fragment
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let info = face_of(in.face);
@@ -10,8 +15,11 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let height = m.r;
     let coverage = m.g * (1.0 - smoothstep(0.5, 0.95, height)) * (1.0 - region(2, in.uv).g);
     let base = camera_at(in.screen_uv);
-    // Not on a lock of hair hanging across the lid.
-    let alpha = coverage * layer.params.x * info.strength * (1.0 - covered(in.screen_uv)) * (1.0 - hair_likeness(info, base));
+    let shade_of_skin = luma(base) / max(info.skin_luma, 1e-4);
+    // Not on a lock of hair hanging across the lid, nor on lashes or hair in deep shade.
+    let not_lash = smoothstep(LASH_FROM, LASH_TO, shade_of_skin);
+    let shown = (1.0 - covered(in.screen_uv)) * (1.0 - hair_likeness(info, base)) * not_lash;
+    let alpha = coverage * layer.params.x * info.strength * shown;
     if alpha < 0.002 {
         discard;
     }
@@ -25,7 +33,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
         smoothstep(0.35, 0.65, height),
     );
     let shade = select(select(layer.color0.rgb, three, n >= 3), two, n == 2);
-    let ratio = clamp(luma(base) / max(info.skin_luma, 1e-4), 0.3, 1.6);
+    let ratio = clamp(shade_of_skin, 0.3, 1.6);
     let pigment = lit(info, shade);
     let shimmer = layer.params.z;
     let flakes = mica(in.uv, in.normal, half_vector(info), 160.0) + 0.12 * specular(info, in.normal, 8.0);

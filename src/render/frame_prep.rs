@@ -150,7 +150,8 @@ impl FramePrep {
         self.fit_lips_to(frame, faces);
         self.silhouettes.clear();
         self.silhouettes.extend(self.hands.iter().filter_map(HandSilhouette::of));
-        // Each face's skin, read once for the face-wide layers and for the hands' edges.
+        // Each face's skin, hair and brows, read once for the layers that paint skin and not
+        // what is in front of it, and for the hands' edges.
         for work in &mut self.faces[..faces.len()] {
             work.skin =
                 FaceSkin::read(frame, &work.landmarks, &self.skin_sites, &self.silhouettes, &mut work.skin_samples);

@@ -10,8 +10,9 @@
 //! skin model learns from): a pixel nearer the hair's colour than the skin's is hair. The hair
 //! model is kept only where it stands apart from the skin (not on a bald head, or another face
 //! above this one); dark hair of the skin's own hue is left to the skin model's darkness test.
-//! The eyeshadow leaves hair bare; the brow tint too, where one of the brows (the one least like
-//! the hair: a lock covers one) does not itself look like the hair.
+//! The eyeshadow leaves hair bare (and near-black pixels: lashes, hair in deep shade); the brow
+//! tint too, where one of the brows (the one least like the hair: a lock covers one) does not
+//! itself look like the hair.
 
 use glam::{Vec2, Vec3};
 use image::RgbImage;
@@ -23,8 +24,10 @@ use crate::face::regions::{FACE_OVAL, LEFT_BROW, RIGHT_BROW};
 use crate::looks::color::srgb8_to_linear;
 use crate::tracking::tracker::inter_ocular;
 
-/// Mesh vertices: the top of the forehead on the face's outline, and the chin's lowest point.
+/// Mesh vertex at the top of the forehead on the face's outline: with [`CHIN`], the face's
+/// middle that hair is read outward from.
 const FOREHEAD_TOP: usize = 10;
+/// Mesh vertex at the chin's lowest point.
 const CHIN: usize = 152;
 
 /// Narrowest tolerance on each chromaticity axis (r, g): below it, the skin's own variation (a
@@ -38,6 +41,8 @@ const SPREADS: f32 = 2.5;
 const BELOW_BROWS: f32 = 0.35;
 /// Fewest skin pixels a model rests on; with fewer, everything counts as skin.
 const MIN_SAMPLES: usize = 12;
+/// Pixels read around each point (3×3): one pixel's noise would move a small face's model.
+const PIXELS_PER_POINT: usize = 9;
 /// Canonical v above which a face-outline vertex is the top of the forehead: hair is read beyond it.
 const HAIRLINE: f32 = 0.2;
 /// How far beyond the forehead's outline, in inter-ocular distances, hair is read: past the
@@ -46,10 +51,16 @@ const HAIR_REACH: [f32; 6] = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35];
 /// How many skin tolerances the hair's median must lie from the skin's for the hair to be told
 /// apart: nearer, the two overlap and the lid would pass for hair.
 const HAIR_APART: f32 = 2.0;
+/// Least share of the hair's read pixels in the frame for a hair model: a face at the frame's
+/// top edge leaves a few, which may be anything.
+const MIN_HAIR_IN_FRAME: f32 = 0.5;
+/// Outline vertices per brow: its lower edge from the temple, then back along its upper edge.
+const BROW_OUTLINE: usize = RIGHT_BROW.len();
 
-/// One face's skin in one frame, read in one pass over its plain-skin vertices: the
-/// chromaticity model the face-wide layers paint by, and the CIELAB colour a hand's edge is told
-/// apart from (`render::occluders`), the latter from the vertices no hand covers (a pale hand on
+/// One face's skin in one frame, read in one pass over its plain-skin vertices (then its hair and
+/// brows in a pass each): the chromaticity model the face-wide layers paint by, the hair's and
+/// brows' that the eyeshadow and brow tint tell a lock of hair by, and the CIELAB colour a hand's
+/// edge is told apart from (`render::occluders`), the latter from the vertices no hand covers (a pale hand on
 /// a darker face must not pass for the face). The model keeps every vertex: a hand is skin too,
 /// and on `tests/hands.rs` leaving it out narrowed the model so that 0.6-1.6 % of the face's own
 /// makeup went while the hand lost only 0.6 % more paint.
@@ -96,8 +107,8 @@ impl FaceSkin {
         // Room for every pixel around every vertex (or hair point) at once: no growing, frame
         // after frame.
         let points = vertices.len().max(sites.forehead_top.len() * HAIR_REACH.len()).max(sites.brow_edges.len());
-        r.reserve(points * 9);
-        g.reserve(points * 9);
+        r.reserve(points * PIXELS_PER_POINT);
+        g.reserve(points * PIXELS_PER_POINT);
         colours.reserve(if hands.is_empty() { 0 } else { vertices.len() });
         for &i in vertices {
             let p = landmarks[i as usize];
@@ -137,8 +148,10 @@ fn read_hair(
     for p in hair_points(landmarks, forehead_top) {
         push_chromaticities_around(frame, p, r, g);
     }
+    let read = r.len() as f32 / (forehead_top.len() * HAIR_REACH.len() * PIXELS_PER_POINT) as f32;
     let hair = ChromaModel::from_chromaticities(r, g);
-    if hair.tolerance[0] > 0.0 && skin.distance(hair.chroma) >= HAIR_APART { hair } else { ChromaModel::ANY }
+    let apart = hair.tolerance[0] > 0.0 && skin.distance(hair.chroma) >= HAIR_APART;
+    if apart && read >= MIN_HAIR_IN_FRAME { hair } else { ChromaModel::ANY }
 }
 
 /// The chromaticity of the brow, of the two between `brow_edges` (the right brow's five pairs,
@@ -202,13 +215,14 @@ fn push_chromaticities_around(frame: &RgbImage, p: Vec2, r: &mut Vec<f32>, g: &m
     }
 }
 
-/// The pixels one face's skin is read from: buffers kept between frames, so that reading the
-/// skin allocates nothing once they have grown to a face's size.
+/// The pixels one face's skin, hair and brows are read from (one after the other): buffers
+/// kept between frames, so that reading them allocates nothing once they have grown to a face's
+/// size.
 #[derive(Debug, Default)]
 pub struct SkinSamples {
-    /// r chromaticities around the vertices.
+    /// r chromaticities around the points being read.
     r: Vec<f32>,
-    /// g chromaticities around the vertices.
+    /// g chromaticities around the points being read.
     g: Vec<f32>,
     /// CIELAB at the vertices no hand covers.
     colours: Vec<Vec3>,
@@ -219,7 +233,8 @@ pub struct SkinSamples {
 pub struct ChromaModel {
     /// Median r and g chromaticity (linear r / (r+g+b), g / (r+g+b)).
     pub chroma: [f32; 2],
-    /// Distance on each axis still counted as skin; 0 = no model (everything is skin).
+    /// Distance on each axis still counted as the model's (skin, hair); 0 = no model (for skin:
+    /// everything is skin; for hair: nothing is hair).
     pub tolerance: [f32; 2],
 }
 
@@ -235,7 +250,7 @@ pub struct SampleSites {
 }
 
 impl SampleSites {
-    /// The sites on `mesh`.
+    /// The sites on `mesh`: chosen once, so that reading a face in each frame only looks them up.
     pub fn of(mesh: &crate::face::CanonicalMesh) -> Self {
         let skin = super::lighting::skin_vertices(mesh)
             .into_iter()
@@ -244,7 +259,9 @@ impl SampleSites {
         let forehead_top = FACE_OVAL.iter().copied().filter(|&i| mesh.uvs[i as usize][1] < HAIRLINE).collect();
         // Each brow's outline runs along its lower edge from the temple, then back along its
         // upper edge: its k-th vertex faces the (N-1-k)-th.
-        let across = |brow: &[u16; 10]| (0..5).map(|k| (brow[k], brow[9 - k])).collect::<Vec<_>>();
+        let across = |brow: &[u16; BROW_OUTLINE]| {
+            (0..BROW_OUTLINE / 2).map(|k| (brow[k], brow[BROW_OUTLINE - 1 - k])).collect::<Vec<_>>()
+        };
         let brow_edges = [across(&RIGHT_BROW), across(&LEFT_BROW)].concat();
         Self { skin, forehead_top, brow_edges }
     }
@@ -267,7 +284,8 @@ impl ChromaModel {
         }
     }
 
-    /// How far `chroma` lies from the model's, in its tolerances (1 = at the edge of the model).
+    /// How far `chroma` lies from the model's, in its tolerances (1 = at the edge of the model);
+    /// only for a model (non-zero tolerances).
     fn distance(&self, chroma: [f32; 2]) -> f32 {
         Vec2::new((chroma[0] - self.chroma[0]) / self.tolerance[0], (chroma[1] - self.chroma[1]) / self.tolerance[1])
             .length()
@@ -318,10 +336,17 @@ mod tests {
         assert_eq!(model_of(&frame, &lm[..1], &[0]), ChromaModel::ANY);
     }
 
+    /// What a face drawn flat shows.
+    struct FlatFace {
+        /// Its skin, hair and brows as read.
+        read: FaceSkin,
+        /// The middles of its brows, where they are read (right brow first).
+        brow_middles: Vec<Vec2>,
+    }
+
     /// A face drawn flat from the canonical mesh's atlas (200 px across) in `skin`, everything
-    /// outside its outline and the pixels `in_lock` says a lock of hair covers in `hair`: the
-    /// skin, hair and brows read from it, and the brows' vertex pairs on it.
-    fn flat_face(skin: [u8; 3], hair: [u8; 3], in_lock: impl Fn(Vec2) -> bool) -> (FaceSkin, Vec<Vec2>) {
+    /// outside its outline and the pixels `in_lock` says a lock of hair covers in `hair`.
+    fn flat_face(skin: [u8; 3], hair: [u8; 3], in_lock: impl Fn(Vec2) -> bool) -> FlatFace {
         let mesh = crate::face::CanonicalMesh::load();
         let landmarks: Vec<Vec3> =
             mesh.uvs.iter().map(|uv| Vec3::new(100.0 + 200.0 * uv[0], 100.0 + 200.0 * uv[1], 0.0)).collect();
@@ -332,12 +357,13 @@ mod tests {
             image::Rgb(if on_face { skin } else { hair })
         });
         let sites = SampleSites::of(&mesh);
-        let brows = sites
+        let brow_middles = sites
             .brow_edges
             .iter()
             .map(|&(a, b)| (landmarks[a as usize].truncate() + landmarks[b as usize].truncate()) / 2.0)
             .collect();
-        (FaceSkin::read(&frame, &landmarks, &sites, &[], &mut SkinSamples::default()), brows)
+        let read = FaceSkin::read(&frame, &landmarks, &sites, &[], &mut SkinSamples::default());
+        FlatFace { read, brow_middles }
     }
 
     /// Linear r, g chromaticity of an sRGB colour.
@@ -356,13 +382,13 @@ mod tests {
         let skin = [200, 150, 120];
         // Blond hair: yellower than the skin.
         let blond = [190, 165, 90];
-        let (read, _) = flat_face(skin, blond, |_| false);
+        let read = flat_face(skin, blond, |_| false).read;
         assert_near(read.hair.chroma, chroma(blond), "blond hair");
         assert!(read.model.distance(read.hair.chroma) >= HAIR_APART);
         // A bald head (skin above the forehead) and dark hair of the skin's own hue: no hair
         // model, the skin model's darkness test is left to tell them.
         for around in [skin, [100, 75, 60]] {
-            let (read, _) = flat_face(skin, around, |_| false);
+            let read = flat_face(skin, around, |_| false).read;
             assert_eq!(read.hair, ChromaModel::ANY, "hair {around:?}");
         }
     }
@@ -370,13 +396,13 @@ mod tests {
     #[test]
     fn a_lock_of_hair_over_one_brow_does_not_pass_for_the_brows() {
         let (skin, blond) = ([200, 150, 120], [190, 165, 90]);
-        let (clear, brows) = flat_face(skin, blond, |_| false);
+        let FlatFace { read: clear, brow_middles: brows } = flat_face(skin, blond, |_| false);
         assert_near(clear.brows.expect("brows read"), chroma(skin), "clear brows");
         // The lock over the right brow (the first five pairs), then over both.
         let near = |p: Vec2, of: &[Vec2]| of.iter().any(|b| b.distance(p) < 4.0);
-        let (one, _) = flat_face(skin, blond, |p| near(p, &brows[..5]));
+        let one = flat_face(skin, blond, |p| near(p, &brows[..BROW_OUTLINE / 2])).read;
         assert_near(one.brows.expect("brows read"), chroma(skin), "one brow under the lock");
-        let (both, _) = flat_face(skin, blond, |p| near(p, &brows));
+        let both = flat_face(skin, blond, |p| near(p, &brows)).read;
         assert_near(both.brows.expect("brows read"), chroma(blond), "both brows under the lock");
     }
 
