@@ -155,6 +155,11 @@ const HAIR_ODDS_TO: f32 = 1.5;
 // like neither, e.g. makeup already on the lid, is no lock of hair).
 const HAIR_REACH_FROM: f32 = 1.5;
 const HAIR_REACH_TO: f32 = 2.5;
+// How far apart, in the skin's tolerances, the hair's colour and the skin's must lie for the hair
+// model to count, from not at all to in full (skin_model::HAIR_APART): faded, not switched, so
+// that a model near the limit does not flicker from frame to frame.
+const HAIR_APART_FROM: f32 = 1.0;
+const HAIR_APART_TO: f32 = 1.5;
 
 // How much a camera pixel looks like the hair above this face (1) rather than its skin (0): a
 // lock hanging across the brow or lid. Hair is a colour within the hair's model and more likely
@@ -169,7 +174,9 @@ fn hair_likeness(info: FaceInfo, c: vec3<f32>) -> f32 {
     // In squared tolerances.
     let odds = to_skin * to_skin - to_hair * to_hair - 2.0 * spread / (SKIN_MODEL_SPREADS * SKIN_MODEL_SPREADS);
     let near_hair = 1.0 - smoothstep(HAIR_REACH_FROM, HAIR_REACH_TO, to_hair);
-    let like = smoothstep(HAIR_ODDS_FROM, HAIR_ODDS_TO, odds) * near_hair;
+    let hair_colour = vec3<f32>(info.hair.xy, 1.0 - info.hair.x - info.hair.y);
+    let apart = smoothstep(HAIR_APART_FROM, HAIR_APART_TO, chroma_off(info.skin, hair_colour));
+    let like = smoothstep(HAIR_ODDS_FROM, HAIR_ODDS_TO, odds) * near_hair * apart;
     // Selected with a non-short-circuit |: no branch (docs/lavapipe-leak.md).
     return select(like, 0.0, (info.hair.z <= 0.0) | (info.skin.z <= 0.0));
 }

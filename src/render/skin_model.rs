@@ -49,8 +49,10 @@ const HAIRLINE: f32 = 0.2;
 /// outline's own uncertainty, short of the top of a short haircut.
 const HAIR_REACH: [f32; 6] = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35];
 /// How many skin tolerances the hair's median must lie from the skin's for the hair to be told
-/// apart: nearer, the two overlap and the lid would pass for hair.
-const HAIR_APART: f32 = 2.0;
+/// apart, from nothing to in full (the shaders fade the hair model in between, so that a model
+/// near the limit does not flicker in and out from frame to frame): nearer, the two overlap and
+/// the skin's own fringe would pass for hair; on a bald head the "hair" is skin.
+const HAIR_APART: [f32; 2] = [1.0, 1.5];
 /// Least share of the hair's read pixels in the frame for a hair model: a face at the frame's
 /// top edge leaves a few, which may be anything.
 const MIN_HAIR_IN_FRAME: f32 = 0.5;
@@ -130,7 +132,7 @@ impl FaceSkin {
 }
 
 /// The hair beyond the `forehead_top` vertices of the face with `landmarks` and skin `skin`;
-/// [`ChromaModel::ANY`] where it does not stand apart from the skin. `r` and `g` are the buffers
+/// [`ChromaModel::ANY`] where it does not stand apart from the skin at all. `r` and `g` are the buffers
 /// the pixels are gathered in.
 fn read_hair(
     frame: &RgbImage,
@@ -150,7 +152,7 @@ fn read_hair(
     }
     let read = r.len() as f32 / (forehead_top.len() * HAIR_REACH.len() * PIXELS_PER_POINT) as f32;
     let hair = ChromaModel::from_chromaticities(r, g);
-    let apart = hair.tolerance[0] > 0.0 && skin.distance(hair.chroma) >= HAIR_APART;
+    let apart = hair.tolerance[0] > 0.0 && skin.distance(hair.chroma) > HAIR_APART[0];
     if apart && read >= MIN_HAIR_IN_FRAME { hair } else { ChromaModel::ANY }
 }
 
@@ -384,7 +386,7 @@ mod tests {
         let blond = [190, 165, 90];
         let read = flat_face(skin, blond, |_| false).read;
         assert_near(read.hair.chroma, chroma(blond), "blond hair");
-        assert!(read.model.distance(read.hair.chroma) >= HAIR_APART);
+        assert!(read.model.distance(read.hair.chroma) >= HAIR_APART[1]);
         // A bald head (skin above the forehead) and dark hair of the skin's own hue: no hair
         // model, the skin model's darkness test is left to tell them.
         for around in [skin, [100, 75, 60]] {
@@ -410,6 +412,8 @@ mod tests {
     fn the_shaders_weigh_hair_and_skin_in_the_model_s_own_spreads() {
         let shader = include_str!("../../shaders/common/face_mesh.wgsl");
         assert!(shader.contains(&format!("const SKIN_MODEL_SPREADS: f32 = {SPREADS:?};")));
+        assert!(shader.contains(&format!("const HAIR_APART_FROM: f32 = {:?};", HAIR_APART[0])));
+        assert!(shader.contains(&format!("const HAIR_APART_TO: f32 = {:?};", HAIR_APART[1])));
     }
 
     #[test]
