@@ -439,20 +439,12 @@ mod tests {
         let vertices: Vec<u16> = (0..landmarks.len() as u16).collect();
         assert!(vertices.len() == 50, "{} vertices", vertices.len());
         let lab = |c: image::Rgb<u8>| Vec3::from_array(crate::looks::color::linear_to_lab(c.0.map(srgb8_to_linear)));
-        let with_hand = FaceSkin::read(
-            &frame,
-            &landmarks,
-            &skin_at(&vertices),
-            std::slice::from_ref(&hand),
-            &mut SkinSamples::default(),
-        );
-        let without = FaceSkin::read(
-            &frame,
-            &landmarks,
-            &skin_at(&vertices),
-            std::slice::from_ref(&far_hand),
-            &mut SkinSamples::default(),
-        );
+        let sites = skin_at(&vertices);
+        let read_beside = |hand: &HandSilhouette| {
+            FaceSkin::read(&frame, &landmarks, &sites, std::slice::from_ref(hand), &mut SkinSamples::default())
+        };
+        let with_hand = read_beside(&hand);
+        let without = read_beside(&far_hand);
         assert!(with_hand.colour.unwrap().distance(lab(face)) < 0.5, "{with_hand:?}");
         // Told only of a hand elsewhere, the pale hand outnumbers the face: the skin read is the hand's.
         assert!(without.colour.unwrap().distance(lab(pale)) < 0.5, "{without:?}");
