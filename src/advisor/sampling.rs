@@ -271,39 +271,50 @@ fn irises(landmarks: &[Vec3]) -> [(Vec2, f32); 2] {
     })
 }
 
-/// How much more saturated, on average, one eye's "whites" must be than the other's to be taken
-/// for something in front of that eye (a lock of hair, a finger) and left out: on the test faces
-/// a lock over one eye raises its mean saturation by 0.21-0.35 over the other's, while two clear
-/// eyes, side light and coloured light included, differ by at most 0.15.
+/// How much more saturated, on average, one eye's "whites" must be than the other's (and darker)
+/// to be taken for something in front of that eye (a lock of hair, a finger) and left out: on the
+/// test faces a lock over one eye raises its mean saturation by 0.21-0.35 over the other's, while
+/// two clear eyes, side light and coloured light included, differ by at most 0.15. An eye lit by a
+/// warm lamp while the other sees a cool window is more saturated but brighter: it stays.
 const COVERED_EYE_SATURATION: f32 = 0.18;
-/// Fewest eye-white pixels an eye needs for its saturation to be compared.
+/// Fewest eye-white pixels an eye needs for its saturation to be compared: fewer, a few noisy
+/// pixels would decide (a face under about 40 px between the eyes).
 const MIN_COMPARED_SCLERA: usize = 8;
 
 /// Eye-white pixels: inside each eye opening, outside the iris (with a margin for its dark rim),
 /// and away from the lid edges (lashes, shadow); without an eye that something covers (see
 /// [`COVERED_EYE_SATURATION`]), so that one eye behind a lock of hair does not dim the light read.
+/// `out` comes in empty.
 fn sclera(frame: &RgbImage, landmarks: &[Vec3], out: &mut Vec<[f32; 3]>) {
-    // Where each eye's pixels end in `out` (the right eye's first).
-    let mut ends = [0; 2];
-    for (k, (eye, (centre, radius))) in [RIGHT_EYE, LEFT_EYE].iter().zip(irises(landmarks)).enumerate() {
+    // Where the right eye's pixels end in `out` (the left eye's follow).
+    let mut right_eye_end = 0;
+    for (eye, (centre, radius)) in [RIGHT_EYE, LEFT_EYE].iter().zip(irises(landmarks)) {
         let poly = contour(landmarks, eye);
         let width = poly[0].distance(poly[8]);
         let white =
             |q: Vec2| inside(&poly, q) && q.distance(centre) > radius * 1.2 && edge_distance(&poly, q) > width * 0.05;
         for_pixels_where(frame, &poly, white, |p| out.push(p));
-        ends[k] = out.len();
+        if *eye == RIGHT_EYE {
+            right_eye_end = out.len();
+        }
     }
-    let right_eye_end = ends[0];
     let (right, left) = out.split_at(right_eye_end);
     if right.len() < MIN_COMPARED_SCLERA || left.len() < MIN_COMPARED_SCLERA {
         return;
     }
-    let (right_saturation, left_saturation) = (mean_saturation(right), mean_saturation(left));
-    if right_saturation > left_saturation + COVERED_EYE_SATURATION {
+    let covers = |eye: &[[f32; 3]], other: &[[f32; 3]]| {
+        mean_saturation(eye) > mean_saturation(other) + COVERED_EYE_SATURATION && mean_luma(eye) < mean_luma(other)
+    };
+    if covers(right, left) {
         out.drain(..right_eye_end);
-    } else if left_saturation > right_saturation + COVERED_EYE_SATURATION {
+    } else if covers(left, right) {
         out.truncate(right_eye_end);
     }
+}
+
+/// Mean linear luminance of pixels.
+fn mean_luma(pixels: &[[f32; 3]]) -> f32 {
+    pixels.iter().map(|p| 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]).sum::<f32>() / pixels.len().max(1) as f32
 }
 
 /// Mean saturation (1 - min / max channel) of linear pixels: eye whites are near grey under any
@@ -358,15 +369,22 @@ mod tests {
     use super::*;
 
     /// The eye whites read from a face drawn flat from the canonical mesh's atlas (300 px across)
-    /// in a near-white grey, with the right eye's opening painted `over_right_eye`.
-    fn whites_with(over_right_eye: [u8; 3]) -> Vec<[f32; 3]> {
+    /// in `face`, with the right eye's opening painted `right` and the left's `left`.
+    fn whites_with(face: [u8; 3], right: [u8; 3], left: [u8; 3]) -> Vec<[f32; 3]> {
         let mesh = CanonicalMesh::load();
         let landmarks: Vec<Vec3> =
             mesh.uvs.iter().map(|uv| Vec3::new(50.0 + 300.0 * uv[0], 50.0 + 300.0 * uv[1], 0.0)).collect();
-        let right_eye = contour(&landmarks, &RIGHT_EYE);
+        let (right_eye, left_eye) = (contour(&landmarks, &RIGHT_EYE), contour(&landmarks, &LEFT_EYE));
         let frame = RgbImage::from_fn(400, 400, |x, y| {
-            let covered = inside(&right_eye, Vec2::new(x as f32 + 0.5, y as f32 + 0.5));
-            image::Rgb(if covered { over_right_eye } else { [225, 222, 218] })
+            let q = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+            let colour = if inside(&right_eye, q) {
+                right
+            } else if inside(&left_eye, q) {
+                left
+            } else {
+                face
+            };
+            image::Rgb(colour)
         });
         let mut whites = Vec::new();
         sclera(&frame, &landmarks, &mut whites);
@@ -375,13 +393,18 @@ mod tests {
 
     #[test]
     fn an_eye_behind_a_lock_of_hair_is_left_out_of_the_eye_whites() {
-        let both = whites_with([225, 222, 218]).len();
-        let white = [225u8, 222, 218].map(srgb8_to_linear);
-        // A blond lock over the right eye: only the left eye's whites are read.
-        let one = whites_with([150, 110, 50]);
-        assert!(one.len() * 3 < both * 2 && one.len() * 3 > both, "{} of {both} whites kept", one.len());
-        assert!(one.iter().all(|p| *p == white), "the lock's pixels read as eye whites");
-        // A slightly warmer eye is still an eye.
-        assert_eq!(whites_with([228, 220, 208]).len(), both);
+        let (skin, white, blond) = ([200, 150, 120], [225u8, 222, 218], [150, 110, 50]);
+        let both = whites_with(skin, white, white).len();
+        let white_linear = white.map(srgb8_to_linear);
+        // A blond lock over either eye: only the other eye's whites are read.
+        for (right, left) in [(blond, white), (white, blond)] {
+            let one = whites_with(skin, right, left);
+            assert!(one.len() * 3 < both * 2 && one.len() * 3 > both, "{} of {both} whites kept", one.len());
+            assert!(one.iter().all(|p| *p == white_linear), "the lock's pixels read as eye whites");
+        }
+        // A slightly warmer eye is still an eye; so is one lit by a warm lamp while the other
+        // sees a dim, cool window (far more saturated, but brighter).
+        assert_eq!(whites_with(skin, [228, 220, 208], white).len(), both);
+        assert_eq!(whites_with(skin, [240, 205, 160], [90, 90, 95]).len(), both);
     }
 }
