@@ -7,9 +7,10 @@
 //!
 //! Hair is read the same way from just above the face's upper outline, so that a lock hanging
 //! across the brow or lid is told from the lid (which is pinker and darker than the cheeks the
-//! skin model learns from): a pixel nearer the hair's colour than the skin's is hair. The hair
-//! model is kept only where it stands apart from the skin (not on a bald head, or another face
-//! above this one); dark hair of the skin's own hue is left to the skin model's darkness test.
+//! skin model learns from): a pixel far likelier the hair's colour than the skin's is hair
+//! (`hair_likeness` in `shaders/common/face_mesh.wgsl`). The hair model counts only as far as it
+//! stands apart from the skin (not on a bald head, or another face above this one); dark hair of
+//! the skin's own hue is left to the skin model's darkness test.
 //! The eyeshadow leaves hair bare (and near-black pixels: lashes, hair in deep shade); the brow
 //! tint too, where one of the brows (the one least like the hair: a lock covers one) does not
 //! itself look like the hair.
