@@ -154,7 +154,7 @@ pub fn lit_sclera(pixels: &[[f32; 3]], lit: &mut Vec<[f32; 3]>) -> Option<([f64;
     if lit.len() < MIN_SCLERA_PIXELS {
         return None;
     }
-    let luma = |p: &[f32; 3]| 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+    let luma = super::sampling::linear_luma;
     // Unstable, ties broken by colour: a stable sort of more than a few hundred pixels would
     // allocate its scratch on every frame.
     lit.sort_unstable_by(|a, b| {

@@ -110,7 +110,7 @@ pub fn read_face(
     let skin = robust_lab(&skin_pixels).unwrap_or(reference);
 
     let raw_skin: Vec<&[f32; 3]> = area::SKIN.iter().flat_map(|&k| samples.areas[k].iter()).collect();
-    let luma = |p: &[f32; 3]| f64::from(0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]);
+    let luma = |p: &[f32; 3]| f64::from(super::sampling::linear_luma(p));
     let clipped =
         raw_skin.iter().filter(|p| p.iter().any(|c| *c >= 0.99)).count() as f64 / raw_skin.len().max(1) as f64;
     // From all of each cheek's pixels: a cheek in shadow is exactly what the skin filter drops.

@@ -312,9 +312,15 @@ fn sclera(frame: &RgbImage, landmarks: &[Vec3], out: &mut Vec<[f32; 3]>) {
     }
 }
 
+/// Linear luminance (Rec. 709) of a linear RGB pixel: what the eye whites, skin and light
+/// readings rank and average pixels by.
+pub(crate) fn linear_luma(p: &[f32; 3]) -> f32 {
+    0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]
+}
+
 /// Mean linear luminance of pixels.
 fn mean_luma(pixels: &[[f32; 3]]) -> f32 {
-    pixels.iter().map(|p| 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]).sum::<f32>() / pixels.len().max(1) as f32
+    pixels.iter().map(linear_luma).sum::<f32>() / pixels.len().max(1) as f32
 }
 
 /// Mean saturation (1 - min / max channel) of linear pixels: eye whites are near grey under any
@@ -332,12 +338,7 @@ fn eye_dark_luma(frame: &RgbImage, landmarks: &[Vec3], luma: &mut Vec<f32>) -> O
     luma.clear();
     for eye in [RIGHT_EYE, LEFT_EYE] {
         let poly = contour(landmarks, &eye);
-        for_pixels_where(
-            frame,
-            &poly,
-            |q| inside(&poly, q),
-            |p| luma.push(0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]),
-        );
+        for_pixels_where(frame, &poly, |q| inside(&poly, q), |p| luma.push(linear_luma(&p)));
     }
     if luma.is_empty() {
         return None;
