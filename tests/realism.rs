@@ -719,9 +719,26 @@ fn a_lock_of_hair_across_the_brow_and_lid_is_not_made_up() {
     }
 }
 
+/// A second person at kiosk distance: the two White House photographs of `tests/fixtures/lips`
+/// (darker skin, short dark greying hair above a high forehead), with Vanity's v2 landmarks.
+fn white_house_faces() -> Vec<(&'static str, RgbImage, Vec<Vec3>)> {
+    ["portrait", "speech"]
+        .into_iter()
+        .map(|name| {
+            let photo = vanity::capture::still::load_rgb(&common::fixture(&format!("lips/{name}.jpg"))).unwrap();
+            let r: common::RefImage = common::load(&common::fixture(&format!("lips/{name}_v2.json")));
+            let (img, lm) = at_kiosk_distance(&photo, &r.faces[0].points(), KIOSK_IOD);
+            (name, img, lm)
+        })
+        .collect()
+}
+
 #[test]
 fn reading_the_hair_costs_a_clear_face_little_of_its_makeup() {
-    for (name, img, lm) in kiosk_faces() {
+    // The kiosk faces and a second person: where the hair is read above his forehead, his
+    // forehead's skin lies as well as his hair; a model of both spread over the folds of his
+    // deep-set lids and took a third of their eyeshadow.
+    for (name, img, lm) in kiosk_faces().into_iter().chain(white_house_faces()) {
         let faces = [lm];
         for (layer, text) in layers_that_read_hair() {
             let look = look(&format!("name = \"t\"\n{text}"));
