@@ -89,8 +89,8 @@ pub fn eye_samples(frame: &RgbImage, landmarks: &[Vec3]) -> EyeSamples {
 /// to frame, so sampling the eyes allocates nothing once they have grown to an eye's size.
 pub fn eye_samples_into(frame: &RgbImage, landmarks: &[Vec3], out: &mut EyeSamples, luma: &mut Vec<f32>) {
     out.sclera.clear();
-    sclera(frame, landmarks, &mut out.sclera);
-    out.dark_luma = eye_dark_luma(frame, landmarks, luma);
+    let read = sclera(frame, landmarks, &mut out.sclera);
+    out.dark_luma = eye_dark_luma(frame, landmarks, read, luma);
     out.width = [RIGHT_EYE, LEFT_EYE]
         .iter()
         .map(|eye| landmarks[eye[0] as usize].truncate().distance(landmarks[eye[8] as usize].truncate()))
@@ -281,11 +281,14 @@ const COVERED_EYE_SATURATION: f32 = 0.18;
 /// pixels would decide (a face under about 40 px between the eyes).
 const MIN_COMPARED_SCLERA: usize = 8;
 
+/// The eye openings (right, then left) whose whites were read.
+const BOTH_EYES: &[[u16; 16]] = &[RIGHT_EYE, LEFT_EYE];
+
 /// Eye-white pixels: inside each eye opening, outside the iris (with a margin for its dark rim),
 /// and away from the lid edges (lashes, shadow); without an eye that something covers (see
 /// [`COVERED_EYE_SATURATION`]), so that one eye behind a lock of hair does not dim the light read.
-/// `out` comes in empty.
-fn sclera(frame: &RgbImage, landmarks: &[Vec3], out: &mut Vec<[f32; 3]>) {
+/// `out` comes in empty. Returns the eyes read: the eyes' dark quarter is read from the same ones.
+fn sclera(frame: &RgbImage, landmarks: &[Vec3], out: &mut Vec<[f32; 3]>) -> &'static [[u16; 16]] {
     // Where the right eye's pixels end in `out` (the left eye's follow).
     let mut right_eye_end = 0;
     for (eye, (centre, radius)) in [RIGHT_EYE, LEFT_EYE].iter().zip(irises(landmarks)) {
@@ -300,15 +303,19 @@ fn sclera(frame: &RgbImage, landmarks: &[Vec3], out: &mut Vec<[f32; 3]>) {
     }
     let (right, left) = out.split_at(right_eye_end);
     if right.len() < MIN_COMPARED_SCLERA || left.len() < MIN_COMPARED_SCLERA {
-        return;
+        return BOTH_EYES;
     }
     let covers = |eye: &[[f32; 3]], other: &[[f32; 3]]| {
         mean_saturation(eye) > mean_saturation(other) + COVERED_EYE_SATURATION && mean_luma(eye) < mean_luma(other)
     };
     if covers(right, left) {
         out.drain(..right_eye_end);
+        &BOTH_EYES[1..]
     } else if covers(left, right) {
         out.truncate(right_eye_end);
+        &BOTH_EYES[..1]
+    } else {
+        BOTH_EYES
     }
 }
 
@@ -333,11 +340,13 @@ fn mean_saturation(pixels: &[[f32; 3]]) -> f32 {
     pixels.iter().map(saturation).sum::<f32>() / pixels.len().max(1) as f32
 }
 
-/// The 25th percentile of linear luminance inside both eye openings; `luma` is scratch.
-fn eye_dark_luma(frame: &RgbImage, landmarks: &[Vec3], luma: &mut Vec<f32>) -> Option<f32> {
+/// The 25th percentile of linear luminance inside the `eyes` openings (those whose whites were
+/// read: a lock of hair over the other would stand in for its iris and lashes, and the eyes would
+/// look less sharp than they are); `luma` is scratch.
+fn eye_dark_luma(frame: &RgbImage, landmarks: &[Vec3], eyes: &[[u16; 16]], luma: &mut Vec<f32>) -> Option<f32> {
     luma.clear();
-    for eye in [RIGHT_EYE, LEFT_EYE] {
-        let poly = contour(landmarks, &eye);
+    for eye in eyes {
+        let poly = contour(landmarks, eye);
         for_pixels_where(frame, &poly, |q| inside(&poly, q), |p| luma.push(linear_luma(&p)));
     }
     if luma.is_empty() {
@@ -372,24 +381,38 @@ mod tests {
     /// The eye whites read from a face drawn flat from the canonical mesh's atlas (300 px across)
     /// in `face`, with the right eye's opening painted `right` and the left's `left`.
     fn whites_with(face: [u8; 3], right: [u8; 3], left: [u8; 3]) -> Vec<[f32; 3]> {
+        eyes_with(face, right, left, None).sclera
+    }
+
+    /// Share of the iris radius the eyes are read with that [`eyes_with`] draws an iris in: 40 %
+    /// of an eye opening's pixels, so that the iris is the clear eyes' darkest quarter, and no
+    /// longer is if a third of the pixels are an eye behind a lock.
+    const IRIS_DRAWN: f32 = 0.8;
+
+    /// What the eyes of a face like [`whites_with`]'s show, each eye painted `right` or `left`
+    /// holding an iris of colour `iris.1` where its white is `iris.0`.
+    fn eyes_with(face: [u8; 3], right: [u8; 3], left: [u8; 3], iris: Option<([u8; 3], [u8; 3])>) -> EyeSamples {
         let mesh = CanonicalMesh::load();
         let landmarks: Vec<Vec3> =
             mesh.uvs.iter().map(|uv| Vec3::new(50.0 + 300.0 * uv[0], 50.0 + 300.0 * uv[1], 0.0)).collect();
         let (right_eye, left_eye) = (contour(&landmarks, &RIGHT_EYE), contour(&landmarks, &LEFT_EYE));
+        let [right_iris, left_iris] = irises(&landmarks);
         let frame = RgbImage::from_fn(400, 400, |x, y| {
             let q = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+            let in_iris = |(centre, radius): (Vec2, f32), eye: [u8; 3]| {
+                iris.filter(|&(white, _)| white == eye && q.distance(centre) < IRIS_DRAWN * radius)
+                    .map(|(_, iris)| iris)
+            };
             let colour = if inside(&right_eye, q) {
-                right
+                in_iris(right_iris, right).unwrap_or(right)
             } else if inside(&left_eye, q) {
-                left
+                in_iris(left_iris, left).unwrap_or(left)
             } else {
                 face
             };
             image::Rgb(colour)
         });
-        let mut whites = Vec::new();
-        sclera(&frame, &landmarks, &mut whites);
-        whites
+        eye_samples(&frame, &landmarks)
     }
 
     #[test]
@@ -407,5 +430,16 @@ mod tests {
         // sees a dim, cool window (far more saturated, but brighter).
         assert_eq!(whites_with(skin, [228, 220, 208], white).len(), both);
         assert_eq!(whites_with(skin, [240, 205, 160], [90, 90, 95]).len(), both);
+    }
+
+    #[test]
+    fn an_eye_behind_a_lock_of_hair_is_left_out_of_the_eyes_dark_quarter() {
+        // Clear eyes with dark irises; then a blond lock over the right one. The eyes' darkest
+        // quarter (how sharp they are) stays the clear eye's: the lock is no iris.
+        let (skin, white, iris, blond) = ([200, 150, 120], [225u8, 222, 218], [40u8, 30, 25], [150, 110, 50]);
+        let clear = eyes_with(skin, white, white, Some((white, iris))).dark_luma.expect("eyes read");
+        let behind_lock = eyes_with(skin, blond, white, Some((white, iris))).dark_luma.expect("eyes read");
+        assert_eq!(behind_lock, clear);
+        assert!(clear < linear_luma(&iris.map(srgb8_to_linear)) * 1.01, "dark quarter {clear}");
     }
 }
