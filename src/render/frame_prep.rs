@@ -49,6 +49,9 @@ pub struct FramePrep {
     light: LightProbe,
     /// Last frame's lip edges per face (video keeps them steady).
     lip_edges: FaceMemory<LipEdges>,
+    /// Whether each face's hair was told from its skin last frame (video keeps a face near the
+    /// limit on one side of it).
+    hair_told: FaceMemory<bool>,
     /// Whether lips are read from the picture: contours fitted, occluders found (off: the mesh's
     /// own lip line, for comparisons).
     fit_lips: bool,
@@ -88,6 +91,7 @@ impl FramePrep {
             triangles: mesh.triangles.clone(),
             light: LightProbe::new(mesh),
             lip_edges: FaceMemory::new(),
+            hair_told: FaceMemory::new(),
             fit_lips: true,
             pinned_direction: None,
             read_hair: true,
@@ -137,6 +141,7 @@ impl FramePrep {
     pub fn forget(&mut self) {
         self.light.forget();
         self.lip_edges.forget();
+        self.hair_told.forget();
     }
 
     /// Works out the first [`MAX_FACES`] of `faces` in `frame`: lips, skin, occluders, light,
@@ -152,9 +157,17 @@ impl FramePrep {
         self.silhouettes.extend(self.hands.iter().filter_map(HandSilhouette::of));
         // Each face's skin, hair and brows, read once for the layers that paint skin and not
         // what is in front of it, and for the hands' edges.
+        let (sites, hands) = (&self.skin_sites, &self.silhouettes);
+        self.hair_told.update(
+            &mut self.faces[..faces.len()],
+            |work| &work.landmarks,
+            |work, told_before| {
+                let before = told_before.copied();
+                work.skin = FaceSkin::read_after(frame, &work.landmarks, sites, hands, &mut work.skin_samples, before);
+                work.skin.hair != ChromaModel::ANY
+            },
+        );
         for work in &mut self.faces[..faces.len()] {
-            work.skin =
-                FaceSkin::read(frame, &work.landmarks, &self.skin_sites, &self.silhouettes, &mut work.skin_samples);
             if !self.read_hair {
                 work.skin.hair = ChromaModel::ANY;
             }

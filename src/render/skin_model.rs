@@ -59,8 +59,10 @@ const HAIR_APART: [f32; 2] = [1.0, 1.5];
 /// reach fell on a high forehead's skin as well as hair (on the White House portraits in
 /// `tests/fixtures/lips` 37 and 56 %, against 0.2-1 % in the astronaut's hair), and the model,
 /// a blend of the two, spread over the folds of his deep-set lids: the eyeshadow lost a third of
-/// them. The hair of such a face is not told from its skin.
-const MAX_SKIN_IN_HAIR: f32 = 0.2;
+/// them. The hair of such a face is not told from its skin. In video the limit holds hair told
+/// in the last frame up to the higher share and tells it anew only under the lower (a face near
+/// the limit would flicker in and out); a still has the middle.
+const MAX_SKIN_IN_HAIR: [f32; 2] = [0.15, 0.25];
 /// Least share of the hair's read pixels in the frame for a hair model: a face at the frame's
 /// top edge leaves a few, which may be anything.
 const MIN_HAIR_IN_FRAME: f32 = 0.5;
@@ -108,6 +110,20 @@ impl FaceSkin {
         hands: &[HandSilhouette],
         samples: &mut SkinSamples,
     ) -> Self {
+        Self::read_after(frame, landmarks, sites, hands, samples, None)
+    }
+
+    /// [`FaceSkin::read`] in a frame of video, `hair_told_before` saying whether the same face's
+    /// hair was told from its skin in the last frame (None: a still, or a face new to the video):
+    /// a face near [`MAX_SKIN_IN_HAIR`] keeps its hair model or its lack of one.
+    pub fn read_after(
+        frame: &RgbImage,
+        landmarks: &[Vec3],
+        sites: &SampleSites,
+        hands: &[HandSilhouette],
+        samples: &mut SkinSamples,
+        hair_told_before: Option<bool>,
+    ) -> Self {
         let vertices = &sites.skin[..];
         let (w, h) = (i64::from(frame.width()), i64::from(frame.height()));
         let SkinSamples { r, g, colours } = samples;
@@ -133,21 +149,27 @@ impl FaceSkin {
         }
         let colour = (colours.len() >= MIN_COLOUR_SAMPLES).then(|| median(colours));
         let model = ChromaModel::from_chromaticities(r, g);
-        let hair = read_hair(frame, landmarks, &sites.forehead_top, &model, r, g);
+        let max_skin_in_hair = match hair_told_before {
+            Some(false) => MAX_SKIN_IN_HAIR[0],
+            Some(true) => MAX_SKIN_IN_HAIR[1],
+            None => (MAX_SKIN_IN_HAIR[0] + MAX_SKIN_IN_HAIR[1]) / 2.0,
+        };
+        let hair = read_hair(frame, landmarks, &sites.forehead_top, &model, max_skin_in_hair, r, g);
         let brows = read_brows(frame, landmarks, &sites.brow_edges, &hair, r, g);
         Self { model, hair, brows, colour }
     }
 }
 
 /// The hair beyond the `forehead_top` vertices of the face with `landmarks` and skin `skin`;
-/// [`ChromaModel::ANY`] where it does not stand apart from the skin at all, or where much of what
-/// was read is the skin's own colour (a high forehead). `r` and `g` are the buffers the pixels are
-/// gathered in.
+/// [`ChromaModel::ANY`] where it does not stand apart from the skin at all, or where more than
+/// `max_skin_share` of what was read is the skin's own colour (a high forehead). `r` and `g` are
+/// the buffers the pixels are gathered in.
 fn read_hair(
     frame: &RgbImage,
     landmarks: &[Vec3],
     forehead_top: &[u16],
     skin: &ChromaModel,
+    max_skin_share: f32,
     r: &mut Vec<f32>,
     g: &mut Vec<f32>,
 ) -> ChromaModel {
@@ -161,7 +183,7 @@ fn read_hair(
     }
     let read = r.len() as f32 / (forehead_top.len() * HAIR_REACH.len() * PIXELS_PER_POINT) as f32;
     let skin_like = r.iter().zip(g.iter()).filter(|(r, g)| skin.distance([**r, **g]) <= 1.0).count();
-    let mostly_hair = skin_like as f32 <= MAX_SKIN_IN_HAIR * r.len() as f32;
+    let mostly_hair = skin_like as f32 <= max_skin_share * r.len() as f32;
     let hair = ChromaModel::from_chromaticities(r, g);
     let apart = hair.tolerance[0] > 0.0 && skin.distance(hair.chroma) > HAIR_APART[0];
     if apart && mostly_hair && read >= MIN_HAIR_IN_FRAME { hair } else { ChromaModel::ANY }
@@ -360,15 +382,17 @@ mod tests {
     /// A face drawn flat from the canonical mesh's atlas (200 px across) in `skin`, everything
     /// outside its outline and the pixels `in_lock` says a lock of hair covers in `hair`.
     fn flat_face(skin: [u8; 3], hair: [u8; 3], in_lock: impl Fn(Vec2) -> bool) -> FlatFace {
-        flat_face_with_forehead(skin, hair, 1.0, in_lock)
+        flat_face_with_forehead(skin, hair, 1.0, None, in_lock)
     }
 
     /// [`flat_face`] with the skin of its upper half reaching `forehead` times as far from the
-    /// face's middle as its outline does (the hair begins above a high forehead).
+    /// face's middle as its outline does (the hair begins above a high forehead), read as a video
+    /// frame after one where the hair was told (`Some(true)`) or not, or as a still (None).
     fn flat_face_with_forehead(
         skin: [u8; 3],
         hair: [u8; 3],
         forehead: f32,
+        hair_told_before: Option<bool>,
         in_lock: impl Fn(Vec2) -> bool,
     ) -> FlatFace {
         let mesh = crate::face::CanonicalMesh::load();
@@ -390,7 +414,7 @@ mod tests {
             .iter()
             .map(|&(a, b)| (landmarks[a as usize].truncate() + landmarks[b as usize].truncate()) / 2.0)
             .collect();
-        let read = FaceSkin::read(&frame, &landmarks, &sites, &[], &mut SkinSamples::default());
+        let read = FaceSkin::read_after(&frame, &landmarks, &sites, &[], &mut SkinSamples::default(), hair_told_before);
         FlatFace { read, brow_middles }
     }
 
@@ -427,11 +451,31 @@ mod tests {
         // Hair is read 0.1-0.35 inter-ocular distances (about 13-45 px here) beyond the
         // forehead's outline: with the skin reaching 20 % further (about 20 px above the top of
         // the forehead), about half of what is read is skin.
-        let read = flat_face_with_forehead(skin, blond, 1.2, |_| false).read;
+        let read = flat_face_with_forehead(skin, blond, 1.2, None, |_| false).read;
         assert_eq!(read.hair, ChromaModel::ANY, "{read:?}");
         // A little further and the hair alone is read: it is told again.
-        let read = flat_face_with_forehead(skin, blond, 1.02, |_| false).read;
+        let read = flat_face_with_forehead(skin, blond, 1.02, None, |_| false).read;
         assert_near(read.hair.chroma, chroma(blond), "hair above a forehead a little higher");
+    }
+
+    #[test]
+    fn in_video_a_forehead_near_the_limit_keeps_its_hair_or_its_lack_of_one() {
+        let (skin, blond) = ([200, 150, 120], [190, 165, 90]);
+        // Foreheads from the hair's edge to well into where it is read: whether the hair is told
+        // after a frame where it was, in a still, and after a frame where it was not.
+        let told: Vec<[bool; 3]> = (0..=20)
+            .map(|k| {
+                let forehead = 1.0 + 0.01 * k as f32;
+                [Some(true), None, Some(false)]
+                    .map(|before| flat_face_with_forehead(skin, blond, forehead, before, |_| false).read.hair)
+                    .map(|hair| hair != ChromaModel::ANY)
+            })
+            .collect();
+        // Hair told where it was not before is told by a still and where it was before, and so on.
+        assert!(told.iter().all(|t| t[0] >= t[1] && t[1] >= t[2]), "{told:?}");
+        // There are foreheads where the last frame decides: no flicker from one frame to the next.
+        assert!(told.iter().any(|t| t[0] && !t[2]), "{told:?}");
+        assert!(told[0] == [true; 3] && told[20] == [false; 3], "{told:?}");
     }
 
     #[test]
