@@ -68,10 +68,10 @@ pub struct SkinSamples {
 /// What the eyes show of the light: the eye whites and how well the eyes are resolved.
 #[derive(Debug, Clone, Default)]
 pub struct EyeSamples {
-    /// Eye whites (both eyes), iris and lid edges left out.
+    /// Eye whites of the eyes nothing covers (both, as a rule), iris and lid edges left out.
     pub sclera: Vec<[f32; 3]>,
-    /// Linear luminance of the darkest quarter of the eye openings (iris, pupil, lashes): a
-    /// sharp, well-resolved eye has whites far brighter than this.
+    /// Linear luminance of the darkest quarter of the same eyes' openings (iris, pupil, lashes):
+    /// a sharp, well-resolved eye has whites far brighter than this.
     pub dark_luma: Option<f32>,
     /// Width of the smaller eye opening, pixels.
     pub width: f32,
@@ -90,7 +90,7 @@ pub fn eye_samples(frame: &RgbImage, landmarks: &[Vec3]) -> EyeSamples {
 pub fn eye_samples_into(frame: &RgbImage, landmarks: &[Vec3], out: &mut EyeSamples, luma: &mut Vec<f32>) {
     out.sclera.clear();
     let read = sclera(frame, landmarks, &mut out.sclera);
-    out.dark_luma = eye_dark_luma(frame, landmarks, read, luma);
+    out.dark_luma = eye_dark_luma(frame, landmarks, read.openings(), luma);
     out.width = [RIGHT_EYE, LEFT_EYE]
         .iter()
         .map(|eye| landmarks[eye[0] as usize].truncate().distance(landmarks[eye[8] as usize].truncate()))
@@ -281,17 +281,37 @@ const COVERED_EYE_SATURATION: f32 = 0.18;
 /// pixels would decide (a face under about 40 px between the eyes).
 const MIN_COMPARED_SCLERA: usize = 8;
 
-/// The eye openings (right, then left) whose whites were read.
-const BOTH_EYES: &[[u16; 16]] = &[RIGHT_EYE, LEFT_EYE];
+/// Which eyes' whites were read: both, or the one a lock of hair does not cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EyesRead {
+    /// Both eyes.
+    Both,
+    /// The right eye alone (the left is covered).
+    Right,
+    /// The left eye alone (the right is covered).
+    Left,
+}
+
+impl EyesRead {
+    /// The openings of the eyes read.
+    fn openings(self) -> &'static [[u16; 16]] {
+        const BOTH: &[[u16; 16]] = &[RIGHT_EYE, LEFT_EYE];
+        match self {
+            EyesRead::Both => BOTH,
+            EyesRead::Right => &BOTH[..1],
+            EyesRead::Left => &BOTH[1..],
+        }
+    }
+}
 
 /// Eye-white pixels: inside each eye opening, outside the iris (with a margin for its dark rim),
 /// and away from the lid edges (lashes, shadow); without an eye that something covers (see
 /// [`COVERED_EYE_SATURATION`]), so that one eye behind a lock of hair does not dim the light read.
 /// `out` comes in empty. Returns the eyes read: the eyes' dark quarter is read from the same ones.
-fn sclera(frame: &RgbImage, landmarks: &[Vec3], out: &mut Vec<[f32; 3]>) -> &'static [[u16; 16]] {
+fn sclera(frame: &RgbImage, landmarks: &[Vec3], out: &mut Vec<[f32; 3]>) -> EyesRead {
     // Where the right eye's pixels end in `out` (the left eye's follow).
     let mut right_eye_end = 0;
-    for (eye, (centre, radius)) in [RIGHT_EYE, LEFT_EYE].iter().zip(irises(landmarks)) {
+    for (eye, (centre, radius)) in EyesRead::Both.openings().iter().zip(irises(landmarks)) {
         let poly = contour(landmarks, eye);
         let width = poly[0].distance(poly[8]);
         let white =
@@ -303,19 +323,19 @@ fn sclera(frame: &RgbImage, landmarks: &[Vec3], out: &mut Vec<[f32; 3]>) -> &'st
     }
     let (right, left) = out.split_at(right_eye_end);
     if right.len() < MIN_COMPARED_SCLERA || left.len() < MIN_COMPARED_SCLERA {
-        return BOTH_EYES;
+        return EyesRead::Both;
     }
     let covers = |eye: &[[f32; 3]], other: &[[f32; 3]]| {
         mean_saturation(eye) > mean_saturation(other) + COVERED_EYE_SATURATION && mean_luma(eye) < mean_luma(other)
     };
     if covers(right, left) {
         out.drain(..right_eye_end);
-        &BOTH_EYES[1..]
+        EyesRead::Left
     } else if covers(left, right) {
         out.truncate(right_eye_end);
-        &BOTH_EYES[..1]
+        EyesRead::Right
     } else {
-        BOTH_EYES
+        EyesRead::Both
     }
 }
 

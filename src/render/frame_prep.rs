@@ -14,7 +14,7 @@ use super::lip_edges::LipEdges;
 use super::lip_feather::LipFeatherMap;
 use super::occluders::{OccluderMask, hand_colour, pixel_box};
 use super::renderer::{FaceDraw, FaceInfo, MAX_FACES, Vertex, shape_id};
-use super::skin_model::{ChromaModel, FaceSkin, SampleSites, SkinSamples};
+use super::skin_model::{ChromaModel, FaceSkin, HairReadOn, SampleSites, SkinSamples};
 use super::stats;
 use crate::advisor::Correction;
 use crate::advisor::measure::FaceShape;
@@ -39,7 +39,7 @@ struct FaceWork {
 }
 
 /// What the makeup layers need from the CPU for one frame, and the state carried between
-/// frames (steadied lip edges and light, the occluder mask).
+/// frames (steadied lip edges and light, what each face's hair was read on, the occluder mask).
 pub struct FramePrep {
     /// The mesh's atlas coordinates, per vertex.
     uvs: Vec<[f32; 2]>,
@@ -49,9 +49,9 @@ pub struct FramePrep {
     light: LightProbe,
     /// Last frame's lip edges per face (video keeps them steady).
     lip_edges: FaceMemory<LipEdges>,
-    /// Whether each face's hair was told from its skin last frame (video keeps a face near the
-    /// limit on one side of it).
-    hair_told: FaceMemory<bool>,
+    /// What each face's hair was read on last frame (video keeps a face near the limit on one
+    /// side of it).
+    hair_read_on: FaceMemory<HairReadOn>,
     /// Whether lips are read from the picture: contours fitted, occluders found (off: the mesh's
     /// own lip line, for comparisons).
     fit_lips: bool,
@@ -91,7 +91,7 @@ impl FramePrep {
             triangles: mesh.triangles.clone(),
             light: LightProbe::new(mesh),
             lip_edges: FaceMemory::new(),
-            hair_told: FaceMemory::new(),
+            hair_read_on: FaceMemory::new(),
             fit_lips: true,
             pinned_direction: None,
             read_hair: true,
@@ -141,7 +141,7 @@ impl FramePrep {
     pub fn forget(&mut self) {
         self.light.forget();
         self.lip_edges.forget();
-        self.hair_told.forget();
+        self.hair_read_on.forget();
     }
 
     /// Works out the first [`MAX_FACES`] of `faces` in `frame`: lips, skin, occluders, light,
@@ -158,13 +158,13 @@ impl FramePrep {
         // Each face's skin, hair and brows, read once for the layers that paint skin and not
         // what is in front of it, and for the hands' edges.
         let (sites, hands) = (&self.skin_sites, &self.silhouettes);
-        self.hair_told.update(
+        self.hair_read_on.update(
             &mut self.faces[..faces.len()],
             |work| &work.landmarks,
-            |work, told_before| {
-                let before = told_before.copied();
-                work.skin = FaceSkin::read_after(frame, &work.landmarks, sites, hands, &mut work.skin_samples, before);
-                work.skin.hair != ChromaModel::ANY
+            |work, before| {
+                let samples = &mut work.skin_samples;
+                work.skin = FaceSkin::read_in_video(frame, &work.landmarks, sites, hands, samples, before.copied());
+                work.skin.hair_read_on
             },
         );
         for work in &mut self.faces[..faces.len()] {
@@ -256,5 +256,46 @@ impl FramePrep {
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::skin_model::flat_face_frame;
+
+    /// Whether `prep` tells the hair of a flat face whose skin reaches `forehead` times its
+    /// outline's reach (see [`flat_face_frame`]), as the next frame of its video.
+    fn hair_told(prep: &mut FramePrep, forehead: f32) -> bool {
+        let (frame, landmarks) = flat_face_frame([200, 150, 120], [190, 165, 90], forehead, |_| false);
+        prep.prepare(&frame, &[FaceDraw { landmarks: &landmarks, strength: 1.0 }]);
+        prep.faces[0].skin.hair != ChromaModel::ANY
+    }
+
+    #[test]
+    fn a_video_frame_is_held_to_what_the_last_frame_read_the_hair_on() {
+        let mesh = CanonicalMesh::load();
+        let sites = SampleSites::of(&mesh);
+        // A forehead where what the last frame read decides (see skin_model's tests).
+        let decided_by_the_last_frame = (0..=20)
+            .map(|k| 1.0 + 0.01 * k as f32)
+            .find(|&forehead| {
+                let (frame, landmarks) = flat_face_frame([200, 150, 120], [190, 165, 90], forehead, |_| false);
+                let told = |before| {
+                    let skin =
+                        FaceSkin::read_in_video(&frame, &landmarks, &sites, &[], &mut SkinSamples::default(), before);
+                    skin.hair != ChromaModel::ANY
+                };
+                told(Some(HairReadOn::Hair)) && !told(Some(HairReadOn::Skin))
+            })
+            .expect("a forehead between the two limits");
+        // After a frame of plain hair above the forehead, the hair stays told; after a frame of a
+        // much higher forehead, it stays untold; a still (forgotten video) takes the middle.
+        let mut prep = FramePrep::new(&mesh);
+        assert!(hair_told(&mut prep, 1.0));
+        assert!(hair_told(&mut prep, decided_by_the_last_frame), "the hair was dropped after a frame of hair");
+        prep.forget();
+        assert!(!hair_told(&mut prep, 1.3));
+        assert!(!hair_told(&mut prep, decided_by_the_last_frame), "the hair was told after a frame of skin");
     }
 }

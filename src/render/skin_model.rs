@@ -58,11 +58,19 @@ const HAIR_APART: [f32; 2] = [1.0, 1.5];
 /// Most share of the hair's read pixels that may lie within the skin's tolerance: more, and the
 /// reach fell on a high forehead's skin as well as hair (on the White House portraits in
 /// `tests/fixtures/lips` 37 and 56 %, against 0.2-1 % in the astronaut's hair), and the model,
-/// a blend of the two, spread over the folds of his deep-set lids: the eyeshadow lost a third of
-/// them. The hair of such a face is not told from its skin. In video the limit holds hair told
-/// in the last frame up to the higher share and tells it anew only under the lower (a face near
-/// the limit would flicker in and out); a still has the middle.
-const MAX_SKIN_IN_HAIR: [f32; 2] = [0.15, 0.25];
+/// a blend of the two, spread over the folds of the man's deep-set lids: the eyeshadow lost a
+/// third of them. The hair of such a face is not told from its skin. A still, and a face new to a
+/// video, is held to this share; in video see [`MAX_SKIN_IN_HAIR_ANEW`] and [`MAX_SKIN_IN_HAIR_KEPT`].
+const MAX_SKIN_IN_HAIR: f32 = 0.2;
+/// [`MAX_SKIN_IN_HAIR`] for a video frame after one where what was read for the hair was largely
+/// skin: lower, so that a face near the limit does not flicker in and out from frame to frame.
+const MAX_SKIN_IN_HAIR_ANEW: f32 = 0.15;
+/// [`MAX_SKIN_IN_HAIR`] for a video frame after one where what was read for the hair was mostly
+/// not skin: higher, for the same reason.
+const MAX_SKIN_IN_HAIR_KEPT: f32 = 0.25;
+/// A pixel this many skin tolerances or fewer from the skin model's colour is the skin's colour
+/// (1: the model's own edge).
+const WITHIN_SKIN: f32 = 1.0;
 /// Least share of the hair's read pixels in the frame for a hair model: a face at the frame's
 /// top edge leaves a few, which may be anything.
 const MIN_HAIR_IN_FRAME: f32 = 0.5;
@@ -80,9 +88,13 @@ const BROW_OUTLINE: usize = RIGHT_BROW.len();
 pub struct FaceSkin {
     /// The shaders' model ([`ChromaModel::ANY`] when too few pixels are in the frame).
     pub model: ChromaModel,
-    /// The hair above the face ([`ChromaModel::ANY`] when too little is in the frame or it does
-    /// not stand apart from the skin).
+    /// The hair above the face ([`ChromaModel::ANY`] when too little is in the frame, it does
+    /// not stand apart from the skin, or much of what was read is the skin's colour: a high
+    /// forehead).
     pub hair: ChromaModel,
+    /// What was read for the hair: mostly not the skin's colour, or largely it (see
+    /// [`MAX_SKIN_IN_HAIR`]); what the next frame of a video is held to.
+    pub hair_read_on: HairReadOn,
     /// Median r, g chromaticity along the middle of both brows, None when too little is in the
     /// frame: brows of the hair's own colour are tinted hair and all, so only brows unlike the
     /// hair tell a lock across them from themselves.
@@ -95,7 +107,13 @@ pub struct FaceSkin {
 impl Default for FaceSkin {
     /// No skin read: every pixel counts as skin, and no colour to tell a hand from.
     fn default() -> Self {
-        Self { model: ChromaModel::ANY, hair: ChromaModel::ANY, brows: None, colour: None }
+        Self {
+            model: ChromaModel::ANY,
+            hair: ChromaModel::ANY,
+            hair_read_on: HairReadOn::Skin,
+            brows: None,
+            colour: None,
+        }
     }
 }
 
@@ -110,19 +128,19 @@ impl FaceSkin {
         hands: &[HandSilhouette],
         samples: &mut SkinSamples,
     ) -> Self {
-        Self::read_after(frame, landmarks, sites, hands, samples, None)
+        Self::read_in_video(frame, landmarks, sites, hands, samples, None)
     }
 
-    /// [`FaceSkin::read`] in a frame of video, `hair_told_before` saying whether the same face's
-    /// hair was told from its skin in the last frame (None: a still, or a face new to the video):
-    /// a face near [`MAX_SKIN_IN_HAIR`] keeps its hair model or its lack of one.
-    pub fn read_after(
+    /// [`FaceSkin::read`] in a frame of video, `before` saying what the same face's hair was read
+    /// on in the last frame (None: a face new to the video): a face near [`MAX_SKIN_IN_HAIR`]
+    /// keeps its hair model or its lack of one.
+    pub fn read_in_video(
         frame: &RgbImage,
         landmarks: &[Vec3],
         sites: &SampleSites,
         hands: &[HandSilhouette],
         samples: &mut SkinSamples,
-        hair_told_before: Option<bool>,
+        before: Option<HairReadOn>,
     ) -> Self {
         let vertices = &sites.skin[..];
         let (w, h) = (i64::from(frame.width()), i64::from(frame.height()));
@@ -149,21 +167,31 @@ impl FaceSkin {
         }
         let colour = (colours.len() >= MIN_COLOUR_SAMPLES).then(|| median(colours));
         let model = ChromaModel::from_chromaticities(r, g);
-        let max_skin_in_hair = match hair_told_before {
-            Some(false) => MAX_SKIN_IN_HAIR[0],
-            Some(true) => MAX_SKIN_IN_HAIR[1],
-            None => (MAX_SKIN_IN_HAIR[0] + MAX_SKIN_IN_HAIR[1]) / 2.0,
+        let max_skin_share = match before {
+            None => MAX_SKIN_IN_HAIR,
+            Some(HairReadOn::Skin) => MAX_SKIN_IN_HAIR_ANEW,
+            Some(HairReadOn::Hair) => MAX_SKIN_IN_HAIR_KEPT,
         };
-        let hair = read_hair(frame, landmarks, &sites.forehead_top, &model, max_skin_in_hair, r, g);
+        let (hair, hair_read_on) = read_hair(frame, landmarks, &sites.forehead_top, &model, max_skin_share, r, g);
         let brows = read_brows(frame, landmarks, &sites.brow_edges, &hair, r, g);
-        Self { model, hair, brows, colour }
+        Self { model, hair, hair_read_on, brows, colour }
     }
+}
+
+/// What the points hair is read at above a face fell on: its hair (no more of the skin's colour
+/// than allowed), or largely its skin (a high forehead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HairReadOn {
+    /// Mostly not the skin's colour: hair, where it stands apart from the skin.
+    Hair,
+    /// Much of it the skin's colour, or nothing read.
+    Skin,
 }
 
 /// The hair beyond the `forehead_top` vertices of the face with `landmarks` and skin `skin`;
 /// [`ChromaModel::ANY`] where it does not stand apart from the skin at all, or where more than
-/// `max_skin_share` of what was read is the skin's own colour (a high forehead). `r` and `g` are
-/// the buffers the pixels are gathered in.
+/// `max_skin_share` of what was read is the skin's own colour (a high forehead); and what it was
+/// read on. `r` and `g` are the buffers the pixels are gathered in.
 fn read_hair(
     frame: &RgbImage,
     landmarks: &[Vec3],
@@ -172,9 +200,9 @@ fn read_hair(
     max_skin_share: f32,
     r: &mut Vec<f32>,
     g: &mut Vec<f32>,
-) -> ChromaModel {
+) -> (ChromaModel, HairReadOn) {
     if forehead_top.is_empty() || skin.tolerance[0] <= 0.0 {
-        return ChromaModel::ANY;
+        return (ChromaModel::ANY, HairReadOn::Skin);
     }
     r.clear();
     g.clear();
@@ -182,11 +210,16 @@ fn read_hair(
         push_chromaticities_around(frame, p, r, g);
     }
     let read = r.len() as f32 / (forehead_top.len() * HAIR_REACH.len() * PIXELS_PER_POINT) as f32;
-    let skin_like = r.iter().zip(g.iter()).filter(|(r, g)| skin.distance([**r, **g]) <= 1.0).count();
-    let mostly_hair = skin_like as f32 <= max_skin_share * r.len() as f32;
+    let skin_like = r.iter().zip(g.iter()).filter(|(r, g)| skin.distance([**r, **g]) <= WITHIN_SKIN).count();
+    let read_on = if !r.is_empty() && skin_like as f32 <= max_skin_share * r.len() as f32 {
+        HairReadOn::Hair
+    } else {
+        HairReadOn::Skin
+    };
     let hair = ChromaModel::from_chromaticities(r, g);
     let apart = hair.tolerance[0] > 0.0 && skin.distance(hair.chroma) > HAIR_APART[0];
-    if apart && mostly_hair && read >= MIN_HAIR_IN_FRAME { hair } else { ChromaModel::ANY }
+    let told = apart && read_on == HairReadOn::Hair && read >= MIN_HAIR_IN_FRAME;
+    (if told { hair } else { ChromaModel::ANY }, read_on)
 }
 
 /// The chromaticity of the brow, of the two between `brow_edges` (the right brow's five pairs,
@@ -344,6 +377,34 @@ fn median_and_spread(v: &mut [f32]) -> (f32, f32) {
     (median, 1.4826 * v[v.len() / 2])
 }
 
+/// A face drawn flat from the canonical mesh's atlas (200 px across, in a 400 px frame) in
+/// `skin`, the skin of its upper half reaching `forehead` times as far from the face's middle as
+/// its outline does (1: no further; more: the hair begins above a high forehead), everything else
+/// and the pixels `in_lock` says a lock of hair covers in `hair`; and its landmarks. For tests of
+/// reading the skin and hair here and of steadying them over video (`render::frame_prep`).
+#[cfg(test)]
+pub(crate) fn flat_face_frame(
+    skin: [u8; 3],
+    hair: [u8; 3],
+    forehead: f32,
+    in_lock: impl Fn(Vec2) -> bool,
+) -> (RgbImage, Vec<Vec3>) {
+    let mesh = crate::face::CanonicalMesh::load();
+    let landmarks: Vec<Vec3> =
+        mesh.uvs.iter().map(|uv| Vec3::new(100.0 + 200.0 * uv[0], 100.0 + 200.0 * uv[1], 0.0)).collect();
+    let outline: Vec<Vec2> = FACE_OVAL.iter().map(|&i| landmarks[i as usize].truncate()).collect();
+    let middle = Vec2::splat(200.0);
+    let skin_outline: Vec<Vec2> = outline.iter().map(|&v| middle + (v - middle) * forehead).collect();
+    let frame = RgbImage::from_fn(400, 400, |x, y| {
+        let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+        let in_skin = crate::face::regions::inside(&outline, p)
+            || (p.y < middle.y && crate::face::regions::inside(&skin_outline, p));
+        let on_face = in_skin && !in_lock(p);
+        image::Rgb(if on_face { skin } else { hair })
+    });
+    (frame, landmarks)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,34 +448,23 @@ mod tests {
 
     /// [`flat_face`] with the skin of its upper half reaching `forehead` times as far from the
     /// face's middle as its outline does (the hair begins above a high forehead), read as a video
-    /// frame after one where the hair was told (`Some(true)`) or not, or as a still (None).
+    /// frame after one whose hair was read on `before` (None: as a still).
     fn flat_face_with_forehead(
         skin: [u8; 3],
         hair: [u8; 3],
         forehead: f32,
-        hair_told_before: Option<bool>,
+        before: Option<HairReadOn>,
         in_lock: impl Fn(Vec2) -> bool,
     ) -> FlatFace {
         let mesh = crate::face::CanonicalMesh::load();
-        let landmarks: Vec<Vec3> =
-            mesh.uvs.iter().map(|uv| Vec3::new(100.0 + 200.0 * uv[0], 100.0 + 200.0 * uv[1], 0.0)).collect();
-        let outline: Vec<Vec2> = FACE_OVAL.iter().map(|&i| landmarks[i as usize].truncate()).collect();
-        let middle = Vec2::splat(200.0);
-        let skin_outline: Vec<Vec2> = outline.iter().map(|&v| middle + (v - middle) * forehead).collect();
-        let frame = RgbImage::from_fn(400, 400, |x, y| {
-            let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-            let in_skin = crate::face::regions::inside(&outline, p)
-                || (p.y < middle.y && crate::face::regions::inside(&skin_outline, p));
-            let on_face = in_skin && !in_lock(p);
-            image::Rgb(if on_face { skin } else { hair })
-        });
+        let (frame, landmarks) = flat_face_frame(skin, hair, forehead, in_lock);
         let sites = SampleSites::of(&mesh);
         let brow_middles = sites
             .brow_edges
             .iter()
             .map(|&(a, b)| (landmarks[a as usize].truncate() + landmarks[b as usize].truncate()) / 2.0)
             .collect();
-        let read = FaceSkin::read_after(&frame, &landmarks, &sites, &[], &mut SkinSamples::default(), hair_told_before);
+        let read = FaceSkin::read_in_video(&frame, &landmarks, &sites, &[], &mut SkinSamples::default(), before);
         FlatFace { read, brow_middles }
     }
 
@@ -448,30 +498,31 @@ mod tests {
     #[test]
     fn hair_read_half_on_a_high_forehead_is_not_told_from_the_skin() {
         let (skin, blond) = ([200, 150, 120], [190, 165, 90]);
-        // Hair is read 0.1-0.35 inter-ocular distances (about 13-45 px here) beyond the
-        // forehead's outline: with the skin reaching 20 % further (about 20 px above the top of
-        // the forehead), about half of what is read is skin.
+        // Hair is read 0.1-0.35 inter-ocular distances (about 9-31 px here) beyond the
+        // forehead's outline: with the skin reaching 20 % further (about 16 px above the top of
+        // the forehead), about 40 % of what is read is skin (the median is still the hair's).
         let read = flat_face_with_forehead(skin, blond, 1.2, None, |_| false).read;
-        assert_eq!(read.hair, ChromaModel::ANY, "{read:?}");
-        // A little further and the hair alone is read: it is told again.
+        assert_eq!((read.hair, read.hair_read_on), (ChromaModel::ANY, HairReadOn::Skin), "{read:?}");
+        // With the hairline nearer the outline the hair alone is read: it is told again.
         let read = flat_face_with_forehead(skin, blond, 1.02, None, |_| false).read;
         assert_near(read.hair.chroma, chroma(blond), "hair above a forehead a little higher");
+        assert_eq!(read.hair_read_on, HairReadOn::Hair);
     }
 
     #[test]
     fn in_video_a_forehead_near_the_limit_keeps_its_hair_or_its_lack_of_one() {
         let (skin, blond) = ([200, 150, 120], [190, 165, 90]);
         // Foreheads from the hair's edge to well into where it is read: whether the hair is told
-        // after a frame where it was, in a still, and after a frame where it was not.
+        // after a frame where hair was read, in a still, and after a frame where skin was.
         let told: Vec<[bool; 3]> = (0..=20)
             .map(|k| {
                 let forehead = 1.0 + 0.01 * k as f32;
-                [Some(true), None, Some(false)]
+                [Some(HairReadOn::Hair), None, Some(HairReadOn::Skin)]
                     .map(|before| flat_face_with_forehead(skin, blond, forehead, before, |_| false).read.hair)
                     .map(|hair| hair != ChromaModel::ANY)
             })
             .collect();
-        // Hair told where it was not before is told by a still and where it was before, and so on.
+        // Hair told after skin is told by a still too, and hair told by a still is told after hair.
         assert!(told.iter().all(|t| t[0] >= t[1] && t[1] >= t[2]), "{told:?}");
         // There are foreheads where the last frame decides: no flicker from one frame to the next.
         assert!(told.iter().any(|t| t[0] && !t[2]), "{told:?}");
