@@ -163,7 +163,7 @@ impl FramePrep {
             |work| &work.landmarks,
             |work, before| {
                 let samples = &mut work.skin_samples;
-                work.skin = FaceSkin::read_in_video(frame, &work.landmarks, sites, hands, samples, before.copied());
+                work.skin = FaceSkin::read(frame, &work.landmarks, sites, hands, samples, before.copied());
                 work.skin.hair_read_on
             },
         );
@@ -282,8 +282,7 @@ mod tests {
             .find(|&forehead| {
                 let (frame, landmarks) = flat_face_frame([200, 150, 120], [190, 165, 90], forehead, |_| false);
                 let told = |before| {
-                    let skin =
-                        FaceSkin::read_in_video(&frame, &landmarks, &sites, &[], &mut SkinSamples::default(), before);
+                    let skin = FaceSkin::read(&frame, &landmarks, &sites, &[], &mut SkinSamples::default(), before);
                     skin.hair != ChromaModel::ANY
                 };
                 told(Some(HairReadOn::Hair)) && !told(Some(HairReadOn::Skin))

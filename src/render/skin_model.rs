@@ -120,21 +120,11 @@ impl Default for FaceSkin {
 impl FaceSkin {
     /// Reads the skin of the face with `landmarks` at the skin `sites` and its hair beyond them;
     /// the skin's colour leaves out the sites within a finger's half-width of any of `hands`. The
-    /// pixels are gathered in `samples`, whose buffers a renderer keeps from frame to frame.
+    /// pixels are gathered in `samples`, whose buffers a renderer keeps from frame to frame. In
+    /// video, `before` says what the same face's hair was read on in the last frame, so that a
+    /// face near [`MAX_SKIN_IN_HAIR`] keeps its hair model or its lack of one (None: a still, or a
+    /// face new to the video).
     pub fn read(
-        frame: &RgbImage,
-        landmarks: &[Vec3],
-        sites: &SampleSites,
-        hands: &[HandSilhouette],
-        samples: &mut SkinSamples,
-    ) -> Self {
-        Self::read_in_video(frame, landmarks, sites, hands, samples, None)
-    }
-
-    /// [`FaceSkin::read`] in a frame of video, `before` saying what the same face's hair was read
-    /// on in the last frame (None: a face new to the video): a face near [`MAX_SKIN_IN_HAIR`]
-    /// keeps its hair model or its lack of one.
-    pub fn read_in_video(
         frame: &RgbImage,
         landmarks: &[Vec3],
         sites: &SampleSites,
@@ -416,7 +406,7 @@ mod tests {
 
     /// The model of one face from the pixels at its plain-skin vertices, without hands.
     fn model_of(frame: &RgbImage, landmarks: &[Vec3], vertices: &[u16]) -> ChromaModel {
-        FaceSkin::read(frame, landmarks, &skin_at(vertices), &[], &mut SkinSamples::default()).model
+        FaceSkin::read(frame, landmarks, &skin_at(vertices), &[], &mut SkinSamples::default(), None).model
     }
 
     #[test]
@@ -464,7 +454,7 @@ mod tests {
             .iter()
             .map(|&(a, b)| (landmarks[a as usize].truncate() + landmarks[b as usize].truncate()) / 2.0)
             .collect();
-        let read = FaceSkin::read_in_video(&frame, &landmarks, &sites, &[], &mut SkinSamples::default(), before);
+        let read = FaceSkin::read(&frame, &landmarks, &sites, &[], &mut SkinSamples::default(), before);
         FlatFace { read, brow_middles }
     }
 
@@ -575,7 +565,7 @@ mod tests {
         let lab = |c: image::Rgb<u8>| Vec3::from_array(crate::looks::color::linear_to_lab(c.0.map(srgb8_to_linear)));
         let sites = skin_at(&vertices);
         let read_beside = |hand: &HandSilhouette| {
-            FaceSkin::read(&frame, &landmarks, &sites, std::slice::from_ref(hand), &mut SkinSamples::default())
+            FaceSkin::read(&frame, &landmarks, &sites, std::slice::from_ref(hand), &mut SkinSamples::default(), None)
         };
         let with_hand = read_beside(&hand);
         let without = read_beside(&far_hand);
@@ -585,7 +575,7 @@ mod tests {
         // The chromaticity model keeps the hand either way.
         assert_eq!(with_hand.model, without.model);
         // With no hands at all nothing needs the colour, and it is not read.
-        let no_hands = FaceSkin::read(&frame, &landmarks, &skin_at(&vertices), &[], &mut SkinSamples::default());
+        let no_hands = FaceSkin::read(&frame, &landmarks, &skin_at(&vertices), &[], &mut SkinSamples::default(), None);
         assert_eq!((no_hands.model, no_hands.colour), (without.model, None));
     }
 }
