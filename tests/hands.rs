@@ -1,9 +1,10 @@
 //! A hand in front of the face is not made up. The fixtures are a real hand photo laid over a real
 //! face photo (`tests/fixtures/hands/`, README there), so the hand's true outline is known to the
 //! pixel: a "shh" (index finger up across the lips, the fist on the chin) and a finger up the cheek
-//! with the fist over the jaw. Measured: the hand tracker's joints against MediaPipe Hands', and
-//! how much of the hand a look with every face-wide layer and lipstick paints, with and without
-//! the hands found.
+//! with the fist over the jaw, each also with the hand given the face's own skin colour (a person's
+//! own hand, which colour cannot tell from the face). Measured: the hand tracker's joints against
+//! MediaPipe Hands', and how much of the hand a look with every face-wide layer and lipstick
+//! paints, with and without the hands found.
 
 mod common;
 
@@ -56,9 +57,12 @@ struct HandFixture {
     hands: Vec<Hand>,
 }
 
+/// The fixture `name`: `shh` or `cheek`, or either with `_own` after it (the same picture with
+/// the hand given the face's own skin colour, so that only its outline tells it from the face).
 fn hand_fixture(name: &'static str) -> HandFixture {
     let picture = vanity::capture::still::load_rgb(&fixture(&format!("hands/{name}.jpg"))).unwrap();
-    let hand = image::open(fixture(&format!("hands/{name}_hand.png"))).unwrap().to_luma8();
+    let pose = name.trim_end_matches("_own");
+    let hand = image::open(fixture(&format!("hands/{pose}_hand.png"))).unwrap().to_luma8();
     let (faces, hands) = common::faces_and_hands_in(&picture);
     HandFixture { name, picture, hand, faces, hands }
 }
@@ -70,9 +74,11 @@ fn hand_size(joints: &[Vec2]) -> f32 {
 
 #[test]
 fn hands_over_a_face_are_found_where_mediapipe_finds_them() {
-    for name in ["shh", "cheek"] {
+    // The face-coloured hands against the joints MediaPipe finds on the hand's own colours.
+    for name in ["shh", "cheek", "shh_own", "cheek_own"] {
         let f = hand_fixture(name);
-        let reference: MediaPipeHands = load(&fixture(&format!("hands/{name}_mediapipe.json")));
+        let pose = name.trim_end_matches("_own");
+        let reference: MediaPipeHands = load(&fixture(&format!("hands/{pose}_mediapipe.json")));
         assert_eq!(f.faces.len(), 1, "{name}: the face is found with a hand over it");
         assert_eq!(f.hands.len(), 1, "{name}: one hand");
         assert_eq!(reference.hands.len(), 1);
@@ -176,7 +182,7 @@ fn hand_painted(bare: &Painted, with: &Painted) -> f32 {
 
 #[test]
 fn makeup_leaves_a_hand_in_front_of_the_face_bare() {
-    for name in ["shh", "cheek"] {
+    for name in ["shh", "cheek", "shh_own", "cheek_own"] {
         let f = hand_fixture(name);
         assert_eq!(f.hands.len(), 1, "{name}: the hand is found");
         let without = paint(&f, &[]);

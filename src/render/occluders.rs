@@ -129,7 +129,9 @@ impl OccluderMask {
     /// Marks what `hand` covers inside `area` (a face's box: beyond the faces nothing is drawn).
     /// Near the outline, where the joints' placement leaves it a few pixels off, the picture
     /// decides when the hand's own colour (see [`hand_colour`]) differs from `face_skin` (CIELAB;
-    /// None: unknown): a pixel is hand when nearer the hand's colour.
+    /// None: unknown): a pixel is hand when nearer the hand's colour. When the two cannot be told
+    /// apart (a person's own hand is their face's colour) the outline is grown by
+    /// [`UNSURE_EDGE_MARGIN`]: paint on the hand shows more than a thin bare rim of face beside it.
     pub fn mark_hand(
         &mut self,
         frame: &RgbImage,
@@ -138,8 +140,9 @@ impl OccluderMask {
         (hand_colour, face_skin): (Option<Vec3>, Option<Vec3>),
     ) {
         let (lo, hi) = hand.bounds();
-        let band = EDGE_BAND * hand.finger_radius();
-        let Some(r) = pixel_box(lo - band, hi + band, self.width, self.height).and_then(|b| b.intersection(area))
+        let (band, margin) = (EDGE_BAND * hand.finger_radius(), UNSURE_EDGE_MARGIN * hand.finger_radius());
+        let reach = band + margin;
+        let Some(r) = pixel_box(lo - reach, hi + reach, self.width, self.height).and_then(|b| b.intersection(area))
         else {
             return;
         };
@@ -155,7 +158,8 @@ impl OccluderMask {
                         let c = lab_of_pixel(frame, x, y);
                         if skin_distance(c, own) < skin_distance(c, face) { 1.0 } else { 0.0 }
                     }
-                    _ => hand.coverage(p),
+                    Some(_) => hand.coverage(p),
+                    None => hand.coverage_within(p, margin),
                 };
                 if cover > 0.0 {
                     let px = &mut self.pixels[(y * self.width + x) as usize];
@@ -189,8 +193,14 @@ impl OccluderMask {
 /// How far either side of a hand's outline the picture decides (share of a finger's half-width).
 const EDGE_BAND: f32 = 0.4;
 /// The hand's colour and the face's must differ by this much (CIELAB, lightness half-weighted)
-/// for the picture to decide a hand's edge; closer, the outline alone does.
-const MIN_HAND_CONTRAST: f32 = 6.0;
+/// for the picture to decide a hand's edge; closer, the outline alone does. A hand given its
+/// face's own skin colour (`tests/fixtures/hands/*_own.jpg`) reads 6.3-6.6 from the face's skin
+/// model (shading and the hand's own texture), and there the nearer colour is a coin toss.
+const MIN_HAND_CONTRAST: f32 = 10.0;
+/// How far the outline is grown where colour cannot place the hand's edge (share of a finger's
+/// half-width): the joints' outline misses up to about half a finger's width along the hand's
+/// side; 0.3 keeps 96 % of the face's makeup beside a face-coloured hand on the fixtures.
+const UNSURE_EDGE_MARGIN: f32 = 0.3;
 
 /// Fewest samples a colour (a hand's, a face's skin) is read from.
 pub(crate) const MIN_COLOUR_SAMPLES: usize = 8;
@@ -504,11 +514,33 @@ mod tests {
         assert!(r > 6.0 && r < 12.0, "{r}");
         let cols = marked_columns(&frame, &hand, face);
         assert_eq!((cols[0], *cols.last().unwrap()), (38, 61), "the painted finger's edges");
-        // Same colour on both sides: the outline alone decides.
+        // Same colour on both sides: the outline alone decides, grown by the margin left for its
+        // own uncertainty.
         let (frame, hand) = finger_picture(skin, skin);
-        let outline: Vec<u32> = (0..100).filter(|&x| hand.coverage(Vec2::new(x as f32 + 0.5, 50.5)) > 0.5).collect();
-        assert_eq!(marked_columns(&frame, &hand, face), outline);
+        let columns = |margin: f32| -> Vec<u32> {
+            (0..100).filter(|&x| hand.coverage_within(Vec2::new(x as f32 + 0.5, 50.5), margin) > 0.5).collect()
+        };
+        let (outline, grown) = (columns(0.0), columns(UNSURE_EDGE_MARGIN * r));
+        assert_eq!(marked_columns(&frame, &hand, face), grown);
         assert!(outline[0] > 38 && *outline.last().unwrap() < 64, "{outline:?}");
+        assert!(grown[0] + 2 <= outline[0] && *grown.last().unwrap() >= outline.last().unwrap() + 2, "{grown:?}");
+    }
+
+    #[test]
+    fn a_hand_nearly_the_face_s_colour_is_placed_by_its_outline_not_by_the_nearer_colour() {
+        // A hand a little lighter and redder than the face (as a person's own hand under the same
+        // light): too close for the picture to place its edge.
+        let (skin, hand_rgb) = ([150, 100, 80], [160, 102, 80]);
+        let lab = |rgb: [u8; 3]| lab_of_pixel(&RgbImage::from_pixel(1, 1, image::Rgb(rgb)), 0, 0);
+        let gap = skin_distance(lab(skin), lab(hand_rgb));
+        assert!(gap > 3.0 && gap < MIN_HAND_CONTRAST, "{gap}");
+        let (frame, hand) = finger_picture(skin, hand_rgb);
+        let grown: Vec<u32> = (0..100)
+            .filter(|&x| {
+                hand.coverage_within(Vec2::new(x as f32 + 0.5, 50.5), UNSURE_EDGE_MARGIN * hand.finger_radius()) > 0.5
+            })
+            .collect();
+        assert_eq!(marked_columns(&frame, &hand, lab(skin)), grown);
     }
 
     #[test]
