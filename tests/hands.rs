@@ -74,7 +74,7 @@ fn hand_size(joints: &[Vec2]) -> f32 {
 
 #[test]
 fn hands_over_a_face_are_found_where_mediapipe_finds_them() {
-    // The face-coloured hands against the joints MediaPipe finds on the hand's own colours.
+    // The face-coloured hands against the joints MediaPipe finds on the hand as photographed.
     for name in ["shh", "cheek", "shh_own", "cheek_own"] {
         let f = hand_fixture(name);
         let pose = name.trim_end_matches("_own");

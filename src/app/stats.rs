@@ -202,9 +202,9 @@ impl FrameStats {
     }
 
     /// One JSON line for `--stats-every`: this interval's statistics at `t` seconds since the
-    /// start (to the millisecond: the line forced at exit may come a few milliseconds after the
-    /// last one that was due, and must not repeat its time), with the process's resident memory
-    /// and threads (what a soak test watches).
+    /// start (to the millisecond: the line forced at exit may come a frame after the last one
+    /// that was due, and must not repeat its time), with the process's resident memory and
+    /// threads (what a soak test watches).
     pub fn to_interval_line(&self, t: f64, usage: Option<ProcessUsage>) -> String {
         let line = IntervalReport {
             t: (t * 1000.0).round() / 1000.0,
