@@ -57,11 +57,15 @@ struct HandFixture {
     hands: Vec<Hand>,
 }
 
-/// The fixture `name`: `shh` or `cheek`, or either with `_own` after it (the same picture with
-/// the hand given the face's own skin colour, so that only its outline tells it from the face).
+/// The pictures: `shh` and `cheek`, and each with the hand given the face's own skin colour
+/// (`_skin`: his plain cheek's; `_fold_skin`: the darker skin in his smile's fold), where only the
+/// hand's outline tells it from the face.
+const PICTURES: [&str; 6] = ["shh", "cheek", "shh_skin", "cheek_skin", "shh_fold_skin", "cheek_fold_skin"];
+
+/// The fixture `name` (one of [`PICTURES`]).
 fn hand_fixture(name: &'static str) -> HandFixture {
     let picture = vanity::capture::still::load_rgb(&fixture(&format!("hands/{name}.jpg"))).unwrap();
-    let pose = name.trim_end_matches("_own");
+    let pose = name.split('_').next().expect("a name");
     let hand = image::open(fixture(&format!("hands/{pose}_hand.png"))).unwrap().to_luma8();
     let (faces, hands) = common::faces_and_hands_in(&picture);
     HandFixture { name, picture, hand, faces, hands }
@@ -74,11 +78,9 @@ fn hand_size(joints: &[Vec2]) -> f32 {
 
 #[test]
 fn hands_over_a_face_are_found_where_mediapipe_finds_them() {
-    // The face-coloured hands against the joints MediaPipe finds on the hand as photographed.
-    for name in ["shh", "cheek", "shh_own", "cheek_own"] {
+    for name in PICTURES {
         let f = hand_fixture(name);
-        let pose = name.trim_end_matches("_own");
-        let reference: MediaPipeHands = load(&fixture(&format!("hands/{pose}_mediapipe.json")));
+        let reference: MediaPipeHands = load(&fixture(&format!("hands/{name}_mediapipe.json")));
         assert_eq!(f.faces.len(), 1, "{name}: the face is found with a hand over it");
         assert_eq!(f.hands.len(), 1, "{name}: one hand");
         assert_eq!(reference.hands.len(), 1);
@@ -182,7 +184,7 @@ fn hand_painted(bare: &Painted, with: &Painted) -> f32 {
 
 #[test]
 fn makeup_leaves_a_hand_in_front_of_the_face_bare() {
-    for name in ["shh", "cheek", "shh_own", "cheek_own"] {
+    for name in PICTURES {
         let f = hand_fixture(name);
         assert_eq!(f.hands.len(), 1, "{name}: the hand is found");
         let without = paint(&f, &[]);
