@@ -435,21 +435,40 @@ fn a_kiosk_with_nobody_in_front_shows_its_attract_screen() {
 #[test]
 fn a_still_with_nobody_touching_it_is_not_redrawn() {
     let dir = tempfile::tempdir().unwrap();
-    let stats = dir.path().join("stats.json");
+    let stats = dir.path().join("stats.jsonl");
     let still = sample("astronaut.png");
-    let args = ["--source", still.to_str().unwrap(), "--exit-after-secs", "6", "--stats", stats.to_str().unwrap()];
+    let args = [
+        "--source",
+        still.to_str().unwrap(),
+        "--exit-after-secs",
+        "6",
+        "--stats",
+        stats.to_str().unwrap(),
+        "--stats-every",
+        "1",
+    ];
     let out = app(&args, dir.path());
     assert!(out.status.success(), "app failed: {}", String::from_utf8_lossy(&out.stderr));
-    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
-    let (frames, new_frames) = (s["frames"].as_u64().unwrap(), s["new_frames"].as_u64().unwrap());
-    // The still is shown as 2 s of frames; after that nothing changes and nothing is presented
-    // (a loop that redraws flat out presents ~12 a second here, 70+ in 6 s).
-    assert!((1..=60).contains(&new_frames), "{s}");
-    assert!(frames <= new_frames + 10, "{frames} presented for {new_frames} new frames: {s}");
+    let lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(&stats).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let count = |l: &serde_json::Value, key: &str| l[key].as_u64().unwrap();
+    let new_frames: u64 = lines.iter().map(|l| count(l, "new_frames")).sum();
+    // The still is shown as 2 s of frames; after that nothing changes, and a second without a new
+    // frame presents only the frame its statistics line is written on (and, rarely, one egui
+    // asks for): 1 a second here. A loop that redraws flat out presents 69-108 a second here.
+    // Counted per idle second rather than against the new frames: under load, the makeup's
+    // fade-in and late tracking results add a dozen legitimate frames to the first seconds (62
+    // presented for 47 new frames failed the old bound of 10 more once).
+    assert!((1..=60).contains(&new_frames), "{lines:?}");
+    let idle: Vec<u64> = lines.iter().filter(|l| count(l, "new_frames") == 0).map(|l| count(l, "frames")).collect();
+    eprintln!("frames presented in each second without a new frame: {idle:?}");
+    assert!(idle.len() >= 2, "at least two idle seconds of six: {lines:?}");
+    assert!(idle.iter().all(|&f| f <= 3), "a still is redrawn while nothing changes: {idle:?}");
     // Nobody touches the panel: after egui's first frames it is copied, not painted again.
-    let panel_painted = s["panel_painted"].as_u64().unwrap();
+    let (frames, panel_painted): (u64, u64) =
+        lines.iter().fold((0, 0), |(f, p), l| (f + count(l, "frames"), p + count(l, "panel_painted")));
     eprintln!("{frames} frames presented, the panel painted in {panel_painted}");
-    assert!(panel_painted <= 5 && panel_painted < frames, "{s}");
+    assert!(panel_painted <= 5 && panel_painted < frames, "{lines:?}");
 }
 
 /// One frame of the whole window (mirror area and panel) painted headless twice: through the
