@@ -101,13 +101,14 @@ impl HandSilhouette {
     /// How much of the pixel centred at `p` the hand covers (1 inside the outline, fading to 0
     /// over [`EDGE_PX`] outside it).
     pub fn coverage(&self, p: Vec2) -> f32 {
-        self.coverage_within(p, 0.0)
+        Self::coverage_at(self.distance(p), 0.0)
     }
 
-    /// [`Self::coverage`] of the outline grown by `margin` pixels: where nothing in the picture
+    /// [`Self::coverage`] of a pixel `distance` from the outline (see [`Self::distance`]) grown by
+    /// `margin` pixels, for callers that have the distance already: where nothing in the picture
     /// can place the hand's edge, the outline's own uncertainty is left bare rather than painted.
-    pub fn coverage_within(&self, p: Vec2, margin: f32) -> f32 {
-        (1.0 - (self.distance(p) - margin) / EDGE_PX).clamp(0.0, 1.0)
+    pub fn coverage_at(distance: f32, margin: f32) -> f32 {
+        (1.0 - (distance - margin) / EDGE_PX).clamp(0.0, 1.0)
     }
 
     /// Signed distance (pixels) from `p` to the outline: negative inside.

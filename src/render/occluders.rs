@@ -141,14 +141,15 @@ impl OccluderMask {
         (hand_colour, face_skin): (Option<Vec3>, Option<Vec3>),
     ) {
         let (lo, hi) = hand.bounds();
-        let (band, margin) = (EDGE_BAND * hand.finger_radius(), UNSURE_EDGE_MARGIN * hand.finger_radius());
-        let reach = band + margin;
+        // Both colours, when they can be told apart; if not, how far the outline is grown.
+        let colours = hand_colour.zip(face_skin).filter(|(own, face)| skin_distance(*own, *face) >= MIN_HAND_CONTRAST);
+        let band = EDGE_BAND * hand.finger_radius();
+        let grown = if colours.is_some() { 0.0 } else { UNSURE_EDGE_MARGIN * hand.finger_radius() };
+        let reach = band + grown;
         let Some(r) = pixel_box(lo - reach, hi + reach, self.width, self.height).and_then(|b| b.intersection(area))
         else {
             return;
         };
-        // Both colours, when they can be told apart.
-        let colours = hand_colour.zip(face_skin).filter(|(own, face)| skin_distance(*own, *face) >= MIN_HAND_CONTRAST);
         let mut any = false;
         for y in r.y0..r.y1 {
             for x in r.x0..r.x1 {
@@ -159,8 +160,7 @@ impl OccluderMask {
                         let c = lab_of_pixel(frame, x, y);
                         if skin_distance(c, own) < skin_distance(c, face) { 1.0 } else { 0.0 }
                     }
-                    Some(_) => hand.coverage(p),
-                    None => hand.coverage_within(p, margin),
+                    _ => HandSilhouette::coverage_at(d, grown),
                 };
                 if cover > 0.0 {
                     let px = &mut self.pixels[(y * self.width + x) as usize];
@@ -523,7 +523,8 @@ mod tests {
         // uncertainty.
         let (frame, hand) = finger_picture(skin, skin);
         let columns = |margin: f32| -> Vec<u32> {
-            (0..100).filter(|&x| hand.coverage_within(Vec2::new(x as f32 + 0.5, 50.5), margin) > 0.5).collect()
+            let at = |x: u32| HandSilhouette::coverage_at(hand.distance(Vec2::new(x as f32 + 0.5, 50.5)), margin);
+            (0..100).filter(|&x| at(x) > 0.5).collect()
         };
         let (outline, grown) = (columns(0.0), columns(UNSURE_EDGE_MARGIN * r));
         assert_eq!(marked_columns(&frame, &hand, face), grown);
@@ -548,7 +549,8 @@ mod tests {
         });
         let grown: Vec<u32> = (0..100)
             .filter(|&x| {
-                hand.coverage_within(Vec2::new(x as f32 + 0.5, 50.5), UNSURE_EDGE_MARGIN * hand.finger_radius()) > 0.5
+                let d = hand.distance(Vec2::new(x as f32 + 0.5, 50.5));
+                HandSilhouette::coverage_at(d, UNSURE_EDGE_MARGIN * hand.finger_radius()) > 0.5
             })
             .collect();
         assert_eq!(marked_columns(&frame, &hand, lab(skin)), grown);
