@@ -9,7 +9,7 @@ use common::pixels::*;
 use glam::Vec3;
 use image::RgbImage;
 use vanity::face::atlas::LIP_FEATHER;
-use vanity::face::regions::LIPS_OUTER;
+use vanity::face::regions::{LEFT_EYE, LIPS_OUTER, RIGHT_EYE, contour, inside};
 use vanity::looks::color::{ciede2000, linear_to_srgb, srgb_to_linear};
 use vanity::looks::{Finish, Look};
 use vanity::render::lip_edges::{BAND, MAX_FEATHER};
@@ -124,6 +124,74 @@ fn lipstick_is_a_pigment_that_follows_the_room_light() {
             eprintln!("{name} {:>8}: lip luminance after -1 stop ×{ratio:.3} (bare lips ×{bare:.3})", finish.name());
             assert!((ratio - 0.5).abs() <= 0.06, "{name} {finish:?}: lip luminance ×{ratio:.3} after one stop down");
         }
+    }
+}
+
+/// A group at a kiosk: `faces` (pictures with their face's landmarks) side by side in one
+/// picture, top-aligned on grey, and the landmarks moved with them.
+fn side_by_side(faces: Vec<(&'static str, RgbImage, Vec<Vec3>)>) -> (RgbImage, Vec<Vec<Vec3>>) {
+    let width = faces.iter().map(|f| f.1.width()).sum();
+    let height = faces.iter().map(|f| f.1.height()).max().unwrap_or(1);
+    let mut group = RgbImage::from_pixel(width, height, image::Rgb([128, 128, 128]));
+    let mut landmarks = Vec::new();
+    let mut left = 0;
+    for (_, img, lm) in faces {
+        image::imageops::replace(&mut group, &img, i64::from(left), 0);
+        landmarks.push(lm.iter().map(|p| *p + Vec3::new(left as f32, 0.0, 0.0)).collect());
+        left += img.width();
+    }
+    (group, landmarks)
+}
+
+/// `img` with dark glasses over the eyes of `lm`: each eye opening and a band a seventh of the
+/// inter-ocular distance round it near black, so that no eye white is left to measure the light by.
+fn in_dark_glasses(img: &RgbImage, lm: &[Vec3]) -> RgbImage {
+    let band = inter_ocular(lm) / 7.0;
+    let eyes = [contour(lm, &RIGHT_EYE), contour(lm, &LEFT_EYE)];
+    let lenses = pixels(img, |p| eyes.iter().any(|eye| inside(eye, p) || edge_distance(eye, p) < band));
+    let mut out = img.clone();
+    for (x, y) in lenses {
+        out.put_pixel(x, y, image::Rgb([18, 18, 22]));
+    }
+    out
+}
+
+#[test]
+fn a_face_in_dark_glasses_is_in_the_light_the_faces_beside_it_are_in() {
+    let (img, faces) = side_by_side(kiosk_faces());
+    // The astronaut in dark glasses: no eye white to measure the light on her face by.
+    let scene = in_dark_glasses(&img, &faces[0]);
+    let dim = relit(&scene, |_, _| 0.5);
+    let look = lipstick("#B0153A", Finish::Matte, 1.0);
+    let ratio = |faces: &[Vec<Vec3>], lm: &[Vec3]| {
+        let lips = lip_pixels(&scene, lm);
+        mean_luminance(&render(&dim, faces, &look), &lips) / mean_luminance(&render(&scene, faces, &look), &lips)
+    };
+    let ratios: Vec<f32> = faces.iter().map(|lm| ratio(&faces, lm)).collect();
+    eprintln!("group faces, lip luminance after -1 stop: {ratios:.3?}");
+    for (i, r) in ratios.iter().enumerate() {
+        assert!((r - 0.5).abs() <= 0.06, "group face {i}: lip luminance ×{r:.3} after one stop down");
+    }
+    // Alone, with nothing to go by, she is drawn in the catalogue's light, the same in both
+    // pictures: her lipstick glows in the dim one. (The test above fails without the sharing.)
+    let alone = ratio(&faces[..1], &faces[0]);
+    eprintln!("face 0 alone in dark glasses: ×{alone:.3}");
+    assert!((alone - 0.5).abs() > 0.06, "alone in dark glasses, her light was still measured: ×{alone:.3}");
+    // How far the room's light is from her own (her eyes seen), as her lipstick shows it, in the
+    // picture as it is and one stop darker. (These faces come from three photographs, each
+    // exposed its own way: a real room's faces are closer in light than these.)
+    let lips = lip_pixels(&img, &faces[0]);
+    for (what, picture, glasses) in
+        [("as taken", img.clone(), scene.clone()), ("one stop darker", relit(&img, |_, _| 0.5), dim.clone())]
+    {
+        let own = render(&picture, &faces, &look);
+        let apart = |other: &RgbImage| ciede2000(mean_lab(&own, &lips), mean_lab(other, &lips));
+        let (room, catalogue) = (render(&glasses, &faces, &look), render(&glasses, &faces[..1], &look));
+        eprintln!(
+            "{what}: her lipstick in the room's light {:.2}, in the catalogue's {:.2} (mean ΔE00 from it in her own)",
+            apart(&room),
+            apart(&catalogue)
+        );
     }
 }
 

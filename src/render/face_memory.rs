@@ -85,4 +85,11 @@ impl<T> FaceMemory<T> {
         std::mem::swap(&mut self.values, &mut self.next_values);
         &self.values
     }
+
+    /// This frame's values as [`FaceMemory::update`] left them, to be changed where the faces
+    /// together know more than each alone (the light of a face whose eyes cannot be read is the
+    /// light the others are in); what is changed is remembered for the next frame.
+    pub fn values_mut(&mut self) -> &mut [T] {
+        &mut self.values
+    }
 }

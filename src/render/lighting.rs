@@ -2,12 +2,14 @@
 //! estimate, from the eye whites or the kiosk's grey card, so a product is drawn as a pigment
 //! under the room's light) and its dominant direction (from the face's own shading against the
 //! mesh normals, so highlights land where that light would reflect). Smoothed over the frames of
-//! a live video; a blink or a lost reference keeps the last estimate.
+//! a live video; a blink or a lost reference keeps the last estimate, and a face whose eyes cannot
+//! be read (sunglasses, closed, too small) is in the light the other faces of the frame are in.
 
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 
 use super::face_memory::FaceMemory;
+use super::renderer::MAX_FACES;
 use super::stats;
 use crate::advisor::light::{Correction, Reference, face_light_with};
 use crate::advisor::sampling::{AREAS, EyeSamples, eye_samples_into};
@@ -32,7 +34,9 @@ pub struct FaceLight {
     /// Linear RGB by which the light multiplies a reflectance (1, 1, 1: the reference light, D65
     /// at the exposure the catalogue's colours assume).
     pub colour: [f32; 3],
-    /// Whether `colour` was measured (eye whites or grey card) rather than assumed.
+    /// Whether `colour` was measured on this face (eye whites or grey card), now or in an
+    /// earlier frame. An unmeasured face is in the room's light where another face of the frame
+    /// was measured (their median light), else in the reference light.
     pub measured: bool,
     /// Unit vector towards the light in camera space: x right, y down, z towards the camera.
     pub direction: Vec3,
@@ -172,8 +176,40 @@ impl LightProbe {
                     None => fresh,
                 }
             },
-        )
+        );
+        share_room_light(last.values_mut());
+        last.values_mut()
     }
+}
+
+/// Each face of one frame not measured itself put in the light of those that were ([`room_light`]).
+fn share_room_light(lights: &mut [FaceLight]) {
+    if let Some(room) = room_light(lights) {
+        for light in lights.iter_mut().filter(|l| !l.measured) {
+            light.colour = room;
+        }
+    }
+}
+
+/// The light the faces of one frame share: the measured faces' median light (by luminance; the
+/// mean of the middle two of an even number), or None where no face was measured. The faces of
+/// one picture stand in one room; a face whose eyes cannot be read (dark glasses, a blink on a
+/// still, a face too small) is better lit by the light its neighbours were measured in than by
+/// the catalogue's reference, which leaves its makeup glowing in a dim room.
+fn room_light(lights: &[FaceLight]) -> Option<[f32; 3]> {
+    let mut measured = [[0.0f32; 3]; MAX_FACES];
+    let mut count = 0;
+    for light in lights.iter().filter(|l| l.measured).take(MAX_FACES) {
+        measured[count] = light.colour;
+        count += 1;
+    }
+    let measured = &mut measured[..count];
+    let luminance = |c: &[f32; 3]| 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    measured.sort_unstable_by(|a, b| luminance(a).total_cmp(&luminance(b)));
+    (count > 0).then(|| {
+        let (low, high) = (measured[(count - 1) / 2], measured[count / 2]);
+        [0, 1, 2].map(|c| 0.5 * (low[c] + high[c]))
+    })
 }
 
 /// The dominant light direction on one face: luminance at the `skin_vertices` fitted as `g·n`
@@ -292,6 +328,35 @@ mod tests {
         assert_eq!(held.colour, [0.8; 3]);
         let step = bright.smoothed(dim);
         assert!(step.colour[0] < 1.0 && step.colour[0] > 0.5);
+    }
+
+    #[test]
+    fn a_face_not_measured_is_in_the_light_its_neighbours_were_measured_in() {
+        let measured = |v: f32| FaceLight { colour: [v, v * 0.9, v * 0.8], measured: true, direction: Vec3::Z };
+        assert_eq!(room_light(&[FaceLight::REFERENCE]), None);
+        assert_eq!(room_light(&[measured(0.4), FaceLight::REFERENCE]), Some(measured(0.4).colour));
+        // The middle of three; between the middle two of four.
+        let three = room_light(&[measured(0.4), measured(2.0), FaceLight::REFERENCE, measured(0.5)]).unwrap();
+        assert!((three[0] - 0.5).abs() < 1e-6, "{three:?}");
+        let four = room_light(&[measured(0.4), measured(2.0), measured(0.6), measured(0.5)]).unwrap();
+        assert!((four[0] - 0.55).abs() < 1e-6, "{four:?}");
+    }
+
+    #[test]
+    fn a_face_with_unreadable_eyes_takes_the_room_s_light_and_keeps_it_when_alone() {
+        let dim = FaceLight { colour: [0.3, 0.25, 0.2], measured: true, direction: Vec3::Z };
+        let mut faces = [dim, FaceLight::REFERENCE];
+        share_room_light(&mut faces);
+        assert_eq!(faces[1].colour, dim.colour);
+        assert!(!faces[1].measured, "borrowed, not measured on the face");
+        // Its neighbour gone and its eyes still unread, the next frame keeps the room's light.
+        let next = faces[1].smoothed(FaceLight::REFERENCE);
+        assert_eq!(next.colour, dim.colour);
+        // A face measured itself keeps its own light among others.
+        let bright = FaceLight { colour: [1.5; 3], ..dim };
+        let mut faces = [dim, bright, dim];
+        share_room_light(&mut faces);
+        assert_eq!(faces[1].colour, [1.5; 3]);
     }
 
     #[test]
