@@ -9,10 +9,11 @@ use common::pixels::*;
 use glam::Vec3;
 use image::RgbImage;
 use vanity::face::atlas::LIP_FEATHER;
-use vanity::face::regions::{LEFT_EYE, LIPS_OUTER, RIGHT_EYE, contour, inside};
+use vanity::face::regions::{FACE_OVAL, LEFT_EYE, LIPS_OUTER, RIGHT_EYE, contour, inside};
 use vanity::looks::color::{ciede2000, linear_to_srgb, srgb_to_linear};
 use vanity::looks::{Finish, Look};
 use vanity::render::lip_edges::{BAND, MAX_FEATHER};
+use vanity::render::skin_model::{ChromaModel, FaceSkin, SampleSites, SkinSamples};
 use vanity::tracking::tracker::inter_ocular;
 
 /// Inter-ocular distance at a kiosk, pixels (the middle of 150–250).
@@ -1048,4 +1049,68 @@ fn shimmer_flakes_glint_in_turn_as_the_light_meets_the_face_from_another_angle()
             );
         }
     }
+}
+
+/// How much the camera colour `c` (linear RGB) counts as the skin of `model`, as
+/// `skin_likeness` in `shaders/common/face_mesh.wgsl` weighs its hue: fully within the model's
+/// tolerance, not at all beyond twice it.
+fn hue_likeness(model: &ChromaModel, c: [f32; 3]) -> f32 {
+    let sum = (c[0] + c[1] + c[2]).max(1e-4);
+    let off = glam::Vec2::new(
+        (c[0] / sum - model.chroma[0]) / model.tolerance[0],
+        (c[1] / sum - model.chroma[1]) / model.tolerance[1],
+    );
+    let t = (off.length() - 1.0).clamp(0.0, 1.0);
+    1.0 - t * t * (3.0 - 2.0 * t)
+}
+
+/// Share of the pixels inside `oval` in `frame` whose likeness to the skin changes by more than
+/// a tenth between the models `before` and `after`: what a new model alone repaints.
+fn repainted_by_the_model(frame: &RgbImage, oval: &[glam::Vec2], before: &ChromaModel, after: &ChromaModel) -> f32 {
+    let face = pixels(frame, |p| inside(oval, p));
+    let moved = face
+        .iter()
+        .filter(|&&(x, y)| {
+            let c = frame.get_pixel(x, y).0.map(vanity::looks::color::srgb8_to_linear);
+            (hue_likeness(after, c) - hue_likeness(before, c)).abs() > 0.1
+        })
+        .count();
+    moved as f32 / face.len().max(1) as f32
+}
+
+#[test]
+fn the_skin_model_holds_still_in_video() {
+    // The carphone clip ×4 with MediaPipe's tracking landmarks: each frame's skin model, read
+    // afresh, moves the edge of what counts as skin; as drawn (followed from frame to frame) it
+    // moves far less. Measured on each frame's own pixels, so only the model's change counts.
+    let reference: common::RefVideo = common::load(&common::fixture("carphone_track_v1.json"));
+    let mut source = vanity::capture::open(&common::sample("carphone.mp4")).unwrap();
+    let sites = SampleSites::of(&vanity::face::CanonicalMesh::load());
+    let mut samples = SkinSamples::default();
+    let (mut read, mut drawn): (Vec<f32>, Vec<f32>) = (Vec::new(), Vec::new());
+    let mut last: Option<(FaceSkin, FaceSkin)> = None;
+    for rf in reference.frames.iter().take(60) {
+        let small = source.next_frame().unwrap().expect("a frame per reference frame").image;
+        let (w, h) = (small.width() * 4, small.height() * 4);
+        let frame = image::imageops::resize(&small, w, h, image::imageops::FilterType::Triangle);
+        let lm: Vec<Vec3> = rf.faces[0].points().iter().map(|p| *p * 4.0).collect();
+        let before = last.map(|(_, drawn)| drawn.hair_read_on);
+        let skin = FaceSkin::read(&frame, &lm, &sites, &[], &mut samples, before);
+        let steady = last.map_or(skin, |(_, drawn)| skin.steadied(&drawn));
+        if let Some((last_read, last_drawn)) = last {
+            let oval = contour(&lm, &FACE_OVAL);
+            read.push(repainted_by_the_model(&frame, &oval, &last_read.model, &skin.model));
+            drawn.push(repainted_by_the_model(&frame, &oval, &last_drawn.model, &steady.model));
+        }
+        last = Some((skin, steady));
+    }
+    let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
+    let (read, drawn) = (mean(&read), mean(&drawn));
+    eprintln!(
+        "carphone ×4: face pixels whose skin likeness a new frame's model moves by over 0.1: {:.1} % read afresh, {:.1} % as drawn",
+        100.0 * read,
+        100.0 * drawn
+    );
+    assert!(read > 0.03, "the clip's models do move: {read}");
+    assert!(drawn < 0.5 * read, "{drawn} as drawn against {read} read afresh");
 }

@@ -14,7 +14,7 @@ use super::lip_edges::LipEdges;
 use super::lip_feather::LipFeatherMap;
 use super::occluders::{OccluderMask, hand_colour, pixel_box};
 use super::renderer::{FaceDraw, FaceInfo, MAX_FACES, Vertex, shape_id};
-use super::skin_model::{ChromaModel, FaceSkin, HairReadOn, SampleSites, SkinSamples};
+use super::skin_model::{ChromaModel, FaceSkin, SampleSites, SkinSamples};
 use super::stats;
 use crate::advisor::Correction;
 use crate::advisor::measure::FaceShape;
@@ -49,9 +49,9 @@ pub struct FramePrep {
     light: LightProbe,
     /// Last frame's lip edges per face (video keeps them steady).
     lip_edges: FaceMemory<LipEdges>,
-    /// What each face's hair was read on last frame (video keeps a face near the limit on one
-    /// side of it).
-    hair_read_on: FaceMemory<HairReadOn>,
+    /// Each face's skin as drawn last frame: video keeps its skin and hair models steady, and a
+    /// face near the limit of telling its hair on one side of it.
+    skin: FaceMemory<FaceSkin>,
     /// Whether lips are read from the picture: contours fitted, occluders found (off: the mesh's
     /// own lip line, for comparisons).
     fit_lips: bool,
@@ -91,7 +91,7 @@ impl FramePrep {
             triangles: mesh.triangles.clone(),
             light: LightProbe::new(mesh),
             lip_edges: FaceMemory::new(),
-            hair_read_on: FaceMemory::new(),
+            skin: FaceMemory::new(),
             fit_lips: true,
             pinned_direction: None,
             read_hair: true,
@@ -141,7 +141,7 @@ impl FramePrep {
     pub fn forget(&mut self) {
         self.light.forget();
         self.lip_edges.forget();
-        self.hair_read_on.forget();
+        self.skin.forget();
     }
 
     /// Works out the first [`MAX_FACES`] of `faces` in `frame`: lips, skin, occluders, light,
@@ -158,13 +158,15 @@ impl FramePrep {
         // Each face's skin, hair and brows, read once for the layers that paint skin and not
         // what is in front of it, and for the hands' edges.
         let (sites, hands) = (&self.skin_sites, &self.silhouettes);
-        self.hair_read_on.update(
+        self.skin.update(
             &mut self.faces[..faces.len()],
             |work| &work.landmarks,
             |work, before| {
                 let samples = &mut work.skin_samples;
-                work.skin = FaceSkin::read(frame, &work.landmarks, sites, hands, samples, before.copied());
-                work.skin.hair_read_on
+                let read_on = before.map(|b| b.hair_read_on);
+                let skin = FaceSkin::read(frame, &work.landmarks, sites, hands, samples, read_on);
+                work.skin = before.map_or(skin, |b| skin.steadied(b));
+                work.skin
             },
         );
         for work in &mut self.faces[..faces.len()] {
@@ -262,7 +264,7 @@ impl FramePrep {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::skin_model::flat_face_frame;
+    use crate::render::skin_model::{HairReadOn, flat_face_frame};
 
     /// Whether `prep` tells the hair of a flat face whose skin reaches `forehead` times its
     /// outline's reach (see [`flat_face_frame`]), as the next frame of its video.
@@ -296,5 +298,28 @@ mod tests {
         prep.forget();
         assert!(!hair_told(&mut prep, 1.3));
         assert!(!hair_told(&mut prep, decided_by_the_last_frame), "the hair was told after a frame of skin");
+    }
+
+    #[test]
+    fn a_video_frame_s_skin_model_moves_part_way_to_what_it_reads_and_a_still_s_all_the_way() {
+        let mesh = CanonicalMesh::load();
+        let skin_of = |prep: &mut FramePrep, skin: [u8; 3]| {
+            let (frame, landmarks) = flat_face_frame(skin, [60, 45, 35], 1.0, |_| false);
+            prep.prepare(&frame, &[FaceDraw { landmarks: &landmarks, strength: 1.0 }]);
+            prep.faces[0].skin.model.chroma[0]
+        };
+        let mut prep = FramePrep::new(&mesh);
+        let (rosy, sallow) =
+            (skin_of(&mut prep, [210, 140, 120]), skin_of(&mut FramePrep::new(&mesh), [190, 160, 110]));
+        assert!(rosy - sallow > 0.03, "the two skins read apart: {rosy} {sallow}");
+        // The next frame of the video, in a yellower light: part of the way.
+        let next = skin_of(&mut prep, [190, 160, 110]);
+        assert!(
+            next < rosy - 0.2 * (rosy - sallow) && next > sallow + 0.5 * (rosy - sallow),
+            "{rosy} -> {next} ({sallow})"
+        );
+        // A still is read as it is.
+        prep.forget();
+        assert_eq!(skin_of(&mut prep, [190, 160, 110]), sallow);
     }
 }

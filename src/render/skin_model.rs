@@ -74,6 +74,11 @@ const WITHIN_SKIN: f32 = 1.0;
 /// Least share of the hair's read pixels in the frame for a hair model: a face at the frame's
 /// top edge leaves a few, which may be anything.
 const MIN_HAIR_IN_FRAME: f32 = 0.5;
+/// Share of a new frame's skin and hair models in the ones drawn (video): each frame's model,
+/// re-learned from a few hundred pixels, moves its edge enough to flicker (on the carphone clip,
+/// 9 % of the face's pixels changed how much they count as skin by over a tenth from one frame to
+/// the next); followed this way it still settles on a new light within a few frames.
+const MODEL_FOLLOW: f32 = 0.3;
 /// Outline vertices per brow: its lower edge from the temple, then back along its upper edge.
 const BROW_OUTLINE: usize = RIGHT_BROW.len();
 
@@ -165,6 +170,16 @@ impl FaceSkin {
         let (hair, hair_read_on) = read_hair(frame, landmarks, &sites.forehead_top, &model, max_skin_share, r, g);
         let brows = read_brows(frame, landmarks, &sites.brow_edges, &hair, r, g);
         Self { model, hair, hair_read_on, brows, colour }
+    }
+}
+
+impl FaceSkin {
+    /// `self` (this frame's reading) with its skin and hair models moved from `before` (the same
+    /// face's last frame, as drawn) only [`MODEL_FOLLOW`] of the way: video keeps the edge of
+    /// what counts as skin or hair steady. A model that appears or goes is taken as read (whether
+    /// the hair is told is held by [`HairReadOn`]).
+    pub fn steadied(self, before: &FaceSkin) -> FaceSkin {
+        FaceSkin { model: before.model.followed_by(self.model), hair: before.hair.followed_by(self.hair), ..self }
     }
 }
 
@@ -340,6 +355,16 @@ impl ChromaModel {
             chroma: [mr, mg],
             tolerance: [(SPREADS * sr).max(MIN_TOLERANCE[0]), (SPREADS * sg).max(MIN_TOLERANCE[1])],
         }
+    }
+
+    /// `self` (last frame's) moved [`MODEL_FOLLOW`] of the way towards `new`, chromaticity and
+    /// tolerance; `new` itself where either is no model.
+    fn followed_by(self, new: ChromaModel) -> ChromaModel {
+        if self.tolerance[0] <= 0.0 || new.tolerance[0] <= 0.0 {
+            return new;
+        }
+        let towards = |a: [f32; 2], b: [f32; 2]| [0, 1].map(|k| a[k] + MODEL_FOLLOW * (b[k] - a[k]));
+        ChromaModel { chroma: towards(self.chroma, new.chroma), tolerance: towards(self.tolerance, new.tolerance) }
     }
 
     /// How far `chroma` lies from the model's, in its tolerances (1 = at the edge of the model);
@@ -530,6 +555,24 @@ mod tests {
         assert_near(one.brows.expect("brows read"), chroma(skin), "one brow under the lock");
         let both = flat_face(skin, blond, |p| near(p, &brows)).read;
         assert_near(both.brows.expect("brows read"), chroma(blond), "both brows under the lock");
+    }
+
+    #[test]
+    fn a_followed_model_moves_part_way_and_a_model_that_comes_or_goes_is_taken_as_read() {
+        let before = ChromaModel { chroma: [0.45, 0.31], tolerance: [0.10, 0.04] };
+        let new = ChromaModel { chroma: [0.47, 0.30], tolerance: [0.06, 0.05] };
+        let followed = before.followed_by(new);
+        for k in 0..2 {
+            let share = |a: [f32; 2], b: [f32; 2], c: [f32; 2]| (c[k] - a[k]) / (b[k] - a[k]);
+            assert!((share(before.chroma, new.chroma, followed.chroma) - MODEL_FOLLOW).abs() < 1e-4, "{followed:?}");
+            assert!((share(before.tolerance, new.tolerance, followed.tolerance) - MODEL_FOLLOW).abs() < 1e-4);
+        }
+        assert_eq!(ChromaModel::ANY.followed_by(new), new);
+        assert_eq!(before.followed_by(ChromaModel::ANY), ChromaModel::ANY);
+        // A face's skin: both models followed, the rest as read.
+        let read = FaceSkin { model: new, hair: new, brows: Some([0.4, 0.3]), ..FaceSkin::default() };
+        let drawn = read.steadied(&FaceSkin { model: before, hair: ChromaModel::ANY, ..FaceSkin::default() });
+        assert_eq!((drawn.model, drawn.hair, drawn.brows), (followed, new, read.brows));
     }
 
     #[test]
