@@ -12,6 +12,7 @@ use vanity::face::atlas::LIP_FEATHER;
 use vanity::face::regions::{FACE_OVAL, LEFT_EYE, LIPS_OUTER, RIGHT_EYE, contour, inside};
 use vanity::looks::color::{ciede2000, linear_to_srgb, srgb_to_linear};
 use vanity::looks::{Finish, Look};
+use vanity::render::FaceDraw;
 use vanity::render::lip_edges::{BAND, MAX_FEATHER};
 use vanity::render::skin_model::{ChromaModel, FaceSkin, SampleSites, SkinSamples};
 use vanity::tracking::tracker::inter_ocular;
@@ -194,6 +195,31 @@ fn a_face_in_dark_glasses_is_in_the_light_the_faces_beside_it_are_in() {
             apart(&catalogue)
         );
     }
+}
+
+#[test]
+fn a_face_in_dark_glasses_in_a_photo_too_large_for_the_device_is_lit_as_its_faces_are() {
+    // The astronaut at the left end of a panorama wider than the device takes, the phone photo's
+    // face in dark glasses at the right: each drawn in a region of its own.
+    let faces = kiosk_faces();
+    let (lit_face, glasses_face) = (&faces[0], &faces[1]);
+    let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+    let limit = r.context().device.limits().max_texture_dimension_2d;
+    let height = lit_face.1.height().max(glasses_face.1.height());
+    let mut pano = RgbImage::from_pixel(limit + 600, height, image::Rgb([128, 128, 128]));
+    let x1 = limit + 600 - glasses_face.1.width();
+    image::imageops::replace(&mut pano, &lit_face.1, 0, 0);
+    image::imageops::replace(&mut pano, &in_dark_glasses(&glasses_face.1, &glasses_face.2), i64::from(x1), 0);
+    let moved: Vec<Vec3> = glasses_face.2.iter().map(|p| *p + Vec3::new(x1 as f32, 0.0, 0.0)).collect();
+    let draws = [FaceDraw { landmarks: &lit_face.2, strength: 1.0 }, FaceDraw { landmarks: &moved, strength: 1.0 }];
+    r.set_look(&lipstick("#B0153A", Finish::Matte, 1.0));
+    let lit = r.render_photo(&pano, &draws).expect("renders");
+    let dimmed = r.render_photo(&relit(&pano, |_, _| 0.5), &draws).expect("renders");
+    drop(r);
+    let lips = lip_pixels(&pano, &moved);
+    let ratio = mean_luminance(&dimmed, &lips) / mean_luminance(&lit, &lips);
+    eprintln!("panorama {} px wide: the face in dark glasses' lip luminance after -1 stop ×{ratio:.3}", pano.width());
+    assert!((ratio - 0.5).abs() <= 0.06, "lip luminance ×{ratio:.3} after one stop down");
 }
 
 /// Linear luminance of a pixel.

@@ -137,6 +137,24 @@ impl FramePrep {
         self.read_hair = on;
     }
 
+    /// Measures the light the faces of a whole photo stand in, for its regions drawn next (see
+    /// [`LightProbe::measure_room`]); `None` ends it.
+    pub fn set_photo(&mut self, photo: Option<(&RgbImage, &[FaceDraw<'_>])>) {
+        let Some((frame, faces)) = photo else {
+            self.light.forget_room();
+            return;
+        };
+        let normals: Vec<Vec<Vec3>> = faces
+            .iter()
+            .map(|face| {
+                let mut normals = Vec::new();
+                vertex_normals(face.landmarks, &self.triangles, &mut normals);
+                normals
+            })
+            .collect();
+        self.light.measure_room(frame, faces.iter().zip(&normals).map(|(face, n)| (face.landmarks, &n[..])));
+    }
+
     /// The next frame is not the next frame of a video: nothing to smooth with.
     pub fn forget(&mut self) {
         self.light.forget();

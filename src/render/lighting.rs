@@ -108,6 +108,10 @@ pub struct LightProbe {
     calibration: Option<Correction>,
     /// Last frame's light on each face.
     last: FaceMemory<FaceLight>,
+    /// The light measured on the faces of the whole photo while it is drawn a region at a time
+    /// (see [`LightProbe::measure_room`]): what a face not measured itself is in, rather than
+    /// only its region's faces' light.
+    room: Option<[f32; 3]>,
     /// What an estimate works in, kept between frames.
     work: LightWork,
 }
@@ -137,6 +141,7 @@ impl LightProbe {
             skin_vertices: skin_vertices(mesh),
             calibration: None,
             last: FaceMemory::new(),
+            room: None,
             work: LightWork::default(),
         }
     }
@@ -144,6 +149,23 @@ impl LightProbe {
     /// Uses a grey-card calibration (a kiosk's fixed light) instead of the eye whites.
     pub fn set_calibration(&mut self, calibration: Option<Correction>) {
         self.calibration = calibration.filter(|c| c.reference != Reference::None);
+    }
+
+    /// Measures the light of the room `faces` (landmarks and normals) stand in, in `frame`, for
+    /// the pictures drawn next until [`LightProbe::forget_room`]: a photo too large for the device
+    /// is drawn a region at a time, and a face whose eyes cannot be read must be lit as the whole
+    /// photo's faces are, not only its region's.
+    pub fn measure_room<'f>(&mut self, frame: &RgbImage, faces: impl IntoIterator<Item = (&'f [Vec3], &'f [Vec3])>) {
+        self.room = None;
+        self.last.forget();
+        let room = room_light(self.estimate(frame, faces));
+        self.last.forget();
+        self.room = room;
+    }
+
+    /// Each frame's faces are in their own room again (see [`LightProbe::measure_room`]).
+    pub fn forget_room(&mut self) {
+        self.room = None;
     }
 
     /// Forgets the last frame (the next frame is a different picture, not the next video frame).
@@ -159,7 +181,7 @@ impl LightProbe {
         frame: &RgbImage,
         faces: impl IntoIterator<Item = (&'f [Vec3], &'f [Vec3])>,
     ) -> &[FaceLight] {
-        let Self { skin_vertices, calibration, last, work } = self;
+        let Self { skin_vertices, calibration, last, room, work } = self;
         last.update(
             faces,
             |(landmarks, _)| landmarks,
@@ -177,14 +199,15 @@ impl LightProbe {
                 }
             },
         );
-        share_room_light(last.values_mut());
+        share_room_light(last.values_mut(), *room);
         last.values_mut()
     }
 }
 
-/// Each face of one frame not measured itself put in the light of those that were ([`room_light`]).
-fn share_room_light(lights: &mut [FaceLight]) {
-    if let Some(room) = room_light(lights) {
+/// Each face of one frame not measured itself put in the light of those that were
+/// ([`room_light`]), or in `room`'s where that is known (the whole photo's).
+fn share_room_light(lights: &mut [FaceLight], room: Option<[f32; 3]>) {
+    if let Some(room) = room.or_else(|| room_light(lights)) {
         for light in lights.iter_mut().filter(|l| !l.measured) {
             light.colour = room;
         }
@@ -346,7 +369,7 @@ mod tests {
     fn a_face_with_unreadable_eyes_takes_the_room_s_light_and_keeps_it_when_alone() {
         let dim = FaceLight { colour: [0.3, 0.25, 0.2], measured: true, direction: Vec3::Z };
         let mut faces = [dim, FaceLight::REFERENCE];
-        share_room_light(&mut faces);
+        share_room_light(&mut faces, None);
         assert_eq!(faces[1].colour, dim.colour);
         assert!(!faces[1].measured, "borrowed, not measured on the face");
         // Its neighbour gone and its eyes still unread, the next frame keeps the room's light.
@@ -355,8 +378,12 @@ mod tests {
         // A face measured itself keeps its own light among others.
         let bright = FaceLight { colour: [1.5; 3], ..dim };
         let mut faces = [dim, bright, dim];
-        share_room_light(&mut faces);
+        share_room_light(&mut faces, None);
         assert_eq!(faces[1].colour, [1.5; 3]);
+        // The whole photo's room light, where known, over the frame's own.
+        let mut faces = [bright, FaceLight::REFERENCE];
+        share_room_light(&mut faces, Some(dim.colour));
+        assert_eq!((faces[0].colour, faces[1].colour), ([1.5; 3], dim.colour));
     }
 
     #[test]

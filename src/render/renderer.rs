@@ -621,7 +621,11 @@ impl Renderer {
         }
         let mut out = frame.clone();
         let hands = std::mem::take(&mut self.prep.hands);
+        // A face whose eyes cannot be read is lit as the whole photo's faces are, not only its
+        // region's.
+        self.prep.set_photo(Some((frame, faces)));
         let result = self.render_regions(frame, faces, &hands, &mut out);
+        self.prep.set_photo(None);
         self.prep.hands = hands;
         result.map(|()| out)
     }
