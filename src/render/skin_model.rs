@@ -2,7 +2,8 @@
 //! highlight, blush) paint skin and not what lies in front of it: hair across the forehead, a
 //! sleeve or a dark collar under the chin, a clothed shoulder the chin rests on, a hand in a
 //! glove. Learned per face and frame from the plain-skin vertices below the brows (the forehead
-//! is where hair hangs): the median chromaticity of their pixels and its robust spread on each
+//! is where hair hangs; in video each frame's reading is followed from the last, see
+//! [`FaceSkin::steadied`]): the median chromaticity of their pixels and its robust spread on each
 //! axis. Skin of the face's own colour in front of it (a bare shoulder) passes for the face.
 //!
 //! Hair is read the same way from just above the face's upper outline, so that a lock hanging
