@@ -212,7 +212,8 @@ fn makeup_leaves_a_hand_in_front_of_the_face_bare() {
             assert!(lips_after.0 * 5 < lips_before.0, "{name}: {lips_after:?} vs {lips_before:?}");
         }
         assert!(hand_before > 1000, "{name}: the look reaches the hand when it is not known ({hand_before})");
-        assert!(still < 0.15, "{name}: with the hand found, most of it stays bare ({still})");
+        // 1.8-5.7 % with the palm's thickness; 5.2-11.0 % through its joints alone.
+        assert!(still < 0.08, "{name}: with the hand found, most of it stays bare ({still})");
         assert!(
             face_after as f32 > 0.95 * face_before as f32,
             "{name}: the visible face keeps its makeup ({face_after} of {face_before})"

@@ -1,9 +1,10 @@
 //! The part of the picture a hand covers, from its 21 joints: each finger a chain of capsules
-//! (round-ended bands) as wide as a finger, the palm the polygon of the wrist and knuckles. Finger
-//! widths come from the hand's own size (knuckle span and palm length, measured in 3-D so that a
-//! hand seen edge-on keeps its fingers' width), so the shape scales with distance.
+//! (round-ended bands) as wide as a finger, the palm the polygon of the wrist and knuckles on both
+//! its faces (a palm turned edge-on shows its thickness). Finger widths come from the hand's own
+//! size (knuckle span and palm length, measured in 3-D so that a hand seen edge-on keeps its
+//! fingers' width), so the shape scales with distance.
 
-use glam::Vec2;
+use glam::{Vec2, Vec3};
 
 use crate::tracking::hands::{FINGER_BASES, Hand, WRIST};
 
@@ -26,8 +27,15 @@ const EDGE_PX: f32 = 1.5;
 const FINGERS: usize = 5;
 /// Capsules per finger: base to first joint (from the wrist for the thumb), then three bones.
 const FINGER_CAPSULES: usize = 4;
-/// Corners of the palm's polygon: the wrist and the five fingers' bases.
-const PALM_CORNERS: usize = 6;
+/// Joints at the palm's corners: the wrist and the five fingers' bases.
+const PALM_JOINTS: usize = 6;
+/// Most corners of the palm's outline: each palm joint on either face of the palm (see
+/// [`PALM_THICKNESS`]).
+const PALM_CORNERS: usize = 2 * PALM_JOINTS;
+/// The palm's thickness, share of its length (wrist to the middle finger's knuckle, 3-D): about
+/// 3 cm of a 10 cm palm. A palm seen face-on shows none of it; turned edge-on, the hand's outline
+/// is as wide as the palm is thick, not a line through its joints.
+const PALM_THICKNESS: f32 = 0.28;
 /// Capsules in an outline: each finger's chain, then the palm's edge.
 const CAPSULES: usize = FINGERS * FINGER_CAPSULES + PALM_CORNERS;
 /// How many points [`HandSilhouette::bone_points`] yields: three along each finger capsule.
@@ -53,8 +61,12 @@ impl Capsule {
 /// A hand's outline: finger capsules and the palm polygon, in frame pixels.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HandSilhouette {
+    /// The fingers' capsules, then the palm outline's edges (the first `palm_corners` of them).
     capsules: [Capsule; CAPSULES],
+    /// The palm's outline, a convex polygon (the first `palm_corners` points).
     palm: [Vec2; PALM_CORNERS],
+    /// How many corners the palm's outline has.
+    palm_corners: usize,
 }
 
 impl HandSilhouette {
@@ -82,18 +94,32 @@ impl HandSilhouette {
                 *capsule = Capsule { a: bone[0], b: bone[1], radius };
             }
         }
-        // The palm's edge is as soft as the fingers': capsules along it, the polygon inside.
-        let palm = [WRIST, 1, 5, 9, 13, 17].map(at);
+        // The palm: the outline of its joints on both its faces (half its thickness either side
+        // of the joints, along its normal in 3-D; seen face-on the two coincide). Its edge is as
+        // soft as the fingers': capsules along it, the polygon inside.
+        let palm_joints = [WRIST, 1, 5, 9, 13, 17].map(|i| j[i]);
+        let normal = (j[5] - j[WRIST]).cross(j[17] - j[WRIST]).try_normalize().unwrap_or(Vec3::ZERO);
+        let half_thickness = normal.truncate() * (0.5 * PALM_THICKNESS * j[WRIST].distance(j[FINGER_BASES[2]]));
+        let faces: [Vec2; PALM_CORNERS] = std::array::from_fn(|k| {
+            let side = if k < PALM_JOINTS { half_thickness } else { -half_thickness };
+            palm_joints[k % PALM_JOINTS].truncate() + side
+        });
+        let (palm, palm_corners) = convex_hull(faces);
         let radius = span * FINGER_RADIUS;
-        for (k, capsule) in palm_edge.iter_mut().enumerate() {
-            *capsule = Capsule { a: palm[k], b: palm[(k + 1) % PALM_CORNERS], radius };
+        for (k, capsule) in palm_edge.iter_mut().enumerate().take(palm_corners) {
+            *capsule = Capsule { a: palm[k], b: palm[(k + 1) % palm_corners], radius };
         }
-        Some(Self { capsules, palm })
+        Some(Self { capsules, palm, palm_corners })
+    }
+
+    /// The outline's capsules in use: the fingers', then the palm edge's.
+    fn used_capsules(&self) -> &[Capsule] {
+        &self.capsules[..FINGERS * FINGER_CAPSULES + self.palm_corners]
     }
 
     /// The pixel box the outline lies in (min, max corners).
     pub fn bounds(&self) -> (Vec2, Vec2) {
-        self.capsules.iter().fold((Vec2::MAX, Vec2::MIN), |(lo, hi), c| {
+        self.used_capsules().iter().fold((Vec2::MAX, Vec2::MIN), |(lo, hi), c| {
             (lo.min(c.a.min(c.b) - c.radius), hi.max(c.a.max(c.b) + c.radius))
         })
     }
@@ -113,8 +139,8 @@ impl HandSilhouette {
 
     /// Signed distance (pixels) from `p` to the outline: negative inside.
     pub fn distance(&self, p: Vec2) -> f32 {
-        let d = self.capsules.iter().map(|c| c.distance(p)).fold(f32::MAX, f32::min);
-        if d > 0.0 && crate::face::regions::inside(&self.palm, p) {
+        let d = self.used_capsules().iter().map(|c| c.distance(p)).fold(f32::MAX, f32::min);
+        if d > 0.0 && crate::face::regions::inside(&self.palm[..self.palm_corners], p) {
             // Inside the palm, beyond the capsules along its edge: that far plus the capsules'
             // width from the outline.
             -(d + 2.0 * self.finger_radius())
@@ -134,10 +160,34 @@ impl HandSilhouette {
     }
 }
 
+/// The convex hull of `points`, its corners in order round it, as the first
+/// corners (how many is returned; the rest repeat the last): Andrew's monotone chain.
+fn convex_hull(mut points: [Vec2; PALM_CORNERS]) -> ([Vec2; PALM_CORNERS], usize) {
+    points.sort_unstable_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    let turn = |o: Vec2, a: Vec2, b: Vec2| (a - o).perp_dot(b - o);
+    let mut hull = [Vec2::ZERO; 2 * PALM_CORNERS];
+    let mut n = 0;
+    for pass in 0..2 {
+        let start = n;
+        for k in 0..PALM_CORNERS {
+            let p = if pass == 0 { points[k] } else { points[PALM_CORNERS - 1 - k] };
+            while n >= start + 2 && turn(hull[n - 2], hull[n - 1], p) <= 0.0 {
+                n -= 1;
+            }
+            hull[n] = p;
+            n += 1;
+        }
+        // The last point of each chain is the first of the other.
+        n -= 1;
+    }
+    let n = n.max(1);
+    let corners = std::array::from_fn(|k| hull[k.min(n - 1)]);
+    (corners, n.min(PALM_CORNERS))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use glam::Vec3;
 
     /// Where a point `distance` px from the knuckle along finger `finger` (0 index .. 3 little) of
     /// [`open_hand`] lies: the fingers fan out by 15° each.
@@ -172,6 +222,30 @@ mod tests {
         // 10 px beside the index finger's middle joint is still finger.
         let joint = hand.joints[FINGER_BASES[1] + 1].truncate();
         assert_eq!(s.coverage(joint + Vec2::new(-10.0, 0.0)), 1.0);
+    }
+
+    #[test]
+    fn a_palm_turned_edge_on_is_as_wide_as_it_is_thick() {
+        // The open hand turned 80° about the upright through its wrist: the palm's joints nearly
+        // on one line, its faces 0.28 of its length apart across it.
+        let turned = |hand: &Hand, degrees: f32| {
+            let (sin, cos) = degrees.to_radians().sin_cos();
+            let joints = hand.joints.iter().map(|p| Vec3::new(100.0 + (p.x - 100.0) * cos, p.y, (p.x - 100.0) * sin));
+            Hand { joints: joints.collect(), presence: 1.0 }
+        };
+        let edge_on = HandSilhouette::of(&turned(&open_hand(), 80.0)).expect("a hand");
+        // At the knuckles' height the palm's joints reach x = 104.3, its far face about 8.4 px
+        // further (0.14 of its 61 px length), and the outline a finger's half-width (13.8 px)
+        // beyond: 118.1 through the joints alone, 126.5 with the palm's thickness.
+        let at = |x: f32| edge_on.coverage(Vec2::new(x, 150.0));
+        assert_eq!(at(122.0), 1.0, "the palm's side (radius {})", edge_on.finger_radius());
+        assert_eq!(at(130.0), 0.0, "beside the palm");
+        // Face-on, the palm's outline is its joints' (the two faces coincide).
+        let face_on = HandSilhouette::of(&open_hand()).expect("a hand");
+        let hand = open_hand();
+        let joints: Vec<Vec2> = [WRIST, 1, 5, 9, 13, 17].iter().map(|&i| hand.joints[i].truncate()).collect();
+        let corners = &face_on.palm[..face_on.palm_corners];
+        assert!(corners.iter().all(|c| joints.contains(c)), "{corners:?}");
     }
 
     #[test]
