@@ -18,15 +18,16 @@ struct FaceInfo {
     // 0-1: fades makeup out when a face is lost.
     strength: f32,
     // What the room's light multiplies a reflectance by (linear RGB; 1 = the light the
-    // catalogue's colours were measured in); w = 1 when measured from the eye whites or a grey
-    // card, 0 when assumed.
+    // catalogue's colours were measured in); w = 1 when measured on this face from the eye whites
+    // or a grey card, 0 when borrowed from the picture's other faces or assumed.
     light: vec4<f32>,
     // Unit vector towards the dominant light: x right, y down, z towards the camera.
     light_dir: vec4<f32>,
     // x: the face's shape (0 oval, 1 round, 2 square, 3 heart, 4 long), for sculpting layers.
     shape: vec4<f32>,
-    // The face's skin colour this frame: median linear r, g chromaticity (xy) and how far from it
-    // a pixel may lie on each axis and still be skin (zw; 0 = no model, everything is skin).
+    // The face's skin colour (this frame's, followed from the last in video): median linear r, g
+    // chromaticity (xy) and how far from it a pixel may lie on each axis and still be skin (zw;
+    // 0 = no model, everything is skin).
     skin: vec4<f32>,
     // The hair just above the face, read the same way (zw 0: none that stands apart from the skin).
     hair: vec4<f32>,

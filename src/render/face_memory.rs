@@ -1,6 +1,6 @@
 //! Per-face values carried from one video frame to the next (a smoothed light, a smoothed lip
-//! edge), matched by where each face is: the tracker's faces carry no identity, and in a group the
-//! order of faces can change between frames.
+//! edge, followed skin and hair models), matched by where each face is: the tracker's faces carry
+//! no identity, and in a group the order of faces can change between frames.
 
 use glam::{Vec2, Vec3};
 
@@ -91,5 +91,34 @@ impl<T> FaceMemory<T> {
     /// light the others are in); what is changed is remembered for the next frame.
     pub fn values_mut(&mut self) -> &mut [T] {
         &mut self.values
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A face's landmarks: the mesh's vertices spread round `centre`, the eyes' corners 60 px apart.
+    fn face_at(centre: Vec2) -> Vec<Vec3> {
+        (0..VERTEX_COUNT)
+            .map(|i| {
+                let angle = i as f32 * 0.1;
+                (centre + Vec2::new(angle.cos(), angle.sin()) * 40.0).extend(0.0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_value_changed_after_the_update_is_what_the_same_face_finds_next_frame() {
+        let (left, right) = (face_at(Vec2::new(100.0, 100.0)), face_at(Vec2::new(400.0, 100.0)));
+        let mut memory = FaceMemory::<u32>::new();
+        memory.update([&left, &right], |f| f, |_, before| before.map_or(1, |b| b + 1));
+        memory.values_mut()[1] = 10;
+        // The same two faces, in the other order and moved a little: each finds its own.
+        let (left, right) = (face_at(Vec2::new(102.0, 100.0)), face_at(Vec2::new(398.0, 101.0)));
+        let next = memory.update([&right, &left], |f| f, |_, before| before.map_or(1, |b| b + 1));
+        assert_eq!(next, [11, 2]);
+        memory.forget();
+        assert_eq!(memory.update([&left], |f| f, |_, before| before.map_or(1, |b| b + 1)), [1]);
     }
 }

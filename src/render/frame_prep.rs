@@ -39,7 +39,7 @@ struct FaceWork {
 }
 
 /// What the makeup layers need from the CPU for one frame, and the state carried between
-/// frames (steadied lip edges and light, what each face's hair was read on, the occluder mask).
+/// frames (steadied lip edges, light and skin and hair models, the occluder mask).
 pub struct FramePrep {
     /// The mesh's atlas coordinates, per vertex.
     uvs: Vec<[f32; 2]>,
@@ -49,8 +49,8 @@ pub struct FramePrep {
     light: LightProbe,
     /// Last frame's lip edges per face (video keeps them steady).
     lip_edges: FaceMemory<LipEdges>,
-    /// Each face's skin as drawn last frame: video keeps its skin and hair models steady, and a
-    /// face near the limit of telling its hair on one side of it.
+    /// Each face's skin as read and followed last frame: video keeps its skin and hair models
+    /// steady, and a face near the limit of telling its hair on one side of it.
     skin: FaceMemory<FaceSkin>,
     /// Whether lips are read from the picture: contours fitted, occluders found (off: the mesh's
     /// own lip line, for comparisons).
@@ -137,13 +137,10 @@ impl FramePrep {
         self.read_hair = on;
     }
 
-    /// Measures the light the faces of a whole photo stand in, for its regions drawn next (see
-    /// [`LightProbe::measure_room`]); `None` ends it.
-    pub fn set_photo(&mut self, photo: Option<(&RgbImage, &[FaceDraw<'_>])>) {
-        let Some((frame, faces)) = photo else {
-            self.light.forget_room();
-            return;
-        };
+    /// Measures the light the faces of a whole photo stand in, for its parts drawn next (regions
+    /// of a photo too large for the device, or more faces than one pass draws) until
+    /// [`FramePrep::end_photo`] (see [`LightProbe::measure_room`]).
+    pub fn measure_photo(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) {
         let normals: Vec<Vec<Vec3>> = faces
             .iter()
             .map(|face| {
@@ -153,6 +150,11 @@ impl FramePrep {
             })
             .collect();
         self.light.measure_room(frame, faces.iter().zip(&normals).map(|(face, n)| (face.landmarks, &n[..])));
+    }
+
+    /// Each picture's faces are lit by their own light again (see [`FramePrep::measure_photo`]).
+    pub fn end_photo(&mut self) {
+        self.light.forget_room();
     }
 
     /// The next frame is not the next frame of a video: nothing to smooth with.
@@ -257,7 +259,7 @@ impl FramePrep {
                 skin_luma: s.skin_luma,
                 iod_px: s.iod_px,
                 strength: face.strength,
-                light: [r, g, b, if light.measured { 1.0 } else { 0.0 }],
+                light: [r, g, b, if light.measured() { 1.0 } else { 0.0 }],
                 light_dir: [d.x, d.y, d.z, 0.0],
                 shape: [shape_id(FaceShape::of(&work.landmarks)), 0.0, 0.0, 0.0],
                 skin: work.skin.model.as_uniform(),
@@ -326,18 +328,23 @@ mod tests {
             prep.prepare(&frame, &[FaceDraw { landmarks: &landmarks, strength: 1.0 }]);
             prep.faces[0].skin.model.chroma[0]
         };
+        let read = |skin: [u8; 3]| skin_of(&mut FramePrep::new(&mesh), skin);
+        let (rosy, paler, sallow) = (read([210, 140, 120]), read([205, 140, 122]), read([190, 160, 110]));
+        assert!(rosy - paler > 0.005, "the two skins read apart: {rosy} {paler}");
+        // The next frame of the video, a little paler (within the model's tolerance): part of
+        // the way.
         let mut prep = FramePrep::new(&mesh);
-        let (rosy, sallow) =
-            (skin_of(&mut prep, [210, 140, 120]), skin_of(&mut FramePrep::new(&mesh), [190, 160, 110]));
-        assert!(rosy - sallow > 0.03, "the two skins read apart: {rosy} {sallow}");
-        // The next frame of the video, in a yellower light: part of the way.
-        let next = skin_of(&mut prep, [190, 160, 110]);
+        skin_of(&mut prep, [210, 140, 120]);
+        let next = skin_of(&mut prep, [205, 140, 122]);
         assert!(
-            next < rosy - 0.2 * (rosy - sallow) && next > sallow + 0.5 * (rosy - sallow),
-            "{rosy} -> {next} ({sallow})"
+            next < rosy - 0.2 * (rosy - paler) && next > paler + 0.5 * (rosy - paler),
+            "{rosy} -> {next} ({paler})"
         );
-        // A still is read as it is.
-        prep.forget();
+        // Another face in its place (far outside the model's tolerance) is read as it is, as a
+        // still is.
         assert_eq!(skin_of(&mut prep, [190, 160, 110]), sallow);
+        skin_of(&mut prep, [210, 140, 120]);
+        prep.forget();
+        assert_eq!(skin_of(&mut prep, [205, 140, 122]), paler);
     }
 }

@@ -34,27 +34,49 @@ pub struct FaceLight {
     /// Linear RGB by which the light multiplies a reflectance (1, 1, 1: the reference light, D65
     /// at the exposure the catalogue's colours assume).
     pub colour: [f32; 3],
-    /// Whether `colour` was measured on this face (eye whites or grey card), now or in an
-    /// earlier frame. An unmeasured face is in the room's light where another face of the frame
-    /// was measured (their median light), else in the reference light.
-    pub measured: bool,
+    /// Where `colour` comes from.
+    pub source: LightSource,
     /// Unit vector towards the light in camera space: x right, y down, z towards the camera.
     pub direction: Vec3,
 }
 
+/// Where a face's light colour comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LightSource {
+    /// Measured on this face (eye whites or grey card), in this frame or an earlier one of the
+    /// video.
+    Measured,
+    /// The light the frame's other faces were measured in (see [`room_light`]); held in video
+    /// when they leave.
+    Room,
+    /// The catalogue's reference light: nothing to go by.
+    Assumed,
+}
+
 impl FaceLight {
     /// The reference light, straight from the camera: what is assumed with nothing to go by.
-    pub const REFERENCE: FaceLight = FaceLight { colour: [1.0; 3], measured: false, direction: Vec3::Z };
+    pub const REFERENCE: FaceLight = FaceLight { colour: [1.0; 3], source: LightSource::Assumed, direction: Vec3::Z };
 
-    /// Blends `self` (last frame's) towards `new`; an unmeasured colour keeps the last one.
+    /// Whether the colour was measured on this face.
+    pub fn measured(&self) -> bool {
+        self.source == LightSource::Measured
+    }
+
+    /// Blends `self` (last frame's) towards `new`; a colour not measured in the new frame keeps
+    /// the last one (and where it came from).
     fn smoothed(self, new: FaceLight) -> FaceLight {
-        let colour = if new.measured {
-            [0, 1, 2].map(|c| self.colour[c] + (new.colour[c] - self.colour[c]) * SMOOTHING)
+        let (colour, source) = if new.measured() {
+            (self.colour_towards(new.colour), LightSource::Measured)
         } else {
-            self.colour
+            (self.colour, self.source)
         };
         let direction = self.direction.lerp(new.direction, SMOOTHING).try_normalize().unwrap_or(Vec3::Z);
-        FaceLight { colour, measured: self.measured || new.measured, direction }
+        FaceLight { colour, source, direction }
+    }
+
+    /// `self`'s colour moved [`SMOOTHING`] of the way to `colour`.
+    fn colour_towards(&self, colour: [f32; 3]) -> [f32; 3] {
+        [0, 1, 2].map(|c| self.colour[c] + (colour[c] - self.colour[c]) * SMOOTHING)
     }
 }
 
@@ -158,9 +180,11 @@ impl LightProbe {
     pub fn measure_room<'f>(&mut self, frame: &RgbImage, faces: impl IntoIterator<Item = (&'f [Vec3], &'f [Vec3])>) {
         self.room = None;
         self.last.forget();
-        let room = room_light(self.estimate(frame, faces));
+        // Every measured face, however many (a still, not the live path).
+        let mut measured: Vec<[f32; 3]> =
+            self.estimate(frame, faces).iter().filter(|l| l.measured()).map(|l| l.colour).collect();
         self.last.forget();
-        self.room = room;
+        self.room = median_light(&mut measured);
     }
 
     /// Each frame's faces are in their own room again (see [`LightProbe::measure_room`]).
@@ -189,10 +213,12 @@ impl LightProbe {
                 eye_samples_into(frame, landmarks, &mut work.eyes, &mut work.eye_luma);
                 let (correction, _) =
                     face_light_with(&work.eyes, calibration.as_ref(), MIN_EYE_CONTRAST, &mut work.lit_sclera);
-                let measured = correction.reference != Reference::None;
-                let colour = if measured { colour_of(&correction) } else { [1.0; 3] };
                 let direction = light_direction(frame, landmarks, normals, skin_vertices, work);
-                let fresh = FaceLight { colour, measured, direction };
+                let fresh = if correction.reference == Reference::None {
+                    FaceLight { direction, ..FaceLight::REFERENCE }
+                } else {
+                    FaceLight { colour: colour_of(&correction), source: LightSource::Measured, direction }
+                };
                 match previous {
                     Some(before) => before.smoothed(fresh),
                     None => fresh,
@@ -205,12 +231,17 @@ impl LightProbe {
 }
 
 /// Each face of one frame not measured itself put in the light of those that were
-/// ([`room_light`]), or in `room`'s where that is known (the whole photo's).
+/// ([`room_light`]), or in `room`'s where that is known (the whole photo's). A face already in
+/// the room's light (the last frames of a video) follows it as a measured one follows its own, so
+/// that it does not jump when a neighbour comes, goes or is first measured.
 fn share_room_light(lights: &mut [FaceLight], room: Option<[f32; 3]>) {
-    if let Some(room) = room.or_else(|| room_light(lights)) {
-        for light in lights.iter_mut().filter(|l| !l.measured) {
-            light.colour = room;
-        }
+    let Some(room) = room.or_else(|| room_light(lights)) else { return };
+    for light in lights.iter_mut().filter(|l| !l.measured()) {
+        light.colour = match light.source {
+            LightSource::Room => light.colour_towards(room),
+            _ => room,
+        };
+        light.source = LightSource::Room;
     }
 }
 
@@ -220,17 +251,24 @@ fn share_room_light(lights: &mut [FaceLight], room: Option<[f32; 3]>) {
 /// still, a face too small) is better lit by the light its neighbours were measured in than by
 /// the catalogue's reference, which leaves its makeup glowing in a dim room.
 fn room_light(lights: &[FaceLight]) -> Option<[f32; 3]> {
+    // On the stack: the live path estimates at most MAX_FACES faces a frame.
     let mut measured = [[0.0f32; 3]; MAX_FACES];
     let mut count = 0;
-    for light in lights.iter().filter(|l| l.measured).take(MAX_FACES) {
+    for light in lights.iter().filter(|l| l.measured()).take(MAX_FACES) {
         measured[count] = light.colour;
         count += 1;
     }
-    let measured = &mut measured[..count];
+    median_light(&mut measured[..count])
+}
+
+/// The median of `lights` by luminance (the mean of the middle two of an even number), None
+/// for none; reorders them.
+fn median_light(lights: &mut [[f32; 3]]) -> Option<[f32; 3]> {
     let luminance = |c: &[f32; 3]| 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
-    measured.sort_unstable_by(|a, b| luminance(a).total_cmp(&luminance(b)));
+    lights.sort_unstable_by(|a, b| luminance(a).total_cmp(&luminance(b)));
+    let count = lights.len();
     (count > 0).then(|| {
-        let (low, high) = (measured[(count - 1) / 2], measured[count / 2]);
+        let (low, high) = (lights[(count - 1) / 2], lights[count / 2]);
         [0, 1, 2].map(|c| 0.5 * (low[c] + high[c]))
     })
 }
@@ -344,9 +382,9 @@ mod tests {
 
     #[test]
     fn a_measured_light_is_held_through_a_blink_and_followed_smoothly() {
-        let bright = FaceLight { colour: [1.0; 3], measured: true, direction: Vec3::Z };
-        let blink = FaceLight { colour: [1.0; 3], measured: false, direction: Vec3::Z };
-        let dim = FaceLight { colour: [0.5; 3], measured: true, direction: Vec3::Z };
+        let bright = FaceLight { colour: [1.0; 3], source: LightSource::Measured, direction: Vec3::Z };
+        let blink = FaceLight { colour: [1.0; 3], ..FaceLight::REFERENCE };
+        let dim = FaceLight { colour: [0.5; 3], ..bright };
         let held = FaceLight { colour: [0.8; 3], ..bright }.smoothed(blink);
         assert_eq!(held.colour, [0.8; 3]);
         let step = bright.smoothed(dim);
@@ -355,7 +393,8 @@ mod tests {
 
     #[test]
     fn a_face_not_measured_is_in_the_light_its_neighbours_were_measured_in() {
-        let measured = |v: f32| FaceLight { colour: [v, v * 0.9, v * 0.8], measured: true, direction: Vec3::Z };
+        let measured =
+            |v: f32| FaceLight { colour: [v, v * 0.9, v * 0.8], source: LightSource::Measured, direction: Vec3::Z };
         assert_eq!(room_light(&[FaceLight::REFERENCE]), None);
         assert_eq!(room_light(&[measured(0.4), FaceLight::REFERENCE]), Some(measured(0.4).colour));
         // The middle of three; between the middle two of four.
@@ -367,14 +406,19 @@ mod tests {
 
     #[test]
     fn a_face_with_unreadable_eyes_takes_the_room_s_light_and_keeps_it_when_alone() {
-        let dim = FaceLight { colour: [0.3, 0.25, 0.2], measured: true, direction: Vec3::Z };
+        let dim = FaceLight { colour: [0.3, 0.25, 0.2], source: LightSource::Measured, direction: Vec3::Z };
         let mut faces = [dim, FaceLight::REFERENCE];
         share_room_light(&mut faces, None);
-        assert_eq!(faces[1].colour, dim.colour);
-        assert!(!faces[1].measured, "borrowed, not measured on the face");
+        assert_eq!((faces[1].colour, faces[1].source), (dim.colour, LightSource::Room));
         // Its neighbour gone and its eyes still unread, the next frame keeps the room's light.
         let next = faces[1].smoothed(FaceLight::REFERENCE);
-        assert_eq!(next.colour, dim.colour);
+        assert_eq!((next.colour, next.source), (dim.colour, LightSource::Room));
+        // In a room whose light changes (a brighter neighbour comes), it follows part of the way.
+        let brighter = FaceLight { colour: [0.9, 0.75, 0.6], ..dim };
+        let mut faces = [brighter, next];
+        share_room_light(&mut faces, None);
+        let moved = (faces[1].colour[0] - dim.colour[0]) / (brighter.colour[0] - dim.colour[0]);
+        assert!((moved - SMOOTHING).abs() < 1e-5, "{:?}", faces[1]);
         // A face measured itself keeps its own light among others.
         let bright = FaceLight { colour: [1.5; 3], ..dim };
         let mut faces = [dim, bright, dim];

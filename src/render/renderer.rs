@@ -61,7 +61,7 @@ pub(super) struct FaceInfo {
     pub(super) iod_px: f32,
     /// 0–1: how strongly makeup shows.
     pub(super) strength: f32,
-    /// What the light multiplies a reflectance by (linear RGB); w 1 when measured.
+    /// What the light multiplies a reflectance by (linear RGB); w 1 when measured on this face.
     pub(super) light: [f32; 4],
     /// Unit vector towards the light, camera space; w unused.
     pub(super) light_dir: [f32; 4],
@@ -623,9 +623,9 @@ impl Renderer {
         let hands = std::mem::take(&mut self.prep.hands);
         // A face whose eyes cannot be read is lit as the whole photo's faces are, not only its
         // region's.
-        self.prep.set_photo(Some((frame, faces)));
+        self.prep.measure_photo(frame, faces);
         let result = self.render_regions(frame, faces, &hands, &mut out);
-        self.prep.set_photo(None);
+        self.prep.end_photo();
         self.prep.hands = hands;
         result.map(|()| out)
     }
@@ -658,7 +658,7 @@ impl Renderer {
                 .map(|h| Hand { joints: h.joints.iter().map(|p| *p - offset).collect(), presence: h.presence })
                 .collect();
             self.set_hands(&shifted_hands);
-            let made_up = self.render(&crop, &draws)?;
+            let made_up = self.render_picture(&crop, &draws)?;
             image::imageops::replace(out, &made_up, i64::from(region.x), i64::from(region.y));
         }
         Ok(())
@@ -667,12 +667,27 @@ impl Renderer {
     /// Renders makeup over `frame` for `faces` and reads the result back (headless use). Any
     /// number of faces: beyond [`MAX_FACES`] they are drawn in further passes, one submission each.
     pub fn render(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<RgbImage, RenderError> {
+        // More faces than one pass draws: each pass's faces are lit as the whole picture's are.
+        if faces.len() > MAX_FACES {
+            self.prep.measure_photo(frame, faces);
+        } else {
+            self.prep.end_photo();
+        }
+        let result = self.render_picture(frame, faces);
+        self.prep.end_photo();
+        result
+    }
+
+    /// [`Self::render`] in the room light set for the photo it is part of (its own when none is).
+    fn render_picture(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) -> Result<RgbImage, RenderError> {
         let mut batches = faces.chunks(MAX_FACES);
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
         self.encode(&mut encoder, CameraFrame::picture(frame), batches.next().unwrap_or_default(), 0.0);
         for batch in batches {
             self.ctx.queue.submit([encoder.finish()]);
             encoder = self.ctx.device.create_command_encoder(&Default::default());
+            // Other faces of the same picture, not the next frame of the first pass's.
+            self.prep.forget();
             self.draw_faces(&mut encoder, frame, batch, 0.0);
         }
         let target = &self.targets.as_ref().expect("targets made by encode").target;

@@ -76,10 +76,14 @@ const WITHIN_SKIN: f32 = 1.0;
 /// top edge leaves a few, which may be anything.
 const MIN_HAIR_IN_FRAME: f32 = 0.5;
 /// Share of a new frame's skin and hair models in the ones drawn (video): each frame's model,
-/// re-learned from a few hundred pixels, moves its edge enough to flicker (on the carphone clip,
-/// 9 % of the face's pixels changed how much they count as skin by over a tenth from one frame to
-/// the next); followed this way it still settles on a new light within a few frames.
+/// re-learned from a few hundred pixels, moves its edge enough to flicker (on the carphone clip ×4,
+/// its first 60 frames, 7.3 % of the face's pixels changed how much they count as skin by over a
+/// tenth from one frame to the next; 0.7 % followed); followed this way it still settles on a new
+/// light within a few frames (`tests/realism.rs`, `the_skin_model_holds_still_in_video`).
 const MODEL_FOLLOW: f32 = 0.3;
+/// How far (in the last model's tolerances) a new frame's colour may lie from the last one's and
+/// still be followed: further, it is another face in the same place or a new light, taken as read.
+const MODEL_JUMP: f32 = 1.0;
 /// Outline vertices per brow: its lower edge from the temple, then back along its upper edge.
 const BROW_OUTLINE: usize = RIGHT_BROW.len();
 
@@ -172,13 +176,13 @@ impl FaceSkin {
         let brows = read_brows(frame, landmarks, &sites.brow_edges, &hair, r, g);
         Self { model, hair, hair_read_on, brows, colour }
     }
-}
 
-impl FaceSkin {
     /// `self` (this frame's reading) with its skin and hair models moved from `before` (the same
-    /// face's last frame, as drawn) only [`MODEL_FOLLOW`] of the way: video keeps the edge of
-    /// what counts as skin or hair steady. A model that appears or goes is taken as read (whether
-    /// the hair is told is held by [`HairReadOn`]).
+    /// face's last frame, as read and followed) only [`MODEL_FOLLOW`] of the way: video keeps the
+    /// edge of what counts as skin or hair steady. A model that appears, goes or jumps (see
+    /// [`MODEL_JUMP`]) is taken as read; whether the hair is told is held by [`HairReadOn`]. The
+    /// rest (the brows, the colour a hand is told from) is this frame's: each is read from
+    /// pixels of its own, not by the models' edge.
     pub fn steadied(self, before: &FaceSkin) -> FaceSkin {
         FaceSkin { model: before.model.followed_by(self.model), hair: before.hair.followed_by(self.hair), ..self }
     }
@@ -359,9 +363,10 @@ impl ChromaModel {
     }
 
     /// `self` (last frame's) moved [`MODEL_FOLLOW`] of the way towards `new`, chromaticity and
-    /// tolerance; `new` itself where either is no model.
+    /// tolerance; `new` itself where either is no model or `new`'s colour lies more than
+    /// [`MODEL_JUMP`] of `self`'s tolerances away.
     fn followed_by(self, new: ChromaModel) -> ChromaModel {
-        if self.tolerance[0] <= 0.0 || new.tolerance[0] <= 0.0 {
+        if self.tolerance[0] <= 0.0 || new.tolerance[0] <= 0.0 || self.distance(new.chroma) > MODEL_JUMP {
             return new;
         }
         let towards = |a: [f32; 2], b: [f32; 2]| [0, 1].map(|k| a[k] + MODEL_FOLLOW * (b[k] - a[k]));
@@ -570,6 +575,10 @@ mod tests {
         }
         assert_eq!(ChromaModel::ANY.followed_by(new), new);
         assert_eq!(before.followed_by(ChromaModel::ANY), ChromaModel::ANY);
+        // Another face in the same place (or a new light): beyond the last model's tolerance.
+        let other = ChromaModel { chroma: [0.36, 0.35], tolerance: [0.08, 0.04] };
+        assert!(before.distance(other.chroma) > MODEL_JUMP);
+        assert_eq!(before.followed_by(other), other);
         // A face's skin: both models followed, the rest as read.
         let read = FaceSkin { model: new, hair: new, brows: Some([0.4, 0.3]), ..FaceSkin::default() };
         let drawn = read.steadied(&FaceSkin { model: before, hair: ChromaModel::ANY, ..FaceSkin::default() });
