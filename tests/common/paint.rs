@@ -162,3 +162,25 @@ impl Drop for Switched {
         (self.reset)(&mut self.renderer);
     }
 }
+
+/// Inter-ocular distance at a kiosk, pixels (the middle of 150–250).
+pub const KIOSK_IOD: f32 = 200.0;
+/// Real faces at kiosk distance: the astronaut, the phone photo and the video's open mouth.
+pub fn kiosk_faces() -> Vec<(&'static str, RgbImage, Vec<Vec3>)> {
+    kiosk_faces_at(KIOSK_IOD)
+}
+
+/// The kiosk faces scaled so that their inter-ocular distance is `iod` pixels.
+pub fn kiosk_faces_at(iod: f32) -> Vec<(&'static str, RgbImage, Vec<Vec3>)> {
+    let (a, al) = astronaut();
+    let (p, pl) = phone();
+    let (o, ol) = open_mouth();
+    vec![
+        ("astronaut", at_kiosk_distance(&a, &al, iod)),
+        ("phone", at_kiosk_distance(&p, &pl, iod)),
+        ("open mouth", at_kiosk_distance(&o, &ol, iod)),
+    ]
+    .into_iter()
+    .map(|(name, (img, lm))| (name, img, lm))
+    .collect()
+}

@@ -4,7 +4,7 @@
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 use vanity::face::regions::{FACE_OVAL, LIPS_INNER, LIPS_OUTER};
-use vanity::looks::color::{linear_to_lab, srgb_to_linear};
+use vanity::looks::color::{linear_to_lab, linear_to_srgb, srgb_to_linear};
 use vanity::tracking::tracker::inter_ocular;
 
 use super::inside;
@@ -103,4 +103,37 @@ pub fn outside_face(img: &RgbImage, lms: &[Vec<Vec3>]) -> Vec<(u32, u32)> {
     let ovals: Vec<(Vec<Vec2>, f32)> =
         lms.iter().map(|lm| (contour(lm, &FACE_OVAL).to_vec(), 0.15 * inter_ocular(lm))).collect();
     pixels(img, |p| ovals.iter().all(|(o, m)| !inside(o, p) && edge_distance(o, p) > *m))
+}
+
+/// Mean linear luminance over `at`.
+pub fn mean_luminance(img: &RgbImage, at: &[(u32, u32)]) -> f32 {
+    at.iter()
+        .map(|&(x, y)| {
+            let p = img.get_pixel(x, y).0.map(|c| srgb_to_linear(c as f32 / 255.0));
+            0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]
+        })
+        .sum::<f32>()
+        / at.len() as f32
+}
+
+/// `img` with its linear light multiplied by `gain(x, y)`.
+pub fn relit(img: &RgbImage, gain: impl Fn(u32, u32) -> f32) -> RgbImage {
+    let mut out = img.clone();
+    for (x, y, p) in out.enumerate_pixels_mut() {
+        let g = gain(x, y);
+        p.0 =
+            p.0.map(|c| (linear_to_srgb(srgb_to_linear(c as f32 / 255.0) * g) * 255.0).round().clamp(0.0, 255.0) as u8);
+    }
+    out
+}
+
+/// `img` with each channel's linear light multiplied by its `gain` (a light of another colour).
+pub fn relit_rgb(img: &RgbImage, gain: [f32; 3]) -> RgbImage {
+    let mut out = img.clone();
+    for p in out.pixels_mut() {
+        for (c, g) in p.0.iter_mut().zip(gain) {
+            *c = (linear_to_srgb(srgb_to_linear(*c as f32 / 255.0) * g) * 255.0).round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
 }
