@@ -941,13 +941,20 @@ fn shimmer_flakes_glint_in_turn_as_the_light_meets_the_face_from_another_angle()
 
 /// How much the camera colour `c` (linear RGB) counts as the skin of `model`, as
 /// `skin_likeness` in `shaders/common/face_mesh.wgsl` weighs its hue: fully within the model's
-/// tolerance, not at all beyond twice it.
+/// tolerance, not at all beyond twice it (`smoothstep(1.0, 2.0, chroma_off(..))` there, which
+/// `the_shader_s_skin_hue_is_the_one_measured_here` checks).
 fn hue_likeness(model: &ChromaModel, c: [f32; 3]) -> f32 {
     let sum = (c[0] + c[1] + c[2]).max(1e-4);
     let tolerance = glam::Vec2::from(model.tolerance).max(glam::Vec2::splat(1e-4));
     let off = (glam::Vec2::new(c[0] / sum, c[1] / sum) - glam::Vec2::from(model.chroma)) / tolerance;
     let t = (off.length() - 1.0).clamp(0.0, 1.0);
     1.0 - t * t * (3.0 - 2.0 * t)
+}
+
+#[test]
+fn the_shader_s_skin_hue_is_the_one_measured_here() {
+    let shader = std::fs::read_to_string(common::root().join("shaders/common/face_mesh.wgsl")).unwrap();
+    assert!(shader.contains("let hue = 1.0 - smoothstep(1.0, 2.0, chroma_off(info.skin, c));"));
 }
 
 /// Share of the pixels inside `oval` in `frame` whose likeness to the skin changes by more than
@@ -971,12 +978,18 @@ struct SkinInFrame {
     drawn: FaceSkin,
 }
 
-/// Reads the skin of the face with `lm` in `frame` as the renderer does in video: each frame's
-/// reading followed from `last`'s.
-fn read_in_video(frame: &RgbImage, lm: &[Vec3], last: Option<SkinInFrame>, samples: &mut SkinSamples) -> SkinInFrame {
-    let sites = SampleSites::of(&vanity::face::CanonicalMesh::load());
+/// Where the skin is read and the buffers it is read into, kept over a video's frames.
+struct SkinReader {
+    sites: SampleSites,
+    samples: SkinSamples,
+}
+
+/// Reads the skin of the face with `lm` in `frame` as the renderer does in video
+/// (`render::frame_prep`, whose own test shows it does): each frame's reading followed from
+/// `last`'s.
+fn read_in_video(frame: &RgbImage, lm: &[Vec3], last: Option<SkinInFrame>, reader: &mut SkinReader) -> SkinInFrame {
     let before = last.map(|l| l.drawn.hair_read_on);
-    let read = FaceSkin::read(frame, lm, &sites, &[], samples, before);
+    let read = FaceSkin::read(frame, lm, &reader.sites, &[], &mut reader.samples, before);
     SkinInFrame { read, drawn: last.map_or(read, |l| read.steadied(&l.drawn)) }
 }
 
@@ -987,7 +1000,8 @@ fn the_skin_model_holds_still_in_video() {
     // moves far less. Measured on each frame's own pixels, so only the model's change counts.
     let reference: common::RefVideo = common::load(&common::fixture("carphone_track_v1.json"));
     let mut source = vanity::capture::open(&common::sample("carphone.mp4")).unwrap();
-    let mut samples = SkinSamples::default();
+    let mut reader =
+        SkinReader { sites: SampleSites::of(&vanity::face::CanonicalMesh::load()), samples: SkinSamples::default() };
     let (mut read, mut drawn): (Vec<f32>, Vec<f32>) = (Vec::new(), Vec::new());
     let mut last: Option<SkinInFrame> = None;
     let mut last_frame = None;
@@ -996,7 +1010,7 @@ fn the_skin_model_holds_still_in_video() {
         let (w, h) = (small.width() * 4, small.height() * 4);
         let frame = image::imageops::resize(&small, w, h, image::imageops::FilterType::Triangle);
         let lm: Vec<Vec3> = rf.faces[0].points().iter().map(|p| *p * 4.0).collect();
-        let now = read_in_video(&frame, &lm, last, &mut samples);
+        let now = read_in_video(&frame, &lm, last, &mut reader);
         if let Some(before) = last {
             let oval = contour(&lm, &FACE_OVAL);
             read.push(repainted_by_the_model(&frame, &oval, &before.read.model, &now.read.model));
@@ -1019,7 +1033,7 @@ fn the_skin_model_holds_still_in_video() {
     let (frame, lm) = last_frame.expect("frames");
     let warm = relit_rgb(&frame, [1.15, 1.0, 0.85]);
     let settled = (1..=30).find(|_| {
-        let now = read_in_video(&warm, &lm, last, &mut samples);
+        let now = read_in_video(&warm, &lm, last, &mut reader);
         last = Some(now);
         now.read.model.tolerance[0] > 0.0
             && (now.drawn.model.chroma[0] - now.read.model.chroma[0]).abs() < 0.1 * now.read.model.tolerance[0]

@@ -98,6 +98,9 @@ impl HandSilhouette {
         // of the joints, along its normal in 3-D; seen face-on the two coincide). Its edge is as
         // soft as the fingers': capsules along it, the polygon inside.
         let palm_joints = [WRIST, 1, 5, 9, 13, 17].map(|i| j[i]);
+        if !palm_joints.iter().all(|p| p.is_finite()) {
+            return None;
+        }
         let normal = (j[5] - j[WRIST]).cross(j[17] - j[WRIST]).try_normalize().unwrap_or(Vec3::ZERO);
         let half_thickness = normal.truncate() * (0.5 * PALM_THICKNESS * j[WRIST].distance(j[FINGER_BASES[2]]));
         let faces: [Vec2; PALM_CORNERS] = std::array::from_fn(|k| {
@@ -140,10 +143,14 @@ impl HandSilhouette {
     /// Signed distance (pixels) from `p` to the outline: negative inside.
     pub fn distance(&self, p: Vec2) -> f32 {
         let d = self.used_capsules().iter().map(|c| c.distance(p)).fold(f32::MAX, f32::min);
-        if d > 0.0 && crate::face::regions::inside(&self.palm[..self.palm_corners], p) {
-            // Inside the palm, beyond the capsules along its edge: that far plus the capsules'
-            // width from the outline.
-            -(d + 2.0 * self.finger_radius())
+        let radius = self.finger_radius();
+        // A point deeper than a finger's half-width inside is deep enough for every caller;
+        // nearer the outline (or outside every capsule), one inside the palm's polygon lies as
+        // far inside as it is from the polygon's edge plus the edge capsules' width.
+        if d > -radius && crate::face::regions::inside(&self.palm[..self.palm_corners], p) {
+            let palm_edge = &self.used_capsules()[FINGERS * FINGER_CAPSULES..];
+            let to_edge = palm_edge.iter().map(|c| c.distance(p) + c.radius).fold(f32::MAX, f32::min);
+            d.min(-(to_edge + radius))
         } else {
             d
         }
@@ -240,12 +247,43 @@ mod tests {
         let at = |x: f32| edge_on.coverage(Vec2::new(x, 150.0));
         assert_eq!(at(122.0), 1.0, "the palm's side (radius {})", edge_on.finger_radius());
         assert_eq!(at(130.0), 0.0, "beside the palm");
+        // And the other face, as far the other way (the joints reach x = 94.8 there, 140 px up).
+        let left = |x: f32| edge_on.coverage(Vec2::new(x, 141.0));
+        assert_eq!(left(94.8 - 13.8 - 4.0), 1.0, "the palm's other side");
+        assert_eq!(left(94.8 - 13.8 - 12.0), 0.0, "beside the other side");
+        // Its middle is well inside, not at an edge: the picture is not asked there.
+        assert!(edge_on.distance(Vec2::new(100.0, 170.0)) < -edge_on.finger_radius());
         // Face-on, the palm's outline is its joints' (the two faces coincide).
         let face_on = HandSilhouette::of(&open_hand()).expect("a hand");
         let hand = open_hand();
         let joints: Vec<Vec2> = [WRIST, 1, 5, 9, 13, 17].iter().map(|&i| hand.joints[i].truncate()).collect();
         let corners = &face_on.palm[..face_on.palm_corners];
-        assert!(corners.iter().all(|c| joints.contains(c)), "{corners:?}");
+        assert!(corners.len() >= 3 && corners.iter().all(|c| joints.contains(c)), "{corners:?}");
+    }
+
+    #[test]
+    fn the_palm_s_hull_keeps_the_outer_corners_only() {
+        let square = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)].map(|(x, y)| Vec2::new(x, y));
+        // The square's corners twice over, a point inside and one on an edge: its four corners.
+        let mut points = [Vec2::new(5.0, 5.0); PALM_CORNERS];
+        points[..4].copy_from_slice(&square);
+        points[4..8].copy_from_slice(&square);
+        points[8] = Vec2::new(5.0, 0.0);
+        let (hull, n) = convex_hull(points);
+        assert_eq!(n, 4, "{:?}", &hull[..n]);
+        assert!(square.iter().all(|c| hull[..n].contains(c)), "{:?}", &hull[..n]);
+        // All on one line: its two ends (an outline with no inside); all on one point: that point.
+        let (line, n) = convex_hull(std::array::from_fn(|k| Vec2::new(k as f32, 2.0 * k as f32)));
+        assert_eq!((n, line[0], line[1]), (2, Vec2::ZERO, Vec2::new(11.0, 22.0)));
+        let (point, n) = convex_hull([Vec2::ONE; PALM_CORNERS]);
+        assert!(n <= 2 && point[..n].iter().all(|p| *p == Vec2::ONE), "{:?}", &point[..n]);
+    }
+
+    #[test]
+    fn joints_that_are_not_numbers_outline_no_hand() {
+        let mut hand = open_hand();
+        hand.joints[9].x = f32::NAN;
+        assert!(HandSilhouette::of(&hand).is_none());
     }
 
     #[test]

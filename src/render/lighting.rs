@@ -130,9 +130,9 @@ pub struct LightProbe {
     calibration: Option<Correction>,
     /// Last frame's light on each face.
     last: FaceMemory<FaceLight>,
-    /// The light measured on the faces of the whole photo while it is drawn a region at a time
-    /// (see [`LightProbe::measure_room`]): what a face not measured itself is in, rather than
-    /// only its region's faces' light.
+    /// The light measured on the faces of the whole photo while it is drawn in parts (a region
+    /// at a time, or more faces than a pass draws; see [`LightProbe::measure_room`]): what a face
+    /// not measured itself is in, rather than only its part's faces' light.
     room: Option<[f32; 3]>,
     /// What an estimate works in, kept between frames.
     work: LightWork,
@@ -175,8 +175,9 @@ impl LightProbe {
 
     /// Measures the light of the room `faces` (landmarks and normals) stand in, in `frame`, for
     /// the pictures drawn next until [`LightProbe::forget_room`]: a photo too large for the device
-    /// is drawn a region at a time, and a face whose eyes cannot be read must be lit as the whole
-    /// photo's faces are, not only its region's.
+    /// is drawn a region at a time, one with more faces than a pass draws in several passes, and a
+    /// face whose eyes cannot be read must be lit as the whole photo's faces are, not only its
+    /// part's.
     pub fn measure_room<'f>(&mut self, frame: &RgbImage, faces: impl IntoIterator<Item = (&'f [Vec3], &'f [Vec3])>) {
         self.room = None;
         self.last.forget();
