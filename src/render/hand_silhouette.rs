@@ -101,13 +101,14 @@ impl HandSilhouette {
         if !palm_joints.iter().all(|p| p.is_finite()) {
             return None;
         }
-        let normal = (j[5] - j[WRIST]).cross(j[17] - j[WRIST]).try_normalize().unwrap_or(Vec3::ZERO);
+        let (index, little) = (j[FINGER_BASES[1]], j[FINGER_BASES[4]]);
+        let normal = (index - j[WRIST]).cross(little - j[WRIST]).try_normalize().unwrap_or(Vec3::ZERO);
         let half_thickness = normal.truncate() * (0.5 * PALM_THICKNESS * j[WRIST].distance(j[FINGER_BASES[2]]));
-        let faces: [Vec2; PALM_CORNERS] = std::array::from_fn(|k| {
+        let on_both_faces: [Vec2; PALM_CORNERS] = std::array::from_fn(|k| {
             let side = if k < PALM_JOINTS { half_thickness } else { -half_thickness };
             palm_joints[k % PALM_JOINTS].truncate() + side
         });
-        let (palm, palm_corners) = convex_hull(faces);
+        let (palm, palm_corners) = convex_hull(on_both_faces);
         let radius = span * FINGER_RADIUS;
         for (k, capsule) in palm_edge.iter_mut().enumerate().take(palm_corners) {
             *capsule = Capsule { a: palm[k], b: palm[(k + 1) % palm_corners], radius };
@@ -167,8 +168,8 @@ impl HandSilhouette {
     }
 }
 
-/// The convex hull of `points`, its corners in order round it, as the first
-/// corners (how many is returned; the rest repeat the last): Andrew's monotone chain.
+/// The convex hull of `points`: its corners in order round it in the first places of the array
+/// returned, and how many there are (the rest repeat the last). Andrew's monotone chain.
 fn convex_hull(mut points: [Vec2; PALM_CORNERS]) -> ([Vec2; PALM_CORNERS], usize) {
     points.sort_unstable_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
     let turn = |o: Vec2, a: Vec2, b: Vec2| (a - o).perp_dot(b - o);

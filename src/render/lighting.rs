@@ -12,7 +12,7 @@ use super::face_memory::FaceMemory;
 use super::renderer::MAX_FACES;
 use super::stats;
 use crate::advisor::light::{Correction, Reference, face_light_with};
-use crate::advisor::sampling::{AREAS, EyeSamples, eye_samples_into};
+use crate::advisor::sampling::{AREAS, EyeSamples, eye_samples_into, linear_luma};
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
 
 /// How much of a new frame's estimate enters the smoothed one (the rest is the last frame's).
@@ -265,8 +265,7 @@ fn room_light(lights: &[FaceLight]) -> Option<[f32; 3]> {
 /// The median of `lights` by luminance (the mean of the middle two of an even number), None
 /// for none; reorders them.
 fn median_light(lights: &mut [[f32; 3]]) -> Option<[f32; 3]> {
-    let luminance = |c: &[f32; 3]| 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
-    lights.sort_unstable_by(|a, b| luminance(a).total_cmp(&luminance(b)));
+    lights.sort_unstable_by(|a, b| linear_luma(a).total_cmp(&linear_luma(b)));
     let count = lights.len();
     (count > 0).then(|| {
         let (low, high) = (lights[(count - 1) / 2], lights[count / 2]);
