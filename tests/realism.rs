@@ -84,12 +84,6 @@ fn lipstick_is_a_pigment_that_follows_the_room_light() {
     }
 }
 
-/// Linear luminance of a pixel.
-fn luminance_at(img: &RgbImage, x: u32, y: u32) -> f32 {
-    let p = img.get_pixel(x, y).0.map(|c| srgb_to_linear(c as f32 / 255.0));
-    0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]
-}
-
 /// Where a finish's highlight lands across the lips: the centroid of the tenth of the lip pixels
 /// that `finish` brightens most over a matte of the same shade, from the lips' left end (0) to
 /// their right end (1) in the image.

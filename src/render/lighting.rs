@@ -76,7 +76,7 @@ impl FaceLight {
 
     /// `self`'s colour moved [`SMOOTHING`] of the way to `colour`.
     fn colour_towards(&self, colour: [f32; 3]) -> [f32; 3] {
-        [0, 1, 2].map(|c| self.colour[c] + (colour[c] - self.colour[c]) * SMOOTHING)
+        Vec3::from(self.colour).lerp(Vec3::from(colour), SMOOTHING).to_array()
     }
 }
 
@@ -269,7 +269,7 @@ fn median_light(lights: &mut [[f32; 3]]) -> Option<[f32; 3]> {
     let count = lights.len();
     (count > 0).then(|| {
         let (low, high) = (lights[(count - 1) / 2], lights[count / 2]);
-        [0, 1, 2].map(|c| 0.5 * (low[c] + high[c]))
+        Vec3::from(low).lerp(Vec3::from(high), 0.5).to_array()
     })
 }
 

@@ -369,7 +369,7 @@ impl ChromaModel {
         if self.tolerance[0] <= 0.0 || new.tolerance[0] <= 0.0 || self.distance(new.chroma) > MODEL_JUMP {
             return new;
         }
-        let towards = |a: [f32; 2], b: [f32; 2]| [0, 1].map(|k| a[k] + MODEL_FOLLOW * (b[k] - a[k]));
+        let towards = |a: [f32; 2], b: [f32; 2]| Vec2::from(a).lerp(Vec2::from(b), MODEL_FOLLOW).to_array();
         ChromaModel { chroma: towards(self.chroma, new.chroma), tolerance: towards(self.tolerance, new.tolerance) }
     }
 

@@ -105,33 +105,32 @@ pub fn outside_face(img: &RgbImage, lms: &[Vec<Vec3>]) -> Vec<(u32, u32)> {
     pixels(img, |p| ovals.iter().all(|(o, m)| !inside(o, p) && edge_distance(o, p) > *m))
 }
 
+/// Linear luminance of a pixel.
+pub fn luminance_at(img: &RgbImage, x: u32, y: u32) -> f32 {
+    let p = img.get_pixel(x, y).0.map(|c| srgb_to_linear(c as f32 / 255.0));
+    0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]
+}
+
 /// Mean linear luminance over `at`.
 pub fn mean_luminance(img: &RgbImage, at: &[(u32, u32)]) -> f32 {
-    at.iter()
-        .map(|&(x, y)| {
-            let p = img.get_pixel(x, y).0.map(|c| srgb_to_linear(c as f32 / 255.0));
-            0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]
-        })
-        .sum::<f32>()
-        / at.len() as f32
+    at.iter().map(|&(x, y)| luminance_at(img, x, y)).sum::<f32>() / at.len() as f32
 }
 
 /// `img` with its linear light multiplied by `gain(x, y)`.
 pub fn relit(img: &RgbImage, gain: impl Fn(u32, u32) -> f32) -> RgbImage {
-    let mut out = img.clone();
-    for (x, y, p) in out.enumerate_pixels_mut() {
-        let g = gain(x, y);
-        p.0 =
-            p.0.map(|c| (linear_to_srgb(srgb_to_linear(c as f32 / 255.0) * g) * 255.0).round().clamp(0.0, 255.0) as u8);
-    }
-    out
+    relit_by(img, |x, y| [gain(x, y); 3])
 }
 
 /// `img` with each channel's linear light multiplied by its `gain` (a light of another colour).
 pub fn relit_rgb(img: &RgbImage, gain: [f32; 3]) -> RgbImage {
+    relit_by(img, |_, _| gain)
+}
+
+/// `img` with each pixel's channels' linear light multiplied by `gain(x, y)`.
+fn relit_by(img: &RgbImage, gain: impl Fn(u32, u32) -> [f32; 3]) -> RgbImage {
     let mut out = img.clone();
-    for p in out.pixels_mut() {
-        for (c, g) in p.0.iter_mut().zip(gain) {
+    for (x, y, p) in out.enumerate_pixels_mut() {
+        for (c, g) in p.0.iter_mut().zip(gain(x, y)) {
             *c = (linear_to_srgb(srgb_to_linear(*c as f32 / 255.0) * g) * 255.0).round().clamp(0.0, 255.0) as u8;
         }
     }
