@@ -33,6 +33,10 @@ struct FaceInfo {
     hair: vec4<f32>,
     // The brows' chromaticity as an rgb summing to 1 (w 1 when read, 0 when not).
     brows: vec4<f32>,
+    // How the camera blurs the eyes, for the eyeliner: x the feather (pixels) a drawn edge fades
+    // over to blur as the camera did there, y and z the pixels one liner unit spans across the
+    // foot of the lid and the band above it; all 0 when not measured (render/eye_edges.rs).
+    eye_edges: vec4<f32>,
 };
 
 struct Faces {

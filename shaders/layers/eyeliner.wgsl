@@ -5,9 +5,11 @@
 fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let info = face_of(in.face);
     let m = region(1, in.uv);
-    // Distance from the line in units of the stored range (0.12 IOD), position along it
-    // (0 inner corner, 0.5 outer corner, 1 tip of the longest wing).
-    let d = m.b;
+    // Signed distance from the line in units of the stored range (0.12 IOD; negative on the eye's
+    // side of it), position along it (0 inner corner, 0.5 outer corner, 1 tip of the longest
+    // wing).
+    let sd = (m.b - 0.5) * 2.0;
+    let d = abs(sd);
     let s = m.a;
     let wing = layer.params.z;
     let width = mix(0.1, 0.4, layer.params.y);
@@ -17,8 +19,33 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
         taper = select(0.0, 1.0 - (s - 0.5) / max(reach, 1e-4), s - 0.5 < reach);
     }
     let half_width = width * taper;
-    let coverage = 1.0 - smoothstep(half_width * 0.6, half_width + 0.04, d);
-    let alpha = coverage * layer.params.x * info.strength * (1.0 - region(2, in.uv).g) * (1.0 - covered(in.screen_uv));
+    // The camera's blur at the eyes in these units (0 when not measured), from pixels by the
+    // lid's scale on screen where each edge lies (render/eye_edges.rs: the atlas draws the foot of
+    // the lid about four times smaller than the band above it): a liner is blurred by the camera
+    // as the lash line under it is, never drawn crisper than the picture.
+    let e = info.eye_edges;
+    let inner_blur = select(0.0, e.x / max(e.y, 1e-4), e.x > 0.0);
+    let outer_blur = select(0.0, e.x / max(e.z, 1e-4), e.x > 0.0);
+    // The outer edge fades from 0.6 of the half width to a little past it, blurred (in
+    // quadrature, as blurs add) round the same middle; it ends within three quarters of the
+    // stored range, which the layer draws (render/layers/eyeliner.rs).
+    let middle = 0.8 * half_width + 0.02;
+    let own = 0.4 * half_width + 0.04;
+    let fade = min(sqrt(own * own + outer_blur * outer_blur), max(2.0 * (0.75 - middle), own));
+    let outer = 1.0 - smoothstep(middle - 0.5 * fade, middle + 0.5 * fade, d);
+    // The inner edge: along the lash line the liner ends on the line (where the signed distance
+    // crosses 0: the eye's side of it, the opening and below, stays bare), fading over the
+    // camera's blur, or where none is measured over the eye opening's own feather (face/atlas.rs:
+    // EYE_FEATHER 0.008 IOD, in LINER_RANGE 0.12 IOD units). Past the outer corner the wing
+    // leaves the opening bare as before (mask 2 g: 1 inside, 0 from its contour out).
+    let opening = region(2, in.uv).g;
+    let lash_line = 1.0 - smoothstep(0.42, 0.5, s);
+    let inner_fade = clamp(inner_blur, 0.008 / 0.12, 0.9);
+    let inner = mix(1.0 - opening, smoothstep(-0.5 * inner_fade, 0.5 * inner_fade, sd), lash_line);
+    // Nothing past the line's ends (taper 0): there the side of the line, and with it the
+    // stored distance's sign, turns over, which the atlas's filtering would read as the line.
+    let present = smoothstep(0.0, 0.1, taper);
+    let alpha = outer * inner * present * layer.params.x * info.strength * (1.0 - covered(in.screen_uv));
     if alpha < 0.002 {
         discard;
     }

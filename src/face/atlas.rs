@@ -37,8 +37,9 @@ pub const LIP_LINE_RANGE: f32 = 0.06;
 /// - `masks[0]`: r lips at the default feather (for reading on the CPU; the shaders draw lips
 ///   from `masks[2]` b and a, with the feather measured per frame), g foundation (face minus eyes, brows, lips), b brows, a blush.
 /// - `masks[1]`: r eyeshadow height (0 lash line → 1 brow), g eyeshadow coverage,
-///   b distance to the lash line and wing (0–[`LINER_RANGE`] IOD), a position along it
-///   (0 inner corner, 0.5 outer corner, 1 tip of the longest wing).
+///   b signed distance to the lash line and wing (0.5 on it, 1 [`LINER_RANGE`] IOD away on the
+///   lid's side, 0 as far on the eye's side), a position along it (0 inner corner, 0.5 outer corner,
+///   1 tip of the longest wing).
 /// - `masks[2]`: r distance to the outer lip contour (0–[`LIP_LINE_RANGE`] IOD), g eye openings,
 ///   b signed distance to the outer lip contour (0.5 on it, 0 [`LIP_SD_RANGE`] lip feathers
 ///   inside, 1 as far outside), a the lips' fade just inside the mouth (1 clear of it).
@@ -117,11 +118,28 @@ fn polyline(p: Vec2, points: &[Vec2]) -> (f32, f32) {
     (best, at)
 }
 
+/// Which side of an open polyline `p` lies on: the sign (1 or -1) of the cross product of its
+/// nearest segment's direction with the way from that segment to `p`.
+fn polyline_side(p: Vec2, points: &[Vec2]) -> f32 {
+    let nearest =
+        points.windows(2).map(|w| (segment(p, w[0], w[1]), w[0], w[1])).min_by(|a, b| a.0.0.total_cmp(&b.0.0));
+    match nearest {
+        Some(((_, t), a, b)) if (b - a).perp_dot(p - a.lerp(b, t)) < 0.0 => -1.0,
+        _ => 1.0,
+    }
+}
+
 /// One lip feather (the unit the outer lip line's signed distance is stored in) in the atlas's
 /// UV units, for a mesh whose vertices sit at `uvs`: the renderer converts the feathers it
 /// measures in pixels into it.
 pub fn lip_feather_uv(uvs: &[Vec2]) -> f32 {
     LIP_FEATHER * uvs[EYE_OUTER_RIGHT as usize].distance(uvs[EYE_OUTER_LEFT as usize])
+}
+
+/// The unit the eyeliner's distance is stored in ([`LINER_RANGE`] of the inter-ocular
+/// distance) in the atlas's UV units, for a mesh whose vertices sit at `uvs`.
+pub fn liner_unit_uv(uvs: &[Vec2]) -> f32 {
+    LINER_RANGE * uvs[EYE_OUTER_RIGHT as usize].distance(uvs[EYE_OUTER_LEFT as usize])
 }
 
 impl RegionAtlas {
@@ -155,6 +173,8 @@ impl RegionAtlas {
             liner: Vec<Vec2>,
             /// Arc length of the lash line part, as a fraction of the whole liner path.
             lash_share: f32,
+            /// The side of `liner` (see `polyline_side`) the lid and brow lie on.
+            lid_side: f32,
         }
         let eye = |lash_idx: &[u16], brow_idx: &[u16]| {
             let lash = line_of(lash_idx);
@@ -170,7 +190,8 @@ impl RegionAtlas {
             liner.push(tip);
             let lash_len: f32 = lash.windows(2).map(|w| w[0].distance(w[1])).sum();
             let lash_share = lash_len / (lash_len + outer.distance(tip));
-            Eye { lid: Polygon::new(lid_points), lash, brow, liner, lash_share }
+            let lid_side = polyline_side(brow[brow.len() / 2], &liner);
+            Eye { lid: Polygon::new(lid_points), lash, brow, liner, lash_share, lid_side }
         };
         let eye_data = [eye(&RIGHT_LASH_LINE, &RIGHT_BROW_LOWER), eye(&LEFT_LASH_LINE, &LEFT_BROW_LOWER)];
 
@@ -212,7 +233,8 @@ impl RegionAtlas {
                 masks[0][i] = [to_u8(lips), to_u8(foundation), to_u8(brow_cov), to_u8(blush)];
 
                 // The nearer eye decides the eye channels.
-                let (mut shadow_h, mut shadow_cov, mut liner_d, mut liner_s) = (1.0, 0.0, f32::MAX, 1.0);
+                let (mut shadow_h, mut shadow_cov, mut liner_d, mut liner_s, mut liner_sign) =
+                    (1.0, 0.0, f32::MAX, 1.0, 1.0);
                 for e in &eye_data {
                     let (d_lash, _) = polyline(p, &e.lash);
                     let (d_brow, _) = polyline(p, &e.brow);
@@ -224,6 +246,10 @@ impl RegionAtlas {
                     let (d, s) = polyline(p, &e.liner);
                     if d < liner_d {
                         liner_d = d;
+                        // Negative on the eye's side of the line (in the opening, and below
+                        // it): the liner's inner edge on the lash line is where the signed
+                        // distance crosses 0, with no kink there.
+                        liner_sign = polyline_side(p, &e.liner) * e.lid_side;
                         // 0 inner corner, 0.5 outer corner, 1 wing tip.
                         liner_s = if s <= e.lash_share {
                             0.5 * s / e.lash_share
@@ -232,8 +258,8 @@ impl RegionAtlas {
                         };
                     }
                 }
-                masks[1][i] =
-                    [to_u8(shadow_h), to_u8(shadow_cov), to_u8(liner_d / (LINER_RANGE * iod)), to_u8(liner_s)];
+                let liner_sd = 0.5 + 0.5 * (liner_sign * liner_d / (LINER_RANGE * iod)).clamp(-1.0, 1.0);
+                masks[1][i] = [to_u8(shadow_h), to_u8(shadow_cov), to_u8(liner_sd), to_u8(liner_s)];
 
                 let lip_line = polyline(p, &outer_line).0 / (LIP_LINE_RANGE * iod);
                 masks[2][i] = [to_u8(lip_line), to_u8(eye_cov), to_u8(lip_sd), to_u8(mouth_fade)];

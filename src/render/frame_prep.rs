@@ -7,6 +7,7 @@
 use glam::Vec3;
 use image::RgbImage;
 
+use super::eye_edges::{EyeEdges, LinerScale};
 use super::face_memory::FaceMemory;
 use super::hand_silhouette::HandSilhouette;
 use super::lighting::{LightProbe, vertex_normals};
@@ -36,6 +37,8 @@ struct FaceWork {
     skin_samples: SkinSamples,
     /// The face's skin this frame.
     skin: FaceSkin,
+    /// How soft the picture draws the face's eyes this frame.
+    eye_edges: EyeEdges,
 }
 
 /// What the makeup layers need from the CPU for one frame, and the state carried between
@@ -52,6 +55,9 @@ pub struct FramePrep {
     /// Each face's skin as read and followed last frame: video keeps its skin and hair models
     /// steady, and a face near the limit of telling its hair on one side of it.
     skin: FaceMemory<FaceSkin>,
+    /// Each face's eye edges as measured and followed last frame: video keeps the eyeliner's
+    /// softness steady.
+    eye_edges: FaceMemory<EyeEdges>,
     /// Whether lips are read from the picture: contours fitted, occluders found (off: the mesh's
     /// own lip line, for comparisons).
     fit_lips: bool,
@@ -68,6 +74,8 @@ pub struct FramePrep {
     skin_sites: SampleSites,
     /// Converts each face's lip feathers from pixels to the atlas's units, per vertex.
     lip_feather: LipFeatherMap,
+    /// Converts each face's eyeliner feather from pixels to the atlas's units.
+    liner_scale: LinerScale,
     /// Per face: its working data (the first [`FramePrep::drawn`] are this frame's; the rest are
     /// kept from frames with more faces, for their allocations).
     faces: Vec<FaceWork>,
@@ -92,6 +100,7 @@ impl FramePrep {
             light: LightProbe::new(mesh),
             lip_edges: FaceMemory::new(),
             skin: FaceMemory::new(),
+            eye_edges: FaceMemory::new(),
             fit_lips: true,
             pinned_direction: None,
             read_hair: true,
@@ -99,6 +108,7 @@ impl FramePrep {
             hands: Vec::new(),
             skin_sites: SampleSites::of(mesh),
             lip_feather: LipFeatherMap::new(&mesh.uvs, &mesh.triangles),
+            liner_scale: LinerScale::new(&mesh.uvs),
             faces: Vec::new(),
             silhouettes: Vec::new(),
             hand_colours: Vec::new(),
@@ -162,6 +172,7 @@ impl FramePrep {
         self.light.forget();
         self.lip_edges.forget();
         self.skin.forget();
+        self.eye_edges.forget();
     }
 
     /// Works out the first [`MAX_FACES`] of `faces` in `frame`: lips, skin, occluders, light,
@@ -173,6 +184,7 @@ impl FramePrep {
         }
         self.drawn = faces.len();
         self.fit_lips_to(frame, faces);
+        self.measure_eyes(frame, faces);
         self.silhouettes.clear();
         self.silhouettes.extend(self.hands.iter().filter_map(HandSilhouette::of));
         // Each face's skin, hair and brows, read once for the layers that paint skin and not
@@ -222,6 +234,22 @@ impl FramePrep {
         }
     }
 
+    /// How soft the picture draws each face's eyes ([`EyeEdges`], followed over video frames),
+    /// for an eyeliner as sharp as the picture.
+    fn measure_eyes(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) {
+        let edges = self.eye_edges.update(
+            faces,
+            |face| face.landmarks,
+            |face, before| {
+                let now = EyeEdges::measure(frame, face.landmarks);
+                before.map_or(now, |b| b.follow(&now))
+            },
+        );
+        for (work, edges) in self.faces.iter_mut().zip(edges) {
+            work.eye_edges = *edges;
+        }
+    }
+
     /// Finds what covers each face ([`OccluderMask`]: the hands, and a finger on the lips).
     fn mark_occluders(&mut self, frame: &RgbImage) {
         let (w, h) = frame.dimensions();
@@ -265,6 +293,7 @@ impl FramePrep {
                 skin: work.skin.model.as_uniform(),
                 hair: work.skin.hair.as_uniform(),
                 brows: work.skin.brows.map_or([0.0; 4], |[r, g]| [r, g, 1.0 - r - g, 1.0]),
+                eye_edges: self.liner_scale.uniform(work.eye_edges.feather_px(), &work.landmarks),
             };
             let feathers = self.lip_feather.per_vertex(&work.landmarks, &work.feathers);
             self.vertices.extend(

@@ -173,6 +173,11 @@ pub(crate) fn normals<const N: usize>(points: &[Vec2; N], outward: bool) -> [Vec
 
 /// CIELAB at a point, bilinear between pixels.
 pub(crate) fn lab_at(frame: &RgbImage, p: Vec2) -> Vec3 {
+    Vec3::from_array(linear_to_lab(linear_at(frame, p).to_array()))
+}
+
+/// Linear RGB at a point, bilinear between pixels.
+pub(crate) fn linear_at(frame: &RgbImage, p: Vec2) -> Vec3 {
     let (w, h) = frame.dimensions();
     let x = p.x.clamp(0.0, w as f32 - 1.001) - 0.5;
     let y = p.y.clamp(0.0, h as f32 - 1.001) - 0.5;
@@ -183,7 +188,7 @@ pub(crate) fn lab_at(frame: &RgbImage, p: Vec2) -> Vec3 {
     let px = |x, y| Vec3::from_array(frame.get_pixel(x, y).0.map(srgb8_to_linear));
     let top = px(x0, y0).lerp(px(x1, y0), fx);
     let bottom = px(x0, y1).lerp(px(x1, y1), fx);
-    Vec3::from_array(linear_to_lab(top.lerp(bottom, fy).to_array()))
+    top.lerp(bottom, fy)
 }
 
 /// CIELAB of one pixel.

@@ -6,6 +6,7 @@
 
 pub mod bindings;
 pub mod context;
+pub mod eye_edges;
 pub mod face_memory;
 pub mod frame_prep;
 pub mod hand_silhouette;

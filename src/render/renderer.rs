@@ -73,6 +73,11 @@ pub(super) struct FaceInfo {
     pub(super) hair: [f32; 4],
     /// The brows' chromaticity as an rgb summing to 1; w 1 when read, 0 when not.
     pub(super) brows: [f32; 4],
+    /// How the camera blurs the eyes, for the eyeliner: x the feather (pixels) a drawn edge fades
+    /// over to blur as the camera did there, y and z the pixels one liner unit spans across the
+    /// foot of the lid and the band above it; all 0 when not measured (see
+    /// [`super::eye_edges::LinerScale`]); w unused.
+    pub(super) eye_edges: [f32; 4],
 }
 
 /// The face shape as the sculpting shaders read it (`shape_is` in `shaders/common/sculpt.wgsl`).

@@ -17,9 +17,12 @@ fn params(look: &Look) -> Option<LayerParams> {
     Some(LayerParams::single(e.color, e.opacity, [e.thickness, e.wing, 0.0]))
 }
 
-/// Eyeliner paints near the lash line and wing (`masks[1]` b, the distance in its stored range):
-/// the widest liner (thickness 1) fades out 0.44 of the range from the line
-/// (`shaders/layers/eyeliner.wgsl`: half width 0.4, plus 0.04), so half the range is enough.
+/// Eyeliner paints near the lash line and wing (`masks[1]` b, the signed distance in its stored
+/// range, 0.5 on the line, a the place along it): however soft the picture,
+/// `shaders/layers/eyeliner.wgsl` ends the liner's outer edges within 0.75 of the range from the
+/// line, and along the lash line its inner edge within 0.45 on the eye's side.
 fn paints(t: &AtlasTexel) -> bool {
-    t[1][2] < 128
+    let sd = (f32::from(t[1][2]) / 255.0 - 0.5) * 2.0;
+    let on_wing = t[1][3] > 105; // past 0.42 along the line, where the wing begins
+    sd < 0.75 && sd > if on_wing { -0.75 } else { -0.45 }
 }
