@@ -46,15 +46,6 @@ fn on_a_shoulder() -> OnAShoulder {
     OnAShoulder { photo, faces, resting, shoulder }
 }
 
-/// Pixels where `after` differs from `before` by more than 4 levels.
-fn painted(before: &RgbImage, after: &RgbImage) -> HashSet<(u32, u32)> {
-    before
-        .enumerate_pixels()
-        .filter(|(x, y, p)| p.0.iter().zip(after.get_pixel(*x, *y).0).any(|(a, b)| a.abs_diff(b) > 4))
-        .map(|(x, y, _)| (x, y))
-        .collect()
-}
-
 /// The photo's size in the face's median skin colour: every pixel is skin there, so a layer
 /// paints all it would reach on a face with nothing in front of it.
 fn plain_skin(photo: &RgbImage, lm: &[Vec3]) -> RgbImage {
@@ -74,14 +65,6 @@ const TRACE_MARGIN: f32 = 2.0;
 
 /// Fewest shoulder pixels a layer must reach on a bare face for its spill to be a figure.
 const MIN_REACH: usize = 200;
-
-/// The face-wide layers, each alone at full opacity.
-const FACE_WIDE_LAYERS: [(&str, &str); 4] = [
-    ("foundation", "[foundation]\ncolor = \"#C98A6A\"\nopacity = 1.0\nsmoothing = 0.0\n"),
-    ("contour", "[contour]\ncolor = \"#6F4A36\"\nopacity = 1.0\n"),
-    ("blush", "[blush]\ncolor = \"#E0607A\"\nopacity = 1.0\n"),
-    ("highlight", "[highlight]\ncolor = \"#EED4B4\"\nopacity = 1.0\n"),
-];
 
 #[test]
 fn a_chin_on_a_bare_shoulder_of_the_face_s_colour() {

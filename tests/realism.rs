@@ -522,23 +522,6 @@ fn occluded(img: &RgbImage, lm: &[Vec3], what: &str) -> (RgbImage, Vec<(u32, u32
     (out, at)
 }
 
-/// Pixels where `after` differs from `before` by more than 4 levels.
-fn painted(before: &RgbImage, after: &RgbImage) -> std::collections::HashSet<(u32, u32)> {
-    before
-        .enumerate_pixels()
-        .filter(|(x, y, p)| p.0.iter().zip(after.get_pixel(*x, *y).0).any(|(a, b)| a.abs_diff(b) > 4))
-        .map(|(x, y, _)| (x, y))
-        .collect()
-}
-
-/// The face-wide layers, each alone at full opacity.
-const FACE_WIDE_LAYERS: [(&str, &str); 4] = [
-    ("foundation", "[foundation]\ncolor = \"#C98A6A\"\nopacity = 1.0\nsmoothing = 0.0\n"),
-    ("contour", "[contour]\ncolor = \"#6F4A36\"\nopacity = 1.0\n"),
-    ("blush", "[blush]\ncolor = \"#E0607A\"\nopacity = 1.0\n"),
-    ("highlight", "[highlight]\ncolor = \"#EED4B4\"\nopacity = 1.0\n"),
-];
-
 /// Fewest occluder pixels a layer must reach on the clear face for its spill to be a figure.
 const MIN_REACH: usize = 200;
 

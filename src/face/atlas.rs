@@ -133,13 +133,18 @@ fn polyline_side(p: Vec2, points: &[Vec2]) -> f32 {
 /// UV units, for a mesh whose vertices sit at `uvs`: the renderer converts the feathers it
 /// measures in pixels into it.
 pub fn lip_feather_uv(uvs: &[Vec2]) -> f32 {
-    LIP_FEATHER * uvs[EYE_OUTER_RIGHT as usize].distance(uvs[EYE_OUTER_LEFT as usize])
+    LIP_FEATHER * atlas_iod(uvs)
 }
 
 /// The unit the eyeliner's distance is stored in ([`LINER_RANGE`] of the inter-ocular
 /// distance) in the atlas's UV units, for a mesh whose vertices sit at `uvs`.
 pub fn liner_unit_uv(uvs: &[Vec2]) -> f32 {
-    LINER_RANGE * uvs[EYE_OUTER_RIGHT as usize].distance(uvs[EYE_OUTER_LEFT as usize])
+    LINER_RANGE * atlas_iod(uvs)
+}
+
+/// The inter-ocular distance in the atlas (UV units) of a mesh whose vertices sit at `uvs`.
+fn atlas_iod(uvs: &[Vec2]) -> f32 {
+    uvs[EYE_OUTER_RIGHT as usize].distance(uvs[EYE_OUTER_LEFT as usize])
 }
 
 impl RegionAtlas {

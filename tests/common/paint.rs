@@ -184,3 +184,11 @@ pub fn kiosk_faces_at(iod: f32) -> Vec<(&'static str, RgbImage, Vec<Vec3>)> {
     .map(|(name, (img, lm))| (name, img, lm))
     .collect()
 }
+
+/// The face-wide layers, each alone at full opacity.
+pub const FACE_WIDE_LAYERS: [(&str, &str); 4] = [
+    ("foundation", "[foundation]\ncolor = \"#C98A6A\"\nopacity = 1.0\nsmoothing = 0.0\n"),
+    ("contour", "[contour]\ncolor = \"#6F4A36\"\nopacity = 1.0\n"),
+    ("blush", "[blush]\ncolor = \"#E0607A\"\nopacity = 1.0\n"),
+    ("highlight", "[highlight]\ncolor = \"#EED4B4\"\nopacity = 1.0\n"),
+];

@@ -136,3 +136,12 @@ fn relit_by(img: &RgbImage, gain: impl Fn(u32, u32) -> [f32; 3]) -> RgbImage {
     }
     out
 }
+
+/// Pixels where `after` differs from `before` by more than 4 levels.
+pub fn painted(before: &RgbImage, after: &RgbImage) -> std::collections::HashSet<(u32, u32)> {
+    before
+        .enumerate_pixels()
+        .filter(|(x, y, p)| p.0.iter().zip(after.get_pixel(*x, *y).0).any(|(a, b)| a.abs_diff(b) > 4))
+        .map(|(x, y, _)| (x, y))
+        .collect()
+}
