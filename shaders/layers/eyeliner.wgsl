@@ -20,9 +20,10 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     }
     let half_width = width * taper;
     // The camera's blur at the eyes in these units (0 when not measured), from pixels by the
-    // lid's scale on screen where each edge lies (render/eye_edges.rs: the atlas draws the foot of
-    // the lid about four times smaller than the band above it): a liner is blurred by the camera
-    // as the lash line under it is, never drawn crisper than the picture.
+    // lid's scale on screen (render/eye_edges.rs: the atlas draws the foot of the lid about four
+    // times smaller than the band above it): the inner edge takes the foot's scale, the outer
+    // edge the band's (right for a thick liner; a thin one's outer edge lies in the foot and is
+    // blurred too much). A liner is blurred by the camera as the lash line under it is.
     let e = info.eye_edges;
     let inner_blur = select(0.0, e.x / max(e.y, 1e-4), e.x > 0.0);
     let outer_blur = select(0.0, e.x / max(e.z, 1e-4), e.x > 0.0);

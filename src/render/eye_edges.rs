@@ -19,7 +19,8 @@ const IRISES: [[usize; 5]; 2] = [[468, 469, 470, 471, 472], [473, 474, 475, 476,
 /// pixels of iris and of white to place a step (a face under about 50 px between the eyes).
 const MIN_IRIS_RADIUS: f32 = 4.0;
 /// Where a profile runs, in iris radii from the iris's centre along the eye: from inside the
-/// iris (clear of the pupil's catch-light) to the eye white short of the eye's corner.
+/// iris (usually in the pupil, which is darker still) to the eye white short of the eye's
+/// corner.
 const PROFILE: (f32, f32) = (0.3, 2.0);
 /// The profile's iris end (up to this many radii), averaged for the dark level the step rises
 /// from.
@@ -132,8 +133,9 @@ impl EyeEdges {
 /// line's middle three vertices and the mesh's next ring of vertices above them (MediaPipe's
 /// "eye upper 0" and "eye upper 1" contours), right eye then left.
 const LID_FOOT: [(u16, u16); 6] = [(160, 29), (159, 27), (158, 28), (387, 259), (386, 257), (385, 258)];
-/// Vertex pairs from that ring to the next one up the lid ("eye upper 2"): where the liner's
-/// outer edge lies (a quarter to two thirds of the stored range from the line).
+/// Vertex pairs from that ring to the next one up the lid ("eye upper 2"), a quarter to two
+/// thirds of the stored range from the line: where a thick liner's outer edge lies (thickness
+/// above about 0.55; a thinner liner's lies in the foot, and this scale blurs it too much).
 const LID_ABOVE: [(u16, u16); 6] = [(29, 224), (27, 223), (28, 222), (259, 444), (257, 443), (258, 442)];
 
 /// Turns a feather in pixels into the units the region atlas stores the eyeliner's distance in

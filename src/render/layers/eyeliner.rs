@@ -23,6 +23,6 @@ fn params(look: &Look) -> Option<LayerParams> {
 /// line, and along the lash line its inner edge within 0.45 on the eye's side.
 fn paints(t: &AtlasTexel) -> bool {
     let sd = (f32::from(t[1][2]) / 255.0 - 0.5) * 2.0;
-    let on_wing = t[1][3] > 105; // past 0.42 along the line, where the wing begins
+    let on_wing = t[1][3] > 105; // past 0.42 along the line, where the lash line's inner edge hands over to the wing's
     sd < 0.75 && sd > if on_wing { -0.75 } else { -0.45 }
 }
