@@ -35,8 +35,11 @@ struct FaceInfo {
     brows: vec4<f32>,
     // How the camera blurs the eyes, for the eyeliner: x the feather (pixels) a drawn edge fades
     // over to blur as the camera did there, y and z the pixels one liner unit spans across the
-    // foot of the lid and the band above it; all 0 when not measured (render/eye_edges.rs).
+    // foot of the lid and the band above it, w how far (liner units) the foot reaches from the
+    // line; all 0 when not measured (render/eye_edges.rs).
     eye_edges: vec4<f32>,
+    // x: the pixels one liner unit spans across the eyeliner's wing (0 when not measured).
+    liner_wing: vec4<f32>,
 };
 
 struct Faces {

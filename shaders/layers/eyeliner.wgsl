@@ -19,38 +19,71 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
         taper = select(0.0, 1.0 - (s - 0.5) / max(reach, 1e-4), s - 0.5 < reach);
     }
     let half_width = width * taper;
-    // The camera's blur at the eyes in these units (0 when not measured), from pixels by the
-    // lid's scale on screen (render/eye_edges.rs: the atlas draws the foot of the lid about four
-    // times smaller than the band above it): the inner edge takes the foot's scale, the outer
-    // edge the band's (right for a thick liner; a thin one's outer edge lies in the foot and is
-    // blurred too much). A liner is blurred by the camera as the lash line under it is.
-    let e = info.eye_edges;
-    let inner_blur = select(0.0, e.x / max(e.y, 1e-4), e.x > 0.0);
-    let outer_blur = select(0.0, e.x / max(e.z, 1e-4), e.x > 0.0);
-    // The outer edge fades from 0.6 of the half width to a little past it, blurred (in
+    // The camera's blur at the eyes (pixels; 0 when not measured) and the lid's scale on screen
+    // (render/eye_edges.rs: the atlas draws the foot of the lid about four times smaller than
+    // the band above it, so a distance from the line is turned into pixels piecewise, by
+    // `lid_px`). A liner is blurred by the camera as the lash line under it is. Unmeasured, the
+    // fades below are in the stored units as they are.
+    let measured = info.eye_edges.x > 0.0;
+    let blur = info.eye_edges.x;
+    let lid = select(vec4<f32>(0.0, 1.0, 1.0, 1.0), info.eye_edges, measured);
+    // A liner is a band blurred by the camera: its coverage is the band's box convolved with the
+    // blur, the rise at its near edge less the rise at its far edge (`rise`), so a liner thinner
+    // than the blur comes out fainter as well as wider, as the camera draws it. Distances are
+    // pixels on screen (`x`, signed: negative on the eye's side).
+    let x = sign(sd) * lid_px(d, lid);
+    // The far edge fades from 0.6 of the half width to a little past it, blurred (in
     // quadrature, as blurs add) round the same middle; it ends within three quarters of the
     // stored range, which the layer draws (render/layers/eyeliner.rs).
     let middle = 0.8 * half_width + 0.02;
     let own = 0.4 * half_width + 0.04;
-    let fade = min(sqrt(own * own + outer_blur * outer_blur), max(2.0 * (0.75 - middle), own));
-    let outer = 1.0 - smoothstep(middle - 0.5 * fade, middle + 0.5 * fade, d);
-    // The inner edge: along the lash line the liner ends on the line (where the signed distance
-    // crosses 0: the eye's side of it, the opening and below, stays bare), fading over the
-    // camera's blur, or where none is measured over the eye opening's own feather (face/atlas.rs:
-    // EYE_FEATHER 0.008 IOD, in LINER_RANGE 0.12 IOD units). Past the outer corner the wing
-    // leaves the opening bare as before (mask 2 g: 1 inside, 0 from its contour out).
+    let middle_px = lid_px(middle, lid);
+    let own_px = lid_px(middle + 0.5 * own, lid) - lid_px(middle - 0.5 * own, lid);
+    let room_px = 2.0 * (lid_px(0.75, lid) - middle_px);
+    let fade = min(sqrt(own_px * own_px + blur * blur), max(room_px, own_px));
+    // Along the lash line the band runs from the line (where the signed distance crosses 0:
+    // the eye's side of it, the opening and below, stays bare) out to the far edge. Its near
+    // edge fades across the line over the camera's blur, or where none is measured over the
+    // eye opening's own feather (face/atlas.rs: EYE_FEATHER 0.008 IOD, in LINER_RANGE 0.12 IOD
+    // units), at most 0.9 units. The layer draws the eye opening too
+    // (render/layers/eyeliner.rs), so the eye's half of the fade is drawn.
+    let near_fade = clamp(blur, lid_px(0.008 / 0.12, lid), lid_px(0.9, lid));
+    let on_line = max(rise(x, near_fade) - rise(x - middle_px, fade), 0.0);
+    // Past the outer corner the wing is a band either side of its line, at the wing's own
+    // scale on screen (the lid's where not measured), and leaves the opening bare as before
+    // (mask 2 g: 1 inside, 0 from its contour out).
+    let wing_scale = select(1.0, info.liner_wing.x, measured && info.liner_wing.x > 0.0);
+    let wing_fade = min(
+        sqrt(own * own * wing_scale * wing_scale + blur * blur),
+        max(2.0 * (0.75 - middle), own) * wing_scale,
+    );
+    let wing_x = d * wing_scale;
+    let wing_middle = middle * wing_scale;
     let opening = region(2, in.uv).g;
+    let on_wing = (rise(wing_x + wing_middle, wing_fade) - rise(wing_x - wing_middle, wing_fade)) * (1.0 - opening);
     let lash_line = 1.0 - smoothstep(0.42, 0.5, s);
-    let inner_fade = clamp(inner_blur, 0.008 / 0.12, 0.9);
-    let inner = mix(1.0 - opening, smoothstep(-0.5 * inner_fade, 0.5 * inner_fade, sd), lash_line);
+    let coverage = mix(on_wing, on_line, lash_line);
     // Nothing past the line's ends (taper 0): there the side of the line, and with it the
     // stored distance's sign, turns over, which the atlas's filtering would read as the line.
     let present = smoothstep(0.0, 0.1, taper);
-    let alpha = outer * inner * present * layer.params.x * info.strength * (1.0 - covered(in.screen_uv));
+    let alpha = coverage * present * layer.params.x * info.strength * (1.0 - covered(in.screen_uv));
     if alpha < 0.002 {
         discard;
     }
     let base = camera_at(in.screen_uv);
     let ratio = clamp(luma(base) / max(info.skin_luma, 1e-4), 0.6, 1.2);
     return vec4<f32>(recolor(lit(info, layer.color0.rgb), ratio), alpha);
+}
+
+// Pixels on screen from the lash line to a distance `d` (liner units) from it, on a lid whose
+// foot (up to `lid.w` units from the line) spans `lid.y` pixels a unit and whose band above
+// spans `lid.z`.
+fn lid_px(d: f32, lid: vec4<f32>) -> f32 {
+    return lid.y * min(d, lid.w) + lid.z * max(d - lid.w, 0.0);
+}
+
+// How far a blurred edge at 0 has risen at `x`, over `fade` (from none at −fade/2 to all at
+// +fade/2): the blur's cumulative, as a smoothstep.
+fn rise(x: f32, fade: f32) -> f32 {
+    return smoothstep(-0.5 * fade, 0.5 * fade, x);
 }

@@ -142,6 +142,38 @@ pub fn liner_unit_uv(uvs: &[Vec2]) -> f32 {
     LINER_RANGE * atlas_iod(uvs)
 }
 
+/// The eyeliner's wing in the atlas: a straight stroke from the outer corner of the eye out and
+/// up towards the brow's tail.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Wing {
+    /// The outer corner of the lash line, where the wing starts.
+    pub corner: Vec2,
+    /// The tip of the longest wing.
+    pub tip: Vec2,
+}
+
+/// The wing of the eye whose lash line runs through `lash` (outer corner first) under the brow
+/// `brow` (its tail first), on a face whose eyes are `iod` apart (all in one unit).
+fn wing(lash: &[Vec2], brow: &[Vec2], iod: f32) -> Wing {
+    let (outer, inner) = (lash[0], lash[lash.len() - 1]);
+    let outward = (outer - inner).normalize();
+    let up = (brow[0] - outer).normalize();
+    let dir = (outward * 0.75 + up * 0.66).normalize();
+    Wing { corner: outer, tip: outer + dir * WING_LENGTH * iod }
+}
+
+/// Both eyes' wings (right, left) in the atlas's UV units, for a mesh whose vertices sit at
+/// `uvs`: the atlas stores the liner's distance along them, and the renderer reads how large
+/// they are drawn on screen.
+pub fn wings(uvs: &[Vec2]) -> [Wing; 2] {
+    let line = |idx: &[u16]| idx.iter().map(|&i| uvs[i as usize]).collect::<Vec<_>>();
+    let iod = atlas_iod(uvs);
+    [
+        wing(&line(&RIGHT_LASH_LINE), &line(&RIGHT_BROW_LOWER), iod),
+        wing(&line(&LEFT_LASH_LINE), &line(&LEFT_BROW_LOWER), iod),
+    ]
+}
+
 /// The inter-ocular distance in the atlas (UV units) of a mesh whose vertices sit at `uvs`.
 fn atlas_iod(uvs: &[Vec2]) -> f32 {
     uvs[EYE_OUTER_RIGHT as usize].distance(uvs[EYE_OUTER_LEFT as usize])
@@ -186,11 +218,7 @@ impl RegionAtlas {
             let brow = line_of(brow_idx);
             let mut lid_points = lash.clone();
             lid_points.extend(brow.iter().rev());
-            let (outer, inner) = (lash[0], lash[lash.len() - 1]);
-            let outward = (outer - inner).normalize();
-            let up = (brow[0] - outer).normalize();
-            let dir = (outward * 0.75 + up * 0.66).normalize();
-            let tip = outer + dir * WING_LENGTH * iod;
+            let Wing { corner: outer, tip } = wing(&lash, &brow, iod);
             let mut liner: Vec<Vec2> = lash.iter().rev().copied().collect();
             liner.push(tip);
             let lash_len: f32 = lash.windows(2).map(|w| w[0].distance(w[1])).sum();
@@ -315,6 +343,12 @@ mod tests {
         assert!(atlas.sample(1, 1, mid(159, 145)) < 0.05, "eye opening");
         // Eye openings marked.
         assert!(atlas.sample(2, 1, mid(159, 145)) > 0.9);
+        // The liner's signed distance: a half on the lash line (159), less on the eye's side of
+        // it (the opening), more on the lid's (up to the next ring, 27).
+        let (on_lash, in_eye, on_lid) =
+            (atlas.sample(1, 2, at(159)), atlas.sample(1, 2, mid(159, 145)), atlas.sample(1, 2, mid(159, 27)));
+        assert!((on_lash - 0.5).abs() < 0.03, "on the lash line: {on_lash}");
+        assert!(in_eye < 0.45 && on_lid > 0.52, "eye's side {in_eye}, lid's side {on_lid}");
         // The lip line's signed distance: a half on the line, less inside the lip, the most far
         // outside; the mouth's fade 0 on its opening, 1 in the lip's body.
         let on_line = atlas.sample(2, 2, at(0));

@@ -71,6 +71,13 @@ pub fn skin_triangles(mesh: &CanonicalMesh) -> Vec<[u16; 3]> {
     mesh.triangles.iter().filter(|t| !is_opening(mesh, t)).copied().collect()
 }
 
+/// The triangles of `mesh` that fill the eye openings: drawn only by the eyeliner, whose inner
+/// edge fades across the lash line.
+pub fn eye_opening_triangles(mesh: &CanonicalMesh) -> Vec<[u16; 3]> {
+    let on_mouth = |t: &[u16; 3]| t.iter().all(|v| LIPS_INNER.contains(v));
+    mesh.triangles.iter().filter(|t| is_opening(mesh, t) && !on_mouth(t)).copied().collect()
+}
+
 /// A named contour's points (e.g. [`LIPS_OUTER`]) in the image plane of `landmarks`, on the stack:
 /// the renderer reads several contours per face and frame.
 pub fn contour<const N: usize>(landmarks: &[Vec3], idx: &[u16; N]) -> [Vec2; N] {
@@ -104,5 +111,6 @@ mod tests {
         assert_eq!(count(&RIGHT_EYE), 14, "right eye opening");
         assert_eq!(count(&LEFT_EYE), 14, "left eye opening");
         assert_eq!(skin_triangles(&mesh).len(), 898 - 18 - 28);
+        assert_eq!(eye_opening_triangles(&mesh).len(), 28);
     }
 }

@@ -6,11 +6,12 @@
 //! irises: its liner keeps the fixed feather. [`LinerScale`] turns the camera's blur into the
 //! units the eyeliner's distance is stored in.
 
-use glam::{Vec2, Vec3};
+use glam::{Mat2, Vec2, Vec3};
 use image::RgbImage;
 
 use super::lip_edges::linear_at;
-use crate::face::atlas::liner_unit_uv;
+use crate::face::CanonicalMesh;
+use crate::face::atlas::{Wing, liner_unit_uv, wings};
 use crate::face::regions::{LEFT_EYE, RIGHT_EYE};
 
 /// v2's iris landmarks: centre, then four points on the rim, for the right and the left eye.
@@ -87,7 +88,9 @@ impl EyeEdges {
             for side in [along, -along] {
                 for offset in OFFSETS {
                     if let Some(w) = step_width(frame, centre + across * (offset * radius), side, radius) {
-                        widths[count] = w;
+                        // Off the centre the profile crosses the round rim obliquely: the step
+                        // reads wider by 1 / cos of the angle, sin of which is the offset.
+                        widths[count] = w * (1.0 - offset * offset).sqrt();
                         count += 1;
                     }
                 }
@@ -135,16 +138,17 @@ impl EyeEdges {
 const LID_FOOT: [(u16, u16); 6] = [(160, 29), (159, 27), (158, 28), (387, 259), (386, 257), (385, 258)];
 /// Vertex pairs from that ring to the next one up the lid ("eye upper 2"), a quarter to two
 /// thirds of the stored range from the line: where a thick liner's outer edge lies (thickness
-/// above about 0.55; a thinner liner's lies in the foot, and this scale blurs it too much).
+/// above about 0.55; a thinner liner's lies in the foot).
 const LID_ABOVE: [(u16, u16); 6] = [(29, 224), (27, 223), (28, 222), (259, 444), (257, 443), (258, 442)];
 
 /// Turns a feather in pixels into the units the region atlas stores the eyeliner's distance in
-/// on a face as drawn, from how tall its lids are on screen against the atlas. The atlas does not
-/// draw the lid to the face's scale: it draws the foot of the lid, where the liner's inner edge
-/// lies, about four times smaller than the band above it, where its outer edge lies (against the
-/// face on screen), so each part has its own scale. Per face rather than per pixel: a per-pixel
-/// scale from the distance's screen derivatives jumps from triangle to triangle, and the fade
-/// with it.
+/// on a face as drawn, from how large its lids and the wings' place are on screen against the
+/// atlas. The atlas does not draw the eye's surroundings to the face's scale: it draws the foot
+/// of the lid, where the liner's inner edge lies, about four times smaller than the band above
+/// it, where a thick liner's outer edge lies (against the face on screen), and the wing's place
+/// past the eye's corner at a scale of its own, so each part has its own scale. Per face rather
+/// than per pixel: a per-pixel scale from the distance's screen derivatives jumps from triangle
+/// to triangle, and the fade with it.
 /// Built once from the mesh.
 #[derive(Debug, Clone)]
 pub struct LinerScale {
@@ -152,29 +156,94 @@ pub struct LinerScale {
     foot_units: [f32; LID_FOOT.len()],
     /// Each of [`LID_ABOVE`]'s lengths in the atlas, in liner units.
     above_units: [f32; LID_ABOVE.len()],
+    /// How far from the lash line the foot of the lid reaches in the atlas (liner units, the
+    /// mean of `foot_units`): where one scale hands over to the other.
+    foot_height: f32,
+    /// Where each wing's scale is read (none for a mesh with no triangle under a wing).
+    wings: Vec<WingProbe>,
+    /// One liner unit in the atlas's UV units.
+    unit_uv: f32,
+}
+
+/// Where one wing's scale on screen is read: the mesh triangle under the wing's middle, which
+/// the mesh maps from the atlas to the screen as one affine piece.
+#[derive(Debug, Clone)]
+struct WingProbe {
+    /// The triangle's vertices.
+    triangle: [u16; 3],
+    /// The inverse of the matrix of its two edges from the first vertex, in the atlas.
+    atlas_inverse: Mat2,
+    /// The unit direction across the wing in the atlas: the wing's width is measured along it.
+    across: Vec2,
+}
+
+impl WingProbe {
+    /// The probe under the middle of `wing`, among the `triangles` of a mesh at `uvs`.
+    fn under(wing: &Wing, uvs: &[Vec2], triangles: &[[u16; 3]]) -> Option<Self> {
+        let middle = (wing.corner + wing.tip) * 0.5;
+        let across = (wing.tip - wing.corner).normalize_or_zero().perp();
+        triangles.iter().find_map(|t| {
+            let [a, b, c] = t.map(|v| uvs[v as usize]);
+            let edges = Mat2::from_cols(b - a, c - a);
+            let (det, inverse) = (edges.determinant(), edges.inverse());
+            let w = inverse * (middle - a);
+            let inside = det.abs() > 1e-12 && w.x >= 0.0 && w.y >= 0.0 && w.x + w.y <= 1.0;
+            inside.then_some(Self { triangle: *t, atlas_inverse: inverse, across })
+        })
+    }
+
+    /// Pixels on screen per atlas UV unit across the wing, on the face drawn at `landmarks`.
+    fn px_per_uv(&self, landmarks: &[Vec3]) -> f32 {
+        let [a, b, c] = self.triangle.map(|v| landmarks[v as usize].truncate());
+        let to_screen = Mat2::from_cols(b - a, c - a) * self.atlas_inverse;
+        (to_screen * self.across).length()
+    }
+}
+
+/// The eyeliner's per-face numbers (`FaceInfo`'s `eye_edges` and `liner_wing`, read by
+/// `shaders/layers/eyeliner.wgsl`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LinerUniform {
+    /// x the feather in pixels, y and z the pixels one liner unit spans across the foot of the
+    /// lid and across the band above it, w how many liner units from the line the foot reaches
+    /// (so that a distance d in liner units lies y·min(d, w) + z·max(d − w, 0) pixels from the
+    /// line).
+    pub eye_edges: [f32; 4],
+    /// x the pixels one liner unit spans across the wing (the others unused).
+    pub wing: [f32; 4],
 }
 
 impl LinerScale {
-    /// Reads the lids' parts in the atlas from the mesh's `uvs`.
-    pub fn new(uvs: &[[f32; 2]]) -> Self {
-        let uvs: Vec<Vec2> = uvs.iter().map(|&uv| Vec2::from_array(uv)).collect();
-        let unit = liner_unit_uv(&uvs);
-        let units = |pairs: &[(u16, u16); 6]| pairs.map(|(a, b)| uvs[a as usize].distance(uvs[b as usize]) / unit);
-        Self { foot_units: units(&LID_FOOT), above_units: units(&LID_ABOVE) }
+    /// Reads the lids' parts and the wings' places in the atlas from the mesh.
+    pub fn new(mesh: &CanonicalMesh) -> Self {
+        let uvs: Vec<Vec2> = mesh.uvs.iter().map(|&uv| Vec2::from_array(uv)).collect();
+        let unit_uv = liner_unit_uv(&uvs);
+        let units = |pairs: &[(u16, u16); 6]| pairs.map(|(a, b)| uvs[a as usize].distance(uvs[b as usize]) / unit_uv);
+        let foot_units = units(&LID_FOOT);
+        let foot_height = foot_units.iter().sum::<f32>() / foot_units.len() as f32;
+        let wings = wings(&uvs).iter().filter_map(|w| WingProbe::under(w, &uvs, &mesh.triangles)).collect();
+        Self { foot_units, above_units: units(&LID_ABOVE), foot_height, wings, unit_uv }
     }
 
-    /// The eyeliner's uniform for the face drawn at `landmarks` (pixels) whose picture asks for
-    /// `feather_px`: x the feather in pixels, y and z the pixels one liner unit spans across the
-    /// foot of the lid and across the band above it. All 0 for no feather or lids of no height on
-    /// screen: the liner keeps its fixed feather.
-    pub fn uniform(&self, feather_px: f32, landmarks: &[Vec3]) -> [f32; 4] {
+    /// The eyeliner's numbers for the face drawn at `landmarks` (pixels) whose picture asks for
+    /// `feather_px`. All 0 for no feather or lids of no height on screen: the liner keeps its
+    /// fixed feather. Without a wing probe the wing takes the band's scale.
+    pub fn uniform(&self, feather_px: f32, landmarks: &[Vec3]) -> LinerUniform {
         let at = |i: u16| landmarks[i as usize].truncate();
         let px_per_unit = |pairs: &[(u16, u16); 6], units: &[f32; 6]| {
             pairs.iter().map(|(a, b)| at(*a).distance(at(*b))).sum::<f32>() / units.iter().sum::<f32>()
         };
         let (foot, above) = (px_per_unit(&LID_FOOT, &self.foot_units), px_per_unit(&LID_ABOVE, &self.above_units));
+        let wing = match self.wings.len() {
+            0 => above,
+            n => self.wings.iter().map(|w| w.px_per_uv(landmarks)).sum::<f32>() / n as f32 * self.unit_uv,
+        };
         let usable = |v: f32| v.is_finite() && v > 0.0;
-        if feather_px > 0.0 && usable(foot) && usable(above) { [feather_px, foot, above, 0.0] } else { [0.0; 4] }
+        if feather_px > 0.0 && usable(foot) && usable(above) && usable(wing) {
+            LinerUniform { eye_edges: [feather_px, foot, above, self.foot_height], wing: [wing, 0.0, 0.0, 0.0] }
+        } else {
+            LinerUniform::default()
+        }
     }
 }
 
@@ -303,26 +372,36 @@ mod tests {
 
     #[test]
     fn a_liner_unit_spans_as_many_pixels_as_the_lids_on_screen_say() {
-        let mesh = crate::face::CanonicalMesh::load();
-        let scale = LinerScale::new(&mesh.uvs);
+        let mesh = CanonicalMesh::load();
+        let scale = LinerScale::new(&mesh);
+        assert_eq!(scale.wings.len(), 2, "a triangle under each wing");
         let uvs: Vec<Vec2> = mesh.uvs.iter().map(|&uv| Vec2::from_array(uv)).collect();
-        // The atlas itself at 1000 px to a UV unit: a liner unit spans its UV size in pixels.
+        // The atlas itself at 1000 px to a UV unit: a liner unit spans its UV size in pixels,
+        // on the lid and across the wing alike.
         let unit_px = liner_unit_uv(&uvs) * 1000.0;
         let atlas: Vec<Vec3> = uvs.iter().map(|uv| (*uv * 1000.0).extend(0.0)).collect();
-        let [feather, foot, rest, _] = scale.uniform(3.0, &atlas);
+        let LinerUniform { eye_edges: [feather, foot, rest, foot_height], wing: [wing, ..] } =
+            scale.uniform(3.0, &atlas);
         assert_eq!(feather, 3.0);
-        assert!((foot / unit_px - 1.0).abs() < 1e-3 && (rest / unit_px - 1.0).abs() < 1e-3, "{foot} {rest} {unit_px}");
-        // Drawn twice as tall: twice the pixels per unit.
+        for (part, px) in [("foot", foot), ("band", rest), ("wing", wing)] {
+            assert!((px / unit_px - 1.0).abs() < 1e-3, "{part}: {px} px a unit against {unit_px}");
+        }
+        // The foot of the lid reaches a fifth to a quarter of the stored range from the line.
+        assert!(foot_height > 0.15 && foot_height < 0.3, "{foot_height}");
+        // Drawn twice as tall: twice the pixels per unit on the lid; across the wing (which
+        // rises out at about 40°) between one and two times.
         let tall: Vec<Vec3> = uvs.iter().map(|uv| Vec3::new(uv.x * 1000.0, uv.y * 2000.0, 0.0)).collect();
-        let [_, tall_foot, tall_rest, _] = scale.uniform(3.0, &tall);
+        let LinerUniform { eye_edges: [_, tall_foot, tall_rest, _], wing: [tall_wing, ..] } = scale.uniform(3.0, &tall);
         assert!(
             (tall_foot / foot - 2.0).abs() < 0.1 && (tall_rest / rest - 2.0).abs() < 0.1,
             "{tall_foot} {tall_rest}"
         );
+        assert!(tall_wing / wing > 1.2 && tall_wing / wing < 1.9, "{tall_wing} against {wing}");
         // Nothing for no feather, or lids of no height or not numbers.
-        assert_eq!(scale.uniform(0.0, &atlas), [0.0; 4]);
-        assert_eq!(scale.uniform(3.0, &vec![Vec3::ZERO; uvs.len()]), [0.0; 4]);
-        assert_eq!(scale.uniform(3.0, &vec![Vec3::NAN; uvs.len()]), [0.0; 4]);
+        let none = LinerUniform::default();
+        assert_eq!(scale.uniform(0.0, &atlas), none);
+        assert_eq!(scale.uniform(3.0, &vec![Vec3::ZERO; uvs.len()]), none);
+        assert_eq!(scale.uniform(3.0, &vec![Vec3::NAN; uvs.len()]), none);
     }
 
     #[test]

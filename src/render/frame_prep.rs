@@ -108,7 +108,7 @@ impl FramePrep {
             hands: Vec::new(),
             skin_sites: SampleSites::of(mesh),
             lip_feather: LipFeatherMap::new(&mesh.uvs, &mesh.triangles),
-            liner_scale: LinerScale::new(&mesh.uvs),
+            liner_scale: LinerScale::new(mesh),
             faces: Vec::new(),
             silhouettes: Vec::new(),
             hand_colours: Vec::new(),
@@ -165,6 +165,13 @@ impl FramePrep {
     /// Each picture's faces are lit by their own light again (see [`FramePrep::measure_photo`]).
     pub fn end_photo(&mut self) {
         self.light.forget_room();
+    }
+
+    /// The feather (pixels) each face of the last prepared frame draws its eyeliner's edges with
+    /// (0 where the picture's blur was not measured): what the eyeliner follows in video, for
+    /// tests and figures.
+    pub fn liner_feathers(&self) -> impl Iterator<Item = f32> + '_ {
+        self.infos[..self.drawn].iter().map(|info| info.eye_edges[0])
     }
 
     /// The next frame is not the next frame of a video: nothing to smooth with.
@@ -280,6 +287,7 @@ impl FramePrep {
         self.infos = [FaceInfo::default(); MAX_FACES];
         for (((face, work), light), info) in faces.iter().zip(works).zip(lights).zip(&mut self.infos) {
             let s = stats::measure(frame, &work.landmarks);
+            let liner = self.liner_scale.uniform(work.eye_edges.feather_px(), &work.landmarks);
             let [r, g, b] = light.colour;
             let d = self.pinned_direction.unwrap_or(light.direction);
             *info = FaceInfo {
@@ -293,7 +301,8 @@ impl FramePrep {
                 skin: work.skin.model.as_uniform(),
                 hair: work.skin.hair.as_uniform(),
                 brows: work.skin.brows.map_or([0.0; 4], |[r, g]| [r, g, 1.0 - r - g, 1.0]),
-                eye_edges: self.liner_scale.uniform(work.eye_edges.feather_px(), &work.landmarks),
+                eye_edges: liner.eye_edges,
+                liner_wing: liner.wing,
             };
             let feathers = self.lip_feather.per_vertex(&work.landmarks, &work.feathers);
             self.vertices.extend(

@@ -8,12 +8,12 @@ use super::RenderError;
 use super::bindings::{sampler_entry, texture_entry, uniform_entry};
 use super::context::GpuContext;
 use super::frame_prep::FramePrep;
-use super::layers::{LayerPipeline, ORDER, painted_triangles};
+use super::layers::{LayerPipeline, LayerSpec, ORDER, painted_triangles};
 use super::readback::Readback;
 use crate::advisor::measure::FaceShape;
 use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
-use crate::face::regions::skin_triangles;
+use crate::face::regions::{eye_opening_triangles, skin_triangles};
 use crate::looks::Look;
 use crate::tracking::hands::Hand;
 
@@ -75,9 +75,12 @@ pub(super) struct FaceInfo {
     pub(super) brows: [f32; 4],
     /// How the camera blurs the eyes, for the eyeliner: x the feather (pixels) a drawn edge fades
     /// over to blur as the camera did there, y and z the pixels one liner unit spans across the
-    /// foot of the lid and the band above it; all 0 when not measured (see
-    /// [`super::eye_edges::LinerScale`]); w unused.
+    /// foot of the lid and the band above it, w how far (liner units) the foot reaches; all 0
+    /// when not measured (see [`super::eye_edges::LinerScale`]).
     pub(super) eye_edges: [f32; 4],
+    /// The eyeliner's wing: x the pixels one liner unit spans across it (0 when the eyes' blur
+    /// is not measured); the others unused.
+    pub(super) liner_wing: [f32; 4],
 }
 
 /// The face shape as the sculpting shaders read it (`shape_is` in `shaders/common/sculpt.wgsl`).
@@ -139,6 +142,22 @@ pub struct FaceDraw<'a> {
     pub strength: f32,
 }
 
+/// Every triangle a layer may draw, as one run of the index buffer: the skin's, then the eye
+/// openings' (for comparisons: see [`Renderer::set_draw_whole_mesh`]).
+struct WholeMesh {
+    /// The skin's triangles.
+    skin: std::ops::Range<u32>,
+    /// The skin's and the eye openings'.
+    with_eyes: std::ops::Range<u32>,
+}
+
+impl WholeMesh {
+    /// The triangles `spec`'s layer may draw.
+    fn for_layer(&self, spec: &LayerSpec) -> std::ops::Range<u32> {
+        if spec.over_eye_openings { self.with_eyes.clone() } else { self.skin.clone() }
+    }
+}
+
 /// The camera and output textures and their bind group, sized to the frame: rebuilt only when
 /// the frame size changes.
 struct FrameTargets {
@@ -194,7 +213,7 @@ pub struct Renderer {
     face_info: wgpu::Buffer,
     layers: Vec<LayerPipeline>,
     /// Every triangle of the face, in the index buffer after the layers' own runs.
-    whole_mesh: std::ops::Range<u32>,
+    whole_mesh: WholeMesh,
     /// Whether each layer draws the whole face mesh instead of its own part (for comparisons).
     draw_whole_mesh: bool,
     /// The CPU half of each frame: lips, light, skin, occluders, vertices.
@@ -268,20 +287,22 @@ impl Renderer {
         // Each layer's own triangles, one run after another: a layer draws only the part of
         // the face it can paint.
         let triangles = skin_triangles(&mesh);
+        let with_eyes: Vec<[u16; 3]> = triangles.iter().copied().chain(eye_opening_triangles(&mesh)).collect();
         let mut index_data: Vec<u16> = Vec::new();
         let layer_indices: Vec<std::ops::Range<u32>> = ORDER
             .iter()
             .map(|spec| {
                 let start = index_data.len() as u32;
-                let painted = painted_triangles(&atlas, &mesh.uvs, &triangles, spec.paints);
+                let candidates = if spec.over_eye_openings { &with_eyes } else { &triangles };
+                let painted = painted_triangles(&atlas, &mesh.uvs, candidates, spec.paints);
                 index_data.extend(painted.iter().flatten());
                 start..index_data.len() as u32
             })
             .collect();
         let whole_mesh = {
             let start = index_data.len() as u32;
-            index_data.extend(triangles.iter().flatten());
-            start..index_data.len() as u32
+            index_data.extend(with_eyes.iter().flatten());
+            WholeMesh { skin: start..start + 3 * triangles.len() as u32, with_eyes: start..index_data.len() as u32 }
         };
         let indices = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("mesh indices"),
@@ -528,7 +549,7 @@ impl Renderer {
             pass.set_vertex_buffer(0, self.vertices.slice(..));
             pass.set_index_buffer(self.indices.slice(..), wgpu::IndexFormat::Uint16);
             for layer in &self.layers {
-                let whole = self.draw_whole_mesh.then(|| self.whole_mesh.clone());
+                let whole = self.draw_whole_mesh.then(|| self.whole_mesh.for_layer(layer.spec));
                 layer.draw(&mut pass, drawn, VERTEX_COUNT as u32, whole);
             }
         }
@@ -568,8 +589,9 @@ impl Renderer {
         self.prep.occluder_mask.pixels()
     }
 
-    /// Draws every layer over the whole face mesh instead of only the triangles over what it can
-    /// paint (off, the default): lets a test show that leaving the rest out changes no pixel.
+    /// Draws every layer over the whole face mesh (the eye openings too for a layer that draws
+    /// them) instead of only the triangles over what it can paint (off, the default): lets a
+    /// test show that leaving the rest out changes no pixel.
     pub fn set_draw_whole_mesh(&mut self, on: bool) {
         self.draw_whole_mesh = on;
     }

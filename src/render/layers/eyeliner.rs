@@ -10,6 +10,7 @@ pub const SPEC: LayerSpec = LayerSpec {
     blend: OVER,
     params,
     paints,
+    over_eye_openings: true,
 };
 
 fn params(look: &Look) -> Option<LayerParams> {
@@ -20,7 +21,8 @@ fn params(look: &Look) -> Option<LayerParams> {
 /// Eyeliner paints near the lash line and wing (`masks[1]` b, the signed distance in its stored
 /// range, 0.5 on the line, a the place along it): however soft the picture,
 /// `shaders/layers/eyeliner.wgsl` ends the liner's outer edges within 0.75 of the range from the
-/// line, and along the lash line its inner edge within 0.45 on the eye's side.
+/// line, and along the lash line its inner edge within 0.45 on the eye's side (drawn over the
+/// eye opening: the camera's blur spreads a real liner there too).
 fn paints(t: &AtlasTexel) -> bool {
     let sd = (f32::from(t[1][2]) / 255.0 - 0.5) * 2.0;
     let on_wing = t[1][3] > 105; // past 0.42 along the line, where the lash line's inner edge hands over to the wing's

@@ -10,6 +10,7 @@ pub const SPEC: LayerSpec = LayerSpec {
     blend: OVER,
     params,
     paints: on_face,
+    over_eye_openings: false,
 };
 
 fn params(look: &Look) -> Option<LayerParams> {

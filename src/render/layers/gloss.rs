@@ -5,8 +5,14 @@ use super::{ADD, AtlasTexel, LayerParams, LayerSpec};
 use crate::looks::Look;
 
 /// The gloss topper layer.
-pub const SPEC: LayerSpec =
-    LayerSpec { name: "gloss", source: include_str!("../../../shaders/layers/gloss.wgsl"), blend: ADD, params, paints };
+pub const SPEC: LayerSpec = LayerSpec {
+    name: "gloss",
+    source: include_str!("../../../shaders/layers/gloss.wgsl"),
+    blend: ADD,
+    params,
+    paints,
+    over_eye_openings: false,
+};
 
 fn params(look: &Look) -> Option<LayerParams> {
     let g = look.gloss.as_ref()?;

@@ -11,6 +11,7 @@ pub const SPEC: LayerSpec = LayerSpec {
     blend: ADD,
     params,
     paints: on_face,
+    over_eye_openings: false,
 };
 
 fn params(look: &Look) -> Option<LayerParams> {

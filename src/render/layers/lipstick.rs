@@ -12,6 +12,7 @@ pub const SPEC: LayerSpec = LayerSpec {
     blend: OVER,
     params,
     paints,
+    over_eye_openings: false,
 };
 
 /// Finish number as `shaders/common/lip_finish.wgsl` reads it.

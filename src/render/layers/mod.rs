@@ -61,6 +61,10 @@ pub struct LayerSpec {
     /// zero wherever this is false, so the renderer draws only the mesh triangles over texels
     /// where it is true (on a software rasterizer most of a frame's time is fragments).
     pub paints: fn(&AtlasTexel) -> bool,
+    /// Whether the layer also draws over the eye openings (the eyeliner, whose inner edge a
+    /// blurred picture spreads across the lash line into the eye); the other layers never paint
+    /// eyeballs.
+    pub over_eye_openings: bool,
 }
 
 /// One texel of the region atlas: the three masks' RGBA bytes there (see
