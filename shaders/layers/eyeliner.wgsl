@@ -40,7 +40,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let middle_px = lid_px(middle, lid);
     let own_px = lid_px(middle + 0.5 * own, lid) - lid_px(middle - 0.5 * own, lid);
     let room_px = 2.0 * (lid_px(0.75, lid) - middle_px);
-    let fade = min(sqrt(own_px * own_px + blur * blur), max(room_px, own_px));
+    let fade = blurred_fade(own_px, blur, room_px);
     // Along the lash line the band runs from the line (where the signed distance crosses 0:
     // the eye's side of it, the opening and below, stays bare) out to the far edge. Its near
     // edge fades across the line over the camera's blur, or where none is measured over the
@@ -53,10 +53,7 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     // scale on screen (the lid's where not measured), and leaves the opening bare as before
     // (mask 2 g: 1 inside, 0 from its contour out).
     let wing_scale = select(1.0, info.liner_wing.x, measured && info.liner_wing.x > 0.0);
-    let wing_fade = min(
-        sqrt(own * own * wing_scale * wing_scale + blur * blur),
-        max(2.0 * (0.75 - middle), own) * wing_scale,
-    );
+    let wing_fade = blurred_fade(own * wing_scale, blur, 2.0 * (0.75 - middle) * wing_scale);
     let wing_x = d * wing_scale;
     let wing_middle = middle * wing_scale;
     let opening = region(2, in.uv).g;
@@ -86,4 +83,11 @@ fn lid_px(d: f32, lid: vec4<f32>) -> f32 {
 // +fade/2): the blur's cumulative, as a smoothstep.
 fn rise(x: f32, fade: f32) -> f32 {
     return smoothstep(-0.5 * fade, 0.5 * fade, x);
+}
+
+// The fade (pixels) of an edge whose own fade is `own`, blurred by `blur` (in quadrature, as
+// blurs add), kept within `room` (twice the way left to where the layer stops drawing) unless
+// its own fade needs more.
+fn blurred_fade(own: f32, blur: f32, room: f32) -> f32 {
+    return min(sqrt(own * own + blur * blur), max(room, own));
 }
