@@ -542,3 +542,46 @@ impl EdgeWidths {
         self.lipstick / self.picture
     }
 }
+
+#[test]
+fn the_lipstick_is_blurred_as_the_camera_blurs_the_lip() {
+    // The same photos out of focus (a Gaussian blur): the lipstick drawn on the blurred photo,
+    // against the lipstick drawn on the sharp photo and then blurred the same way (what a camera
+    // out of focus would have shown), over the pixels near the hand-drawn lip line. The mesh's
+    // line with its fixed feather is the control: it is drawn the same on both, so it differs
+    // from the camera's by the blur alone.
+    let look = lipstick("#B0153A", Finish::Matte, 1.0);
+    let luminance = |p: &image::Rgb<u8>| linear(p.0).dot(Vec3::new(0.2126, 0.7152, 0.0722));
+    for name in ["portrait", "speech"] {
+        let f = lip_fixture(name);
+        for sigma in [2.0f32, 3.0] {
+            let unlike = |from_picture: bool| {
+                let mut r = Switched::lips_from_picture(from_picture);
+                r.set_look(&look);
+                let mut draw = |photo: &RgbImage| {
+                    r.render(photo, &[FaceDraw { landmarks: &f.landmarks, strength: 1.0 }]).expect("renders")
+                };
+                let drawn = draw(&image::imageops::blur(&f.image, sigma));
+                let camera = image::imageops::blur(&draw(&f.image), sigma);
+                let (mut sum, mut n) = (0.0, 0usize);
+                for (x, y, p) in drawn.enumerate_pixels() {
+                    let at = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+                    if edge_distance(&f.outer, at) < 3.0 * sigma + 2.0 && !inside(&f.inner, at) {
+                        sum += (luminance(p) - luminance(camera.get_pixel(x, y))).abs();
+                        n += 1;
+                    }
+                }
+                assert!(n > 500, "{name}: {n} px near the lip line");
+                sum / n as f32
+            };
+            let (ours, fixed) = (unlike(true), unlike(false));
+            println!(
+                "{name}, sigma {sigma}: lipstick drawn on the blurred photo against the sharp one's blurred: mean \
+                 |difference| in linear luminance near the lip line {ours:.4} ({:.0} % of the mesh line's with its \
+                 fixed feather, {fixed:.4})",
+                100.0 * ours / fixed
+            );
+            assert!(ours < 0.9 * fixed, "{name}, sigma {sigma}: {ours:.4} against the fixed feather's {fixed:.4}");
+        }
+    }
+}

@@ -133,7 +133,29 @@ fn lip_coverage(uv: vec2<f32>, feather: f32) -> f32 {
     let m = region(2, uv);
     // Within what the atlas stores, so that the fade is never cut off at its range.
     let f = clamp(feather, 0.05, 2.0 * LIP_SD_RANGE);
-    return (1.0 - smoothstep(-0.5 * f, 0.5 * f, lip_distance(m.b))) * m.a;
+    return (1.0 - blurred_rise(lip_distance(m.b), f, LIP_SD_RANGE)) * m.a;
+}
+
+// How far an edge at 0 blurred by the camera has risen at `x` (0-1), for a `fade` measured as
+// a smoothstep's full width (the renderer turns measured 20-80 % widths into such fades): a
+// Gaussian's cumulative with the same 20-80 % width (sigma = 0.253 fade), as the camera's blur
+// draws an edge. A smoothstep stops dead at fade/2, where the camera's tail still shows (2.4 %
+// of the step there). The tail is kept within `reach` of the edge (where the distance it is
+// read from ends, or the layer stops drawing): the curve is scaled to be 0 and 1 there, so that
+// nothing is left hanging at a few percent beyond. From the tanh approximation (within 0.0002).
+fn blurred_rise(x: f32, fade: f32, reach: f32) -> f32 {
+    let sigma = max(SMOOTHSTEP_SIGMAS * fade, 1e-4);
+    let below = normal_cdf(-reach / sigma);
+    return clamp((normal_cdf(x / sigma) - below) / max(1.0 - 2.0 * below, 1e-4), 0.0, 1.0);
+}
+
+// A Gaussian's sigma over the full width of the smoothstep with the same 20-80 % width:
+// 0.4258 / 1.6832.
+const SMOOTHSTEP_SIGMAS: f32 = 0.253;
+
+// The standard normal distribution's cumulative at `z` (tanh approximation).
+fn normal_cdf(z: f32) -> f32 {
+    return 0.5 + 0.5 * tanh(0.7978846 * (z + 0.044715 * z * z * z));
 }
 
 // The signed distance to the outer lip line stored in the atlas (0-1), in lip feathers.

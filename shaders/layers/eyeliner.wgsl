@@ -28,9 +28,10 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     let blur = info.eye_edges.x;
     let lid = select(vec4<f32>(0.0, 1.0, 1.0, 1.0), info.eye_edges, measured);
     // A liner is a band blurred by the camera: its coverage is the band's box convolved with the
-    // blur, the rise at its near edge less the rise at its far edge (`rise`), so a liner thinner
-    // than the blur comes out fainter as well as wider, as the camera draws it. Distances are
-    // pixels on screen (`x`, signed: negative on the eye's side).
+    // blur, the rise at its near edge less the rise at its far edge (`blurred_rise` in
+    // common/face_mesh.wgsl: a Gaussian's cumulative, kept within the room the layer draws), so
+    // a liner thinner than the blur comes out fainter as well as wider, as the camera draws it.
+    // Distances are pixels on screen (`x`, signed: negative on the eye's side).
     let x = sign(sd) * lid_px(d, lid);
     // The far edge fades from 0.6 of the half width to a little past it, blurred (in
     // quadrature, as blurs add) round the same middle; it ends within three quarters of the
@@ -48,16 +49,20 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
     // units), at most 0.9 units. The layer draws the eye opening too
     // (render/layers/eyeliner.rs), so the eye's half of the fade is drawn.
     let near_fade = clamp(blur, lid_px(0.008 / 0.12, lid), lid_px(0.9, lid));
-    let on_line = max(rise(x, near_fade) - rise(x - middle_px, fade), 0.0);
+    let near_edge = blurred_rise(x, near_fade, lid_px(1.0, lid));
+    let on_line = max(near_edge - blurred_rise(x - middle_px, fade, 0.5 * room_px), 0.0);
     // Past the outer corner the wing is a band either side of its line, at the wing's own
     // scale on screen (the lid's where not measured), and leaves the opening bare as before
     // (mask 2 g: 1 inside, 0 from its contour out).
     let wing_scale = select(1.0, info.liner_wing.x, measured && info.liner_wing.x > 0.0);
-    let wing_fade = blurred_fade(own * wing_scale, blur, 2.0 * (0.75 - middle) * wing_scale);
+    let wing_room = 2.0 * (0.75 - middle) * wing_scale;
+    let wing_fade = blurred_fade(own * wing_scale, blur, wing_room);
     let wing_x = d * wing_scale;
     let wing_middle = middle * wing_scale;
     let opening = region(2, in.uv).g;
-    let on_wing = (rise(wing_x + wing_middle, wing_fade) - rise(wing_x - wing_middle, wing_fade)) * (1.0 - opening);
+    let wing_rise = blurred_rise(wing_x + wing_middle, wing_fade, 0.5 * wing_room)
+        - blurred_rise(wing_x - wing_middle, wing_fade, 0.5 * wing_room);
+    let on_wing = wing_rise * (1.0 - opening);
     let lash_line = 1.0 - smoothstep(0.42, 0.5, s);
     let coverage = mix(on_wing, on_line, lash_line);
     // Nothing past the line's ends (taper 0): there the side of the line, and with it the
@@ -77,12 +82,6 @@ fn fs_main(in: MeshOut) -> @location(0) vec4<f32> {
 // spans `lid.z`.
 fn lid_px(d: f32, lid: vec4<f32>) -> f32 {
     return lid.y * min(d, lid.w) + lid.z * max(d - lid.w, 0.0);
-}
-
-// How far a blurred edge at 0 has risen at `x`, over `fade` (from none at −fade/2 to all at
-// +fade/2): the blur's cumulative, as a smoothstep.
-fn rise(x: f32, fade: f32) -> f32 {
-    return smoothstep(-0.5 * fade, 0.5 * fade, x);
 }
 
 // The fade (pixels) of an edge whose own fade is `own`, blurred by `blur` (in quadrature, as

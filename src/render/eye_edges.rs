@@ -45,7 +45,9 @@ const MIN_PROFILES: usize = 3;
 /// second (nine tenths of the way in 22 frames).
 const FOLLOW: f32 = 0.1;
 /// Share of a smoothstep's width between its 20 % and 80 % points: turns a measured 20–80 %
-/// width into the width of the smoothstep that fades the same way.
+/// width into the width of the smoothstep that fades the same way, the unit the shaders take a
+/// fade in (they draw it as a Gaussian's cumulative of the same 20–80 % width, `blurred_rise`
+/// in `shaders/common/face_mesh.wgsl`).
 const SMOOTHSTEP_20_80: f32 = 0.4258;
 /// The limbus's own 20–80 % width in iris radii, in a sharp photo: 0.18-0.23 on the phone photo
 /// and the White House portraits (`tests/eyeliner_edges.rs`); the transition from iris to white

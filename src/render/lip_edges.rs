@@ -40,7 +40,9 @@ const MAX_PROFILE: usize = 257;
 const FOLLOW: f32 = 0.35;
 
 /// Share of a smoothstep's width between its 20 % and 80 % points: turns an edge's measured
-/// 20–80 % width into the width of the smoothstep that fades the same way.
+/// 20–80 % width into the width of the smoothstep that fades the same way, the unit the shaders
+/// take a fade in (they draw it as a Gaussian's cumulative of the same 20–80 % width,
+/// `blurred_rise` in `shaders/common/face_mesh.wgsl`).
 const SMOOTHSTEP_20_80: f32 = 0.4258;
 /// The widest lipstick feather as a share of the lip's thickness at that point.
 const THICKNESS_FEATHER: f32 = 0.75;

@@ -4,7 +4,7 @@
 //!
 //! The lip edge's width is measured in screen pixels ([`super::lip_edges`]); the shader compares
 //! it with a distance read from the atlas. Converting on the CPU, per vertex, from how the mesh
-//! maps the atlas onto the screen around that vertex, lets the shader smoothstep the stored
+//! maps the atlas onto the screen around that vertex, lets the shader fade the stored
 //! distance directly, and the conversion varies smoothly across triangles (a per-fragment
 //! conversion from screen derivatives is constant within a triangle and jumps at its edges).
 
