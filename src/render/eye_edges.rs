@@ -9,7 +9,7 @@
 use glam::{Mat2, Vec2, Vec3};
 use image::RgbImage;
 
-use super::lip_edges::linear_at;
+use super::lip_edges::{SMOOTHSTEP_20_80, linear_at};
 use crate::face::CanonicalMesh;
 use crate::face::atlas::{Wing, liner_unit_uv, wings};
 use crate::face::regions::{LEFT_EYE, RIGHT_EYE};
@@ -44,11 +44,6 @@ const MIN_PROFILES: usize = 3;
 /// `tests/eyeliner_edges.rs`); followed, the liner's softness settles on a new focus within a
 /// second (nine tenths of the way in 22 frames).
 const FOLLOW: f32 = 0.1;
-/// Share of a smoothstep's width between its 20 % and 80 % points: turns a measured 20–80 %
-/// width into the width of the smoothstep that fades the same way, the unit the shaders take a
-/// fade in (they draw it as a Gaussian's cumulative of the same 20–80 % width, `blurred_rise`
-/// in `shaders/common/face_mesh.wgsl`).
-const SMOOTHSTEP_20_80: f32 = 0.4258;
 /// The limbus's own 20–80 % width in iris radii, in a sharp photo: 0.18-0.23 on the phone photo
 /// and the White House portraits (`tests/eyeliner_edges.rs`); the transition from iris to white
 /// is about a millimetre of an iris six across.

@@ -40,10 +40,10 @@ const MAX_PROFILE: usize = 257;
 const FOLLOW: f32 = 0.35;
 
 /// Share of a smoothstep's width between its 20 % and 80 % points: turns an edge's measured
-/// 20–80 % width into the width of the smoothstep that fades the same way, the unit the shaders
-/// take a fade in (they draw it as a Gaussian's cumulative of the same 20–80 % width,
-/// `blurred_rise` in `shaders/common/face_mesh.wgsl`).
-const SMOOTHSTEP_20_80: f32 = 0.4258;
+/// 20–80 % width (the lip's here, the limbus's in `eye_edges`) into the width of the smoothstep
+/// that fades the same way, the unit the shaders take a fade in (they draw it as a Gaussian's
+/// cumulative of the same 20–80 % width, `blurred_rise` in `shaders/common/face_mesh.wgsl`).
+pub(crate) const SMOOTHSTEP_20_80: f32 = 0.4258;
 /// The widest lipstick feather as a share of the lip's thickness at that point.
 const THICKNESS_FEATHER: f32 = 0.75;
 /// The narrowest lipstick feather, pixels: below it the lip line would show the pixel grid.
