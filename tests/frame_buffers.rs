@@ -20,6 +20,7 @@ use vanity::pipeline::capture_thread::CapturedFrame;
 use vanity::pipeline::{Latest, TrackingThread};
 use vanity::render::{FaceDraw, GpuContext, Renderer};
 use vanity::tracking::ModelKind;
+use vanity::tracking::bodies::Body;
 use vanity::tracking::hands::Hand;
 
 /// Allocations this large are frame-sized (a 176×144 RGB frame is 74 KiB).
@@ -150,6 +151,7 @@ impl LiveRun<'_> {
         let slot = Latest::new();
         let tracking = TrackingThread::spawn(
             default_tracker(ModelKind::V2),
+            None,
             slot.clone(),
             vanity::pipeline::tracking_thread::no_waker(),
         );
@@ -199,11 +201,13 @@ impl LiveRun<'_> {
     }
 }
 
-/// Frames to prepare makeup for, each with its faces and the hands in front of them.
+/// Frames to prepare makeup for, each with its faces, the hands in front of them and the bodies
+/// under them.
 struct Scene {
     name: &'static str,
     frames: Vec<(RgbImage, Vec<Vec<Vec3>>)>,
     hands: Vec<Hand>,
+    bodies: Vec<Body>,
 }
 
 /// The sample clip with MediaPipe's landmarks on every frame they were taken for (one face that
@@ -222,12 +226,12 @@ fn clip_scene() -> Scene {
         .filter(|f| !f.faces.is_empty())
         .map(|f| (pictures[f.index].clone(), f.faces.iter().map(RefFace::points).collect()))
         .collect();
-    Scene { name: "the sample clip", frames, hands: Vec::new() }
+    Scene { name: "the sample clip", frames, hands: Vec::new(), bodies: Vec::new() }
 }
 
 /// A photo shown as a still video (the same frame again and again).
 fn still_scene(name: &'static str, picture: RgbImage, faces: Vec<Vec<Vec3>>, hands: Vec<Hand>) -> Scene {
-    Scene { name, frames: vec![(picture, faces); 4], hands }
+    Scene { name, frames: vec![(picture, faces); 4], hands, bodies: Vec::new() }
 }
 
 /// A finger over the lips, with the face and the hand the tracker finds.
@@ -237,6 +241,15 @@ fn hand_scene() -> Scene {
     let faces = faces.into_iter().map(|f| f.landmarks).collect();
     assert_eq!(hands.len(), 1, "the hand is found");
     still_scene("a finger on the lips", picture, faces, hands)
+}
+
+/// A chin on a bare shoulder, with the faces, hands and bodies the tracker finds.
+fn shoulder_scene() -> Scene {
+    let picture = vanity::capture::still::load_rgb(&fixture("shoulder/chin_on_shoulder.jpg")).unwrap();
+    let tracked = common::tracked_for_makeup(&picture);
+    let faces = tracked.faces.into_iter().map(|f| f.landmarks).collect();
+    assert!(!tracked.bodies.is_empty(), "the bodies are placed");
+    Scene { bodies: tracked.bodies, ..still_scene("a chin on a shoulder", picture, faces, tracked.hands) }
 }
 
 #[test]
@@ -254,12 +267,14 @@ fn preparing_a_frame_s_makeup_allocates_nothing_once_its_buffers_have_grown() {
     let scenes = [
         clip_scene(),
         hand_scene(),
+        shoulder_scene(),
         still_scene("an open mouth", mouth, vec![mouth_faces], Vec::new()),
         still_scene("a group photo", people, group_faces, Vec::new()),
         still_scene("a close face", photo, vec![photo_face], Vec::new()),
     ];
     for scene in &scenes {
         renderer.set_hands(&scene.hands);
+        renderer.set_bodies(&scene.bodies);
         // The first pass grows the buffers to the scene's largest frame; the second runs in them.
         let growing = prepare_scene(&mut renderer, scene);
         let made = prepare_scene(&mut renderer, scene);
@@ -274,9 +289,11 @@ fn prepare_scene(renderer: &mut Renderer, scene: &Scene) -> usize {
     for (picture, faces) in &scene.frames {
         let draws: Vec<FaceDraw> = faces.iter().map(|l| FaceDraw { landmarks: l, strength: 1.0 }).collect();
         made += allocations_in(usize::MAX, || renderer.prepare(picture, &draws)).1.all;
-        // The work was done: the hand is found covering the face, and nothing without one.
+        // The work was done: the hand or shoulder is found covering the face, and nothing
+        // without one.
         let covered = renderer.occluders().iter().filter(|c| **c > 0).count();
-        assert_eq!(covered > 0, !scene.hands.is_empty(), "{}: {covered} pixels covered", scene.name);
+        let expected = !scene.hands.is_empty() || !scene.bodies.is_empty();
+        assert_eq!(covered > 0, expected, "{}: {covered} pixels covered", scene.name);
     }
     made
 }

@@ -26,11 +26,13 @@ use super::{AppError, AppOptions, SourceArg};
 use crate::capture::FrameSource;
 use crate::capture::camera::{self, CameraSource};
 use crate::looks::{Catalog, Look};
+use crate::pipeline::capture_thread::CapturedFrame;
 use crate::pipeline::{
-    AdvisorJob, AdvisorThread, CaptureStatus, CaptureThread, FaceFader, TrackedFrame, TrackingThread,
+    AdvisorJob, AdvisorThread, CaptureStatus, CaptureThread, FaceFader, Latest, TrackedFrame, TrackingThread,
 };
 use crate::render::readback::Readback;
 use crate::render::{CameraFrame, FaceDraw, GpuContext, Renderer};
+use crate::tracking::bodies::BodyFinder;
 use crate::tracking::{ModelKind, Tracker, TrackerConfig};
 
 /// The event a worker sends to wake the event loop: a new tracked frame (or a tracking error).
@@ -77,14 +79,33 @@ fn open_source(
     }
 }
 
-fn tracker(opts: &AppOptions, model: ModelKind) -> Result<Tracker, AppError> {
+/// What the tracking thread runs: the face (and hand) tracker, and the pose model when the bodies
+/// under the faces are looked for (on a thread of their own, see
+/// [`crate::pipeline::body_thread`]).
+struct TrackingModels {
+    tracker: Tracker,
+    bodies: Option<BodyFinder>,
+}
+
+impl TrackingModels {
+    /// Starts tracking `frames`.
+    fn spawn(self, frames: Latest<CapturedFrame>, waker: Waker) -> TrackingThread {
+        TrackingThread::spawn(self.tracker, self.bodies, frames, waker)
+    }
+}
+
+fn tracker(opts: &AppOptions, model: ModelKind) -> Result<TrackingModels, AppError> {
     let config = TrackerConfig {
         model,
         max_faces: opts.max_faces,
         max_hands: if opts.hands { crate::tracking::hands::MAX_HANDS } else { 0 },
         ..TrackerConfig::default()
     };
-    Ok(Tracker::new(&opts.models, config)?)
+    let bodies = match opts.bodies {
+        true => Some(BodyFinder::new(&opts.models.bodies(), config.session)?),
+        false => None,
+    };
+    Ok(TrackingModels { tracker: Tracker::new(&opts.models, config)?, bodies })
 }
 
 /// GPU and window state, created once the event loop is running.
@@ -241,7 +262,7 @@ impl Mirror {
                     Ok(t) => {
                         let old = std::mem::replace(
                             &mut self.tracking,
-                            TrackingThread::spawn(t, self.capture.frames.clone(), self.waker.clone()),
+                            t.spawn(self.capture.frames.clone(), self.waker.clone()),
                         );
                         old.stop();
                     }
@@ -342,7 +363,7 @@ impl Mirror {
         let frames = new.frames.clone();
         std::mem::replace(&mut self.capture, new).stop();
         match tracker(&self.opts, self.panel.model) {
-            Ok(t) => std::mem::replace(&mut self.tracking, TrackingThread::spawn(t, frames, self.waker.clone())).stop(),
+            Ok(t) => std::mem::replace(&mut self.tracking, t.spawn(frames, self.waker.clone())).stop(),
             Err(e) => self.note = Some(format!("Cannot restart tracking: {e}")),
         }
     }
@@ -450,6 +471,7 @@ impl Mirror {
             let time = self.start.elapsed().as_secs_f32();
             let camera = CameraFrame { rgb: &cur.image, rgba: Some(&cur.rgba), id: Some(self.frames_taken) };
             gfx.renderer.set_hands(&cur.hands);
+            gfx.renderer.set_bodies(&cur.bodies);
             gfx.renderer.encode(&mut encoder, camera, &draws, time);
         }
         Some(encoder)
@@ -830,7 +852,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
     let waker: Waker = Arc::new(move || {
         let _ = proxy.send_event(NewFrame);
     });
-    let tracking = TrackingThread::spawn(tracker(&opts, model)?, capture.frames.clone(), waker.clone());
+    let tracking = tracker(&opts, model)?.spawn(capture.frames.clone(), waker.clone());
     let now = Instant::now();
     let stats_log = match (&opts.stats, opts.stats_every) {
         (Some(path), Some(every)) => {

@@ -103,6 +103,8 @@ pub struct AppOptions {
     pub max_faces: usize,
     /// Look for hands, so that makeup leaves what they cover bare.
     pub hands: bool,
+    /// Place the body under each face, so that makeup leaves a shoulder in front of it bare.
+    pub bodies: bool,
 }
 
 /// Why the app could not start.

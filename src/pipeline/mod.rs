@@ -4,6 +4,7 @@
 //! latency, so when tracking is slower than the camera, frames are dropped, never queued.
 
 pub mod advisor_thread;
+pub mod body_thread;
 pub mod capture_thread;
 pub mod fader;
 pub mod latest;

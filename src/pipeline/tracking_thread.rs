@@ -6,11 +6,13 @@ use std::time::{Duration, Instant};
 
 use image::RgbImage;
 
+use super::body_thread::{BodyJob, BodyThread};
 use super::capture_thread::CapturedFrame;
 use super::latest::Latest;
 use super::recycle::Recycler;
 use super::worker::Worker;
 use crate::capture::{RawPixels, SourceError};
+use crate::tracking::bodies::{Body, BodyFinder};
 use crate::tracking::hands::Hand;
 use crate::tracking::{Face, Tracker};
 
@@ -26,6 +28,8 @@ pub struct TrackedFrame {
     pub faces: Vec<Face>,
     /// Hands found in it (makeup leaves what they cover bare).
     pub hands: Vec<Hand>,
+    /// The bodies under its faces (makeup leaves a shoulder in front of a face bare).
+    pub bodies: Vec<Body>,
     /// When the frame was captured.
     pub captured: Instant,
     /// Tracker time for this frame.
@@ -62,8 +66,9 @@ pub const SKIPPED_BEFORE_STATUS: u64 = 10;
 
 impl TrackingThread {
     /// Starts tracking frames from `input` with `tracker` (built by the caller, so a missing
-    /// model is reported before any thread starts); `wake` is called after each result.
-    pub fn spawn(mut tracker: Tracker, input: Latest<CapturedFrame>, wake: Waker) -> Self {
+    /// model is reported before any thread starts), placing the bodies under the faces with
+    /// `bodies` on a thread of their own when given; `wake` is called after each result.
+    pub fn spawn(mut tracker: Tracker, bodies: Option<BodyFinder>, input: Latest<CapturedFrame>, wake: Waker) -> Self {
         let results = Latest::new();
         let error = Arc::new(std::sync::Mutex::new(None));
         let skipping = Arc::new(std::sync::Mutex::new(None));
@@ -71,6 +76,7 @@ impl TrackingThread {
         let mut undecodable = UndecodableFrames { in_a_row: 0, status: skipping.clone(), wake: wake.clone() };
         let worker = Worker::spawn("tracking", move |halt| {
             let mut buffers = FrameBuffers::default();
+            let body_thread = bodies.map(BodyThread::spawn);
             while !halt.load(Ordering::Relaxed) {
                 let Some(frame) = input.take_timeout(Duration::from_millis(50)) else {
                     if input.is_closed() {
@@ -96,11 +102,20 @@ impl TrackingThread {
                         // on every frame, and most are replaced before they are taken).
                         let mut rgba = buffers.rgba.spare();
                         crate::render::fill_rgba(&image, &mut rgba);
+                        let bodies = match &body_thread {
+                            Some(thread) => {
+                                let faces = faces.iter().map(|f| f.landmarks.clone()).collect();
+                                thread.offer(BodyJob { image: image.clone(), faces });
+                                thread.latest()
+                            }
+                            None => tracker.bodies().to_vec(),
+                        };
                         out.put(TrackedFrame {
                             image,
                             rgba: buffers.rgba.share(rgba),
                             faces,
                             hands: tracker.hands().to_vec(),
+                            bodies,
                             captured: frame.captured,
                             track_ms,
                             index: frame.index,
@@ -134,9 +149,10 @@ struct FrameBuffers {
 
 impl Default for FrameBuffers {
     fn default() -> Self {
-        // The frame being tracked, the one in the mirror's hand-off slot, the one shown, and the
-        // shade advisor's waiting job and the one it reads (pictures only).
-        Self { images: Recycler::new(5), rgba: Recycler::new(3) }
+        // The frame being tracked, the one in the mirror's hand-off slot, the one shown, the
+        // shade advisor's waiting job and the one it reads, and the body thread's waiting job
+        // and the one it reads (pictures only).
+        Self { images: Recycler::new(7), rgba: Recycler::new(3) }
     }
 }
 

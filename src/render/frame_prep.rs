@@ -4,9 +4,10 @@
 //! and built on buffers kept from frame to frame: once the faces are tracked, a live frame
 //! allocates nothing here (`tests/frame_buffers.rs` counts).
 
-use glam::Vec3;
+use glam::{Vec2, Vec3};
 use image::RgbImage;
 
+use super::body_occluders::Outline;
 use super::eye_edges::{EyeEdges, LinerScale};
 use super::face_memory::FaceMemory;
 use super::hand_silhouette::HandSilhouette;
@@ -20,8 +21,23 @@ use super::stats;
 use crate::advisor::Correction;
 use crate::advisor::measure::FaceShape;
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
+use crate::face::regions::{FACE_OVAL, contour};
+use crate::tracking::bodies::Body;
 use crate::tracking::hands::Hand;
 use crate::tracking::tracker::inter_ocular;
+
+/// In video, a face whose last body skin search found nothing is searched again only every this
+/// many frames (a tenth of a second at 30 fps): a chin coming to rest on a shoulder is found
+/// within it, and the search (~6 ms a face at kiosk distance here) is not run on every frame of
+/// a face with nothing in front of it. A face with a shoulder in front is searched every frame.
+const BODY_RECHECK_FRAMES: u32 = 3;
+
+/// Whether a face's body skin search found anything, and how many frames ago it ran.
+#[derive(Debug, Clone, Copy, Default)]
+struct BodyCheck {
+    found: bool,
+    idle_frames: u32,
+}
 
 /// One face's working data in a frame, kept between frames for its allocations.
 #[derive(Debug, Default)]
@@ -70,6 +86,15 @@ pub struct FramePrep {
     pub(super) occluder_mask: OccluderMask,
     /// Hands in the frames drawn next (see [`FramePrep::set_hands`]).
     pub(super) hands: Vec<Hand>,
+    /// The bodies under the faces in the frames drawn next (see [`FramePrep::set_bodies`]).
+    pub(super) bodies: Vec<Body>,
+    /// Their shoulders, this frame.
+    shoulders: Vec<Vec2>,
+    /// Each face's outline, this frame (where the body's skin search may start).
+    outlines: Vec<Outline>,
+    /// Per face, in video: whether last frame's body skin search found a shoulder in front of
+    /// it, and how many frames ago it last ran.
+    body_checks: FaceMemory<BodyCheck>,
     /// Where each face's skin and hair are read.
     skin_sites: SampleSites,
     /// Converts each face's lip feathers from pixels to the atlas's units, per vertex.
@@ -106,6 +131,10 @@ impl FramePrep {
             read_hair: true,
             occluder_mask: OccluderMask::default(),
             hands: Vec::new(),
+            bodies: Vec::new(),
+            shoulders: Vec::new(),
+            outlines: Vec::new(),
+            body_checks: FaceMemory::new(),
             skin_sites: SampleSites::of(mesh),
             lip_feather: LipFeatherMap::new(&mesh.uvs, &mesh.triangles),
             liner_scale: LinerScale::new(mesh),
@@ -127,6 +156,12 @@ impl FramePrep {
     pub fn set_hands(&mut self, hands: &[Hand]) {
         self.hands.clear();
         self.hands.extend_from_slice(hands);
+    }
+
+    /// The bodies under the faces in the frames prepared from now on.
+    pub fn set_bodies(&mut self, bodies: &[Body]) {
+        self.bodies.clear();
+        self.bodies.extend_from_slice(bodies);
     }
 
     /// Reads lips from the picture or draws the mesh's own lip line (see
@@ -180,6 +215,7 @@ impl FramePrep {
         self.lip_edges.forget();
         self.skin.forget();
         self.eye_edges.forget();
+        self.body_checks.forget();
     }
 
     /// Works out the first [`MAX_FACES`] of `faces` in `frame`: lips, skin, occluders, light,
@@ -257,7 +293,8 @@ impl FramePrep {
         }
     }
 
-    /// Finds what covers each face ([`OccluderMask`]: the hands, and a finger on the lips).
+    /// Finds what covers each face ([`OccluderMask`]: the hands, a finger on the lips, a shoulder
+    /// under the chin).
     fn mark_occluders(&mut self, frame: &RgbImage) {
         let (w, h) = frame.dimensions();
         let faces = &self.faces[..self.drawn];
@@ -276,6 +313,28 @@ impl FramePrep {
                 self.occluder_mask.mark_hand(frame, hand, area, (*colour, work.skin.colour));
             }
         }
+        self.shoulders.clear();
+        self.shoulders.extend(self.bodies.iter().flat_map(Body::visible_shoulders));
+        if self.shoulders.is_empty() {
+            self.body_checks.forget();
+            return;
+        }
+        self.outlines.clear();
+        self.outlines.extend(faces.iter().map(|w| contour(&w.landmarks, &FACE_OVAL)));
+        let (mask, outlines, shoulders) = (&mut self.occluder_mask, &self.outlines, &self.shoulders);
+        self.body_checks.update(
+            faces.iter().zip(outlines),
+            |(work, _)| &work.landmarks,
+            |(work, oval), before| match before {
+                Some(b) if !b.found && b.idle_frames + 1 < BODY_RECHECK_FRAMES => {
+                    BodyCheck { found: false, idle_frames: b.idle_frames + 1 }
+                }
+                _ => BodyCheck {
+                    found: mask.mark_body_skin(frame, (&work.landmarks, oval), outlines, shoulders),
+                    idle_frames: 0,
+                },
+            },
+        );
     }
 
     /// The vertices (positions, atlas coordinates, normals, lip feathers) and per-face uniforms

@@ -5,6 +5,7 @@
 //! uploaded (as in rerun's `re_renderer`).
 
 pub mod bindings;
+pub mod body_occluders;
 pub mod context;
 pub mod eye_edges;
 pub mod face_memory;

@@ -12,6 +12,7 @@
 use glam::{Vec2, Vec3};
 use image::RgbImage;
 
+use super::body_occluders::{BodySkinSearch, Outline};
 use super::hand_silhouette::{BONE_POINTS, HandSilhouette};
 use super::lip_edges::{BAND, lab_of_pixel, lip_colour, median, normals, side_colour};
 use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour};
@@ -84,6 +85,8 @@ pub struct OccluderMask {
     changed: Option<PixelRect>,
     /// The lip occluder search's buffers.
     lip_work: LipWork,
+    /// The body skin search's buffers.
+    body_search: BodySkinSearch,
 }
 
 impl OccluderMask {
@@ -98,6 +101,7 @@ impl OccluderMask {
                 marked: None,
                 changed: None,
                 lip_work: std::mem::take(&mut self.lip_work),
+                body_search: std::mem::take(&mut self.body_search),
             };
             return;
         }
@@ -172,6 +176,32 @@ impl OccluderMask {
         if any {
             self.note_marked(r);
         }
+    }
+
+    /// Marks body skin in front of the face with `landmarks` (outline `oval`): a shoulder its
+    /// chin rests on, reached from `shoulders` outside every face's outline in `outlines` (see
+    /// [`BodySkinSearch`]). Whether it found any.
+    pub fn mark_body_skin(
+        &mut self,
+        frame: &RgbImage,
+        (landmarks, oval): (&[Vec3], &Outline),
+        outlines: &[Outline],
+        shoulders: &[Vec2],
+    ) -> bool {
+        let Some(r) = self.body_search.search(frame, landmarks, oval, outlines, shoulders, &self.pixels) else {
+            return false;
+        };
+        let mut any = false;
+        for (i, cover) in self.body_search.cover.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let (x, y) = (r.x0 + i as u32 % r.width(), r.y0 + i as u32 / r.width());
+            let px = &mut self.pixels[(y * self.width + x) as usize];
+            *px = (*px).max(*cover);
+            any = true;
+        }
+        if any {
+            self.note_marked(r);
+        }
+        any
     }
 
     /// Records that pixels inside `r` were marked this frame.

@@ -15,6 +15,7 @@ use crate::face::atlas::{ATLAS_SIZE, RegionAtlas};
 use crate::face::mesh::{CanonicalMesh, VERTEX_COUNT};
 use crate::face::regions::{eye_opening_triangles, skin_triangles};
 use crate::looks::Look;
+use crate::tracking::bodies::Body;
 use crate::tracking::hands::Hand;
 
 /// Most faces drawn in one pass (the size of the per-face uniform array in
@@ -561,6 +562,13 @@ impl Renderer {
         self.prep.set_hands(hands);
     }
 
+    /// The bodies under the faces in the frames drawn from now on (the tracker's, for the frame
+    /// about to be encoded): makeup leaves a shoulder in front of a face bare. Pass none for a
+    /// picture whose bodies were not looked for.
+    pub fn set_bodies(&mut self, bodies: &[Body]) {
+        self.prep.set_bodies(bodies);
+    }
+
     /// Uploads the part of the occluder mask ([`super::occluders::OccluderMask`]) that changed
     /// this frame, for a frame `w` pixels wide.
     fn upload_occluders(&self, w: u32) {
@@ -648,21 +656,24 @@ impl Renderer {
         }
         let mut out = frame.clone();
         let hands = std::mem::take(&mut self.prep.hands);
+        let bodies = std::mem::take(&mut self.prep.bodies);
         // A face whose eyes cannot be read is lit as the whole photo's faces are, not only its
         // region's.
         self.prep.measure_photo(frame, faces);
-        let result = self.render_regions(frame, faces, &hands, &mut out);
+        let result = self.render_regions(frame, faces, (&hands, &bodies), &mut out);
         self.prep.end_photo();
         self.prep.hands = hands;
+        self.prep.bodies = bodies;
         result.map(|()| out)
     }
 
-    /// Renders each region of `frame` around its faces (hands shifted into the region) into `out`.
+    /// Renders each region of `frame` around its faces (hands and bodies shifted into the region)
+    /// into `out`.
     fn render_regions(
         &mut self,
         frame: &RgbImage,
         faces: &[FaceDraw<'_>],
-        hands: &[Hand],
+        (hands, bodies): (&[Hand], &[Body]),
         out: &mut RgbImage,
     ) -> Result<(), RenderError> {
         for region in face_regions(frame.dimensions(), faces) {
@@ -685,6 +696,14 @@ impl Renderer {
                 .map(|h| Hand { joints: h.joints.iter().map(|p| *p - offset).collect(), presence: h.presence })
                 .collect();
             self.set_hands(&shifted_hands);
+            let shifted_bodies: Vec<Body> = bodies
+                .iter()
+                .map(|b| Body {
+                    joints: b.joints.iter().map(|p| *p - offset).collect(),
+                    visibility: b.visibility.clone(),
+                })
+                .collect();
+            self.set_bodies(&shifted_bodies);
             let made_up = self.render_picture(&crop, &draws)?;
             image::imageops::replace(out, &made_up, i64::from(region.x), i64::from(region.y));
         }

@@ -2,8 +2,9 @@
 //!
 //! `detector` finds faces, `roi` and `warp` crop them the way MediaPipe does, `landmarker` runs
 //! the mesh model, `smoothing` steadies the points and `tracker` ties them together per frame; `hands` finds
-//! the hands in front of the faces.
+//! the hands in front of the faces and `bodies` the body under each face.
 
+pub mod bodies;
 pub mod detector;
 pub mod hands;
 pub mod landmarker;

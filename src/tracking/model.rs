@@ -105,6 +105,11 @@ impl ModelPaths {
         }
     }
 
+    /// The pose landmark model (the body under a face).
+    pub fn bodies(&self) -> PathBuf {
+        self.dir.join("pose_landmarks.onnx")
+    }
+
     /// The landmark model of the given kind.
     pub fn landmarks(&self, kind: ModelKind) -> PathBuf {
         self.dir.join(kind.file_name())

@@ -10,6 +10,7 @@ use glam::{Vec2, Vec3};
 use image::RgbImage;
 
 use super::TrackingError;
+use super::bodies::{Body, BodyFinder};
 use super::detector::{Detection, FaceDetector, tiles};
 use super::hands::{Hand, HandTracker};
 use super::landmarker::{FaceLandmarks, Landmarker, MIN_PRESENCE};
@@ -38,6 +39,9 @@ pub struct TrackerConfig {
     /// Most hands followed (0: hands are not looked for). Makeup is not drawn on what a hand
     /// covers, so the commands that draw makeup look for hands; the others need not.
     pub max_hands: usize,
+    /// Place the body under each face (its shoulders): makeup is not drawn on a shoulder in
+    /// front of the face, so the commands that draw makeup look for bodies; the others need not.
+    pub bodies: bool,
 }
 
 impl Default for TrackerConfig {
@@ -49,6 +53,7 @@ impl Default for TrackerConfig {
             detect_interval: 10,
             session: SessionConfig::default(),
             max_hands: 0,
+            bodies: false,
         }
     }
 }
@@ -93,6 +98,8 @@ pub struct StageTimes {
     pub smooth_ms: f64,
     /// Hands: palm detection and hand landmarks (0 when hands are not looked for).
     pub hands_ms: f64,
+    /// Bodies: pose landmarks under each face (0 when bodies are not looked for).
+    pub bodies_ms: f64,
 }
 
 struct Track {
@@ -119,6 +126,10 @@ pub struct Tracker {
     hand_tracker: Option<HandTracker>,
     /// Hands in the last frame.
     hands: Vec<Hand>,
+    /// The pose landmark model, when bodies are looked for.
+    body_finder: Option<BodyFinder>,
+    /// The bodies under the faces of the last frame.
+    bodies: Vec<Body>,
 }
 
 impl Tracker {
@@ -135,6 +146,10 @@ impl Tracker {
             0 => None,
             n => Some(HandTracker::new(&paths.hands(), config.session, n)?),
         };
+        let body_finder = match config.bodies {
+            true => Some(BodyFinder::new(&paths.bodies(), config.session)?),
+            false => None,
+        };
         Ok(Self {
             config,
             detector,
@@ -148,6 +163,8 @@ impl Tracker {
             times: StageTimes::default(),
             hand_tracker,
             hands: Vec::new(),
+            body_finder,
+            bodies: Vec::new(),
         })
     }
 
@@ -159,6 +176,12 @@ impl Tracker {
     /// Hands found in the last frame (none when hands are not looked for): what covers the faces.
     pub fn hands(&self) -> &[Hand] {
         &self.hands
+    }
+
+    /// The bodies under the faces of the last frame (none when bodies are not looked for): what
+    /// of them is in front of a face is left bare.
+    pub fn bodies(&self) -> &[Body] {
+        &self.bodies
     }
 
     /// Forgets all tracked faces and hands (a new video, a cut, a camera switch).
@@ -179,6 +202,14 @@ impl Tracker {
         Ok(())
     }
 
+    /// Places the body under each of `faces` in `frame`.
+    fn find_bodies(&mut self, frame: &RgbImage, faces: &[Face]) -> Result<(), TrackingError> {
+        let Some(finder) = &mut self.body_finder else { return Ok(()) };
+        self.bodies = finder.bodies_under(frame, faces.iter().map(|f| &f.landmarks[..]))?;
+        self.times.bodies_ms = finder.times().joints_ms;
+        Ok(())
+    }
+
     /// Finds faces in a still image: detector (whole frame and tiles, so small faces in group
     /// photos are found too), then landmarks for each face. Keeps no state.
     pub fn detect_image(&mut self, frame: &RgbImage) -> Result<Vec<Face>, TrackingError> {
@@ -195,7 +226,9 @@ impl Tracker {
             }
         }
         self.find_hands(frame, true)?;
-        Ok(dedupe(faces, |f| &f.landmarks))
+        let faces = dedupe(faces, |f| &f.landmarks);
+        self.find_bodies(frame, &faces)?;
+        Ok(faces)
     }
 
     /// Tracks faces in the next frame of a sequence seen at `time` seconds.
@@ -274,6 +307,7 @@ impl Tracker {
         }
         self.times.smooth_ms += start.elapsed().as_secs_f64() * 1e3;
         self.find_hands(frame, false)?;
+        self.find_bodies(frame, &faces)?;
         Ok(faces)
     }
 

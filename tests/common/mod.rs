@@ -37,6 +37,30 @@ pub fn faces_and_hands_in(
     (faces, tracker.hands().to_vec())
 }
 
+/// What the commands that draw makeup track in a still: faces, hands and the bodies under the
+/// faces.
+pub struct TrackedForMakeup {
+    pub faces: Vec<vanity::tracking::Face>,
+    pub hands: Vec<vanity::tracking::hands::Hand>,
+    pub bodies: Vec<vanity::tracking::bodies::Body>,
+}
+
+/// The faces, hands and bodies the tracker finds in a still `picture` as `vanity apply` does (v2,
+/// hands and bodies on, no smoothing).
+pub fn tracked_for_makeup(picture: &image::RgbImage) -> TrackedForMakeup {
+    let paths = vanity::tracking::ModelPaths::new(root().join("models"));
+    let config = vanity::tracking::TrackerConfig {
+        model: vanity::tracking::ModelKind::V2,
+        smoothing: None,
+        max_hands: vanity::tracking::hands::MAX_HANDS,
+        bodies: true,
+        ..Default::default()
+    };
+    let mut tracker = vanity::tracking::Tracker::new(&paths, config).unwrap();
+    let faces = tracker.detect_image(picture).unwrap();
+    TrackedForMakeup { faces, hands: tracker.hands().to_vec(), bodies: tracker.bodies().to_vec() }
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
