@@ -8,13 +8,12 @@ use std::time::Instant;
 
 use glam::{Vec2, Vec3};
 use image::RgbImage;
-use ort::session::Session;
-use ort::value::TensorRef;
 
 use super::TrackingError;
+use super::crop_model::{CropModel, CropModelSpec, crop_point_to_image};
 use super::roi::Roi;
-use super::warp::{Border, ValueRange, crop_to_tensor};
-use crate::runtime::{self, ModelSignature, SessionConfig};
+use super::warp::Border;
+use crate::runtime::SessionConfig;
 
 /// Side of the pose landmark model's square input.
 const POSE_INPUT: usize = 256;
@@ -73,24 +72,22 @@ pub struct BodyTimes {
 
 /// Places the body under each face with MediaPipe's pose landmark model.
 pub struct BodyFinder {
-    session: Session,
-    input: Vec<f32>,
+    model: CropModel,
+    /// The model's raw points, reused from body to body.
+    raw: Vec<f32>,
     times: BodyTimes,
 }
 
 impl BodyFinder {
     /// Loads the pose landmark model.
     pub fn new(model: &std::path::Path, config: SessionConfig) -> Result<Self, TrackingError> {
-        let session = runtime::session_for(
-            model,
-            config,
-            &ModelSignature {
-                what: "the pose landmark model",
-                input: &[1, POSE_INPUT as i64, POSE_INPUT as i64, 3],
-                outputs: &["Identity", "Identity_1"],
-            },
-        )?;
-        Ok(Self { session, input: vec![0.0; POSE_INPUT * POSE_INPUT * 3], times: BodyTimes::default() })
+        let spec = CropModelSpec {
+            what: "the pose landmark model",
+            side: POSE_INPUT,
+            border: Border::Zero,
+            outputs: ["Identity", "Identity_1"],
+        };
+        Ok(Self { model: CropModel::new(model, config, spec)?, raw: Vec::new(), times: BodyTimes::default() })
     }
 
     /// Time spent in the last call.
@@ -117,31 +114,19 @@ impl BodyFinder {
 
     /// The body in `crop`, or None when the model sees none there.
     fn body_in(&mut self, frame: &RgbImage, crop: &Roi) -> Result<Option<Body>, TrackingError> {
-        let n = POSE_INPUT;
-        crop_to_tensor(frame, crop, n, Border::Zero, ValueRange::UNIT, &mut self.input);
-        let input = TensorRef::from_array_view(([1usize, n, n, 3], self.input.as_slice()))?;
-        let outputs = self.session.run(ort::inputs![input])?;
-        let (_, raw) = outputs["Identity"].try_extract_tensor::<f32>()?;
-        let (_, presence) = outputs["Identity_1"].try_extract_tensor::<f32>()?;
-        if raw.len() != POSE_POINTS * POINT_VALUES || presence.is_empty() {
-            return Err(TrackingError::UnexpectedOutput { expected: POSE_POINTS * POINT_VALUES, got: raw.len() });
-        }
+        let presence = self.model.run(frame, crop, POSE_POINTS * POINT_VALUES, &mut self.raw)?;
         // The model's body flag is already a probability (MediaPipe applies no sigmoid).
-        if presence[0] < MIN_PRESENCE {
+        if presence < MIN_PRESENCE {
             return Ok(None);
         }
-        Ok(Some(decode(raw, crop)))
+        Ok(Some(decode(&self.raw, crop)))
     }
 }
 
 /// The body joints from the model's raw points, mapped from the crop to the image.
 fn decode(raw: &[f32], crop: &Roi) -> Body {
-    let side = POSE_INPUT as f32;
     let joints_of_body = raw.chunks_exact(POINT_VALUES).take(33);
-    let joints = joints_of_body
-        .clone()
-        .map(|p| crop.to_image(Vec2::new(p[0], p[1]) / side).extend(p[2] / side * crop.size.x))
-        .collect();
+    let joints = joints_of_body.clone().map(|p| crop_point_to_image([p[0], p[1], p[2]], crop, POSE_INPUT)).collect();
     let visibility = joints_of_body.map(|p| crate::tracking::detector::sigmoid(p[3])).collect();
     Body { joints, visibility }
 }

@@ -7,15 +7,14 @@ use std::time::Instant;
 
 use glam::{Vec2, Vec3};
 use image::RgbImage;
-use ort::session::Session;
-use ort::value::TensorRef;
 
 use super::TrackingError;
+use super::crop_model::{CropModel, CropModelSpec, crop_point_to_image};
 use super::detector::{Detection, SsdModel, letterbox, ssd_anchors};
 use super::roi::Roi;
 use super::tracker::dedupe;
-use super::warp::{Border, ValueRange, crop_to_tensor};
-use crate::runtime::{self, ModelSignature, SessionConfig};
+use super::warp::{Border, ValueRange};
+use crate::runtime::SessionConfig;
 
 /// Joints a hand has: wrist, then four per finger from the thumb to the little finger, each
 /// finger from its base to its tip.
@@ -124,8 +123,9 @@ pub struct HandTimes {
 /// hands followed.
 pub struct HandTracker {
     palms: SsdModel,
-    joints: Session,
-    joint_input: Vec<f32>,
+    joints: CropModel,
+    /// The hand model's raw joints, reused from hand to hand.
+    raw_joints: Vec<f32>,
     /// Hands followed, by the crop their last joints gave.
     tracked: Vec<Roi>,
     max_hands: usize,
@@ -146,19 +146,20 @@ impl HandTracker {
             ssd_anchors(&[(24, 2), (12, 6)]),
             ["Identity", "Identity_1"],
         )?;
-        let joints = runtime::session_for(
+        let joints = CropModel::new(
             &paths.joints,
             config,
-            &ModelSignature {
+            CropModelSpec {
                 what: "the hand landmark model",
-                input: &[1, HAND_INPUT as i64, HAND_INPUT as i64, 3],
-                outputs: &["Identity", "Identity_1"],
+                side: HAND_INPUT,
+                border: Border::Replicate,
+                outputs: ["Identity", "Identity_1"],
             },
         )?;
         Ok(Self {
             palms,
             joints,
-            joint_input: vec![0.0; HAND_INPUT * HAND_INPUT * 3],
+            raw_joints: Vec::new(),
             tracked: Vec::new(),
             max_hands,
             since_search: SEARCH_INTERVAL,
@@ -232,26 +233,14 @@ impl HandTracker {
     /// The hand in `crop`, or None when the model sees none there.
     fn joints(&mut self, frame: &RgbImage, crop: &Roi) -> Result<Option<Hand>, TrackingError> {
         let start = Instant::now();
-        let n = HAND_INPUT;
-        crop_to_tensor(frame, crop, n, Border::Replicate, ValueRange::UNIT, &mut self.joint_input);
-        let input = TensorRef::from_array_view(([1usize, n, n, 3], self.joint_input.as_slice()))?;
-        let outputs = self.joints.run(ort::inputs![input])?;
-        let (_, raw) = outputs["Identity"].try_extract_tensor::<f32>()?;
-        let (_, presence) = outputs["Identity_1"].try_extract_tensor::<f32>()?;
-        if raw.len() != HAND_JOINTS * 3 || presence.is_empty() {
-            return Err(TrackingError::UnexpectedOutput { expected: HAND_JOINTS * 3, got: raw.len() });
-        }
-        let side = n as f32;
-        let joints = raw
+        let presence = self.joints.run(frame, crop, HAND_JOINTS * 3, &mut self.raw_joints)?;
+        let joints = self
+            .raw_joints
             .chunks_exact(3)
-            .map(|p| {
-                let xy = crop.to_image(Vec2::new(p[0], p[1]) / side);
-                Vec3::new(xy.x, xy.y, p[2] / side * crop.size.x)
-            })
+            .map(|p| crop_point_to_image([p[0], p[1], p[2]], crop, HAND_INPUT))
             .collect();
         self.times.joints_ms += start.elapsed().as_secs_f64() * 1e3;
         // The model's hand flag is already a probability (MediaPipe applies no sigmoid).
-        let presence = presence[0];
         Ok((presence >= MIN_PRESENCE).then_some(Hand { joints, presence }))
     }
 }

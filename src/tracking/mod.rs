@@ -5,6 +5,7 @@
 //! the hands in front of the faces and `bodies` the body under each face.
 
 pub mod bodies;
+mod crop_model;
 pub mod detector;
 pub mod hands;
 pub mod landmarker;
