@@ -1,13 +1,13 @@
 //! Body skin in front of a face: a chin resting on a bare shoulder. The shoulder is the face's
-//! own colour, so neither colour nor texture tells it from the jaw it covers (stops 24-31 tried
-//! both); what does is where it is joined. Every pixel around the face is given to whichever is
-//! nearer along paths that are cheap across smooth skin and dear across an edge: the face,
-//! from points well inside it (cheeks, forehead, nose, below the lower lip), or the body, from
-//! the shoulders the pose model places (`tracking::bodies`) outside every face's outline. The
-//! shoulder in front of the jaw is reached from its own joint without crossing the crease where
-//! it meets the face, and the face keeps everything its own skin reaches first. A shoulder the
-//! pose model puts in the wrong place (beside the ear of a close-up, say) reaches nothing inside
-//! the face: the jaw's edge stands between them.
+//! own colour, so neither colour nor texture tells it from the jaw it covers; what does is where
+//! it is joined. Every pixel around the face is given to whichever is clearly nearer along paths
+//! that are cheap across smooth skin and dear across an edge: the face, from points well inside
+//! it (cheeks, forehead, nose, below the lower lip), or the body, from the shoulder joints the
+//! pose model places (`tracking::bodies`), moved out of any face's outline. The shoulder in front
+//! of the jaw is reached from its own joint without crossing the crease where it meets the face,
+//! and the face keeps everything its own skin reaches first. A shoulder the pose model puts in
+//! the wrong place (beside the ear of a close-up, say) reaches nothing inside the face: the jaw's
+//! edge stands between them.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -18,6 +18,7 @@ use image::RgbImage;
 use super::occluders::{PixelRect, pixel_box};
 use crate::face::regions::{FACE_OVAL, inside};
 use crate::looks::color::srgb8_to_linear;
+use crate::tracking::bodies::eye_distance;
 
 /// Landmarks the face's own skin is reached from: the cheeks and forehead (the skin samples),
 /// the nose's bridge and tip, the lower cheeks beside the nose's wings, and the chin between the
@@ -25,12 +26,10 @@ use crate::looks::color::srgb8_to_linear;
 /// below its corners to the neck). None lies under the shoulder of the fixture's resting chin,
 /// which covers the mouth's corner and the jaw on its side.
 const FACE_SEEDS: [usize; 19] = [50, 280, 101, 330, 151, 9, 118, 347, 4, 5, 195, 197, 206, 426, 207, 427, 18, 200, 175];
-/// Landmarks of the eyes' corners (right eye, then left) whose midpoints are the eyes' centres.
-const EYE_CORNERS: [[usize; 2]; 2] = [[33, 133], [362, 263]];
 /// How far around the face's landmarks the search looks, in eye distances (between the eyes'
 /// centres): the shoulders it starts from lie within [`NEAR_OUTLINE`] of the face's outline.
-/// (1.5 left the fixture's shoulder 12.8 % painted instead of 13.6 %, for half as many cells
-/// again.)
+/// (With cells of 2 px, 1.5 left the fixture's shoulder 12.8 % painted instead of 13.6 %, for
+/// half as many cells again.)
 const MARGIN: f32 = 1.0;
 /// The search runs only for a shoulder joint this close to the face's outline, in eye
 /// distances (after moving it out of the outline, see [`out_of_faces`]): a chin resting on a
@@ -156,8 +155,7 @@ impl BodySkinSearch {
         shoulders: &[Vec2],
         covered: &[u8],
     ) -> Option<PixelRect> {
-        let [right, left] = EYE_CORNERS.map(|[a, b]| (landmarks[a].truncate() + landmarks[b].truncate()) * 0.5);
-        let eyes = right.distance(left);
+        let eyes = eye_distance(landmarks);
         if !(eyes.is_finite() && eyes > 4.0) {
             return None;
         }

@@ -37,6 +37,13 @@ const CROP_SIDE: f32 = 12.0;
 /// Landmarks of the eyes' corners (right eye, then left) whose midpoints are the eyes' centres.
 const EYE_CORNERS: [[usize; 2]; 2] = [[33, 133], [362, 263]];
 
+/// The distance between the eyes' centres (each the midpoint of its two corners), the unit the
+/// body's crop and the renderer's search for body skin (`render::body_occluders`) are sized in.
+pub fn eye_distance(landmarks: &[Vec3]) -> f32 {
+    let [right, left] = EYE_CORNERS.map(|[a, b]| (landmarks[a].truncate() + landmarks[b].truncate()) * 0.5);
+    right.distance(left)
+}
+
 /// One body's joints in image pixels (z towards the camera negative, in x's scale).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
@@ -56,8 +63,7 @@ impl Body {
 /// The crop the pose model looks at for the body under a face with these `landmarks`: upright
 /// (bodies stand in a mirror), below the face, sized by the distance between the eyes.
 pub fn body_crop(landmarks: &[Vec3]) -> Roi {
-    let [right, left] = EYE_CORNERS.map(|[a, b]| (landmarks[a].truncate() + landmarks[b].truncate()) * 0.5);
-    let eyes = right.distance(left);
+    let eyes = eye_distance(landmarks);
     let (lo, hi) = super::roi::bounds(landmarks);
     let centre = (lo + hi) * 0.5 + Vec2::new(0.0, CROP_BELOW_FACE * eyes);
     Roi { center: centre, size: Vec2::splat(CROP_SIDE * eyes), rotation: 0.0 }
