@@ -117,6 +117,19 @@ fn a_chin_on_a_bare_shoulder_of_the_face_s_colour_stays_bare() {
     assert!(face_share > 0.05, "the shoulder covers too little of the face to show anything");
     let own_skin: HashSet<(u32, u32)> = pixels(&s.photo, |p| inside(&oval, p) && off_shoulder(p)).into_iter().collect();
 
+    // The lipstick: the mesh's lips run on under the shoulder at the mouth's corner.
+    let lipstick = look("name = \"t\"\n[lipstick]\ncolor = \"#B0153A\"\nopacity = 1.0\n");
+    let on_the_shoulder = |with_bodies: bool| {
+        let done = painted(&s.photo, &render_scene(&s, &s.photo, &lipstick, with_bodies));
+        pixels(&s.photo, on_shoulder).into_iter().filter(|p| done.contains(p)).count()
+    };
+    let (lips_on, lips_on_before) = (on_the_shoulder(true), on_the_shoulder(false));
+    eprintln!("lipstick: paints {lips_on} shoulder px ({lips_on_before} without the bodies)");
+    assert!(
+        lips_on_before >= 100 && lips_on * 3 <= lips_on_before,
+        "lipstick on the shoulder: {lips_on} px ({lips_on_before} without the bodies)"
+    );
+
     let plain = plain_skin(&s.photo, &s.faces[resting]);
     for (layer, text) in FACE_WIDE_LAYERS {
         let look = look(&format!("name = \"t\"\n{text}"));
