@@ -215,3 +215,62 @@ fn faces_with_nothing_in_front_keep_their_makeup() {
     }
     assert!(worst >= MIN_KEPT, "the body search took a face's own skin: kept {:.1} %", 100.0 * worst);
 }
+
+/// The shoulder photo as a video: a 700×700 window over the resting face, moved 1 px a frame,
+/// tracked as the mirror tracks (smoothing on, hands and bodies placed every frame), its makeup
+/// prepared frame after frame by one renderer. The shoulder left bare must move with the picture
+/// and hold still otherwise.
+#[test]
+fn the_shoulder_left_bare_holds_still_in_video() {
+    const FRAMES: u32 = 10;
+    const SIDE: u32 = 700;
+    let photo = vanity::capture::still::load_rgb(&common::fixture("shoulder/chin_on_shoulder.jpg")).unwrap();
+    let shoulder = shoulder();
+    let paths = vanity::tracking::ModelPaths::new(common::root().join("models"));
+    let config = vanity::tracking::TrackerConfig {
+        max_hands: vanity::tracking::hands::MAX_HANDS,
+        bodies: true,
+        ..Default::default()
+    };
+    let mut tracker = vanity::tracking::Tracker::new(&paths, config).unwrap();
+    let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+    let mut covered: Vec<HashSet<(u32, u32)>> = Vec::new();
+    for k in 0..FRAMES {
+        // The window's left edge moves right, so the picture moves left by k px.
+        let (x0, y0) = (950 + k, 200);
+        let frame = image::imageops::crop_imm(&photo, x0, y0, SIDE, SIDE).to_image();
+        let faces = tracker.track(&frame, f64::from(k) / 30.0).unwrap();
+        r.set_hands(tracker.hands());
+        r.set_bodies(tracker.bodies());
+        let draws: Vec<FaceDraw> = faces.iter().map(|f| FaceDraw { landmarks: &f.landmarks, strength: 1.0 }).collect();
+        r.prepare(&frame, &draws);
+        // Back in the photo's pixels, on the traced shoulder only (the hands are elsewhere).
+        let mask = r.occluders();
+        covered.push(
+            (0..SIDE * SIDE)
+                .filter(|i| mask[*i as usize] > 0)
+                .map(|i| (i % SIDE + x0, i / SIDE + y0))
+                .filter(|(x, y)| inside(&shoulder, Vec2::new(*x as f32 + 0.5, *y as f32 + 0.5)))
+                .collect(),
+        );
+    }
+    r.set_hands(&[]);
+    r.set_bodies(&[]);
+    drop(r);
+    let sizes: Vec<usize> = covered.iter().map(HashSet::len).collect();
+    let overlaps: Vec<f32> = covered
+        .windows(2)
+        .map(|w| w[0].intersection(&w[1]).count() as f32 / w[0].union(&w[1]).count().max(1) as f32)
+        .collect();
+    eprintln!("shoulder px left bare per frame: {sizes:?}; overlap of consecutive frames: {overlaps:.3?}");
+    // Every frame finds the shoulder (the first searches at once; none is skipped once found).
+    // Tracked in video, the face's outline reaches less far over the shoulder than the still's
+    // (~890 px of it against ~3400), so less is there to leave bare.
+    assert!(sizes.iter().all(|n| *n >= MIN_BARE_IN_VIDEO), "{sizes:?}");
+    // Once the face's smoothed landmarks have settled (two frames), what is left bare moves with
+    // the picture: a crawling edge would leave consecutive frames overlapping less.
+    assert!(overlaps[2..].iter().all(|o| *o >= 0.85), "the bare shoulder crawls: {overlaps:.3?}");
+}
+
+/// Fewest shoulder pixels left bare in each frame of the video test (it leaves 243-288).
+const MIN_BARE_IN_VIDEO: usize = 150;
