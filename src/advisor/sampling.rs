@@ -9,7 +9,7 @@ use glam::{Vec2, Vec3};
 use image::RgbImage;
 
 use crate::face::CanonicalMesh;
-use crate::face::regions::{LEFT_EYE, LIPS_INNER, LIPS_OUTER, RIGHT_EYE, contour, inside};
+use crate::face::regions::{LEFT_EYE, LIPS_INNER, LIPS_OUTER, RIGHT_EYE, contour, edge_distance, inside};
 use crate::looks::color::srgb8_to_linear;
 
 /// A skin area of the face, as an ellipse in canonical UV space.
@@ -222,17 +222,6 @@ fn rasterise(frame: &RgbImage, p: [Vec2; 3], mut visit: impl FnMut(u32, u32, [f3
             }
         }
     }
-}
-
-/// Distance from `q` to the polygon's edges.
-fn edge_distance(poly: &[Vec2], q: Vec2) -> f32 {
-    (0..poly.len())
-        .map(|k| {
-            let (a, b) = (poly[k], poly[(k + 1) % poly.len()]);
-            let t = ((q - a).dot(b - a) / (b - a).length_squared().max(1e-9)).clamp(0.0, 1.0);
-            q.distance(a + (b - a) * t)
-        })
-        .fold(f32::MAX, f32::min)
 }
 
 /// Hands `each` the linear pixels within `bounds`' box that `keep` accepts.

@@ -94,7 +94,7 @@ impl TrackingModels {
     }
 }
 
-fn tracker(opts: &AppOptions, model: ModelKind) -> Result<TrackingModels, AppError> {
+fn tracking_models(opts: &AppOptions, model: ModelKind) -> Result<TrackingModels, AppError> {
     let config = TrackerConfig {
         model,
         max_faces: opts.max_faces,
@@ -258,7 +258,7 @@ impl Mirror {
     fn handle(&mut self, actions: Vec<Action>) {
         for a in actions {
             match a {
-                Action::Model(m) => match tracker(&self.opts, m) {
+                Action::Model(m) => match tracking_models(&self.opts, m) {
                     Ok(t) => {
                         let old = std::mem::replace(
                             &mut self.tracking,
@@ -362,7 +362,7 @@ impl Mirror {
     fn replace_capture(&mut self, new: CaptureThread) {
         let frames = new.frames.clone();
         std::mem::replace(&mut self.capture, new).stop();
-        match tracker(&self.opts, self.panel.model) {
+        match tracking_models(&self.opts, self.panel.model) {
             Ok(t) => std::mem::replace(&mut self.tracking, t.spawn(frames, self.waker.clone())).stop(),
             Err(e) => self.note = Some(format!("Cannot restart tracking: {e}")),
         }
@@ -852,7 +852,7 @@ pub fn run(opts: AppOptions) -> Result<(), AppError> {
     let waker: Waker = Arc::new(move || {
         let _ = proxy.send_event(NewFrame);
     });
-    let tracking = tracker(&opts, model)?.spawn(capture.frames.clone(), waker.clone());
+    let tracking = tracking_models(&opts, model)?.spawn(capture.frames.clone(), waker.clone());
     let now = Instant::now();
     let stats_log = match (&opts.stats, opts.stats_every) {
         (Some(path), Some(every)) => {

@@ -96,6 +96,18 @@ pub fn inside(poly: &[Vec2], q: Vec2) -> bool {
     inside
 }
 
+/// Distance from `q` to the closed polygon `poly`'s edges: how far a point lies from a contour,
+/// on either side of it.
+pub fn edge_distance(poly: &[Vec2], q: Vec2) -> f32 {
+    (0..poly.len())
+        .map(|k| {
+            let (a, b) = (poly[k], poly[(k + 1) % poly.len()]);
+            let t = ((q - a).dot(b - a) / (b - a).length_squared().max(1e-9)).clamp(0.0, 1.0);
+            q.distance(a + (b - a) * t)
+        })
+        .fold(f32::MAX, f32::min)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use glam::{Vec2, Vec3};
 use image::RgbImage;
 
 use super::occluders::{PixelRect, pixel_box};
-use crate::face::regions::{FACE_OVAL, inside};
+use crate::face::regions::{FACE_OVAL, edge_distance, inside};
 use crate::looks::color::srgb8_to_linear;
 use crate::tracking::bodies::eye_distance;
 
@@ -67,18 +67,6 @@ fn out_of_faces(p: Vec2, outlines: &[Outline], eyes: f32) -> Option<Vec2> {
     let away = (p - centre).normalize_or_zero();
     let step = SEED_STEP * eyes;
     (1..=(MARGIN / SEED_STEP) as usize).map(|k| p + away * step * k as f32).find(|q| holding(*q).is_none())
-}
-
-/// Distance from `p` to the closed polygon `outline`'s edges.
-fn outline_distance(outline: &[Vec2], p: Vec2) -> f32 {
-    let n = outline.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (outline[i], outline[(i + 1) % n]);
-            let t = ((p - a).dot(b - a) / (b - a).length_squared().max(1e-6)).clamp(0.0, 1.0);
-            (a + (b - a) * t).distance(p)
-        })
-        .fold(f32::INFINITY, f32::min)
 }
 
 /// How far a shoulder joint inside a face's outline moves at a time on its way out (see
@@ -141,9 +129,9 @@ impl Grid {
 
 impl BodySkinSearch {
     /// Finds body skin covering the face with `landmarks` (whose outline is `oval`), reached
-    /// from `shoulders` (frame pixels) that lie outside every face's outline in `outlines`,
-    /// never through what already covers a face (`covered`, one byte per frame pixel: a hand is
-    /// skin, but the body does not reach the face through it). Returns
+    /// from `shoulders` (frame pixels; each moved out of every face's outline in `outlines`, see
+    /// [`out_of_faces`]), never through what already covers a face (`covered`, one byte per
+    /// frame pixel: a hand is skin, but the body does not reach the face through it). Returns
     /// the rectangle searched, with [`Self::cover`] holding its pixels' cover; None when no
     /// shoulder is near the face.
     pub fn search(
@@ -162,7 +150,7 @@ impl BodySkinSearch {
         let (lo, hi) = crate::tracking::roi::bounds(landmarks);
         let margin = Vec2::splat(MARGIN * eyes);
         let rect = pixel_box(lo - margin, hi + margin, frame.width(), frame.height())?;
-        let near = |p: &Vec2| outline_distance(oval, *p) <= NEAR_OUTLINE * eyes;
+        let near = |p: &Vec2| edge_distance(oval, *p) <= NEAR_OUTLINE * eyes;
         let seeds = shoulders.iter().filter_map(|p| out_of_faces(*p, outlines, eyes)).filter(near);
         // No shoulder near this face: nothing to search for.
         seeds.clone().next()?;
@@ -226,12 +214,12 @@ impl BodySkinSearch {
         let weight = EDGE_WEIGHT * eyes / grid.cell as f32;
         self.cost.clear();
         self.cost.extend((0..n).map(|i| {
-            let (cx, cy) = (i % grid.width, i / grid.width);
-            let gx = at(cx + 1, cy) - at(cx.saturating_sub(1), cy);
-            let gy = at(cx, cy + 1) - at(cx, cy.saturating_sub(1));
             if 2 * self.blocked[i] > self.counts[i] {
                 return f32::INFINITY;
             }
+            let (cx, cy) = (i % grid.width, i / grid.width);
+            let gx = at(cx + 1, cy) - at(cx.saturating_sub(1), cy);
+            let gy = at(cx, cy + 1) - at(cx, cy.saturating_sub(1));
             // Central differences span two cells (one at the grid's border).
             1.0 + weight * 0.5 * (gx * gx + gy * gy).sqrt()
         }));

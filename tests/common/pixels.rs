@@ -9,15 +9,8 @@ use vanity::tracking::tracker::inter_ocular;
 
 use super::inside;
 
-pub fn edge_distance(poly: &[Vec2], p: Vec2) -> f32 {
-    (0..poly.len())
-        .map(|i| {
-            let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
-            let t = ((p - a).dot(b - a) / (b - a).length_squared()).clamp(0.0, 1.0);
-            (a + (b - a) * t).distance(p)
-        })
-        .fold(f32::MAX, f32::min)
-}
+/// Distance to a contour's edges: the library's own helper.
+pub use vanity::face::regions::edge_distance;
 
 /// A named contour's points: the library's own helper.
 pub use vanity::face::regions::contour;
