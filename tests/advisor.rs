@@ -319,3 +319,36 @@ fn a_second_of_live_video_settles_the_measurement() {
     assert!(m.frames >= 20);
     assert!(m.frame_spread < 2.5, "frames disagree by {:.2} ΔE00 RMS", m.frame_spread);
 }
+
+/// A recommendation of the catalog product `sku`, as the advisor would make it.
+fn pick(catalog: &Catalog, sku: &str) -> vanity::advisor::Recommendation {
+    let p = catalog.products.iter().find(|p| p.sku == sku).unwrap_or_else(|| panic!("{sku} in the bundled catalog"));
+    vanity::advisor::Recommendation {
+        category: p.category.name(),
+        sku: p.sku.clone(),
+        name: p.name.clone(),
+        hex: p.shade.to_string(),
+        score: 1.0,
+        delta_e: None,
+        reasons: Vec::new(),
+        factors: Vec::new(),
+    }
+}
+
+#[test]
+fn a_recommended_palette_goes_on_whole_as_it_does_from_the_panel() {
+    let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
+    let trio = catalog.products.iter().find(|p| p.sku == "VA-EYE-230").unwrap();
+    let single = catalog.products.iter().find(|p| p.sku == "VA-EYE-202").unwrap();
+    assert_eq!(trio.colours().len(), 3, "the demo counter's palette has three colours");
+    let eyes = |picks: &[&str]| {
+        let recs: Vec<_> = picks.iter().map(|s| pick(&catalog, s)).collect();
+        vanity::advisor::look_of(&recs, &catalog, "Recommended for you").eyeshadow.map(|e| e.colors).unwrap_or_default()
+    };
+    assert_eq!(eyes(&["VA-EYE-230", "VA-EYE-202"]), trio.colours(), "a palette ranked first is put on whole");
+    assert_eq!(
+        eyes(&["VA-EYE-202", "VA-EYE-230"]),
+        vec![single.shade, trio.colours()[0], trio.colours()[1]],
+        "a single ranked first leads; the palette's colours fill the rest, in order"
+    );
+}

@@ -179,6 +179,9 @@ pub fn face_json(bbox: [f32; 4], m: &Measurement) -> FaceJson {
 }
 
 /// A look made of the top recommendation of each category (for `--look-out` and "Try all").
+///
+/// The eyes take the recommended eyeshadows' colours in rank order, a palette's all together, up to
+/// three: a palette recommended first is put on whole, as picking it in the panel does.
 pub fn look_of(recommendations: &[Recommendation], catalog: &crate::looks::Catalog, name: &str) -> crate::looks::Look {
     use crate::looks::catalog::Category;
     use crate::looks::look::{Blush, Brows, Contour, Eyeliner, Eyeshadow, Foundation, Highlight, Lipstick};
@@ -202,8 +205,9 @@ pub fn look_of(recommendations: &[Recommendation], catalog: &crate::looks::Catal
     let shadows: Vec<_> = recommendations
         .iter()
         .filter(|r| r.category == Category::Eyeshadow.name())
-        .filter_map(|r| catalog.products.iter().find(|p| p.sku == r.sku).map(|p| p.shade))
-        .take(3)
+        .filter_map(|r| catalog.products.iter().find(|p| p.sku == r.sku))
+        .flat_map(|p| p.colours())
+        .take(crate::looks::catalog::MAX_PRODUCT_COLOURS)
         .collect();
     if !shadows.is_empty() {
         look.eyeshadow = Some(Eyeshadow { colors: shadows, opacity: 0.6, shimmer: 0.0 });
