@@ -289,7 +289,9 @@ fn finishes_match_their_golden_images_where_lipstick_may_touch() {
 }
 
 /// The golden check fails for each mistake it exists to catch: another finish, the lip mask
-/// shifted by 2 % of the inter-ocular distance, the shade changed by 3 levels.
+/// shifted by 2 % of the inter-ocular distance (the whole face's landmarks, as a tracker's error
+/// moves them, and the lips' alone, so that nothing but the mask moves), the shade changed by 3
+/// levels.
 #[test]
 fn the_golden_check_catches_a_swapped_finish_a_shifted_mask_and_a_3_level_colour_change() {
     let golden = |f: Finish| image::open(golden_path(f)).unwrap().to_rgb8();
@@ -309,6 +311,27 @@ fn the_golden_check_catches_a_swapped_finish_a_shifted_mask_and_a_3_level_colour
             eprintln!("{finish:?} shifted by {offset}: {diff:?}");
             assert!(!diff.passes(), "{finish:?} with the mask shifted by {offset} passed: {diff:?}");
         }
+        // The mask alone: the lips' landmarks moved and nothing else (the eyes the light is read
+        // from stay), the mesh's lip line drawn in a pinned light, against the same unmoved.
+        let (img, lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
+        let frame = GoldenFrame::around_lips(&img, &lm);
+        let look = lipstick("#B0153A", finish, 1.0);
+        let mut renderer = Switched::mesh_lips_in_pinned_light(Vec3::Z);
+        let reference = frame.crop(&renderer.draw(&img, std::slice::from_ref(&lm), &look));
+        let again = frame.crop(&renderer.draw(&img, std::slice::from_ref(&lm), &look));
+        assert!(GoldenDifference::of(&again, &reference, &frame.crop(&img), &frame.region).passes());
+        for offset in [
+            glam::Vec2::new(shift, 0.0),
+            glam::Vec2::new(-shift, 0.0),
+            glam::Vec2::new(0.0, shift),
+            glam::Vec2::new(0.0, -shift),
+        ] {
+            let moved = frame.crop(&renderer.draw(&img, &[lips_moved(&lm, offset)], &look));
+            let diff = GoldenDifference::of(&moved, &reference, &frame.crop(&img), &frame.region);
+            eprintln!("{finish:?}, the lip mask alone shifted by {offset}: {diff:?}");
+            assert!(!diff.passes(), "{finish:?} with the lip mask alone shifted by {offset} passed: {diff:?}");
+        }
+        drop(renderer);
         for shade in ["#B3153A", "#B0183A", "#B0153D"] {
             let (crop, bare, frame) = golden_render(glam::Vec2::ZERO, &lipstick(shade, finish, 1.0));
             let diff = GoldenDifference::of(&crop, &golden(finish), &bare, &frame.region);
@@ -316,6 +339,16 @@ fn the_golden_check_catches_a_swapped_finish_a_shifted_mask_and_a_3_level_colour
             assert!(!diff.passes(), "{finish:?} in {shade} passed as #B0153A: {diff:?}");
         }
     }
+}
+
+/// The landmarks on and round the lips (within a tenth of the inter-ocular distance of the outer
+/// lip line) moved by `offset`, the rest of the face where it was: a lip mask shifted without
+/// moving the eyes the light is read from.
+fn lips_moved(lm: &[Vec3], offset: glam::Vec2) -> Vec<Vec3> {
+    let outer = contour(lm, &LIPS_OUTER);
+    let reach = 0.1 * inter_ocular(lm);
+    let near_lips = |p: glam::Vec2| common::inside(&outer, p) || edge_distance(&outer, p) <= reach;
+    lm.iter().map(|p| if near_lips(p.truncate()) { *p + offset.extend(0.0) } else { *p }).collect()
 }
 
 /// Where on the face a canonical UV point is, in frame pixels: the landmark whose UV is nearest.

@@ -133,6 +133,21 @@ impl Switched {
         Self::lock(|r| r.pin_light_direction(direction), |r| r.pin_light_direction(None))
     }
 
+    /// The mesh's own lip line drawn, and every face lit from `direction`: what a lip mask alone
+    /// changes, with nothing read from the picture moving with it.
+    pub fn mesh_lips_in_pinned_light(direction: Vec3) -> Self {
+        Self::lock(
+            |r| {
+                r.set_lips_from_picture(false);
+                r.pin_light_direction(Some(direction));
+            },
+            |r| {
+                r.set_lips_from_picture(true);
+                r.pin_light_direction(None);
+            },
+        )
+    }
+
     /// Each face's hair read or not.
     pub fn hair_read(on: bool) -> Self {
         Self::lock(|r| r.set_hair_read(on), |r| r.set_hair_read(true))
