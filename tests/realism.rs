@@ -84,6 +84,46 @@ fn lipstick_is_a_pigment_that_follows_the_room_light() {
     }
 }
 
+/// Mean linear RGB of `img` over `at`.
+fn mean_linear(img: &RgbImage, at: &[(u32, u32)]) -> glam::Vec3 {
+    at.iter().map(|&(x, y)| linear_at(img, x, y)).sum::<glam::Vec3>() / at.len() as f32
+}
+
+#[test]
+fn lipstick_and_its_highlights_take_the_colour_of_the_room_light() {
+    // A warm room light: red ×1.0, green ×0.8, blue ×0.6 of a neutral one, in linear light (no
+    // channel brighter than before, so nothing newly clips).
+    const WARM: [f32; 3] = [1.0, 0.8, 0.6];
+    // How far a red-to-blue ratio may miss the light's (a fraction of it): the light is read from
+    // the eye whites, which the warm light tints as it tints the lips.
+    const TOLERANCE: f32 = 0.15;
+    let gain_rb = WARM[0] / WARM[2];
+    let rb = |c: glam::Vec3| c.x / c.z;
+    for (name, img, lm) in kiosk_faces() {
+        let lips = lip_pixels(&img, &lm);
+        let warm = relit_rgb(&img, WARM);
+        let draw = |scene: &RgbImage, shade: &str, finish: Finish| {
+            render(scene, std::slice::from_ref(&lm), &lipstick(shade, finish, 1.0))
+        };
+        // The pigment: a red lipstick, matte.
+        let pigment = rb(mean_linear(&draw(&warm, "#B0153A", Finish::Matte), &lips))
+            / rb(mean_linear(&draw(&img, "#B0153A", Finish::Matte), &lips));
+        // The highlight: what a gloss adds over a matte of the same shade. The gloss also deepens
+        // the colour beneath, so a grey shade keeps that part of the difference the light's
+        // colour too.
+        let added = |scene: &RgbImage| {
+            highlight_colour(&draw(scene, "#808080", Finish::Gloss), &draw(scene, "#808080", Finish::Matte), &lips)
+        };
+        let highlight = rb(added(&warm)) / rb(added(&img));
+        eprintln!(
+            "{name}: under the warm light (red/blue ×{gain_rb:.2}) the lipstick's red/blue goes ×{pigment:.2}, \
+             a gloss highlight's ×{highlight:.2}"
+        );
+        assert!((pigment / gain_rb - 1.0).abs() <= TOLERANCE, "{name}: the pigment's colour ×{pigment:.2}");
+        assert!((highlight / gain_rb - 1.0).abs() <= TOLERANCE, "{name}: the highlight's colour ×{highlight:.2}");
+    }
+}
+
 /// Where a finish's highlight lands across the lips: the centroid of the tenth of the lip pixels
 /// that `finish` brightens most over a matte of the same shade, from the lips' left end (0) to
 /// their right end (1) in the image.

@@ -11,7 +11,7 @@ use super::body_occluders::Outline;
 use super::eye_edges::{EyeEdges, LinerScale};
 use super::face_memory::FaceMemory;
 use super::hand_silhouette::HandSilhouette;
-use super::lighting::{LightProbe, vertex_normals};
+use super::lighting::{FaceLight, LightProbe, vertex_normals};
 use super::lip_edges::LipEdges;
 use super::lip_feather::LipFeatherMap;
 use super::occluders::{OccluderMask, hand_colour, pixel_box};
@@ -55,6 +55,8 @@ struct FaceWork {
     skin: FaceSkin,
     /// How soft the picture draws the face's eyes this frame.
     eye_edges: EyeEdges,
+    /// The light on the face this frame.
+    light: FaceLight,
 }
 
 /// What the makeup layers need from the CPU for one frame, and the state carried between
@@ -250,6 +252,7 @@ impl FramePrep {
             }
             vertex_normals(&work.landmarks, &self.triangles, &mut work.normals);
         }
+        self.estimate_lights(frame);
         self.mark_occluders(frame);
         self.fill_vertices_and_infos(frame, faces);
     }
@@ -293,6 +296,16 @@ impl FramePrep {
         }
     }
 
+    /// The light on each face ([`LightProbe`], followed over video frames): the makeup's light,
+    /// and the one the finger finder divides out of the lips' colours.
+    fn estimate_lights(&mut self, frame: &RgbImage) {
+        let works = &mut self.faces[..self.drawn];
+        let lights = self.light.estimate(frame, works.iter().map(|w| (&w.landmarks[..], &w.normals[..])));
+        for (work, light) in works.iter_mut().zip(lights) {
+            work.light = *light;
+        }
+    }
+
     /// Finds what covers each face ([`OccluderMask`]: the hands, a finger on the lips, a shoulder
     /// under the chin).
     fn mark_occluders(&mut self, frame: &RgbImage) {
@@ -300,7 +313,7 @@ impl FramePrep {
         let faces = &self.faces[..self.drawn];
         self.occluder_mask.begin(w, h);
         for work in faces.iter().filter(|_| self.fit_lips) {
-            self.occluder_mask.mark_lips(frame, &work.landmarks);
+            self.occluder_mask.mark_lips(frame, &work.landmarks, work.light.colour);
         }
         // Each hand's own colour, read once per frame whatever the number of faces it covers.
         self.hand_colours.clear();
@@ -341,10 +354,10 @@ impl FramePrep {
     /// (light, skin, shape, statistics) of each face.
     fn fill_vertices_and_infos(&mut self, frame: &RgbImage, faces: &[FaceDraw<'_>]) {
         let works = &self.faces[..faces.len()];
-        let lights = self.light.estimate(frame, works.iter().map(|w| (&w.landmarks[..], &w.normals[..])));
         self.vertices.clear();
         self.infos = [FaceInfo::default(); MAX_FACES];
-        for (((face, work), light), info) in faces.iter().zip(works).zip(lights).zip(&mut self.infos) {
+        for ((face, work), info) in faces.iter().zip(works).zip(&mut self.infos) {
+            let light = &work.light;
             let s = stats::measure(frame, &work.landmarks);
             let liner = self.liner_scale.uniform(work.eye_edges.feather_px(), &work.landmarks);
             let [r, g, b] = light.colour;

@@ -53,6 +53,13 @@ pub enum LightSource {
     Assumed,
 }
 
+impl Default for FaceLight {
+    /// The reference light ([`FaceLight::REFERENCE`]).
+    fn default() -> Self {
+        Self::REFERENCE
+    }
+}
+
 impl FaceLight {
     /// The reference light, straight from the camera: what is assumed with nothing to go by.
     pub const REFERENCE: FaceLight = FaceLight { colour: [1.0; 3], source: LightSource::Assumed, direction: Vec3::Z };

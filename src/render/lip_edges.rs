@@ -79,9 +79,9 @@ impl LipEdges {
         let band = BAND * iod;
         let outer = contour(landmarks, &LIPS_OUTER);
         let inner = contour(landmarks, &LIPS_INNER);
-        let lip = lip_colour(frame, &outer, &inner);
+        let lip = lip_colour(frame, &outer, &inner, WhiteBalance::NONE);
         let outer_normals = normals(&outer, true);
-        let skin = side_colour(frame, &outer, &outer_normals, 1.6 * band);
+        let skin = side_colour(frame, &outer, &outer_normals, 1.6 * band, WhiteBalance::NONE);
         let skin_edge = EdgeModel { lip, others: &[skin], lightness: 0.5, threshold: 0.5 };
         // Never past the lip's middle: each vertex's reach into the lip is half the lip's
         // thickness there (the matching outer and inner vertices).
@@ -173,9 +173,43 @@ pub(crate) fn normals<const N: usize>(points: &[Vec2; N], outward: bool) -> [Vec
     })
 }
 
+/// The face's light divided out of the picture's colours (linear RGB, channel by channel), so
+/// that they read as under the reference light: a warm or green room light squeezes the hues of
+/// lip and skin together (on the open-mouth fixture under a light of red ×1, green ×0.8, blue
+/// ×0.6, from 38° apart to 24°), and a rule that tells them apart by hue needs them where they
+/// would be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct WhiteBalance(Vec3);
+
+impl WhiteBalance {
+    /// Colours as the camera recorded them.
+    pub(crate) const NONE: Self = Self(Vec3::ONE);
+
+    /// Undoes a light of `colour` (what a reflectance of 1 looks like under it, linear RGB: the
+    /// renderer's estimate for the face).
+    pub(crate) fn undoing(colour: [f32; 3]) -> Self {
+        Self(Vec3::from(colour).max(Vec3::splat(1e-3)))
+    }
+
+    /// CIELAB of a linear RGB colour, the light divided out.
+    pub(crate) fn lab(self, linear: Vec3) -> Vec3 {
+        Vec3::from_array(linear_to_lab((linear / self.0).to_array()))
+    }
+
+    /// CIELAB of one pixel, the light divided out.
+    pub(crate) fn lab_of_pixel(self, frame: &RgbImage, x: u32, y: u32) -> Vec3 {
+        self.lab(Vec3::from_array(frame.get_pixel(x, y).0.map(srgb8_to_linear)))
+    }
+}
+
 /// CIELAB at a point, bilinear between pixels.
 pub(crate) fn lab_at(frame: &RgbImage, p: Vec2) -> Vec3 {
-    Vec3::from_array(linear_to_lab(linear_at(frame, p).to_array()))
+    balanced_lab_at(frame, p, WhiteBalance::NONE)
+}
+
+/// CIELAB at a point, bilinear between pixels, read under `balance`.
+pub(crate) fn balanced_lab_at(frame: &RgbImage, p: Vec2, balance: WhiteBalance) -> Vec3 {
+    balance.lab(linear_at(frame, p))
 }
 
 /// Linear RGB at a point, bilinear between pixels.
@@ -195,7 +229,7 @@ pub(crate) fn linear_at(frame: &RgbImage, p: Vec2) -> Vec3 {
 
 /// CIELAB of one pixel.
 pub(crate) fn lab_of_pixel(frame: &RgbImage, x: u32, y: u32) -> Vec3 {
-    Vec3::from_array(linear_to_lab(frame.get_pixel(x, y).0.map(srgb8_to_linear)))
+    WhiteBalance::NONE.lab_of_pixel(frame, x, y)
 }
 
 /// The per-axis median of `colours` (at least one), reordering them.
@@ -207,25 +241,28 @@ pub(crate) fn median(colours: &mut [Vec3]) -> Vec3 {
     Vec3::new(mid(0), mid(1), mid(2))
 }
 
-/// The lip's colour: midway between matching outer and inner vertices, away from the corners.
-pub(crate) fn lip_colour(frame: &RgbImage, outer: &[Vec2; 20], inner: &[Vec2; 20]) -> Vec3 {
+/// The lip's colour: midway between matching outer and inner vertices, away from the corners,
+/// read under `balance`.
+pub(crate) fn lip_colour(frame: &RgbImage, outer: &[Vec2; 20], inner: &[Vec2; 20], balance: WhiteBalance) -> Vec3 {
     const CORNERS: [usize; 6] = [0, 1, 9, 10, 11, 19];
     let mut body = [Vec3::ZERO; 20 - CORNERS.len()];
-    let middles = (0..20).filter(|i| !CORNERS.contains(i)).map(|i| lab_at(frame, (outer[i] + inner[i]) * 0.5));
+    let middles =
+        (0..20).filter(|i| !CORNERS.contains(i)).map(|i| balanced_lab_at(frame, (outer[i] + inner[i]) * 0.5, balance));
     for (slot, colour) in body.iter_mut().zip(middles) {
         *slot = colour;
     }
     median(&mut body)
 }
 
-/// The colour on the far side of a contour, `reach` along its normals.
+/// The colour on the far side of a contour, `reach` along its normals, read under `balance`.
 pub(crate) fn side_colour<const N: usize>(
     frame: &RgbImage,
     points: &[Vec2; N],
     normals: &[Vec2; N],
     reach: f32,
+    balance: WhiteBalance,
 ) -> Vec3 {
-    median(&mut std::array::from_fn::<_, N, _>(|i| lab_at(frame, points[i] + normals[i] * reach)))
+    median(&mut std::array::from_fn::<_, N, _>(|i| balanced_lab_at(frame, points[i] + normals[i] * reach, balance)))
 }
 
 /// The colours inside the mouth: its bright half (teeth) and its dark half (the mouth's

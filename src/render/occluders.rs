@@ -14,7 +14,7 @@ use image::RgbImage;
 
 use super::body_occluders::{BodySkinSearch, Outline};
 use super::hand_silhouette::{BONE_POINTS, HandSilhouette};
-use super::lip_edges::{BAND, lab_of_pixel, lip_colour, median, normals, side_colour};
+use super::lip_edges::{BAND, WhiteBalance, lab_of_pixel, lip_colour, median, normals, side_colour};
 use crate::face::regions::{LIPS_INNER, LIPS_OUTER, contour};
 use crate::tracking::tracker::inter_ocular;
 
@@ -114,9 +114,11 @@ impl OccluderMask {
         }
     }
 
-    /// Marks whatever covers the lips of the face with (lip-fitted) `landmarks` in `frame`.
-    pub fn mark_lips(&mut self, frame: &RgbImage, landmarks: &[Vec3]) {
-        let Some(r) = lip_occluders(frame, landmarks, &mut self.lip_work) else { return };
+    /// Marks whatever covers the lips of the face with (lip-fitted) `landmarks` in `frame`, whose
+    /// light (what a reflectance of 1 looks like on the face, linear RGB) is `light`.
+    pub fn mark_lips(&mut self, frame: &RgbImage, landmarks: &[Vec3], light: [f32; 3]) {
+        let balance = WhiteBalance::undoing(light);
+        let Some(r) = lip_occluders(frame, landmarks, balance, &mut self.lip_work) else { return };
         let mut any = false;
         for (i, hidden) in self.lip_work.mask.iter().enumerate() {
             if *hidden {
@@ -281,17 +283,18 @@ struct LipWork {
     crossings: Vec<f32>,
 }
 
-/// Finds what covers the lips of one face (see the module's documentation): the rectangle around
-/// the lips, with `work.mask` holding which of its pixels are covered.
-fn lip_occluders(frame: &RgbImage, landmarks: &[Vec3], work: &mut LipWork) -> Option<PixelRect> {
+/// Finds what covers the lips of one face (see the module's documentation), its colours read
+/// under `balance` (the face's light divided out): the rectangle around the lips, with
+/// `work.mask` holding which of its pixels are covered.
+fn lip_occluders(frame: &RgbImage, landmarks: &[Vec3], balance: WhiteBalance, work: &mut LipWork) -> Option<PixelRect> {
     let iod = inter_ocular(landmarks);
     if !(iod.is_finite() && iod > 8.0) {
         return None;
     }
     let outer = contour(landmarks, &LIPS_OUTER);
     let inner = contour(landmarks, &LIPS_INNER);
-    let lip = lip_colour(frame, &outer, &inner);
-    let skin = side_colour(frame, &outer, &normals(&outer, true), BAND * iod);
+    let lip = lip_colour(frame, &outer, &inner, balance);
+    let skin = side_colour(frame, &outer, &normals(&outer, true), BAND * iod, balance);
     let skin_hue = hue(skin);
     let lip_turn = turn(hue(lip), skin_hue);
     if chroma(lip) < MIN_CHROMA || chroma(skin) < MIN_CHROMA || lip_turn.abs() < MIN_HUE_GAP {
@@ -308,7 +311,7 @@ fn lip_occluders(frame: &RgbImage, landmarks: &[Vec3], work: &mut LipWork) -> Op
     for (i, (region, cand)) in work.region.iter().zip(work.candidate.iter_mut()).enumerate() {
         let (x, y) = (rect.x0 + (i % w) as u32, rect.y0 + (i / w) as u32);
         if *region {
-            let c = lab_of_pixel(frame, x, y);
+            let c = balance.lab_of_pixel(frame, x, y);
             // 1 at the lip's hue, 0 at the skin's.
             let lipness = turn(hue(c), skin_hue) / lip_turn;
             *cand = chroma(c) >= MIN_CHROMA && lipness < 0.5;
