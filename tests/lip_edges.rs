@@ -34,11 +34,46 @@ struct LipFixture {
 }
 
 fn lip_fixture(name: &'static str) -> LipFixture {
-    let image = vanity::capture::still::load_rgb(&fixture(&format!("lips/{name}.jpg"))).unwrap();
-    let r: RefImage = load(&fixture(&format!("lips/{name}_v2.json")));
+    let (photo, landmarks) = lip_photo(name);
+    let image = vanity::capture::still::load_rgb(&fixture(&photo)).unwrap();
+    let r: RefImage = load(&fixture(&landmarks));
     let mask: LipMask = load(&fixture(&format!("lips/{name}_mask.json")));
     let poly = |pts: &[[f32; 2]]| pts.iter().map(|p| Vec2::from_array(*p)).collect();
     LipFixture { name, image, landmarks: r.faces[0].points(), outer: poly(&mask.outer), inner: poly(&mask.inner) }
+}
+
+/// The traced photos: two of one man (a smile with teeth, speech) and one of a woman (a smile).
+const LIP_FIXTURES: [&str; 3] = ["portrait", "speech", "phone"];
+
+/// What the fitted lip line must gain over the mesh's on one traced photo: the most error
+/// (missed lip plus spill) and the most spill it may keep, shares of the mesh's, over the lip
+/// region and rendered.
+struct Gain {
+    region_error: f32,
+    region_spill: f32,
+    rendered_error: f32,
+    rendered_spill: f32,
+}
+
+/// [`Gain`] on each traced photo. The two of him gain most (region error 0.80-0.81 of the mesh's,
+/// spill 0.48-0.70; rendered 0.86-0.89 and 0.43-0.69). On her smile the mesh's upper lip line
+/// inside the mouth runs 3-4 px up into the lip, which the inner fit leaves (it only retreats
+/// from the mesh's line, see `render::lip_edges`), so the fit gains at the outer line alone:
+/// region error 0.94, spill 0.86; rendered 0.93 and 0.82.
+fn gain(name: &str) -> Gain {
+    match name {
+        "phone" => Gain { region_error: 0.97, region_spill: 0.9, rendered_error: 0.97, rendered_spill: 0.9 },
+        _ => Gain { region_error: 0.9, region_spill: 0.8, rendered_error: 0.95, rendered_spill: 0.8 },
+    }
+}
+
+/// Where a lip fixture's photo and landmarks are, under `tests/fixtures`: the photos in `lips/`,
+/// and the phone photo the kiosk tests also use (its traced lips in `lips/` with the others).
+fn lip_photo(name: &str) -> (String, String) {
+    match name {
+        "phone" => ("phone.jpg".into(), "phone_v2.json".into()),
+        _ => (format!("lips/{name}.jpg"), format!("lips/{name}_v2.json")),
+    }
 }
 
 /// Coverage and spill of one rendering against the hand-drawn lips.
@@ -166,7 +201,7 @@ fn lip_region_fit(f: &LipFixture, lm: &[Vec3]) -> LipFit {
 
 #[test]
 fn fitted_lip_contours_match_the_hand_drawn_lips_better_than_the_mesh() {
-    for name in ["portrait", "speech"] {
+    for name in LIP_FIXTURES {
         let f = lip_fixture(name);
         let edges = LipEdges::fit(&f.image, &f.landmarks);
         let mesh = lip_region_fit(&f, &f.landmarks);
@@ -180,8 +215,9 @@ fn fitted_lip_contours_match_the_hand_drawn_lips_better_than_the_mesh() {
             100.0 * mesh.into_mouth,
             100.0 * fit.into_mouth
         );
-        assert!(error(&fit) < 0.9 * error(&mesh), "{name}: {fit:?} vs the mesh's {mesh:?}");
-        assert!(fit.spill < 0.8 * mesh.spill, "{name}: {fit:?} vs the mesh's {mesh:?}");
+        let gain = gain(name);
+        assert!(error(&fit) < gain.region_error * error(&mesh), "{name}: {fit:?} vs the mesh's {mesh:?}");
+        assert!(fit.spill < gain.region_spill * mesh.spill, "{name}: {fit:?} vs the mesh's {mesh:?}");
         assert!(fit.into_mouth <= mesh.into_mouth + 0.005, "{name}: more paint on teeth: {fit:?} vs {mesh:?}");
         // The same offsets the wrong way round (a broken normal) must do worse than the mesh:
         // the comparison can fail.
@@ -193,7 +229,7 @@ fn fitted_lip_contours_match_the_hand_drawn_lips_better_than_the_mesh() {
 
 #[test]
 fn lipstick_follows_the_lip_in_the_picture_better_than_the_mesh_line() {
-    let results: Vec<(&str, LipFit, LipFit, LipFit, LipFit)> = ["portrait", "speech"]
+    let results: Vec<(&str, LipFit, LipFit, LipFit, LipFit)> = LIP_FIXTURES
         .into_iter()
         .map(|name| {
             let f = lip_fixture(name);
@@ -221,13 +257,14 @@ fn lipstick_follows_the_lip_in_the_picture_better_than_the_mesh_line() {
     // (The lipstick's feather follows the picture's lip edge, 2-4 times the mesh line's here,
     // and a wider feather loses a little of a thin lip's coverage at half strength.)
     for (name, mesh, fitted, mesh_corners, fitted_corners) in &results {
-        assert!(error(fitted) < 0.95 * error(mesh), "{name}: {fitted:?} vs the mesh's {mesh:?}");
+        let gain = gain(name);
+        assert!(error(fitted) < gain.rendered_error * error(mesh), "{name}: {fitted:?} vs the mesh's {mesh:?}");
         // Where the lips thin out at the corners the fit gains least, but must not lose.
         assert!(
             error(fitted_corners) <= error(mesh_corners),
             "{name}, corners: {fitted_corners:?} vs the mesh's {mesh_corners:?}"
         );
-        assert!(fitted.spill < 0.8 * mesh.spill, "{name}: {fitted:?} vs the mesh's {mesh:?}");
+        assert!(fitted.spill < gain.rendered_spill * mesh.spill, "{name}: {fitted:?} vs the mesh's {mesh:?}");
         assert!(fitted.into_mouth <= mesh.into_mouth + 0.005, "{name}: more paint on teeth: {fitted:?}");
     }
 }
@@ -416,7 +453,7 @@ fn lips_without_anything_in_front_are_not_marked_covered() {
             None => covered.iter().filter(|v| **v > 0).count(),
         }
     };
-    for name in ["portrait", "speech"] {
+    for name in LIP_FIXTURES {
         let f = lip_fixture(name);
         let covered = covered_lips(&f.image, &f.landmarks, None);
         assert_eq!(covered, 0, "{name}: {covered} lip pixels taken for a finger");
@@ -538,6 +575,9 @@ fn the_lipstick_edge_is_as_soft_as_the_lip_edge_in_the_picture() {
             lipstick: median_of(pairs.iter().map(|w| w.1).collect()),
         }
     };
+    // His lips only: hers are 5-10 px thick in the phone photo, and a feather is never wider
+    // than three quarters of the lip's thickness (as the mesh draws it, 3-4 px thinner than hers
+    // at the upper lip), so there the lipstick's edge reads 0.66 of the picture's width.
     for name in ["portrait", "speech"] {
         let f = lip_fixture(name);
         let blurred = image::imageops::blur(&f.image, 2.0);
@@ -587,7 +627,7 @@ fn the_lipstick_is_blurred_as_the_camera_blurs_the_lip() {
     // from the camera's by the blur alone.
     let look = lipstick("#B0153A", Finish::Matte, 1.0);
     let luminance = |p: &image::Rgb<u8>| linear(p.0).dot(Vec3::new(0.2126, 0.7152, 0.0722));
-    for name in ["portrait", "speech"] {
+    for name in LIP_FIXTURES {
         let f = lip_fixture(name);
         for sigma in [2.0f32, 3.0] {
             let unlike = |from_picture: bool| {
