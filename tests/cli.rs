@@ -350,3 +350,38 @@ fn a_grey_card_calibration_is_stored_and_used_when_asked() {
         .unwrap();
     assert_clear_error(&out, &["calibrate"]);
 }
+
+/// The side-by-side of the six finishes (docs/finishes.png), as `vanity sheet --finishes` writes
+/// it: three tiles across and two down, in the order the docs give, each finish visibly its own.
+#[test]
+fn the_finishes_sheet_shows_six_finishes_that_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("finishes.png");
+    let run = vanity(&["sheet", "--finishes", "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let listed = String::from_utf8_lossy(&run.stdout);
+    for (i, finish) in ["matte", "satin", "gloss", "metallic", "shimmer", "sheer"].iter().enumerate() {
+        assert!(listed.contains(&format!("{}. lipstick: {finish}", i + 1)), "tile {} is {finish}: {listed}", i + 1);
+    }
+    let sheet = image::open(&out).unwrap().to_rgb8();
+    assert_eq!(sheet.dimensions(), (1440, 640), "3×2 tiles of 480×320");
+    let tile = |i: u32| image::imageops::crop_imm(&sheet, (i % 3) * 480, (i / 3) * 320, 480, 320).to_image();
+    // The lips fill about a twelfth of a tile: every pair of finishes differs by more than 6
+    // levels over at least 2 % of it (3.8-7.8 % as regenerated), and the rest is the same face.
+    for a in 0..6 {
+        for b in a + 1..6 {
+            let (ta, tb) = (tile(a), tile(b));
+            let differ =
+                ta.pixels().zip(tb.pixels()).filter(|(p, q)| p.0.iter().zip(q.0).any(|(x, y)| x.abs_diff(y) > 6));
+            let share = differ.count() as f32 / (480.0 * 320.0);
+            assert!(share > 0.02, "tiles {} and {} differ over {:.1} % only", a + 1, b + 1, share * 100.0);
+            assert!(
+                share < 0.2,
+                "tiles {} and {} are not the same face ({:.1} % differs)",
+                a + 1,
+                b + 1,
+                share * 100.0
+            );
+        }
+    }
+}
