@@ -905,6 +905,13 @@ fn highlight_spread(finish: &RgbImage, matte: &RgbImage, lips: &[(u32, u32)]) ->
     lift.iter().filter(|l| **l >= 0.5 * strong).count() as f32 / lift.len() as f32
 }
 
+/// The lips' luminance contrast in a render: its 95th percentile over its 5th over `lips`.
+fn contrast(img: &RgbImage, lips: &[(u32, u32)]) -> f32 {
+    let mut l: Vec<f32> = lips.iter().map(|&(x, y)| luminance_at(img, x, y)).collect();
+    l.sort_by(f32::total_cmp);
+    l[l.len() * 95 / 100] / l[l.len() * 5 / 100].max(1e-4)
+}
+
 /// Mean CIEDE2000 between two pictures over `at`.
 fn mean_delta_e(a: &RgbImage, b: &RgbImage, at: &[(u32, u32)]) -> f32 {
     at.iter().map(|&(x, y)| ciede2000(lab(a.get_pixel(x, y).0), lab(b.get_pixel(x, y).0))).sum::<f32>()
@@ -912,7 +919,8 @@ fn mean_delta_e(a: &RgbImage, b: &RgbImage, at: &[(u32, u32)]) -> f32 {
 }
 
 #[test]
-fn metallic_highlights_take_the_shade_s_colour_gloss_ones_are_sharper_than_satin_and_sheer_shows_the_lip() {
+fn metallic_highlights_take_the_shade_s_colour_and_contrast_gloss_ones_are_sharper_than_satin_and_sheer_shows_the_lip()
+{
     let mut failures = Vec::new();
     for (name, img, lm) in kiosk_faces() {
         let lips = lip_pixels(&img, &lm);
@@ -926,6 +934,12 @@ fn metallic_highlights_take_the_shade_s_colour_gloss_ones_are_sharper_than_satin
         let (gloss_spread, satin_spread) =
             (highlight_spread(&gloss, &matte, &lips), highlight_spread(&satin, &matte, &lips));
         let (sheer_off, matte_off) = (mean_delta_e(&sheer, &img, &lips), mean_delta_e(&matte, &img, &lips));
+        let [metallic_contrast, satin_contrast, matte_contrast] =
+            [&metallic, &satin, &matte].map(|f| contrast(f, &lips));
+        eprintln!(
+            "{name}: lips' luminance p95/p5: metallic {metallic_contrast:.2}, satin {satin_contrast:.2}, \
+             matte {matte_contrast:.2}"
+        );
         eprintln!(
             "{name}: red share of the highlights' light: metallic {metallic_red:.2}, gloss {gloss_red:.2}; \
              lip share in the highlight: gloss {gloss_spread:.2}, satin {satin_spread:.2}; \
@@ -937,6 +951,12 @@ fn metallic_highlights_take_the_shade_s_colour_gloss_ones_are_sharper_than_satin
         }
         if gloss_spread > 0.85 * satin_spread {
             failures.push(format!("{name}: gloss as broad as satin ({gloss_spread:.2} vs {satin_spread:.2})"));
+        }
+        // Metallic: bright highlights over a darker body (1.37-1.98 times satin's contrast).
+        if metallic_contrast < 1.25 * satin_contrast {
+            failures.push(format!(
+                "{name}: metallic not high-contrast ({metallic_contrast:.2} vs satin {satin_contrast:.2})"
+            ));
         }
         if sheer_off > 0.5 * matte_off {
             failures.push(format!("{name}: sheer hides the lip ({sheer_off:.1} vs matte {matte_off:.1})"));
