@@ -223,25 +223,30 @@ fn every_face_of_a_crowd_is_made_up_beyond_one_pass() {
 fn a_clear_gloss_shines_on_the_lips_and_nowhere_else() {
     let (img, lm) = astronaut_x2();
     let faces = std::slice::from_ref(&lm);
-    let matte = lipstick("#B0153A", Finish::Matte, 1.0);
-    let glossy = Look { gloss: Some(vanity::looks::look::Gloss { opacity: 1.0 }), ..matte.clone() };
-    let (under, over) = (render(&img, faces, &matte), render(&img, faces, &glossy));
-    // On the lips: visibly different (90th percentile CIEDE2000 over the lip pixels, as the
-    // finishes are compared) and only ever lighter, a clear coat adds light.
     let lips = lip_pixels(&img, &lm);
-    let mut de: Vec<f32> =
-        lips.iter().map(|&(x, y)| ciede2000(lab(under.get_pixel(x, y).0), lab(over.get_pixel(x, y).0))).collect();
-    de.sort_by(f32::total_cmp);
-    let p90 = de[de.len() * 9 / 10];
-    eprintln!("gloss over matte: 90th percentile ΔE00 {p90:.2} over {} lip pixels", lips.len());
-    assert!(p90 >= 3.0, "gloss over matte: 90th percentile ΔE00 {p90:.2}");
-    let darker = lips.iter().filter(|&&(x, y)| lab(over.get_pixel(x, y).0)[0] < lab(under.get_pixel(x, y).0)[0] - 0.5);
-    assert_eq!(darker.count(), 0, "a clear coat never darkens");
-    // Off the lips (beyond the feathered edge), nothing changes.
     let outer = contour(&lm, &LIPS_OUTER);
     let margin = 0.05 * inter_ocular(&lm);
     let off_lips = pixels(&img, |p| !inside(&outer, p) && edge_distance(&outer, p) > margin);
-    assert!(max_diff(&under, &over, &off_lips) <= 1, "the gloss spilled off the lips");
+    // Over every finish of a lipstick, and over bare lips.
+    let bare = Look { name: "bare".into(), ..Look::default() };
+    let unders = Finish::ALL.map(|f| (f.name(), lipstick("#B0153A", f, 1.0)));
+    for (what, under_look) in unders.into_iter().chain([("bare lips", bare)]) {
+        let glossy = Look { gloss: Some(vanity::looks::look::Gloss { opacity: 1.0 }), ..under_look.clone() };
+        let (under, over) = (render(&img, faces, &under_look), render(&img, faces, &glossy));
+        // On the lips: visibly different (90th percentile CIEDE2000 over the lip pixels, as the
+        // finishes are compared) and only ever lighter, a clear coat adds light.
+        let mut de: Vec<f32> =
+            lips.iter().map(|&(x, y)| ciede2000(lab(under.get_pixel(x, y).0), lab(over.get_pixel(x, y).0))).collect();
+        de.sort_by(f32::total_cmp);
+        let p90 = de[de.len() * 9 / 10];
+        eprintln!("gloss over {what}: 90th percentile ΔE00 {p90:.2} over {} lip pixels", lips.len());
+        assert!(p90 >= 3.0, "gloss over {what}: 90th percentile ΔE00 {p90:.2}");
+        let darker =
+            lips.iter().filter(|&&(x, y)| lab(over.get_pixel(x, y).0)[0] < lab(under.get_pixel(x, y).0)[0] - 0.5);
+        assert_eq!(darker.count(), 0, "a clear coat never darkens ({what})");
+        // Off the lips (beyond the feathered edge), nothing changes.
+        assert!(max_diff(&under, &over, &off_lips) <= 1, "the gloss spilled off the lips ({what})");
+    }
 }
 
 #[test]
