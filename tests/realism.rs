@@ -1176,3 +1176,51 @@ fn the_skin_model_holds_still_in_video() {
     eprintln!("carphone ×4 under a warmer light: the drawn skin model settles in {settled:?} frames");
     assert!(settled.is_some_and(|n| (2..=8).contains(&n)), "settled in {settled:?} frames");
 }
+
+/// The light direction a [`vanity::render::lighting::LightProbe`] estimates for `lm` in each of
+/// `frames`, in order, as the frames of one video.
+fn directions_in_video(frames: &[RgbImage], lm: &[Vec3]) -> Vec<Vec3> {
+    use vanity::render::lighting::{LightProbe, vertex_normals};
+    let mesh = vanity::face::mesh::CanonicalMesh::load();
+    let mut probe = LightProbe::new(&mesh);
+    let mut normals = Vec::new();
+    vertex_normals(lm, &mesh.triangles, &mut normals);
+    frames.iter().map(|frame| probe.estimate(frame, [(lm, &normals[..])])[0].direction).collect()
+}
+
+#[test]
+fn the_light_direction_follows_the_room_smoothly_in_video() {
+    let (a, al) = astronaut();
+    let (img, lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
+    let centre = lm.iter().map(|p| p.x).sum::<f32>() / lm.len() as f32;
+    let span = 1.6 * inter_ocular(&lm);
+    let side_lit = |from_left: bool| {
+        relit(&img, |x, _| {
+            let t = ((x as f32 - centre) / span + 0.5).clamp(0.0, 1.0);
+            1.0 - 0.9 * if from_left { t } else { 1.0 - t }
+        })
+    };
+    // Twelve frames lit from the image's left, then the lamp moves to the right.
+    let (left, right) = (side_lit(true), side_lit(false));
+    let frames: Vec<RgbImage> = (0..24).map(|i| if i < 12 { left.clone() } else { right.clone() }).collect();
+    let d = directions_in_video(&frames, &lm);
+    let x: Vec<f32> = d.iter().map(|v| v.x).collect();
+    eprintln!(
+        "light direction's x over the frames: {:?}",
+        x.iter().map(|v| (v * 100.0).round() / 100.0).collect::<Vec<_>>()
+    );
+    // Each side's own estimate, the frame alone (a still).
+    let own = |frame: &RgbImage| directions_in_video(std::slice::from_ref(frame), &lm)[0].x;
+    let (own_left, own_right) = (own(&left), own(&right));
+    eprintln!("each side's own estimate: {own_left:.2}, {own_right:.2}");
+    // Settled on each side (x: right in the image): the light comes from where it is, and
+    // twelve frames after the switch the estimate is most of the way there.
+    assert!(own_left < -0.1 && own_right > 0.1, "{own_left} {own_right}");
+    assert!((x[11] - own_left).abs() < 0.02, "{x:?}");
+    assert!(x[23] - x[11] > 0.85 * (own_right - own_left), "{x:?}");
+    // Steady while the light holds still, and the switch taken in steps, not at once.
+    assert!((x[11] - x[10]).abs() < 0.01, "{x:?}");
+    let first_step = x[12] - x[11];
+    assert!(first_step > 0.0 && first_step < 0.5 * (x[23] - x[11]), "the direction jumped: {x:?}");
+    assert!(x.windows(2).skip(12).all(|w| w[1] >= w[0] - 1e-3), "the direction wavered on its way: {x:?}");
+}
