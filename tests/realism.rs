@@ -124,16 +124,30 @@ fn lipstick_and_its_highlights_take_the_colour_of_the_room_light() {
     }
 }
 
+/// `img` lit from one side: full light up to half `span` before the column `centre` on the lit
+/// side, falling linearly across `span` to `1 - fall` of it on the other.
+fn lit_from_side(img: &RgbImage, centre: f32, span: f32, from_left: bool, fall: f32) -> RgbImage {
+    relit(img, |x, _| {
+        let t = ((x as f32 - centre) / span + 0.5).clamp(0.0, 1.0);
+        1.0 - fall * if from_left { t } else { 1.0 - t }
+    })
+}
+
+/// The mean column (pixel centres) of the tenth of `at` with the most `lift`: where the
+/// brightest of what a layer adds lies across the picture.
+fn brightest_tenth_column(lift: &[f32], at: &[(u32, u32)]) -> f32 {
+    let mut ranked: Vec<(f32, u32)> = lift.iter().copied().zip(at.iter().map(|p| p.0)).collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let top = &ranked[..ranked.len() / 10];
+    top.iter().map(|t| t.1 as f32 + 0.5).sum::<f32>() / top.len() as f32
+}
+
 /// Where a finish's highlight lands across the lips: the centroid of the tenth of the lip pixels
 /// that `finish` brightens most over a matte of the same shade, from the lips' left end (0) to
 /// their right end (1) in the image.
 fn highlight_position(finish: &RgbImage, matte: &RgbImage, lm: &[Vec3]) -> f32 {
     let lips = lip_pixels(finish, lm);
-    let mut lift: Vec<(f32, u32)> =
-        added_light(finish, matte, &lips, 0, 0).into_iter().zip(lips.iter().map(|p| p.0)).collect();
-    lift.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let top = &lift[..lift.len() / 10];
-    let cx = top.iter().map(|t| t.1 as f32 + 0.5).sum::<f32>() / top.len() as f32;
+    let cx = brightest_tenth_column(&added_light(finish, matte, &lips, 0, 0), &lips);
     let outer = contour(lm, &LIPS_OUTER);
     let (lo, hi) = outer.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p.x), hi.max(p.x)));
     (cx - lo) / (hi - lo)
@@ -162,10 +176,7 @@ fn side_lit(img: &RgbImage, lm: &[Vec3], finish: Finish, pinned: Option<Vec3>) -
     let mut renderer = Switched::light_pinned(pinned);
     let faces = [lm.to_vec()];
     let mut position = |from_left: bool| {
-        let scene = relit(img, |x, _| {
-            let t = ((x as f32 - centre) / span + 0.5).clamp(0.0, 1.0);
-            1.0 - 0.95 * if from_left { t } else { 1.0 - t }
-        });
+        let scene = lit_from_side(img, centre, span, from_left, 0.95);
         let shiny = renderer.draw(&scene, &faces, &lipstick("#B0153A", finish, 1.0));
         let matte = renderer.draw(&scene, &faces, &lipstick("#B0153A", Finish::Matte, 1.0));
         highlight_position(&shiny, &matte, lm)
@@ -225,20 +236,11 @@ fn lid_glints_side_lit(img: &RgbImage, lm: &[Vec3], pinned: Option<Vec3>) -> Sid
     let mut renderer = Switched::light_pinned(pinned);
     let faces = [lm.to_vec()];
     let mut position = |from_left: bool| {
-        let scene = relit(img, |x, _| {
-            let t = ((x as f32 - centre) / span + 0.5).clamp(0.0, 1.0);
-            1.0 - 0.95 * if from_left { t } else { 1.0 - t }
-        });
+        let scene = lit_from_side(img, centre, span, from_left, 0.95);
         let plain = renderer.draw(&scene, &faces, &shadow(0.0));
         let lids = lid_pixels(&scene, &plain);
-        let mut lift: Vec<(f32, u32)> = added_light(&renderer.draw(&scene, &faces, &shadow(0.8)), &plain, &lids, 0, 0)
-            .into_iter()
-            .zip(lids.iter().map(|p| p.0))
-            .collect();
-        lift.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let top = &lift[..lift.len() / 10];
-        let cx = top.iter().map(|t| t.1 as f32 + 0.5).sum::<f32>() / top.len() as f32;
-        (cx - left) / (right - left)
+        let lift = added_light(&renderer.draw(&scene, &faces, &shadow(0.8)), &plain, &lids, 0, 0);
+        (brightest_tenth_column(&lift, &lids) - left) / (right - left)
     };
     SideLit { from_left: position(true), from_right: position(false) }
 }
@@ -1194,12 +1196,7 @@ fn the_light_direction_follows_the_room_smoothly_in_video() {
     let (img, lm) = at_kiosk_distance(&a, &al, KIOSK_IOD);
     let centre = lm.iter().map(|p| p.x).sum::<f32>() / lm.len() as f32;
     let span = 1.6 * inter_ocular(&lm);
-    let side_lit = |from_left: bool| {
-        relit(&img, |x, _| {
-            let t = ((x as f32 - centre) / span + 0.5).clamp(0.0, 1.0);
-            1.0 - 0.9 * if from_left { t } else { 1.0 - t }
-        })
-    };
+    let side_lit = |from_left: bool| lit_from_side(&img, centre, span, from_left, 0.9);
     // Twelve frames lit from the image's left, then the lamp moves to the right.
     let (left, right) = (side_lit(true), side_lit(false));
     let frames: Vec<RgbImage> = (0..24).map(|i| if i < 12 { left.clone() } else { right.clone() }).collect();
