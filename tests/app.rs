@@ -619,3 +619,125 @@ fn the_panel_is_painted_again_only_when_it_changes_and_the_window_shows_the_same
         assert_eq!(differing_pixels(&back, &lips), 0, "the first tab looks as it did");
     }
 }
+
+/// The panel driven as a person drives it: egui passes at the panel's width (tall enough that
+/// nothing scrolls), clicks at widgets found by the names egui gives them for screen readers.
+struct PanelDriver<'a> {
+    ctx: egui::Context,
+    state: vanity::app::panel::PanelState,
+    catalog: &'a Catalog,
+    /// Each named widget of the last pass: its name (label, else its text) and where it is.
+    widgets: Vec<(String, egui::accesskit::Role, egui::Rect)>,
+}
+
+impl<'a> PanelDriver<'a> {
+    fn new(state: vanity::app::panel::PanelState, catalog: &'a Catalog) -> Self {
+        let ctx = egui::Context::default();
+        ctx.enable_accesskit();
+        let mut driver = Self { ctx, state, catalog, widgets: Vec::new() };
+        driver.pass(Vec::new());
+        driver
+    }
+
+    /// One pass with `events`; the widgets it laid out.
+    fn pass(&mut self, events: Vec<egui::Event>) {
+        let size = egui::vec2(vanity::app::panel::PANEL_WIDTH, 1600.0);
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
+            events,
+            ..Default::default()
+        };
+        let (state, catalog) = (&mut self.state, self.catalog);
+        let out = self.ctx.run_ui(input, |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                vanity::app::panel::show(ui, state, catalog, &[]);
+            });
+        });
+        let tree = out.platform_output.accesskit_update.expect("accesskit is on");
+        self.widgets = tree
+            .nodes
+            .iter()
+            .filter_map(|(_, n)| {
+                let name = n.label().or(n.value())?.to_string();
+                let b = n.bounds()?;
+                Some((
+                    name,
+                    n.role(),
+                    egui::Rect::from_min_max(
+                        egui::pos2(b.x0 as f32, b.y0 as f32),
+                        egui::pos2(b.x1 as f32, b.y1 as f32),
+                    ),
+                ))
+            })
+            .collect();
+    }
+
+    /// Where the widget named `name` (of `role`, when given) is.
+    fn find(&self, name: &str, role: Option<egui::accesskit::Role>) -> egui::Rect {
+        let found = self.widgets.iter().find(|(n, r, _)| n == name && role.is_none_or(|want| *r == want));
+        found.unwrap_or_else(|| panic!("no widget named {name:?} on the panel")).2
+    }
+
+    /// Presses and releases the primary button at `at`, then lets the panel settle.
+    fn click_at(&mut self, at: egui::Pos2) {
+        let button = |pressed| egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        };
+        self.pass(vec![egui::Event::PointerMoved(at), button(true)]);
+        self.pass(vec![button(false)]);
+        self.pass(Vec::new());
+    }
+
+    /// Clicks the widget named `name`.
+    fn click(&mut self, name: &str) {
+        let at = self.find(name, None).center();
+        self.click_at(at);
+    }
+}
+
+#[test]
+fn the_lip_and_face_layers_are_put_on_from_the_panel() {
+    use egui::accesskit::Role;
+    use vanity::app::panel::Tab;
+    let catalog = Catalog::load(&Catalog::bundled_path()).unwrap();
+    let product = |sku: &str| catalog.products.iter().find(|p| p.sku == sku).unwrap().clone();
+    let chip = |sku: &str| {
+        let p = product(sku);
+        format!("{} {} ({})", p.brand, p.name, p.sku)
+    };
+    let mut panel =
+        PanelDriver::new(panel_state(Look { name: "Custom".into(), ..Look::default() }, Tab::Lips), &catalog);
+    // A lipstick, a clear gloss over it, and an ombré centre picked from the lipsticks.
+    panel.click(&chip("VA-LIP-001"));
+    assert_eq!(panel.state.look.lipstick.as_ref().map(|l| l.color), Some(product("VA-LIP-001").shade));
+    assert!(panel.state.look.gloss.is_none());
+    panel.click("Clear gloss on top");
+    assert!(panel.state.look.gloss.is_some(), "the gloss box puts a clear gloss on");
+    let label = panel.find("Ombré centre", None);
+    let combo = panel
+        .widgets
+        .iter()
+        .filter(|(_, role, r)| *role == Role::ComboBox && (r.center().y - label.center().y).abs() < 4.0)
+        .map(|(_, _, r)| *r)
+        .next()
+        .expect("the ombré picker beside its label");
+    panel.click_at(combo.center());
+    let nude = product("VA-LIP-003");
+    // The picker's list (its entries are buttons; the chip's caption has the same name).
+    let entry = panel.find(&nude.name, Some(Role::Button)).center();
+    panel.click_at(entry);
+    assert_eq!(panel.state.look.lipstick.as_ref().and_then(|l| l.inner), Some(nude.shade), "ombré centre picked");
+    panel.click("Clear gloss on top");
+    assert!(panel.state.look.gloss.is_none(), "and the box takes it off again");
+    // Contour and highlighter from the Face tab.
+    panel.click("Face");
+    panel.click(&chip("VA-CTR-702"));
+    panel.click(&chip("VA-HLT-802"));
+    let look = &panel.state.look;
+    assert_eq!(look.contour.as_ref().map(|c| c.color), Some(product("VA-CTR-702").shade));
+    assert_eq!(look.highlight.as_ref().map(|h| h.color), Some(product("VA-HLT-802").shade));
+    assert!(look.lipstick.is_some(), "the lips keep their lipstick");
+}
