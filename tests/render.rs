@@ -436,3 +436,41 @@ fn the_mirror_picture_shows_the_made_up_frame_and_the_bare_one_left_of_the_line(
         );
     }
 }
+
+/// The bundled "Sculpted" look shows off the layers a counter asks for last: contour and
+/// highlight, ombré lips and a clear gloss; each of them changes the picture.
+#[test]
+fn the_sculpted_look_wears_contour_highlight_ombre_and_gloss() {
+    let (look, _) = Look::find("sculpted").expect("bundled");
+    let (img, lm) = astronaut_x2();
+    let faces = std::slice::from_ref(&lm);
+    let worn = render(&img, faces, &look);
+    {
+        let mut r = renderer().lock().unwrap_or_else(|e| e.into_inner());
+        r.set_look(&look);
+        let on = r.enabled_layers();
+        for layer in ["contour", "highlight", "ombre", "gloss"] {
+            assert!(on.contains(&layer), "{layer} off in {on:?}");
+        }
+    }
+    let without = |strip: fn(&mut Look)| {
+        let mut less = look.clone();
+        strip(&mut less);
+        render(&img, faces, &less)
+    };
+    let face = pixels(&img, |p| inside(&vanity::face::regions::contour(&lm, &vanity::face::regions::FACE_OVAL), p));
+    for (layer, strip) in [
+        ("contour", (|l: &mut Look| l.contour = None) as fn(&mut Look)),
+        ("highlight", |l: &mut Look| l.highlight = None),
+        ("ombré", |l: &mut Look| l.lipstick.as_mut().unwrap().inner = None),
+        ("gloss", |l: &mut Look| l.gloss = None),
+    ] {
+        let less = without(strip);
+        let changed = face.iter().filter(|&&(x, y)| {
+            worn.get_pixel(x, y).0.iter().zip(less.get_pixel(x, y).0).any(|(a, b)| a.abs_diff(b) > 2)
+        });
+        let n = changed.count();
+        eprintln!("sculpted without its {layer}: {n} face pixels change");
+        assert!(n > 50, "the {layer} of the sculpted look changes {n} pixels");
+    }
+}
