@@ -3,11 +3,14 @@
 //! picture alone.
 //!
 //! A finger across the mouth is skin, not lip, and lipstick must leave it bare. Inside each
-//! face's lip region (between its fitted outer and inner contours) pixels whose hue is nearer the face's skin than its lips are candidates; a finger is a wide,
-//! solid patch of them, while the lip's own blurred rim and stray pixels are thin or small, so
-//! only what survives an opening (erosion then dilation) and is large is marked. Hue, not
+//! face's lip region (between its fitted outer and inner contours) pixels whose hue is nearer the
+//! face's skin than its lips are candidates; a finger is a wide, solid patch of them, while the
+//! lip's own blurred rim and stray pixels are thin or small, so only what survives an opening
+//! (erosion then dilation) and is large is marked. Hue, not
 //! lightness: a finger's shaded side is as dark as a lip, but keeps the skin's hue; lip
 //! highlights fade towards white and are never candidates (too little chroma to have a hue).
+//! Hues are read with the face's light divided out ([`WhiteBalance`]): a warm or green room
+//! light squeezes lip and skin hues together, and part of a lip would pass for a finger.
 
 use glam::{Vec2, Vec3};
 use image::RgbImage;
