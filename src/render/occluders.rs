@@ -9,7 +9,7 @@
 //! (erosion then dilation) and is large is marked. Hue, not
 //! lightness: a finger's shaded side is as dark as a lip, but keeps the skin's hue; lip
 //! highlights fade towards white and are never candidates (too little chroma to have a hue).
-//! Hues are read with the face's light divided out ([`WhiteBalance`]): a warm or green room
+//! Hues are read with the face's light divided out (`lip_edges::WhiteBalance`): a warm or green room
 //! light squeezes lip and skin hues together, and part of a lip would pass for a finger.
 
 use glam::{Vec2, Vec3};
