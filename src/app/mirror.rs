@@ -101,10 +101,7 @@ fn tracking_models(opts: &AppOptions, model: ModelKind) -> Result<TrackingModels
         max_hands: if opts.hands { crate::tracking::hands::MAX_HANDS } else { 0 },
         ..TrackerConfig::default()
     };
-    let bodies = match opts.bodies {
-        true => Some(BodyFinder::new(&opts.models.bodies(), config.session)?),
-        false => None,
-    };
+    let bodies = opts.bodies.then(|| BodyFinder::new(&opts.models.bodies(), config.session)).transpose()?;
     Ok(TrackingModels { tracker: Tracker::new(&opts.models, config)?, bodies })
 }
 

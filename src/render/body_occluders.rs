@@ -16,6 +16,7 @@ use glam::{Vec2, Vec3};
 use image::RgbImage;
 
 use super::occluders::{PixelRect, pixel_box};
+use crate::advisor::sampling::linear_luma;
 use crate::face::regions::{FACE_OVAL, edge_distance, inside};
 use crate::looks::color::srgb8_to_linear;
 use crate::tracking::bodies::eye_distance;
@@ -201,8 +202,7 @@ impl BodySkinSearch {
             let covers = &covered[y * stride + x0..y * stride + x1];
             for (k, (p, c)) in pixels.zip(covers).enumerate() {
                 let i = row + k / grid.cell as usize;
-                let [r, g, b] = [p[0], p[1], p[2]].map(srgb8_to_linear);
-                self.log_luma[i] += 0.2126 * r + 0.7152 * g + 0.0722 * b;
+                self.log_luma[i] += linear_luma(&[p[0], p[1], p[2]].map(srgb8_to_linear));
                 self.counts[i] += 1;
                 self.blocked[i] += u32::from(*c >= 128);
             }

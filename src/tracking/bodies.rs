@@ -17,8 +17,10 @@ use crate::runtime::SessionConfig;
 
 /// Side of the pose landmark model's square input.
 const POSE_INPUT: usize = 256;
-/// Points the model places: 33 body joints, then 6 that MediaPipe uses to place the next crop.
-const POSE_POINTS: usize = 39;
+/// Body joints the model places, in MediaPipe's order.
+const BODY_JOINTS: usize = 33;
+/// Points the model places: the body joints, then 6 that MediaPipe uses to place the next crop.
+const POSE_POINTS: usize = BODY_JOINTS + 6;
 /// Values per point: x, y, z, visibility, presence.
 const POINT_VALUES: usize = 5;
 /// The shoulder joints (the person's left, then right), in MediaPipe's order.
@@ -47,7 +49,7 @@ pub fn eye_distance(landmarks: &[Vec3]) -> f32 {
 /// One body's joints in image pixels (z towards the camera negative, in x's scale).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
-    /// The 33 body joints in MediaPipe's order.
+    /// The body joints ([`BODY_JOINTS`]) in MediaPipe's order.
     pub joints: Vec<Vec3>,
     /// How likely each joint is to be in view, not hidden (0–1).
     pub visibility: Vec<f32>,
@@ -131,7 +133,7 @@ impl BodyFinder {
 
 /// The body joints from the model's raw points, mapped from the crop to the image.
 fn decode(raw: &[f32], crop: &Roi) -> Body {
-    let joints_of_body = raw.chunks_exact(POINT_VALUES).take(33);
+    let joints_of_body = raw.chunks_exact(POINT_VALUES).take(BODY_JOINTS);
     let joints = joints_of_body.clone().map(|p| crop_point_to_image([p[0], p[1], p[2]], crop, POSE_INPUT)).collect();
     let visibility = joints_of_body.map(|p| crate::tracking::detector::sigmoid(p[3])).collect();
     Body { joints, visibility }
@@ -170,7 +172,7 @@ mod tests {
         raw[11 * POINT_VALUES..12 * POINT_VALUES].copy_from_slice(&[128.0, 128.0, 0.0, 5.0, 5.0]);
         raw[12 * POINT_VALUES..13 * POINT_VALUES].copy_from_slice(&[0.0, 0.0, 0.0, -5.0, 5.0]);
         let body = decode(&raw, &crop);
-        assert_eq!(body.joints.len(), 33);
+        assert_eq!(body.joints.len(), BODY_JOINTS);
         assert!((body.joints[11].truncate() - Vec2::new(500.0, 400.0)).length() < 1e-3);
         assert!((body.joints[12].truncate() - Vec2::new(244.0, 144.0)).length() < 1e-3);
         let seen: Vec<Vec2> = body.visible_shoulders().collect();

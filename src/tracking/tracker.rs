@@ -146,10 +146,7 @@ impl Tracker {
             0 => None,
             n => Some(HandTracker::new(&paths.hands(), config.session, n)?),
         };
-        let body_finder = match config.bodies {
-            true => Some(BodyFinder::new(&paths.bodies(), config.session)?),
-            false => None,
-        };
+        let body_finder = config.bodies.then(|| BodyFinder::new(&paths.bodies(), config.session)).transpose()?;
         Ok(Self {
             config,
             detector,
