@@ -18,6 +18,14 @@ use crate::looks::Look;
 use crate::tracking::bodies::Body;
 use crate::tracking::hands::Hand;
 
+/// What the tracker found in front of a photo's faces (frame pixels), shifted into each region a
+/// large photo is drawn in.
+#[derive(Debug, Clone, Copy)]
+struct InFront<'a> {
+    hands: &'a [Hand],
+    bodies: &'a [Body],
+}
+
 /// Most faces drawn in one pass (the size of the per-face uniform array in
 /// `shaders/common/face_mesh.wgsl`): the live mirror's limit; headless renders draw more in
 /// further passes.
@@ -660,7 +668,7 @@ impl Renderer {
         // A face whose eyes cannot be read is lit as the whole photo's faces are, not only its
         // region's.
         self.prep.measure_photo(frame, faces);
-        let result = self.render_regions(frame, faces, (&hands, &bodies), &mut out);
+        let result = self.render_regions(frame, faces, InFront { hands: &hands, bodies: &bodies }, &mut out);
         self.prep.end_photo();
         self.prep.hands = hands;
         self.prep.bodies = bodies;
@@ -673,7 +681,7 @@ impl Renderer {
         &mut self,
         frame: &RgbImage,
         faces: &[FaceDraw<'_>],
-        (hands, bodies): (&[Hand], &[Body]),
+        InFront { hands, bodies }: InFront<'_>,
         out: &mut RgbImage,
     ) -> Result<(), RenderError> {
         for region in face_regions(frame.dimensions(), faces) {
